@@ -1,0 +1,43 @@
+"""Build the static site into build/site/: compile and fingerprint assets, freeze every page, check every link.
+
+Usage: python build.py
+"""
+import sys
+import time
+from pathlib import Path
+
+from portal import config, create_app
+from portal.assets import AssetsMissing, build_assets
+from portal.config import PROJECT_ROOT
+from portal.content import ContentError, load_content
+from portal.freeze import BrokenLinks, check_links, freeze
+
+SITE = PROJECT_ROOT / "build" / "site"
+
+
+def build(content_dir: Path | None = None, destination: Path = SITE, assets_dir: Path | None = None) -> list[str]:
+    """Build the site; raise ContentError or BrokenLinks on a mistake. Returns the URLs written."""
+    settings = config.from_environment()
+    content_dir = content_dir or settings["PORTAL_CONTENT"]
+    assets_dir = assets_dir or settings["PORTAL_ASSETS"]
+    content = load_content(content_dir)  # fail fast, before any compiling, on a content mistake
+    build_assets(content.site.brand_colour, assets_dir)
+    app = create_app({"PORTAL_CONTENT": content_dir, "PORTAL_ASSETS": assets_dir})
+    urls = freeze(app, destination)
+    check_links(destination, app.config["PORTAL_BASE_URL"])
+    return urls
+
+
+def main() -> int:
+    started = time.perf_counter()
+    try:
+        urls = build()
+    except (ContentError, BrokenLinks, AssetsMissing) as error:
+        print(error, file=sys.stderr)
+        return 1
+    print(f"Built {len(urls)} files into {SITE.relative_to(PROJECT_ROOT)}/ in {time.perf_counter() - started:.1f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

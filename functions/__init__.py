@@ -1,0 +1,1 @@
+"""Serverless functions: one Flask blueprint per function, each with its own Lambda entry."""

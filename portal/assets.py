@@ -1,0 +1,65 @@
+"""Front-end assets: compiled from portal/assets/ with Sass, fingerprinted for caching, looked up by name."""
+import hashlib
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+from .config import PROJECT_ROOT
+
+SOURCE = Path(__file__).parent / "assets"
+SASS = PROJECT_ROOT / "node_modules" / ".bin" / "sass"
+MANIFEST = "manifest.json"
+
+
+class AssetsMissing(RuntimeError):
+    """The app was started before the assets were built."""
+
+
+def _fingerprinted(path: Path) -> Path:
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()[:10]
+    return path.with_name(f"{path.stem}.{digest}{path.suffix}")
+
+
+def compile_stylesheet(brand_colour: str, destination: Path) -> Path:
+    """portal.scss, with the council's brand colour, compiled to one compressed CSS file."""
+    entry = destination / "_entry.scss"
+    entry.write_text(f'@use "portal" with ($council-brand: {brand_colour});\n')
+    output = destination / "portal.css"
+    try:
+        subprocess.run(
+            [str(SASS), "--pkg-importer=node", "--style=compressed", "--no-source-map",
+             f"--load-path={SOURCE / 'scss'}", str(entry), str(output)],
+            check=True, capture_output=True, text=True, cwd=PROJECT_ROOT,
+        )
+    except FileNotFoundError:
+        raise AssetsMissing("Sass is not installed: run 'make install' first") from None
+    except subprocess.CalledProcessError as error:
+        raise RuntimeError(f"Sass could not compile the stylesheet:\n{error.stderr}") from None
+    finally:
+        entry.unlink(missing_ok=True)
+    return output
+
+
+def build_assets(brand_colour: str, destination: Path) -> dict:
+    """Build every asset into `destination` under a content-hashed name; return and save the manifest."""
+    if destination.exists():
+        shutil.rmtree(destination)
+    destination.mkdir(parents=True)
+    plain = [compile_stylesheet(brand_colour, destination)]
+    for source in sorted((SOURCE / "js").glob("*.js")) + sorted((SOURCE / "images").glob("*")):
+        plain.append(Path(shutil.copy(source, destination / source.name)))
+    manifest = {}
+    for path in plain:
+        final = _fingerprinted(path)
+        path.rename(final)
+        manifest[path.name] = final.name
+    (destination / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True))
+    return manifest
+
+
+def read_manifest(directory: Path) -> dict:
+    try:
+        return json.loads((directory / MANIFEST).read_text())
+    except FileNotFoundError:
+        raise AssetsMissing(f"No built assets in {directory}: run 'python build.py' (or 'make run') first") from None

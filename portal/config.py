@@ -1,0 +1,32 @@
+"""Every setting in one place, read from the environment with working local defaults."""
+import os
+import secrets
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _secret_key(var_dir: Path) -> str:
+    """PORTAL_SECRET_KEY, or a random development key kept in var/ so sessions survive restarts."""
+    key = os.environ.get("PORTAL_SECRET_KEY")
+    if key:
+        return key
+    key_file = var_dir / "secret_key"
+    if not key_file.exists():
+        var_dir.mkdir(parents=True, exist_ok=True)
+        key_file.write_text(secrets.token_urlsafe(48))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
+def from_environment() -> dict:
+    """The Flask config mapping for this process."""
+    var_dir = Path(os.environ.get("PORTAL_VAR", PROJECT_ROOT / "var"))
+    return {
+        "PORTAL_CONTENT": Path(os.environ.get("PORTAL_CONTENT", PROJECT_ROOT / "content")),
+        "PORTAL_ASSETS": Path(os.environ.get("PORTAL_ASSETS", PROJECT_ROOT / "build" / "assets")),
+        "PORTAL_BASE_URL": os.environ.get("PORTAL_BASE_URL", ""),
+        "PORTAL_STORAGE": os.environ.get("PORTAL_STORAGE", str(var_dir / "storage")),
+        "PORTAL_EMAIL": os.environ.get("PORTAL_EMAIL", f"outbox:{var_dir / 'outbox'}"),
+        "SECRET_KEY": _secret_key(var_dir),
+    }

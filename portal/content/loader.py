@@ -1,0 +1,120 @@
+"""Load everything in content/ into one validated Content object, or fail naming each file and problem."""
+from pathlib import Path
+
+from marshmallow import Schema, ValidationError
+
+from . import model, schemas
+from .errors import ContentError, Problem
+from .markdown import render
+from .source import Source, read_markdown, read_yaml
+
+
+def _flatten(messages, path=()):
+    """marshmallow's nested error dict, as (path, message) pairs."""
+    if isinstance(messages, dict):
+        for key, value in messages.items():
+            yield from _flatten(value, path if key == "_schema" else path + (key,))
+    else:
+        for message in messages:
+            yield path, message.rstrip(".")
+
+
+class _Loader:
+    def __init__(self, root: Path):
+        self.root = root
+        self.problems: list[Problem] = []
+
+    def name(self, path: Path) -> str:
+        return str(Path(self.root.name) / path.relative_to(self.root))
+
+    def read(self, path: Path, reader) -> Source | None:
+        if not path.is_file():
+            self.problems.append(Problem(self.name(path), "this file is missing"))
+            return None
+        try:
+            return reader(path, self.name(path))
+        except ContentError as error:
+            self.problems.extend(error.problems)
+            return None
+
+    def validate(self, source: Source | None, schema: Schema):
+        if source is None:
+            return None
+        if not isinstance(source.data, dict):
+            self.problems.append(source.problem("the file must hold named fields ('name: value' lines)"))
+            return None
+        try:
+            return schema.load(source.data)
+        except ValidationError as error:
+            self.problems.extend(source.problem(message, path) for path, message in _flatten(error.messages))
+            return None
+
+    def load_yaml(self, relative: str, schema: Schema):
+        return self.validate(self.read(self.root / relative, read_yaml), schema)
+
+    def load_measures(self, framework: model.Framework | None) -> list[model.Measure]:
+        measures, seen = [], {}
+        for path in sorted((self.root / "measures").glob("*.yaml")):
+            source = self.read(path, read_yaml)
+            measure = self.validate(source, schemas.MeasureSchema())
+            if measure is None:
+                continue
+            if measure.code in seen:
+                self.problems.append(source.problem(f"{measure.code} is also the code in {seen[measure.code]}; each measure needs its own", ("code",)))
+            seen.setdefault(measure.code, source.name)
+            if path.stem != measure.slug:
+                self.problems.append(source.problem(f"name the file {measure.slug}.yaml to match its code", ("code",)))
+            if framework is not None:
+                self.check_references(source, measure, framework)
+            measures.append(measure)
+        if not measures and not self.problems:
+            self.problems.append(Problem(self.name(self.root / "measures"), "there are no measures: add at least one .yaml file"))
+        return measures
+
+    def check_references(self, source: Source, measure: model.Measure, framework: model.Framework):
+        priority = next((p for p in framework.priorities if p.id == measure.priority), None)
+        if priority is None:
+            known = ", ".join(p.id for p in framework.priorities)
+            self.problems.append(source.problem(f"'{measure.priority}' is not a priority in framework.yaml; use one of: {known}", ("priority",)))
+        elif measure.outcome not in {o.id for o in priority.outcomes}:
+            known = ", ".join(o.id for o in priority.outcomes)
+            self.problems.append(source.problem(f"'{measure.outcome}' is not an outcome of '{priority.id}'; use one of: {known}", ("outcome",)))
+
+    def check_framework_ids(self, framework: model.Framework):
+        source_name = self.name(self.root / "framework.yaml")
+        for kind, ids in (("priority", [p.id for p in framework.priorities]),
+                          ("outcome", [o.id for p in framework.priorities for o in p.outcomes])):
+            for repeated in sorted({i for i in ids if ids.count(i) > 1}):
+                self.problems.append(Problem(source_name, f"the {kind} id '{repeated}' is used more than once; each needs its own"))
+
+    def load_pages(self) -> list[model.Page]:
+        pages = []
+        for path in sorted((self.root / "pages").glob("*.md")):
+            source = self.read(path, read_markdown)
+            front = self.validate(source, schemas.PageFrontMatterSchema())
+            if front is None:
+                continue
+            if not schemas.SLUG.regex.match(path.stem):
+                self.problems.append(source.problem("name the file with lowercase letters, numbers and hyphens only, like 'getting-help.md'"))
+            if path.stem in schemas.RESERVED_SLUGS:
+                self.problems.append(source.problem(f"'{path.stem}' is the address of a page the portal makes itself; rename the file"))
+            pages.append(model.Page(slug=path.stem, body=render(source.body), **front))
+        if not any(p.section == "home" for p in pages):
+            self.problems.append(Problem(self.name(self.root / "pages"), "no page has 'section: home'; the home page needs one"))
+        return pages
+
+
+def load_content(root: Path) -> model.Content:
+    """Read and check every file under `root`; raise ContentError listing all problems found."""
+    root = Path(root)
+    loader = _Loader(root)
+    site = loader.load_yaml("site.yaml", schemas.SiteSchema())
+    framework = loader.load_yaml("framework.yaml", schemas.FrameworkSchema())
+    if framework is not None:
+        loader.check_framework_ids(framework)
+    measures = loader.load_measures(framework)
+    charter = loader.load_yaml("charter.yaml", schemas.CharterSchema())
+    pages = loader.load_pages()
+    if loader.problems:
+        raise ContentError(loader.problems)
+    return model.Content(site=site, framework=framework, measures=measures, charter=charter, pages=pages)

@@ -1,0 +1,134 @@
+"""The council's published content, as plain objects the templates read."""
+from dataclasses import dataclass
+
+from markupsafe import Markup
+
+# How often a measure is reported, as written in content and as shown to readers.
+REPORTING_LABELS = {
+    "monthly": "Every month",
+    "quarterly": "Every quarter",
+    "six-monthly": "Every 6 months",
+    "annually": "Every year",
+    "end-of-contract": "Once, at the end of the contract",
+}
+
+
+@dataclass(frozen=True)
+class Council:
+    name: str
+    logo_text: str
+    contact_email: str
+    contact_phone: str | None = None
+    postal_address: str | None = None
+
+
+@dataclass(frozen=True)
+class Site:
+    council: Council
+    service_name: str
+    base_url: str
+    brand_colour: str
+
+
+@dataclass(frozen=True)
+class Principle:
+    title: str
+    description: Markup
+
+
+@dataclass(frozen=True)
+class Outcome:
+    id: str
+    title: str
+    description: str
+
+
+@dataclass(frozen=True)
+class Priority:
+    id: str
+    title: str
+    summary: str
+    outcomes: list[Outcome]
+
+
+@dataclass(frozen=True)
+class Framework:
+    title: str
+    introduction: Markup
+    principles: list[Principle]
+    priorities: list[Priority]
+
+
+@dataclass(frozen=True)
+class Measure:
+    code: str
+    title: str
+    priority: str
+    outcome: str
+    summary: Markup
+    unit: str
+    counts: list[str]
+    does_not_count: list[str]
+    evidence: list[str]
+    reporting: str
+
+    @property
+    def slug(self) -> str:
+        return self.code.lower()
+
+    @property
+    def reporting_label(self) -> str:
+        return REPORTING_LABELS[self.reporting]
+
+
+@dataclass(frozen=True)
+class Commitment:
+    title: str
+    description: Markup
+
+
+@dataclass(frozen=True)
+class Charter:
+    title: str
+    introduction: Markup
+    commitments: list[Commitment]
+    how_to_sign_up: Markup
+
+
+@dataclass(frozen=True)
+class Page:
+    slug: str
+    title: str
+    description: str
+    section: str
+    order: int
+    body: Markup
+
+
+@dataclass(frozen=True)
+class Content:
+    """Everything in content/, validated and cross-checked."""
+
+    site: Site
+    framework: Framework
+    measures: list[Measure]
+    charter: Charter
+    pages: list[Page]
+
+    def priority(self, priority_id: str) -> Priority | None:
+        return next((p for p in self.framework.priorities if p.id == priority_id), None)
+
+    def outcome(self, outcome_id: str) -> Outcome | None:
+        return next((o for p in self.framework.priorities for o in p.outcomes if o.id == outcome_id), None)
+
+    def measures_for(self, priority_id: str) -> list[Measure]:
+        return [m for m in self.measures if m.priority == priority_id]
+
+    def measure(self, slug: str) -> Measure | None:
+        return next((m for m in self.measures if m.slug == slug), None)
+
+    def pages_in(self, section: str) -> list[Page]:
+        return sorted((p for p in self.pages if p.section == section), key=lambda p: (p.order, p.title))
+
+    def page(self, slug: str) -> Page | None:
+        return next((p for p in self.pages if p.slug == slug), None)

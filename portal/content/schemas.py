@@ -1,0 +1,170 @@
+"""marshmallow schemas for each kind of content file; they check shape and turn data into model objects."""
+from marshmallow import Schema, ValidationError, fields, post_load, validate, validates
+
+from . import model
+from .markdown import render
+
+SLUG = validate.Regexp(r"^[a-z0-9]+(-[a-z0-9]+)*$", error="use lowercase letters, numbers and hyphens only, like 'local-jobs'")
+HEX_COLOUR = validate.Regexp(r"^#[0-9a-fA-F]{6}$", error="give a colour as # and six hex digits, like '#0b4f6c'")
+REPORTING = tuple(model.REPORTING_LABELS)
+SECTIONS = ("home", "about", "guidance", "what-we-look-for", "legal")
+# Page file names that would clash with the addresses of pages the portal builds itself.
+RESERVED_SLUGS = {"framework", "measures", "charter", "guidance", "assets", "events", "assessments", "council", "sitemap", "404"}
+
+
+NOT_EMPTY = validate.Length(min=1, error="this cannot be empty")
+
+
+def text(validate=None):
+    """A required, non-blank line of text, with any further check."""
+    return fields.String(required=True, validate=[NOT_EMPTY] + ([validate] if validate else []))
+
+
+class MarkdownText(fields.String):
+    """Markdown in the file, safe HTML in the model."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        return render(super()._deserialize(value, attr, data, **kwargs))
+
+
+def markdown():
+    return MarkdownText(required=True, validate=NOT_EMPTY)
+
+
+def text_list():
+    return fields.List(fields.String(validate=validate.Length(min=1)), required=True, validate=validate.Length(min=1, error="list at least one item"))
+
+
+def contrast_ratio(hex_a: str, hex_b: str) -> float:
+    """WCAG 2 contrast ratio between two #rrggbb colours."""
+
+    def luminance(hex_colour):
+        channels = [int(hex_colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+        r, g, b = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+    lighter, darker = sorted((luminance(hex_a), luminance(hex_b)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
+
+
+class CouncilSchema(Schema):
+    name = text()
+    logo_text = text()
+    contact_email = fields.Email(required=True, error_messages={"invalid": "give an email address, like 'socialvalue@example.gov.uk'"})
+    contact_phone = fields.String(load_default=None)
+    postal_address = fields.String(load_default=None)
+
+    @post_load
+    def make(self, data, **kwargs):
+        return model.Council(**data)
+
+
+class ColoursSchema(Schema):
+    brand = fields.String(required=True, validate=HEX_COLOUR)
+
+    @validates("brand")
+    def readable_with_white_text(self, value, **kwargs):
+        if HEX_COLOUR.regex.match(value) and contrast_ratio(value, "#ffffff") < 4.5:
+            raise ValidationError(
+                f"white header text on {value} has a contrast ratio of {contrast_ratio(value, '#ffffff'):.1f}:1; "
+                "choose a darker colour with at least 4.5:1"
+            )
+
+
+class SiteSchema(Schema):
+    council = fields.Nested(CouncilSchema, required=True)
+    service_name = text()
+    base_url = fields.Url(required=True, schemes={"https", "http"}, error_messages={"invalid": "give the site's full address, like 'https://socialvalue.example.gov.uk'"})
+    colours = fields.Nested(ColoursSchema, required=True)
+
+    @post_load
+    def make(self, data, **kwargs):
+        return model.Site(
+            council=data["council"], service_name=data["service_name"],
+            base_url=data["base_url"].rstrip("/"), brand_colour=data["colours"]["brand"].lower(),
+        )
+
+
+class PrincipleSchema(Schema):
+    title = text()
+    description = markdown()
+
+    @post_load
+    def make(self, data, **kwargs):
+        return model.Principle(**data)
+
+
+class OutcomeSchema(Schema):
+    id = text(validate=SLUG)
+    title = text()
+    description = text()
+
+    @post_load
+    def make(self, data, **kwargs):
+        return model.Outcome(**data)
+
+
+class PrioritySchema(Schema):
+    id = text(validate=SLUG)
+    title = text()
+    summary = text()
+    outcomes = fields.List(fields.Nested(OutcomeSchema), required=True, validate=validate.Length(min=1, error="list at least one outcome"))
+
+    @post_load
+    def make(self, data, **kwargs):
+        return model.Priority(**data)
+
+
+class FrameworkSchema(Schema):
+    title = text()
+    introduction = markdown()
+    principles = fields.List(fields.Nested(PrincipleSchema), required=True, validate=validate.Length(min=1, error="list at least one principle"))
+    priorities = fields.List(fields.Nested(PrioritySchema), required=True, validate=validate.Length(min=1, error="list at least one priority"))
+
+    @post_load
+    def make(self, data, **kwargs):
+        return model.Framework(**data)
+
+
+class MeasureSchema(Schema):
+    code = text(validate=validate.Regexp(r"^[A-Z]{2,4}[0-9]{1,3}$", error="use capital letters then numbers, like 'LE01'"))
+    title = text()
+    priority = text()
+    outcome = text()
+    summary = markdown()
+    unit = text()
+    counts = text_list()
+    does_not_count = text_list()
+    evidence = text_list()
+    reporting = fields.String(required=True, validate=validate.OneOf(REPORTING, error="use one of: " + ", ".join(REPORTING)))
+
+    @post_load
+    def make(self, data, **kwargs):
+        return model.Measure(**data)
+
+
+class CommitmentSchema(Schema):
+    title = text()
+    description = markdown()
+
+    @post_load
+    def make(self, data, **kwargs):
+        return model.Commitment(**data)
+
+
+class CharterSchema(Schema):
+    title = text()
+    introduction = markdown()
+    commitments = fields.List(fields.Nested(CommitmentSchema), required=True, validate=validate.Length(min=1, error="list at least one commitment"))
+    how_to_sign_up = markdown()
+
+    @post_load
+    def make(self, data, **kwargs):
+        return model.Charter(**data)
+
+
+class PageFrontMatterSchema(Schema):
+    title = text()
+    description = text(validate=validate.Length(min=1, max=160, error="keep this between 1 and 160 characters"))
+    section = fields.String(required=True, validate=validate.OneOf(SECTIONS, error="use one of: " + ", ".join(SECTIONS)))
+    order = fields.Integer(load_default=100, strict=True, error_messages={"invalid": "give a whole number"})

@@ -1,0 +1,142 @@
+"""The published site: framework, measures, charter, guidance and the pages in content/pages."""
+from pathlib import Path
+
+from flask import Blueprint, abort, current_app, render_template, send_from_directory, url_for
+
+from .content import Content
+
+site_blueprint = Blueprint("site", __name__)
+
+# Sections of content/pages and the address each one's pages live under.
+GUIDANCE_SECTIONS = ("guidance", "what-we-look-for")
+TOP_LEVEL_SECTIONS = ("about", "legal")
+
+
+def content() -> Content:
+    return current_app.extensions["portal.content"]
+
+
+def site_urls(site_content: Content):
+    """Every page of the site as (endpoint, values): what the freezer builds and the sitemap lists."""
+    yield "site.home", {}
+    for page in site_content.pages:
+        if page.section in TOP_LEVEL_SECTIONS:
+            yield "site.page", {"slug": page.slug}
+        elif page.section in GUIDANCE_SECTIONS:
+            yield "site.guidance_page", {"slug": page.slug}
+    yield "site.framework", {}
+    yield "site.measures", {}
+    for priority in site_content.framework.priorities:
+        yield "site.measures_for_priority", {"priority_id": priority.id}
+    for measure in site_content.measures:
+        yield "site.measure", {"slug": measure.slug}
+    yield "site.charter", {}
+    yield "site.guidance", {}
+
+
+def page_url(page) -> str:
+    endpoint = "site.guidance_page" if page.section in GUIDANCE_SECTIONS else "site.page"
+    return url_for(endpoint, slug=page.slug)
+
+
+@site_blueprint.app_template_filter("page_link")
+def page_link(page) -> dict:
+    """A content page as an item for the link_list macro."""
+    return {"href": page_url(page), "title": page.title, "description": page.description}
+
+
+@site_blueprint.app_template_filter("priority_option")
+def priority_option(priority) -> dict:
+    """A priority as an item for a GOV.UK radios component."""
+    return {"value": priority.id, "text": priority.title}
+
+
+@site_blueprint.route("/")
+def home():
+    return render_template("home.html", page=content().pages_in("home")[0])
+
+
+@site_blueprint.route("/<slug>/")
+def page(slug):
+    found = content().page(slug)
+    if found is None or found.section not in TOP_LEVEL_SECTIONS:
+        abort(404)
+    return render_template("page.html", page=found)
+
+
+@site_blueprint.route("/framework/")
+def framework():
+    return render_template("framework.html", framework=content().framework)
+
+
+@site_blueprint.route("/measures/")
+def measures():
+    return render_template("measures/index.html", priorities=content().framework.priorities)
+
+
+@site_blueprint.route("/measures/priority/<priority_id>/")
+def measures_for_priority(priority_id):
+    priority = content().priority(priority_id) or abort(404)
+    return render_template("measures/priority.html", priority=priority, measures=content().measures_for(priority.id))
+
+
+@site_blueprint.route("/measures/<slug>/")
+def measure(slug):
+    found = content().measure(slug) or abort(404)
+    return render_template(
+        "measures/measure.html", measure=found,
+        priority=content().priority(found.priority), outcome=content().outcome(found.outcome),
+    )
+
+
+@site_blueprint.route("/charter/")
+def charter():
+    return render_template("charter.html", charter=content().charter)
+
+
+@site_blueprint.route("/guidance/")
+def guidance():
+    return render_template("guidance/index.html")
+
+
+@site_blueprint.route("/guidance/<slug>/")
+def guidance_page(slug):
+    found = content().page(slug)
+    if found is None or found.section not in GUIDANCE_SECTIONS:
+        abort(404)
+    return render_template("guidance/page.html", page=found)
+
+
+@site_blueprint.route("/404.html")
+def not_found_page():
+    """The page a static host serves for any unknown address."""
+    return render_template("404.html")
+
+
+@site_blueprint.app_errorhandler(404)
+def not_found(error):
+    return render_template("404.html"), 404
+
+
+@site_blueprint.route("/sitemap.xml")
+def sitemap():
+    base = current_app.config["PORTAL_BASE_URL"].rstrip("/")
+    addresses = [base + url_for(endpoint, **values) for endpoint, values in site_urls(content())]
+    return render_template("sitemap.xml", addresses=addresses), {"Content-Type": "application/xml; charset=utf-8"}
+
+
+@site_blueprint.route("/robots.txt")
+def robots():
+    base = current_app.config["PORTAL_BASE_URL"].rstrip("/")
+    return f"User-agent: *\nAllow: /\nSitemap: {base}/sitemap.xml\n", {"Content-Type": "text/plain; charset=utf-8"}
+
+
+def assets_blueprint(directory: Path) -> Blueprint:
+    """Serves the built, fingerprinted assets; their names change with their content, so they cache for a year."""
+    blueprint = Blueprint("assets", __name__)
+
+    @blueprint.route("/assets/<path:filename>")
+    def asset(filename):
+        return send_from_directory(directory, filename, max_age=31536000)
+
+    return blueprint
