@@ -9,7 +9,7 @@ from pathlib import Path
 from portal import config, create_app
 from portal.assets import AssetsMissing, build_assets
 from portal.config import PROJECT_ROOT
-from portal.content import ContentError, load_content
+from portal.content import ContentError
 from portal.freeze import BrokenLinks, check_links, freeze
 
 SITE = PROJECT_ROOT / "build" / "site"
@@ -20,9 +20,8 @@ def build(content_dir: Path | None = None, destination: Path = SITE, assets_dir:
     settings = config.from_environment()
     content_dir = content_dir or settings["PORTAL_CONTENT"]
     assets_dir = assets_dir or settings["PORTAL_ASSETS"]
-    content = load_content(content_dir)  # fail fast, before any compiling, on a content mistake
-    build_assets(content.site.brand_colour, assets_dir)
-    app = create_app({"PORTAL_CONTENT": content_dir, "PORTAL_ASSETS": assets_dir})
+    app = create_app({"PORTAL_CONTENT": content_dir, "PORTAL_ASSETS": assets_dir})  # loads and checks the content
+    build_assets(app.extensions["portal.content"].site.brand_colour, assets_dir)
     urls = freeze(app, destination)
     check_links(destination, app.config["PORTAL_BASE_URL"])
     return urls

@@ -29,17 +29,18 @@ def create_app(overrides: dict | None = None) -> Flask:
 
     from .site import assets_blueprint, site_blueprint
 
-    manifest = read_manifest(app.config["PORTAL_ASSETS"])
     app.register_blueprint(assets_blueprint(app.config["PORTAL_ASSETS"]))
     app.register_blueprint(site_blueprint)
 
+    def asset_url(name: str) -> str:
+        """The fingerprinted address of a built asset; the manifest is read on first use, after any build."""
+        if "portal.assets" not in app.extensions:
+            app.extensions["portal.assets"] = read_manifest(app.config["PORTAL_ASSETS"])
+        return "/assets/" + app.extensions["portal.assets"][name]
+
     @app.context_processor
     def portal_globals():
-        return {
-            "site": content.site,
-            "content": content,
-            "asset_url": lambda name: "/assets/" + manifest[name],
-        }
+        return {"site": content.site, "content": content, "asset_url": asset_url}
 
     headers.init_app(app)
     return app

@@ -1,8 +1,5 @@
 """Shared fixtures: the content, a built site, the app, a static server for the frozen site, and Chromium."""
 import shutil
-import threading
-from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -10,7 +7,7 @@ import pytest
 from build import build
 from portal import create_app
 from portal.config import PROJECT_ROOT
-from portal.headers import security_headers
+from portal.preview import serving
 
 CONTENT = PROJECT_ROOT / "content"
 CHROMIUM = "/usr/bin/chromium"
@@ -48,37 +45,11 @@ def client(app):
     return app.test_client()
 
 
-class _StaticSiteHandler(SimpleHTTPRequestHandler):
-    """Serves build/site/ as the production CDN does: same headers, 404.html for unknown addresses."""
-
-    def end_headers(self):
-        for name, value in security_headers().items():
-            self.send_header(name, value)
-        super().end_headers()
-
-    def send_error(self, code, message=None, explain=None):
-        page = Path(self.directory) / "404.html"
-        if code != 404 or not page.exists():
-            return super().send_error(code, message, explain)
-        body = page.read_bytes()
-        self.send_response(404)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args):
-        pass
-
-
 @pytest.fixture(scope="session")
 def static_site(site_dir):
-    """The frozen site served over HTTP on loopback; yields its base URL."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(_StaticSiteHandler, directory=str(site_dir)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
+    """The frozen site served over HTTP on loopback, as the CDN serves it; yields its base URL."""
+    with serving(site_dir) as base_url:
+        yield base_url
 
 
 @pytest.fixture(scope="session")

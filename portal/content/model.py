@@ -1,5 +1,6 @@
 """The council's published content, as plain objects the templates read."""
 from dataclasses import dataclass
+from functools import cached_property
 
 from markupsafe import Markup
 
@@ -115,20 +116,30 @@ class Content:
     charter: Charter
     pages: list[Page]
 
+    @cached_property
+    def _index(self) -> dict:
+        """Lookups by id, built once: the site asks for each measure, priority and page by name."""
+        return {
+            "priorities": {p.id: p for p in self.framework.priorities},
+            "outcomes": {o.id: o for p in self.framework.priorities for o in p.outcomes},
+            "measures": {m.slug: m for m in self.measures},
+            "pages": {p.slug: p for p in self.pages},
+        }
+
     def priority(self, priority_id: str) -> Priority | None:
-        return next((p for p in self.framework.priorities if p.id == priority_id), None)
+        return self._index["priorities"].get(priority_id)
 
     def outcome(self, outcome_id: str) -> Outcome | None:
-        return next((o for p in self.framework.priorities for o in p.outcomes if o.id == outcome_id), None)
+        return self._index["outcomes"].get(outcome_id)
 
     def measures_for(self, priority_id: str) -> list[Measure]:
         return [m for m in self.measures if m.priority == priority_id]
 
     def measure(self, slug: str) -> Measure | None:
-        return next((m for m in self.measures if m.slug == slug), None)
+        return self._index["measures"].get(slug)
 
     def pages_in(self, section: str) -> list[Page]:
         return sorted((p for p in self.pages if p.section == section), key=lambda p: (p.order, p.title))
 
     def page(self, slug: str) -> Page | None:
-        return next((p for p in self.pages if p.slug == slug), None)
+        return self._index["pages"].get(slug)

@@ -2,10 +2,13 @@
 from pathlib import Path
 
 import yaml
+from yaml.constructor import SafeConstructor
 
 from .errors import ContentError, Problem
 
 FRONT_MATTER_FENCE = "---"
+# libyaml's parser where PyYAML was built with it (its wheels are), else the pure-Python one; both keep line marks.
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class Source:
@@ -43,8 +46,8 @@ class Source:
 
 def _parse(display_name: str, text: str, line_offset: int):
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        node = yaml.compose(text, Loader=_YAML_LOADER)
+        data = SafeConstructor().construct_document(node) if node is not None else None
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line = mark.line + 1 + line_offset if mark else None
