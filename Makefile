@@ -29,7 +29,7 @@ build: install
 	$(PY) build.py
 
 run: build
-	$(VENV)/bin/flask --app portal run --host $(HOST) --port $(PORT)
+	PORTAL_BASE_URL=http://$(HOST):$(PORT) $(VENV)/bin/flask --app portal run --host $(HOST) --port $(PORT)
 
 test: install chromium
 	$(PY) -m pytest

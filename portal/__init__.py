@@ -1,5 +1,8 @@
 """The social value portal: a Flask app factory for the site (frozen to static files) and, locally, the functions."""
-from flask import Flask
+from flask import Flask, abort, render_template, request
+from flask_wtf.csrf import CSRFError, CSRFProtect
+from werkzeug.exceptions import HTTPException
+from govuk_frontend_wtf.main import WTFormsHelpers
 from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
 
 from . import config, headers
@@ -7,8 +10,11 @@ from .assets import read_manifest
 from .content import load_content
 
 
-def create_app(overrides: dict | None = None) -> Flask:
-    """Build the app from the environment's settings, with any overrides (tests, the freezer)."""
+def create_app(overrides: dict | None = None, functions: tuple[str, ...] | None = None) -> Flask:
+    """The site and the functions (all of them, or those named) in one app, configured from the environment.
+
+    Locally everything runs in one process; a Lambda entry names only its own function.
+    """
     app = Flask(__name__, static_folder=None)
     app.config.from_mapping(config.from_environment())
     app.config.update(overrides or {})
@@ -21,16 +27,50 @@ def create_app(overrides: dict | None = None) -> Flask:
     ])
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
+    app.jinja_env.add_extension("jinja2.ext.do")
+    WTFormsHelpers(app)
 
     content = load_content(app.config["PORTAL_CONTENT"])
     app.extensions["portal.content"] = content
     if not app.config["PORTAL_BASE_URL"]:
         app.config["PORTAL_BASE_URL"] = content.site.base_url
 
+    if "SESSION_COOKIE_SECURE" not in (overrides or {}):
+        app.config["SESSION_COOKIE_SECURE"] = app.config["PORTAL_BASE_URL"].startswith("https://")
+
     from .site import assets_blueprint, site_blueprint
 
     app.register_blueprint(assets_blueprint(app.config["PORTAL_ASSETS"]))
     app.register_blueprint(site_blueprint)
+
+    @app.before_request
+    def refuse_oversized_posts():
+        """Before the CSRF check reads the form, so that a huge post is told it is too large, not that it expired."""
+        if (request.content_length or 0) > app.config["MAX_CONTENT_LENGTH"]:
+            abort(413)
+
+    csrf = CSRFProtect(app)
+    for blueprint, exempt_views in _function_blueprints(functions):
+        app.register_blueprint(blueprint)
+        for view in exempt_views:
+            csrf.exempt(view)
+
+    @app.errorhandler(CSRFError)
+    def form_expired(error):
+        return render_template("form_expired.html", title="Your form could not be sent"), 400
+
+    @app.errorhandler(HTTPException)
+    def http_error(error):
+        """Every other 4xx as a page in the portal's own style; 404 has its own page in the site blueprint."""
+        if error.code == 404:
+            return render_template("404.html", title="Page not found"), 404
+        messages = {
+            403: "This request came from another website, so we did not act on it.",
+            405: "That page cannot be used in that way. Go back and try again.",
+            413: "What you sent is too large.",
+        }
+        message = messages.get(error.code, "We could not deal with that request. Go back and try again.")
+        return render_template("error.html", title="There is a problem", message=message), error.code
 
     def asset_url(name: str) -> str:
         """The fingerprinted address of a built asset; the manifest is read on first use, after any build."""
@@ -44,3 +84,11 @@ def create_app(overrides: dict | None = None) -> Flask:
 
     headers.init_app(app)
     return app
+
+
+def _function_blueprints(names):
+    """Each function's blueprint, with the views that take posts from static pages (they cannot carry a CSRF token)."""
+    from functions.assessment import assessment_blueprint, start
+
+    available = {"assessment": (assessment_blueprint, [start])}
+    return [available[name] for name in (names if names is not None else available)]

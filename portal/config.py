@@ -29,4 +29,10 @@ def from_environment() -> dict:
         "PORTAL_STORAGE": os.environ.get("PORTAL_STORAGE", str(var_dir / "storage")),
         "PORTAL_EMAIL": os.environ.get("PORTAL_EMAIL", f"outbox:{var_dir / 'outbox'}"),
         "SECRET_KEY": _secret_key(var_dir),
+        "MAX_CONTENT_LENGTH": 1024 * 1024,  # forms only: evidence files go straight to storage
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session cookie
+        # Behind CloudFront the Referer names the site's domain, not the API's Host, so the strict HTTPS
+        # referrer check would refuse every post; the token and the SameSite cookie carry the protection.
+        "WTF_CSRF_SSL_STRICT": False,
     }

@@ -3,8 +3,10 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urldefrag, urljoin, urlsplit
 
+import warnings
+
 from flask import Flask
-from flask_frozen import Freezer
+from flask_frozen import Freezer, MissingURLGeneratorWarning
 
 from .assets import read_manifest
 from .site import site_urls
@@ -40,7 +42,9 @@ def freeze(app: Flask, destination: Path) -> list[str]:
         for filename in read_manifest(app.config["PORTAL_ASSETS"]).values():
             yield "assets.asset", {"filename": filename}
 
-    return list(freezer.freeze())
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", MissingURLGeneratorWarning)  # function routes are served, not frozen
+        return list(freezer.freeze())
 
 
 class _LinkCollector(HTMLParser):

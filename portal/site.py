@@ -1,4 +1,5 @@
 """The published site: framework, measures, charter, guidance and the pages in content/pages."""
+from datetime import datetime
 from pathlib import Path
 
 from flask import Blueprint, abort, current_app, render_template, send_from_directory, url_for
@@ -32,6 +33,8 @@ def site_urls(site_content: Content):
         yield "site.measure", {"slug": measure.slug}
     yield "site.charter", {}
     yield "site.guidance", {}
+    for assessment_id in site_content.assessments:
+        yield "site.assessment_start", {"assessment_id": assessment_id}
 
 
 def page_url(page) -> str:
@@ -107,15 +110,23 @@ def guidance_page(slug):
     return render_template("guidance/page.html", page=found)
 
 
+@site_blueprint.route("/assessments/<assessment_id>/")
+def assessment_start(assessment_id):
+    """The start page is static; its Start now button posts to the assessment function."""
+    found = content().assessment(assessment_id) or abort(404)
+    return render_template("assessments/start.html", assessment=found)
+
+
+@site_blueprint.app_template_filter("long_date")
+def long_date(iso: str) -> str:
+    """An ISO date or timestamp as GOV.UK writes dates: 5 January 2027."""
+    return f"{datetime.fromisoformat(iso):%-d %B %Y}"
+
+
 @site_blueprint.route("/404.html")
 def not_found_page():
     """The page a static host serves for any unknown address."""
     return render_template("404.html")
-
-
-@site_blueprint.app_errorhandler(404)
-def not_found(error):
-    return render_template("404.html"), 404
 
 
 @site_blueprint.route("/sitemap.xml")

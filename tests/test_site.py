@@ -33,7 +33,9 @@ def crawl(client, start="/") -> set[str]:
         seen.add(address)
         response = client.get(address)
         assert response.status_code == 200, f"{address} answered {response.status_code}"
-        for href in links_on(response.get_data(as_text=True)):
+        html = response.get_data(as_text=True)
+        assert "&lt;a " not in html, f"{address} shows HTML as text"
+        for href in links_on(html):
             target = urldefrag(urljoin(address, href))[0]
             if not urlsplit(target).scheme and target.startswith("/"):
                 queue.append(target)

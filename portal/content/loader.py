@@ -87,6 +87,21 @@ class _Loader:
             for repeated in sorted({i for i in ids if ids.count(i) > 1}):
                 self.problems.append(Problem(source_name, f"the {kind} id '{repeated}' is used more than once; each needs its own"))
 
+    def load_assessments(self) -> dict:
+        from ..questionnaire.schema import AssessmentSchema, assessment_problems
+
+        assessments = {}
+        for path in sorted((self.root / "assessments").glob("*.yaml")):
+            source = self.read(path, read_yaml)
+            assessment = self.validate(source, AssessmentSchema())
+            if assessment is None:
+                continue
+            if path.stem != assessment.id:
+                self.problems.append(source.problem(f"name the file {assessment.id}.yaml to match its id", ("id",)))
+            self.problems.extend(source.problem(message, where) for where, message in assessment_problems(assessment))
+            assessments[assessment.id] = assessment
+        return assessments
+
     def load_pages(self) -> list[model.Page]:
         pages = []
         for path in sorted((self.root / "pages").glob("*.md")):
@@ -115,6 +130,8 @@ def load_content(root: Path) -> model.Content:
     measures = loader.load_measures(framework)
     charter = loader.load_yaml("charter.yaml", schemas.CharterSchema())
     pages = loader.load_pages()
+    assessments = loader.load_assessments()
     if loader.problems:
         raise ContentError(loader.problems)
-    return model.Content(site=site, framework=framework, measures=measures, charter=charter, pages=pages)
+    return model.Content(site=site, framework=framework, measures=measures, charter=charter, pages=pages,
+                         assessments=assessments)

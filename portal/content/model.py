@@ -1,5 +1,5 @@
 """The council's published content, as plain objects the templates read."""
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
 from markupsafe import Markup
@@ -115,6 +115,7 @@ class Content:
     measures: list[Measure]
     charter: Charter
     pages: list[Page]
+    assessments: dict = field(default_factory=dict)  # id -> portal.questionnaire.model.Assessment
 
     @cached_property
     def _index(self) -> dict:
@@ -143,3 +144,6 @@ class Content:
 
     def page(self, slug: str) -> Page | None:
         return self._index["pages"].get(slug)
+
+    def assessment(self, assessment_id: str):
+        return self.assessments.get(assessment_id)

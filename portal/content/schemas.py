@@ -27,8 +27,10 @@ class MarkdownText(fields.String):
         return render(super()._deserialize(value, attr, data, **kwargs))
 
 
-def markdown():
-    return MarkdownText(required=True, validate=NOT_EMPTY)
+def markdown(required: bool = True):
+    if required:
+        return MarkdownText(required=True, validate=NOT_EMPTY)
+    return MarkdownText(load_default=None, validate=NOT_EMPTY)
 
 
 def text_list():

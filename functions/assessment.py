@@ -1,0 +1,193 @@
+"""The self-assessment function: start, answer, check, submit. Translates HTTP to the questionnaire core and records."""
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+
+from portal.questionnaire import progress
+from portal.questionnaire.answers import display_answer
+from portal.questionnaire.forms import form_class, render_params
+
+from .records import DraftExpired, DraftNotFound, Drafts
+from .storage import NotFound, StorageUnavailable, open_store
+
+assessment_blueprint = Blueprint("assessment", __name__, url_prefix="/assessments/<assessment_id>")
+BASE = "/assessments/<assessment_id>/<token>"
+
+
+def _assessment(assessment_id):
+    return current_app.extensions["portal.content"].assessment(assessment_id) or abort(404)
+
+
+def drafts() -> Drafts:
+    if "portal.drafts" not in current_app.extensions:
+        current_app.extensions["portal.drafts"] = Drafts(open_store(current_app.config["PORTAL_STORAGE"]))
+    return current_app.extensions["portal.drafts"]
+
+
+def _draft(assessment, token):
+    """The draft behind a resume link, or the page that explains why there is none."""
+    try:
+        return drafts().load(assessment, token)
+    except DraftNotFound:
+        abort(404)
+    except DraftExpired:
+        abort(410)
+
+
+@assessment_blueprint.after_request
+def never_cache_answers(response):
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@assessment_blueprint.errorhandler(StorageUnavailable)
+def storage_unavailable(error):
+    return render_template("assessments/unavailable.html", title="Sorry, there is a problem with the service"), 503
+
+
+@assessment_blueprint.errorhandler(410)
+def expired(error):
+    return render_template("assessments/expired.html", title="This link has expired"), 410
+
+
+@assessment_blueprint.post("/start")
+def start(assessment_id):
+    """Posted from the static start page, which cannot carry a CSRF token; refuse posts from other sites instead."""
+    if request.headers.get("Sec-Fetch-Site") == "cross-site":
+        abort(403)
+    assessment = _assessment(assessment_id)
+    draft = drafts().start(assessment)
+    return redirect(url_for(".task_list", assessment_id=assessment.id, token=draft.token, started=1), 303)
+
+
+@assessment_blueprint.get("/<token>/")
+def task_list(assessment_id, token):
+    assessment = _assessment(assessment_id)
+    draft = _draft(assessment, token)
+    if draft.reference:
+        return redirect(url_for(".confirmation", assessment_id=assessment.id, token=token))
+    completed = set(draft.completed)
+    statuses = {s.id: progress.section_status(assessment, s, draft.answers, completed) for s in assessment.sections}
+    return render_template(
+        "assessments/task_list.html", assessment=assessment, draft=draft, statuses=statuses,
+        ready=progress.ready_to_submit(assessment, draft.answers, completed),
+        resume_link=current_app.config["PORTAL_BASE_URL"].rstrip("/") + url_for(".task_list", assessment_id=assessment.id, token=token),
+        just_started=request.args.get("started") == "1",
+    )
+
+
+def _section(assessment, draft, section_id):
+    """The section to work on; a submitted draft or a section that cannot start yet sends the user back."""
+    section = assessment.section(section_id) or abort(404)
+    if draft.reference:
+        abort(redirect(url_for(".confirmation", assessment_id=assessment.id, token=draft.token)))
+    if progress.section_status(assessment, section, draft.answers, set(draft.completed)) == progress.CANNOT_START:
+        abort(redirect(url_for(".task_list", assessment_id=assessment.id, token=draft.token)))
+    return section
+
+
+@assessment_blueprint.route("/<token>/<section_id>/", methods=["GET"])
+def section_start(assessment_id, token, section_id):
+    assessment = _assessment(assessment_id)
+    draft = _draft(assessment, token)
+    section = _section(assessment, draft, section_id)
+    first = progress.next_question(section, draft.answers)
+    return redirect(url_for(".question", assessment_id=assessment.id, token=token, section_id=section.id, question_id=first.id))
+
+
+@assessment_blueprint.route("/<token>/<section_id>/<question_id>/", methods=["GET", "POST"])
+def question(assessment_id, token, section_id, question_id):
+    assessment = _assessment(assessment_id)
+    draft = _draft(assessment, token)
+    section = _section(assessment, draft, section_id)
+    asked = section.question(question_id)
+    if asked is None or asked not in progress.shown_questions(section, draft.answers):
+        abort(404)
+    changing = request.args.get("change") == "1"
+    form = form_class(asked)(data={asked.id: draft.answers.get(asked.id)})
+    back = _previous_page(assessment, section, draft, asked, changing)
+    if request.method == "POST" and form.validate_on_submit():
+        answers = {**draft.answers, asked.id: form.answer}
+        answers = {k: v for k, v in answers.items() if v is not None}
+        completed = tuple(c for c in draft.completed if c != section.id) if form.answer != draft.answers.get(asked.id) else draft.completed
+        try:
+            draft = drafts().save(assessment, draft, answers=answers, completed=completed)
+        except StorageUnavailable:
+            return _render_question(assessment, section, draft, asked, form, back, save_failed=True), 503
+        following = None if changing else progress.next_question(section, draft.answers, after=asked.id)
+        if following is None:
+            return redirect(url_for(".check_answers", assessment_id=assessment.id, token=token, section_id=section.id), 303)
+        return redirect(url_for(".question", assessment_id=assessment.id, token=token, section_id=section.id, question_id=following.id), 303)
+    status = 400 if form.errors else 200
+    return _render_question(assessment, section, draft, asked, form, back), status
+
+
+def _previous_page(assessment, section, draft, asked, changing):
+    url_args = {"assessment_id": assessment.id, "token": draft.token}
+    if changing:
+        return url_for(".check_answers", section_id=section.id, **url_args)
+    shown = progress.shown_questions(section, draft.answers)
+    index = shown.index(asked)
+    if index == 0:
+        return url_for(".task_list", **url_args)
+    return url_for(".question", section_id=section.id, question_id=shown[index - 1].id, **url_args)
+
+
+def _render_question(assessment, section, draft, asked, form, back, save_failed=False):
+    return render_template(
+        "assessments/question.html", assessment=assessment, section=section, draft=draft, question=asked,
+        form=form, params=render_params(asked), back=back, save_failed=save_failed,
+        title=asked.label, error_title=bool(form.errors) or save_failed,
+    )
+
+
+@assessment_blueprint.route("/<token>/<section_id>/check-answers/", methods=["GET", "POST"])
+def check_answers(assessment_id, token, section_id):
+    assessment = _assessment(assessment_id)
+    draft = _draft(assessment, token)
+    section = _section(assessment, draft, section_id)
+    missing = progress.unanswered(section, draft.answers)
+    error = None
+    if request.method == "POST":
+        choice = request.form.get("completed")
+        if choice not in ("yes", "no"):
+            error = "Select yes if you have completed this section"
+        elif choice == "yes" and missing:
+            error = "Answer every question before you mark this section as completed"
+        else:
+            completed = set(draft.completed) | {section.id} if choice == "yes" else set(draft.completed) - {section.id}
+            drafts().save(assessment, draft, completed=tuple(sorted(completed)))
+            return redirect(url_for(".task_list", assessment_id=assessment.id, token=token), 303)
+    rows = [(q, display_answer(q, draft.answers.get(q.id))) for q in progress.shown_questions(section, draft.answers)]
+    return render_template(
+        "assessments/check_answers.html", assessment=assessment, section=section, draft=draft, rows=rows,
+        missing=missing, error=error, title=f"Check your answers: {section.title}", error_title=bool(error),
+        completed_value=request.form.get("completed") if request.method == "POST" else ("yes" if section.id in draft.completed else None),
+    ), 400 if error else 200
+
+
+@assessment_blueprint.post("/<token>/submit")
+def submit(assessment_id, token):
+    assessment = _assessment(assessment_id)
+    draft = _draft(assessment, token)
+    if draft.reference is None and not progress.ready_to_submit(assessment, draft.answers, set(draft.completed)):
+        return redirect(url_for(".task_list", assessment_id=assessment.id, token=token), 303)
+    drafts().submit(assessment, draft)
+    return redirect(url_for(".confirmation", assessment_id=assessment.id, token=token), 303)
+
+
+@assessment_blueprint.get("/<token>/confirmation/")
+def confirmation(assessment_id, token):
+    assessment = _assessment(assessment_id)
+    draft = _draft(assessment, token)
+    if draft.reference is None:
+        return redirect(url_for(".task_list", assessment_id=assessment.id, token=token))
+    try:
+        record = drafts().submission(assessment, draft.reference)
+    except NotFound:
+        abort(404)
+    answers = record["answers"]
+    return render_template(
+        "assessments/confirmation.html", assessment=assessment, record=record, title="Self-assessment submitted",
+        readiness=progress.readiness_by_theme(assessment, answers),
+        summary=[(s, [(q, display_answer(q, answers.get(q.id))) for q in progress.shown_questions(s, answers)])
+                 for s in assessment.sections],
+    )

@@ -1,0 +1,144 @@
+"""Drafts and submissions of a questionnaire, kept in storage write-once: every save is a new version."""
+import base64
+import hashlib
+import secrets
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta, timezone
+
+from portal.questionnaire.model import Assessment
+from portal.questionnaire.progress import readiness_by_theme
+from portal.questionnaire.record import answers_schema
+
+from .storage import AlreadyExists, NotFound, Store
+
+SAVE_ATTEMPTS = 5  # two tabs saving at once each get a version; after this many collisions something is wrong
+
+
+class DraftNotFound(LookupError):
+    """No draft answers to that resume link."""
+
+
+class DraftExpired(LookupError):
+    """The draft was kept for its full time and has gone."""
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc).replace(microsecond=0)
+
+
+def _digest(token: str) -> str:
+    """Storage keys hold a hash of the resume link, so a listing of the bucket reveals no link."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class Draft:
+    token: str
+    assessment_id: str
+    questionnaire_version: int
+    created_at: str
+    expires_at: str
+    version: int = 0
+    answers: dict = field(default_factory=dict)
+    completed: tuple = ()
+    reference: str | None = None  # set once submitted
+
+    @property
+    def reference_if_submitted(self) -> str:
+        """The reference this draft gets (or got) when submitted: fixed by the link, so resubmitting finds it."""
+        code = base64.b32encode(hashlib.sha256(("ref:" + self.token).encode()).digest()).decode()
+        return f"SV-{code[:4]}-{code[4:8]}"
+
+    def stored(self) -> dict:
+        return {
+            "assessment": self.assessment_id, "questionnaire_version": self.questionnaire_version,
+            "created_at": self.created_at, "expires_at": self.expires_at, "version": self.version,
+            "answers": self.answers, "completed": sorted(self.completed), "reference": self.reference,
+        }
+
+
+def _check_answers(assessment: Assessment, answers: dict) -> dict:
+    """Refuse to store answers of the wrong shape: what is written must read back as the questionnaire says."""
+    errors = answers_schema(assessment).validate(answers)
+    if errors:
+        raise ValueError(f"answers do not match questionnaire {assessment.id}: {errors}")
+    return answers
+
+
+class Drafts:
+    """Start, resume and save drafts; submit them as write-once submissions."""
+
+    def __init__(self, store: Store, clock=_now):
+        self.store = store
+        self.clock = clock
+
+    def _prefix(self, assessment_id: str, token: str) -> str:
+        return f"drafts/{assessment_id}/{_digest(token)}/"
+
+    def start(self, assessment: Assessment) -> Draft:
+        now = self.clock()
+        draft = Draft(
+            token=secrets.token_urlsafe(24), assessment_id=assessment.id,
+            questionnaire_version=assessment.version, created_at=now.isoformat(),
+            expires_at=(now + timedelta(days=assessment.drafts_expire_after_days)).isoformat(),
+        )
+        return self._write(draft, version=1)
+
+    def load(self, assessment: Assessment, token: str) -> Draft:
+        if not token or len(token) > 64:
+            raise DraftNotFound(token)
+        versions = self.store.keys(self._prefix(assessment.id, token))
+        if not versions:
+            raise DraftNotFound(token)
+        data = self.store.read_json(versions[-1])
+        if data["reference"] is None and datetime.fromisoformat(data["expires_at"]) <= self.clock():
+            raise DraftExpired(token)
+        return Draft(
+            token=token, assessment_id=data["assessment"], questionnaire_version=data["questionnaire_version"],
+            created_at=data["created_at"], expires_at=data["expires_at"], version=data["version"],
+            answers=data["answers"],
+            completed=tuple(data["completed"]), reference=data["reference"],
+        )
+
+    def save(self, assessment: Assessment, draft: Draft, **changes) -> Draft:
+        """A new version with `changes` (answers, completed, reference); never overwrites an earlier one."""
+        expires = self.clock() + timedelta(days=assessment.drafts_expire_after_days)  # kept N days after the last change
+        updated = replace(draft, expires_at=expires.isoformat(), **changes)
+        _check_answers(assessment, updated.answers)
+        for _ in range(SAVE_ATTEMPTS):
+            try:
+                return self._write(updated, version=updated.version + 1)
+            except AlreadyExists:
+                latest = self.store.keys(self._prefix(assessment.id, draft.token))[-1]
+                updated = replace(updated, version=int(latest.rsplit("/", 1)[1].split(".")[0]))
+        raise AlreadyExists(f"could not save draft after {SAVE_ATTEMPTS} attempts")
+
+    def _write(self, draft: Draft, version: int) -> Draft:
+        draft = replace(draft, version=version)
+        self.store.create_json(f"{self._prefix(draft.assessment_id, draft.token)}{version:06d}.json", draft.stored())
+        return draft
+
+    def submit(self, assessment: Assessment, draft: Draft) -> dict:
+        """Store the submission once; submitting the same draft again returns the record already stored."""
+        reference = draft.reference_if_submitted
+        key = f"submissions/{assessment.id}/{reference}/000001.json"
+        record = {
+            "reference": reference, "assessment": assessment.id, "questionnaire_version": assessment.version,
+            "submitted_at": self.clock().isoformat(),
+            "answers": _check_answers(assessment, draft.answers),
+            "readiness": {r.section.id: {"percent": r.percent, "level": r.level.id}
+                          for r in readiness_by_theme(assessment, draft.answers)},
+        }
+        try:
+            self.store.create_json(key, record)
+        except AlreadyExists:
+            record = self.store.read_json(key)
+        if draft.reference is None:
+            self.save(assessment, draft, reference=reference)
+        return record
+
+    def submission(self, assessment: Assessment, reference: str) -> dict:
+        versions = self.store.keys(f"submissions/{assessment.id}/{reference}/")
+        if not versions:
+            raise NotFound(reference)
+        return self.store.read_json(versions[-1])

@@ -1,0 +1,378 @@
+"""Write-once storage for what suppliers submit: one interface, a folder on disk or an S3 bucket behind it."""
+from __future__ import annotations
+
+import abc
+import errno
+import fcntl
+import json
+import os
+import re
+import tempfile
+import threading
+from contextlib import contextmanager, suppress
+from pathlib import Path
+
+# S3's own limit on a key, and a limit per path segment that leaves room on disk for the sidecar's longer name.
+MAX_KEY_BYTES = 1024
+MAX_SEGMENT_BYTES = 200
+# S3 sends metadata as HTTP headers: it lowercases names, mangles non-ASCII values and caps the total at 2 KB;
+# servers and proxies (moto's among them) drop header names with underscores.
+_METADATA_NAME = re.compile(r"[a-z0-9][a-z0-9-]*\Z")
+MAX_METADATA_BYTES = 2048
+# boto3's default session, which makes every store's client, is not safe to use from two threads at once.
+_BOTO3_SESSION_LOCK = threading.Lock()
+# S3 error codes that mean "try again later" rather than "you asked for something wrong".
+_S3_BUSY = {"SlowDown", "Throttling", "ThrottlingException", "RequestLimitExceeded",
+            "TooManyRequestsException", "RequestTimeout", "ServiceUnavailable", "InternalError"}
+
+
+class StorageError(Exception):
+    """Storage failed; the base of every error this module raises."""
+
+
+class AlreadyExists(StorageError):
+    """The write-once key is already taken."""
+
+
+class NotFound(StorageError):
+    """Nothing is stored at the key."""
+
+
+class StorageUnavailable(StorageError):
+    """The storage cannot be reached or written just now; trying again later may work."""
+
+
+def check_key(key: str) -> str:
+    """Return `key` if both backends store it under the same name, or raise ValueError saying why not."""
+    if not isinstance(key, str) or not key:
+        raise ValueError("Key is empty")
+    if key.startswith("/"):
+        raise ValueError(f"Key {key!r} is absolute")
+    if "\\" in key:
+        raise ValueError(f"Key {key!r} contains a backslash")
+    if any(ord(char) < 0x20 or ord(char) == 0x7F for char in key):
+        raise ValueError(f"Key {key!r} contains a control character")
+    if len(key.encode()) > MAX_KEY_BYTES:
+        raise ValueError(f"Key is longer than {MAX_KEY_BYTES} bytes")
+    for segment in key.split("/"):
+        if segment in ("", ".", ".."):
+            raise ValueError(f"Key {key!r} has an empty, '.' or '..' segment")
+        # Names starting with '.' are the file store's own temporary and sidecar files.
+        if segment.startswith("."):
+            raise ValueError(f"Key {key!r} has a segment starting with '.'")
+        if len(segment.encode()) > MAX_SEGMENT_BYTES:
+            raise ValueError(f"Key {key!r} has a segment longer than {MAX_SEGMENT_BYTES} bytes")
+    return key
+
+
+def _check_prefix(prefix: str) -> str:
+    # A prefix is a key, a key's leading part, or a key's folder ending in '/'; '' means everything.
+    if prefix:
+        check_key(prefix.removesuffix("/"))
+    return prefix
+
+
+def _check_metadata(metadata: dict[str, str] | None) -> dict[str, str]:
+    metadata = dict(metadata or {})
+    for name, value in metadata.items():
+        if not isinstance(name, str) or not _METADATA_NAME.match(name):
+            raise ValueError(f"Metadata name {name!r} must be lowercase letters, digits and '-'")
+        if not isinstance(value, str) or value != value.strip() or not all(" " <= char <= "~" for char in value):
+            raise ValueError(f"Metadata {name!r} must be printable ASCII without leading or trailing spaces")
+    if sum(len(name) + len(value) for name, value in metadata.items()) > MAX_METADATA_BYTES:
+        raise ValueError(f"Metadata is larger than {MAX_METADATA_BYTES} bytes")
+    return metadata
+
+
+class Store(abc.ABC):
+    """Write-once storage of bytes by key; nothing stored is ever overwritten."""
+
+    @abc.abstractmethod
+    def create(self, key: str, data: bytes, content_type: str = "application/json",
+               metadata: dict[str, str] | None = None) -> None:
+        """Write-once: store `data` at `key`, or raise AlreadyExists if anything is there. Never overwrites."""
+
+    @abc.abstractmethod
+    def read(self, key: str) -> bytes:
+        """Return the bytes stored at `key`, or raise NotFound."""
+
+    @abc.abstractmethod
+    def read_metadata(self, key: str) -> dict[str, str]:
+        """Return the metadata given to create for `key`, or raise NotFound."""
+
+    @abc.abstractmethod
+    def keys(self, prefix: str = "") -> list[str]:
+        """Return every key starting with `prefix`, sorted ascending."""
+
+    @abc.abstractmethod
+    def delete(self, key: str) -> None:
+        """Erase `key` for good, as UK GDPR erasure needs; deleting a missing key is not an error."""
+
+    def create_json(self, key: str, value, metadata: dict[str, str] | None = None) -> None:
+        """Store `value` as UTF-8 JSON with sorted keys, write-once."""
+        data = json.dumps(value, sort_keys=True, ensure_ascii=False).encode()
+        self.create(key, data, "application/json", metadata)
+
+    def read_json(self, key: str):
+        """Return the JSON value stored at `key`, or raise NotFound."""
+        return json.loads(self.read(key))
+
+
+class FileStore(Store):
+    """Keys as files under a root folder: the embedded default for local development."""
+
+    def __init__(self, root: Path | str):
+        self.root = Path(root)
+
+    def __repr__(self) -> str:
+        return f"FileStore({str(self.root)!r})"
+
+    def create(self, key, data, content_type="application/json", metadata=None):
+        path = self._path(key)
+        metadata = _check_metadata(metadata)
+        sidecar = _sidecar(path)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as err:
+            if err.errno in (errno.EEXIST, errno.ENOTDIR) and os.path.isdir(self.root):
+                # On disk a key cannot also be a folder of other keys, as it can in S3.
+                raise StorageError(f"Cannot create {key}: part of its path is already a key") from err
+            raise StorageUnavailable(f"Cannot create {key} in {self.root}: {err}") from err
+        data_temp = sidecar_temp = None
+        try:
+            # The slow writes happen outside the lock, into temporary names that keys() never lists.
+            data_temp = _write_temp(path.parent, data)
+            sidecar_temp = _write_temp(path.parent, json.dumps(
+                {"content_type": content_type, "metadata": metadata}).encode())
+            with _locked(path.parent) as folder:
+                # The lock stops a losing writer replacing the winner's sidecar; link is the write-once guard.
+                if os.path.lexists(path):
+                    raise AlreadyExists(key)
+                os.replace(sidecar_temp, sidecar)
+                sidecar_temp = None
+                try:
+                    os.link(data_temp, path)
+                except OSError:
+                    sidecar.unlink(missing_ok=True)
+                    raise
+                os.fsync(folder)  # so the new name survives a power cut
+        except FileExistsError as err:
+            raise AlreadyExists(key) from err
+        except OSError as err:
+            raise StorageUnavailable(f"Cannot create {key} in {self.root}: {err}") from err
+        finally:
+            for temp in (data_temp, sidecar_temp):
+                if temp:
+                    with suppress(OSError):
+                        os.unlink(temp)
+
+    def read(self, key):
+        path = self._path(key)
+        try:
+            return path.read_bytes()
+        except OSError as err:
+            raise self._failure(err, key) from err
+
+    def read_metadata(self, key):
+        path = self._path(key)
+        try:
+            path.stat()
+            sidecar = _sidecar(path).read_bytes()
+        except FileNotFoundError:
+            if path.is_file():
+                return {}  # a file put there by hand, not by create
+            raise NotFound(key) from None
+        except OSError as err:
+            raise self._failure(err, key) from err
+        return json.loads(sidecar)["metadata"]
+
+    def keys(self, prefix=""):
+        # Walk only the folder the prefix names, then match the rest as S3 does: as a string.
+        top = self._inside(self.root / _check_prefix(prefix).rpartition("/")[0], prefix)
+        found = []
+
+        def fail(err):
+            raise err
+
+        try:
+            for folder, folders, files in os.walk(top, onerror=fail):
+                folders[:] = [name for name in folders if not name.startswith(".")]
+                relative = Path(folder).relative_to(self.root).as_posix()
+                for name in files:
+                    key = name if relative == "." else f"{relative}/{name}"
+                    if not name.startswith(".") and key.startswith(prefix):
+                        found.append(key)
+        except OSError as err:
+            failure = self._failure(err, prefix)
+            if isinstance(failure, NotFound):
+                return []
+            raise failure from err
+        return sorted(found)
+
+    def delete(self, key):
+        path = self._path(key)
+        try:
+            # Locked so a delete cannot remove the sidecar of a create racing it.
+            with _locked(path.parent):
+                path.unlink(missing_ok=True)
+                _sidecar(path).unlink(missing_ok=True)
+        except OSError as err:
+            failure = self._failure(err, key)
+            if not isinstance(failure, NotFound):
+                raise failure from err
+
+    def _path(self, key: str) -> Path:
+        return self._inside(self.root / check_key(key), key)
+
+    def _inside(self, path: Path, key: str) -> Path:
+        # A symlinked folder inside root could still lead outside it.
+        if not path.resolve().is_relative_to(self.root.resolve()):
+            raise ValueError(f"Key {key!r} leads outside {self.root}")
+        return path
+
+    def _failure(self, err: OSError, key: str) -> StorageError:
+        if os.path.exists(self.root) and not os.path.isdir(self.root):
+            return StorageUnavailable(f"Storage root {self.root} is not a folder")
+        if err.errno in (errno.ENOENT, errno.ENOTDIR, errno.EISDIR):
+            return NotFound(key)
+        return StorageUnavailable(f"Cannot reach {key} in {self.root}: {err}")
+
+
+def _sidecar(path: Path) -> Path:
+    return path.with_name(f".{path.name}.meta")
+
+
+def _write_temp(folder: Path, data: bytes) -> str:
+    handle, name = tempfile.mkstemp(dir=folder, prefix=".tmp-")
+    try:
+        with os.fdopen(handle, "wb") as file:
+            file.write(data)
+            file.flush()
+            os.fsync(file.fileno())
+    except BaseException:
+        os.unlink(name)
+        raise
+    return name
+
+
+@contextmanager
+def _locked(folder: Path):
+    # flock is released by the kernel if the process dies, so a crash never leaves a stale lock.
+    handle = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        yield handle
+    finally:
+        os.close(handle)
+
+
+class S3Store(Store):
+    """Keys as objects in an S3 bucket, under an optional prefix; any S3-compatible endpoint works."""
+
+    def __init__(self, bucket: str, prefix: str = "", client=None):
+        if not bucket:
+            raise ValueError("Bucket name is empty")
+        self.bucket = bucket
+        prefix = prefix.strip("/")
+        self.prefix = f"{check_key(prefix)}/" if prefix else ""
+        self._client = client
+
+    def __repr__(self) -> str:
+        return f"S3Store({self.bucket!r}, {self.prefix!r})"
+
+    @property
+    def client(self):
+        """The boto3 S3 client, made on first use so that importing this module stays fast."""
+        with _BOTO3_SESSION_LOCK:
+            if self._client is None:
+                import boto3
+                from botocore.config import Config
+
+                # boto3 reads AWS_ENDPOINT_URL, the region and credentials from the environment itself.
+                # Three attempts in all: botocore's max_attempts counts retries only, which would make four.
+                self._client = boto3.client("s3", config=Config(
+                    connect_timeout=5, read_timeout=10, retries={"total_max_attempts": 3, "mode": "standard"}))
+            return self._client
+
+    def create(self, key, data, content_type="application/json", metadata=None):
+        metadata = _check_metadata(metadata)
+        try:
+            with self._errors(key):
+                # IfNoneMatch makes S3 refuse the write if the key exists; encryption comes from the bucket default.
+                self.client.put_object(Bucket=self.bucket, Key=self._full(key), Body=data,
+                                       ContentType=content_type, Metadata=metadata, IfNoneMatch="*")
+        except AlreadyExists as refused:
+            # A retry after a lost response can be refused by our own first attempt: that write succeeded.
+            retried = refused.__cause__.response.get("ResponseMetadata", {}).get("RetryAttempts", 0)
+            if retried:
+                with suppress(NotFound):
+                    if self.read(key) == bytes(data):
+                        return
+            raise
+
+    def read(self, key):
+        with self._errors(key):
+            return self.client.get_object(Bucket=self.bucket, Key=self._full(key))["Body"].read()
+
+    def read_metadata(self, key):
+        with self._errors(key):
+            return self.client.head_object(Bucket=self.bucket, Key=self._full(key))["Metadata"]
+
+    def keys(self, prefix=""):
+        _check_prefix(prefix)
+        found = []
+        with self._errors(prefix):
+            pages = self.client.get_paginator("list_objects_v2").paginate(
+                Bucket=self.bucket, Prefix=self.prefix + prefix)
+            for page in pages:
+                found.extend(item["Key"][len(self.prefix):] for item in page.get("Contents", []))
+        return sorted(found)
+
+    def delete(self, key):
+        full = self._full(key)
+        with self._errors(key):
+            # In a versioned bucket a plain delete only hides the object, so erase every version and marker.
+            pages = self.client.get_paginator("list_object_versions").paginate(Bucket=self.bucket, Prefix=full)
+            for page in pages:
+                items = page.get("Versions", []) + page.get("DeleteMarkers", [])
+                for item in items:
+                    if item["Key"] == full:
+                        self.client.delete_object(Bucket=self.bucket, Key=full, VersionId=item["VersionId"])
+                if any(item["Key"] != full for item in items):
+                    break  # listings are sorted, so the rest are longer keys that merely start with this one
+
+    def _full(self, key: str) -> str:
+        return self.prefix + check_key(key)
+
+    @contextmanager
+    def _errors(self, key: str):
+        from botocore.exceptions import BotoCoreError, ClientError, ConnectionError, HTTPClientError
+
+        try:
+            yield
+        except ClientError as err:
+            raise _s3_failure(err, key) from err
+        except (ConnectionError, HTTPClientError) as err:  # unreachable endpoint, timeouts, dropped connections
+            raise StorageUnavailable(f"Cannot reach S3 for {key}: {err}") from err
+        except BotoCoreError as err:  # missing credentials and other local misconfiguration
+            raise StorageError(f"S3 request for {key} failed: {err}") from err
+
+
+def _s3_failure(err, key: str) -> StorageError:
+    code = err.response.get("Error", {}).get("Code", "")
+    status = err.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0)
+    if code in ("PreconditionFailed", "ConditionalRequestConflict") or status == 412:
+        return AlreadyExists(key)
+    if code in ("NoSuchKey", "NotFound", "404"):  # HEAD answers with a bare 404 and no body
+        return NotFound(key)
+    if status >= 500 or code in _S3_BUSY:
+        return StorageUnavailable(f"S3 is unavailable for {key}: {code}")
+    return StorageError(f"S3 refused {key}: {code} {err.response.get('Error', {}).get('Message', '')}".rstrip())
+
+
+def open_store(url: str) -> Store:
+    """PORTAL_STORAGE value: 's3://bucket/optional/prefix' -> S3Store; anything else is a filesystem path -> FileStore."""
+    if url.startswith("s3://"):
+        bucket, _, prefix = url.removeprefix("s3://").partition("/")
+        return S3Store(bucket, prefix)
+    return FileStore(Path(url))

@@ -1,0 +1,84 @@
+"""WTForms forms generated from questions, rendered with govuk-frontend-wtf's GOV.UK widgets."""
+from datetime import date
+from functools import lru_cache
+
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import (GovCharacterCount, GovCheckboxesInput, GovDateInput,
+                                                GovRadioInput, GovTextInput)
+from wtforms import Field, RadioField, SelectMultipleField, StringField, TextAreaField, ValidationError
+from wtforms.fields.choices import SelectChoice
+
+from .answers import AnswerInvalid, parse_answer
+from .model import Question
+
+
+class DatePartsField(Field):
+    """Day, month and year boxes; keeps exactly three parts so the widget can always redisplay them."""
+
+    widget = GovDateInput()
+
+    def process_formdata(self, valuelist):
+        self.raw_data = (list(valuelist) + ["", "", ""])[:3]
+        self.data = self.raw_data
+
+    def process_data(self, value):
+        self.data = date.fromisoformat(value) if isinstance(value, str) else value
+
+    def _value(self):
+        return ""  # the widget reads the three parts itself
+
+
+def _validator(question: Question):
+    def validate(form, field):
+        try:
+            form.answer = parse_answer(question, field.data)
+        except AnswerInvalid as problem:
+            raise ValidationError(str(problem)) from None
+    return validate
+
+
+def _label(question: Question) -> str:
+    return question.label + (" (optional)" if question.optional else "")
+
+
+@lru_cache(maxsize=None)
+def form_class(question: Question) -> type[FlaskForm]:
+    """A form with one field, named after the question so that errors link to it."""
+    common = {"label": _label(question), "description": question.hint or "", "validators": [_validator(question)]}
+    choices = [SelectChoice(o.value, o.label) for o in question.options]
+    if question.type == "choices":
+        field = SelectMultipleField(choices=choices, validate_choice=False, widget=GovCheckboxesInput(), **common)
+    elif question.options:
+        field = RadioField(choices=choices, validate_choice=False, widget=GovRadioInput(), **common)
+    elif question.type == "date":
+        field = DatePartsField(**common)
+    elif question.type == "long_text":
+        field = TextAreaField(widget=GovCharacterCount(), **common)
+    else:
+        field = StringField(widget=GovTextInput(), **common)
+    return type(f"{question.id.title().replace('_', '')}Form", (FlaskForm,), {question.id: field, "answer": None})
+
+
+def render_params(question: Question) -> dict:
+    """GOV.UK macro params the widget cannot infer: page heading, width, prefix, suffix, option hints."""
+    heading = {"isPageHeading": True, "classes": "govuk-fieldset__legend--l"}
+    if question.options or question.type == "date":
+        params = {"fieldset": {"legend": {"text": _label(question), **heading}}}
+        if question.options:
+            params["items"] = [{"hint": {"text": o.hint}} if o.hint else {} for o in question.options]
+        return params
+    params = {"label": {"text": _label(question), "isPageHeading": True, "classes": "govuk-label--l"}}
+    if question.type in ("whole_number", "quantity", "money"):
+        params.update({"inputmode": "decimal" if question.type != "whole_number" else "numeric",
+                       "classes": "govuk-input--width-10", "spellcheck": False})
+        if question.type == "money":
+            params["prefix"] = {"text": "£"}
+        if question.unit:
+            params["suffix"] = {"text": question.unit}
+    elif question.type == "long_text":
+        params["maxlength"] = question.length_limit
+    elif question.type == "email":
+        params.update({"type": "email", "autocomplete": "email", "spellcheck": False})
+    elif question.type == "url":
+        params.update({"type": "url", "spellcheck": False})
+    return params

@@ -1,0 +1,123 @@
+"""A questionnaire as declared in content/assessments/<id>.yaml: sections, questions, options, levels."""
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from markupsafe import Markup
+
+# Question types, and whether each one's answer is picked from options.
+QUESTION_TYPES = {
+    "yes_no": True, "choice": True, "choices": True,
+    "whole_number": False, "quantity": False, "money": False, "date": False,
+    "text": False, "long_text": False, "url": False, "email": False,
+}
+DEFAULT_MAX_LENGTH = {"text": 200, "long_text": 2000, "url": 500, "email": 254}
+
+
+@dataclass(frozen=True)
+class Option:
+    value: str
+    label: str
+    hint: str | None = None
+    points: int = 0
+    advice: Markup | None = None
+
+
+@dataclass(frozen=True)
+class ShowIf:
+    """Ask a question only when an earlier answer in its section is one of `values`."""
+
+    question: str
+    values: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    type: str
+    label: str
+    why: str
+    hint: str | None = None
+    optional: bool = False
+    options: tuple[Option, ...] = ()
+    min: int | None = None
+    max: int | None = None
+    unit: str | None = None
+    max_length: int | None = None
+    show_if: ShowIf | None = None
+
+    @property
+    def length_limit(self) -> int | None:
+        return self.max_length or DEFAULT_MAX_LENGTH.get(self.type)
+
+    def option(self, value) -> Option | None:
+        return next((o for o in self.options if o.value == value), None)
+
+    def chosen(self, answer) -> list[Option]:
+        """The options an answer picks (none for a question without options)."""
+        values = answer if isinstance(answer, list) else [answer]
+        return [o for o in self.options if o.value in values]
+
+    @property
+    def max_points(self) -> int:
+        positive = [o.points for o in self.options if o.points > 0]
+        return sum(positive) if self.type == "choices" else max(positive, default=0)
+
+
+@dataclass(frozen=True)
+class Section:
+    id: str
+    title: str
+    questions: tuple[Question, ...]
+    summary: str | None = None
+    scored: bool = False
+    guidance: str | None = None
+    requires_completed: tuple[str, ...] = ()
+
+    def question(self, question_id: str) -> Question | None:
+        return next((q for q in self.questions if q.id == question_id), None)
+
+
+@dataclass(frozen=True)
+class Level:
+    id: str
+    label: str
+    min_percent: int
+    description: str
+
+
+@dataclass(frozen=True)
+class Assessment:
+    id: str
+    version: int
+    title: str
+    summary: str
+    time_to_complete: str
+    before_you_start: Markup
+    how_we_use_your_answers: Markup
+    drafts_expire_after_days: int
+    levels: tuple[Level, ...]
+    sections: tuple[Section, ...]
+    source: str = field(default="", compare=False)
+
+    @cached_property
+    def _questions(self) -> dict:
+        return {q.id: (s, q) for s in self.sections for q in s.questions}
+
+    def section(self, section_id: str) -> Section | None:
+        return next((s for s in self.sections if s.id == section_id), None)
+
+    def question(self, question_id: str) -> Question | None:
+        found = self._questions.get(question_id)
+        return found[1] if found else None
+
+    def section_of(self, question_id: str) -> Section | None:
+        found = self._questions.get(question_id)
+        return found[0] if found else None
+
+    @property
+    def questions(self) -> list[Question]:
+        return [q for s in self.sections for q in s.questions]
+
+    @property
+    def scored_sections(self) -> list[Section]:
+        return [s for s in self.sections if s.scored]

@@ -1,0 +1,82 @@
+"""Where a supplier is in a questionnaire, and how ready its answers say it is: plain functions of the answers."""
+from dataclasses import dataclass
+
+from markupsafe import Markup
+
+from .model import Assessment, Level, Question, Section
+
+NOT_STARTED, IN_PROGRESS, COMPLETED, CANNOT_START = "Not yet started", "In progress", "Completed", "Cannot start yet"
+
+
+def is_shown(question: Question, answers: dict) -> bool:
+    """Whether a question applies, given the answers so far (branching from show_if)."""
+    if question.show_if is None:
+        return True
+    answer = answers.get(question.show_if.question)
+    chosen = answer if isinstance(answer, list) else [answer]
+    return any(value in question.show_if.values for value in chosen)
+
+
+def shown_questions(section: Section, answers: dict) -> list[Question]:
+    """The section's questions that apply; a question hidden by an earlier answer hides those that hang on it."""
+    shown, visible_ids = [], set()
+    for question in section.questions:
+        depends = question.show_if.question if question.show_if else None
+        if (depends is None or depends in visible_ids) and is_shown(question, answers):
+            shown.append(question)
+            visible_ids.add(question.id)
+    return shown
+
+
+def unanswered(section: Section, answers: dict) -> list[Question]:
+    """Questions that apply, are not optional, and have no answer yet."""
+    return [q for q in shown_questions(section, answers) if not q.optional and answers.get(q.id) in (None, "", [])]
+
+
+def next_question(section: Section, answers: dict, after: str | None = None) -> Question | None:
+    """The question to ask after `after` (or the first), skipping those that no longer apply."""
+    shown = shown_questions(section, answers)
+    ids = [q.id for q in shown]
+    start = ids.index(after) + 1 if after in ids else 0
+    return shown[start] if start < len(shown) else None
+
+
+def section_status(assessment: Assessment, section: Section, answers: dict, completed: set) -> str:
+    if any(required not in completed for required in section.requires_completed):
+        return CANNOT_START
+    if section.id in completed and not unanswered(section, answers):
+        return COMPLETED
+    if any(q.id in answers for q in section.questions):
+        return IN_PROGRESS
+    return NOT_STARTED
+
+
+def ready_to_submit(assessment: Assessment, answers: dict, completed: set) -> bool:
+    return all(section_status(assessment, s, answers, completed) == COMPLETED for s in assessment.sections)
+
+
+@dataclass(frozen=True)
+class Readiness:
+    """How ready one theme is: a percentage of the points available, its level, and what to do next."""
+
+    section: Section
+    percent: int
+    level: Level
+    next_steps: tuple[Markup, ...]
+
+
+def readiness_level(assessment: Assessment, percent: float) -> Level:
+    return next(level for level in assessment.levels if percent >= level.min_percent)
+
+
+def readiness(assessment: Assessment, section: Section, answers: dict) -> Readiness:
+    shown = shown_questions(section, answers)
+    available = sum(q.max_points for q in shown)
+    scored = sum(o.points for q in shown for o in q.chosen(answers.get(q.id)))
+    percent = round(100 * scored / available) if available else 0
+    advice = tuple(o.advice for q in shown for o in q.chosen(answers.get(q.id)) if o.advice)
+    return Readiness(section, percent, readiness_level(assessment, percent), advice)
+
+
+def readiness_by_theme(assessment: Assessment, answers: dict) -> list[Readiness]:
+    return [readiness(assessment, section, answers) for section in assessment.scored_sections]

@@ -1,0 +1,152 @@
+"""marshmallow schemas for content/assessments/*.yaml, and the checks that span questions and sections."""
+from marshmallow import Schema, fields, post_load, validate
+
+from ..content.schemas import SLUG, markdown, text
+from . import model
+
+QUESTION_ID = validate.Regexp(r"^[a-z][a-z0-9_]*$", error="use lowercase letters, numbers and underscores, like 'flexible_working'")
+NUMERIC = ("whole_number", "quantity", "money")
+TEXTUAL = ("text", "long_text", "url", "email")
+YES_NO = (model.Option("yes", "Yes"), model.Option("no", "No"))
+
+
+class OptionSchema(Schema):
+    value = text(validate=SLUG)
+    label = text()
+    hint = fields.String(load_default=None)
+    points = fields.Integer(load_default=0, strict=True, validate=validate.Range(min=0, max=100))
+    advice = markdown(required=False)
+
+    @post_load
+    def make(self, data, **kwargs):
+        return model.Option(**data)
+
+
+class ShowIfSchema(Schema):
+    question = text()
+    equals = fields.String(load_default=None)
+    one_of = fields.List(fields.String(), load_default=None)
+
+    @post_load
+    def make(self, data, **kwargs):
+        values = tuple(data["one_of"] or ()) + ((data["equals"],) if data["equals"] is not None else ())
+        return model.ShowIf(question=data["question"], values=values)
+
+
+class QuestionSchema(Schema):
+    id = text(validate=QUESTION_ID)
+    type = fields.String(required=True, validate=validate.OneOf(tuple(model.QUESTION_TYPES), error="use one of: " + ", ".join(model.QUESTION_TYPES)))
+    label = text()
+    why = text()
+    hint = fields.String(load_default=None)
+    optional = fields.Boolean(load_default=False)
+    options = fields.List(fields.Nested(OptionSchema), load_default=())
+    min = fields.Integer(load_default=None, strict=True)
+    max = fields.Integer(load_default=None, strict=True)
+    unit = fields.String(load_default=None)
+    max_length = fields.Integer(load_default=None, strict=True, validate=validate.Range(min=1, max=20000))
+    show_if = fields.Nested(ShowIfSchema, load_default=None)
+
+    @post_load
+    def make(self, data, **kwargs):
+        data["options"] = tuple(data["options"]) or (YES_NO if data["type"] == "yes_no" else ())
+        return model.Question(**data)
+
+
+class SectionSchema(Schema):
+    id = text(validate=SLUG)
+    title = text()
+    summary = fields.String(load_default=None)
+    scored = fields.Boolean(load_default=False)
+    guidance = fields.String(load_default=None, validate=validate.Regexp(r"^/", error="give an address on this site, starting with /"))
+    requires_completed = fields.List(fields.String(), load_default=())
+    questions = fields.List(fields.Nested(QuestionSchema), required=True, validate=validate.Length(min=1, error="list at least one question"))
+
+    @post_load
+    def make(self, data, **kwargs):
+        return model.Section(**{**data, "questions": tuple(data["questions"]), "requires_completed": tuple(data["requires_completed"])})
+
+
+class LevelSchema(Schema):
+    id = text(validate=SLUG)
+    label = text()
+    min_percent = fields.Integer(required=True, strict=True, validate=validate.Range(min=0, max=100))
+    description = text()
+
+    @post_load
+    def make(self, data, **kwargs):
+        return model.Level(**data)
+
+
+class AssessmentSchema(Schema):
+    id = text(validate=SLUG)
+    version = fields.Integer(required=True, strict=True, validate=validate.Range(min=1))
+    title = text()
+    summary = text()
+    time_to_complete = text()
+    before_you_start = markdown()
+    how_we_use_your_answers = markdown()
+    drafts_expire_after_days = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=3650))
+    levels = fields.List(fields.Nested(LevelSchema), required=True, validate=validate.Length(min=1))
+    sections = fields.List(fields.Nested(SectionSchema), required=True, validate=validate.Length(min=1))
+
+    @post_load
+    def make(self, data, **kwargs):
+        return model.Assessment(**{**data, "levels": tuple(data["levels"]), "sections": tuple(data["sections"])})
+
+
+def assessment_problems(assessment: model.Assessment):
+    """Mistakes that no single field shows: as (path in the file, message) pairs."""
+    seen_questions, section_ids = {}, [s.id for s in assessment.sections]
+    for s_index, section in enumerate(assessment.sections):
+        where = ("sections", s_index)
+        if section_ids.count(section.id) > 1:
+            yield where + ("id",), f"the section id '{section.id}' is used more than once"
+        for required in section.requires_completed:
+            if required not in section_ids or required == section.id:
+                yield where + ("requires_completed",), f"'{required}' is not another section in this file"
+        if section.scored and not any(q.max_points for q in section.questions):
+            yield where + ("scored",), "a scored section needs at least one answer worth points"
+        for q_index, question in enumerate(section.questions):
+            at = where + ("questions", q_index)
+            if question.id in seen_questions:
+                yield at + ("id",), f"the question id '{question.id}' is also used in section '{seen_questions[question.id]}'"
+            yield from _question_problems(question, section, at)
+            seen_questions[question.id] = section.id
+    percents = [level.min_percent for level in assessment.levels]
+    if percents != sorted(percents, reverse=True) or percents[-1] != 0:
+        yield ("levels",), "list levels from highest to lowest min_percent, and give the last one min_percent: 0"
+
+
+def _question_problems(question: model.Question, section: model.Section, at: tuple):
+    has_options = model.QUESTION_TYPES[question.type]
+    if question.type in ("choice", "choices") and not question.options:
+        yield at + ("options",), f"a {question.type} question needs options"
+    if not has_options and question.options:
+        yield at + ("options",), f"a {question.type} question cannot have options"
+    if question.type == "yes_no" and sorted(o.value for o in question.options) != ["no", "yes"]:
+        yield at + ("options",), "a yes_no question's options must be exactly 'yes' and 'no'"
+    values = [o.value for o in question.options]
+    if len(set(values)) != len(values):
+        yield at + ("options",), "two options have the same value"
+    if question.type == "quantity" and not question.unit:
+        yield at + ("unit",), "a quantity question needs a unit, like 'tonnes CO2e'"
+    if question.unit and question.type != "quantity":
+        yield at + ("unit",), "only a quantity question has a unit"
+    if (question.min is not None or question.max is not None) and question.type not in NUMERIC:
+        yield at + ("min",), f"only {', '.join(NUMERIC)} questions have min and max"
+    if question.min is not None and question.max is not None and question.min > question.max:
+        yield at + ("max",), "max must not be less than min"
+    if question.max_length is not None and question.type not in TEXTUAL:
+        yield at + ("max_length",), f"only {', '.join(TEXTUAL)} questions have max_length"
+    if question.show_if:
+        earlier = {q.id: q for q in section.questions[: section.questions.index(question)]}
+        target = earlier.get(question.show_if.question)
+        if target is None:
+            yield at + ("show_if", "question"), f"'{question.show_if.question}' is not an earlier question in this section"
+        elif not question.show_if.values:
+            yield at + ("show_if",), "say which answers show this question, with 'equals' or 'one_of'"
+        else:
+            unknown = [v for v in question.show_if.values if not target.option(v)]
+            if unknown:
+                yield at + ("show_if",), f"'{unknown[0]}' is not an answer to '{target.id}'"

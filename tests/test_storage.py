@@ -1,0 +1,434 @@
+"""The storage contract: tests on the `store` fixture run against the file store and S3 (moto's server)."""
+import errno
+import http.server
+import logging
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager, suppress
+from pathlib import Path
+
+import boto3
+import pytest
+from botocore.config import Config
+from moto.server import ThreadedMotoServer
+
+from functions.storage import (AlreadyExists, FileStore, NotFound, S3Store, StorageError, StorageUnavailable,
+                               open_store)
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+
+BUCKET = "portal-submissions"
+REGION = "eu-west-2"
+CREDENTIALS = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing", "region_name": REGION}
+
+
+# These fixtures belong in conftest.py once other tests need the moto server.
+@pytest.fixture(scope="session")
+def s3_endpoint():
+    """moto's S3 server on loopback, with a versioned bucket as in production; yields its URL."""
+    # werkzeug logs every request at INFO; a failing test would show hundreds of lines of it.
+    werkzeug_log = logging.getLogger("werkzeug")
+    level = werkzeug_log.level
+    werkzeug_log.setLevel(logging.WARNING)
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    endpoint = f"http://{host}:{port}"
+    admin = boto3.client("s3", endpoint_url=endpoint, **CREDENTIALS)
+    admin.create_bucket(Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": REGION})
+    admin.put_bucket_versioning(Bucket=BUCKET, VersioningConfiguration={"Status": "Enabled"})
+    yield endpoint
+    server.stop()
+    werkzeug_log.setLevel(level)
+
+
+@pytest.fixture
+def s3_env(s3_endpoint, monkeypatch):
+    """The AWS_* environment a deployed function would have, pointing at moto, for this test only."""
+    for name in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN", "AWS_REGION"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    monkeypatch.setenv("AWS_DEFAULT_REGION", REGION)
+    monkeypatch.setenv("AWS_ENDPOINT_URL", s3_endpoint)
+    return s3_endpoint
+
+
+@pytest.fixture
+def s3_store(s3_env):
+    # A fresh prefix keeps each test's keys apart in the shared bucket; the client comes from the environment.
+    return S3Store(BUCKET, prefix=f"tests/{uuid.uuid4().hex}")
+
+
+@pytest.fixture
+def file_store(tmp_path):
+    return FileStore(tmp_path / "storage")
+
+
+@pytest.fixture(params=["file", "s3"])
+def store(request):
+    return request.getfixturevalue(f"{request.param}_store")
+
+
+def raw_s3(endpoint):
+    return boto3.client("s3", endpoint_url=endpoint, **CREDENTIALS)
+
+
+# The contract both stores keep.
+
+def test_created_record_reads_back_byte_for_byte(store):
+    data = bytes(range(256)) * 3
+    store.create("assessments/a1/record.bin", data, content_type="application/octet-stream")
+    assert store.read("assessments/a1/record.bin") == data
+
+
+def test_empty_record_reads_back_empty(store):
+    store.create("empty", b"")
+    assert store.read("empty") == b""
+
+
+def test_second_create_at_same_key_is_refused_and_first_is_kept(store):
+    store.create("assessments/a1/v1.json", b"first", metadata={"version": "1"})
+    with pytest.raises(AlreadyExists):
+        store.create("assessments/a1/v1.json", b"second", metadata={"version": "2"})
+    assert store.read("assessments/a1/v1.json") == b"first"
+    assert store.read_metadata("assessments/a1/v1.json") == {"version": "1"}
+
+
+def test_keys_lists_only_under_prefix_sorted(store):
+    for key in ["b/2", "a/2", "a/10", "a/1", "ab/1", "c"]:
+        store.create(key, b"x")
+    assert store.keys("a/") == ["a/1", "a/10", "a/2"]
+    assert store.keys("a") == ["a/1", "a/10", "a/2", "ab/1"]  # a prefix is a string, as in S3
+    assert store.keys("a/1") == ["a/1", "a/10"]
+    assert store.keys("") == ["a/1", "a/10", "a/2", "ab/1", "b/2", "c"]
+    assert store.keys("d/") == []
+
+
+def test_keys_of_an_empty_store_is_empty(store):
+    assert store.keys("") == []
+
+
+def test_missing_key_is_not_found(store):
+    store.create("a/present", b"x")
+    for key in ["missing", "a/missing", "a/present/below", "a"]:
+        with pytest.raises(NotFound):
+            store.read(key)
+        with pytest.raises(NotFound):
+            store.read_metadata(key)
+        with pytest.raises(NotFound):
+            store.read_json(key)
+
+
+def test_delete_really_deletes(store):
+    store.create("a/record", b"personal data", metadata={"owner": "supplier"})
+    store.create("a/record-kept", b"other")
+    store.delete("a/record")
+    with pytest.raises(NotFound):
+        store.read("a/record")
+    with pytest.raises(NotFound):
+        store.read_metadata("a/record")
+    assert store.keys("") == ["a/record-kept"]
+    if isinstance(store, S3Store):  # the bucket is versioned: no old version or delete marker may remain
+        listing = raw_s3(os.environ["AWS_ENDPOINT_URL"]).list_object_versions(Bucket=BUCKET, Prefix=store.prefix)
+        left = [item["Key"] for item in listing.get("Versions", []) + listing.get("DeleteMarkers", [])]
+        assert left == [store.prefix + "a/record-kept"]
+
+
+def test_deleting_a_missing_key_is_not_an_error(store):
+    store.delete("never/created")
+    store.create("file", b"x")
+    store.delete("file/below")
+
+
+def test_deleted_key_can_be_created_again(store):
+    store.create("a/record", b"old", metadata={"version": "1"})
+    store.delete("a/record")
+    store.create("a/record", b"new")
+    assert store.read("a/record") == b"new"
+    assert store.read_metadata("a/record") == {}
+
+
+def test_metadata_round_trips(store):
+    metadata = {"content-sha256": "ab" * 32, "submitted-by": "supplier-42", "filename": "Carbon plan (v2).pdf"}
+    store.create("with", b"x", metadata=metadata)
+    store.create("without", b"x")
+    assert store.read_metadata("with") == metadata
+    assert store.read_metadata("without") == {}
+
+
+@pytest.mark.parametrize("metadata", [{"Upper": "x"}, {"under_score": "x"}, {"": "x"}, {"name": "café"},
+                                      {"name": " padded"}, {"name": "line\nbreak"}, {"big": "x" * 2048}])
+def test_metadata_s3_would_change_is_refused(store, metadata):
+    with pytest.raises(ValueError):
+        store.create("key", b"x", metadata=metadata)
+    assert store.keys("") == []
+
+
+def test_json_round_trips_unicode(store):
+    value = {"organisation": "Café Ōmori Ltd 🌱", "answers": [1, 2.5, None, True], "b": {"z": 1, "a": 2}}
+    store.create_json("assessments/a1.json", value)
+    assert store.read_json("assessments/a1.json") == value
+    # Stored as UTF-8 with sorted keys, so equal values give equal bytes.
+    assert store.read("assessments/a1.json") == (
+        '{"answers": [1, 2.5, null, true], "b": {"a": 2, "z": 1}, "organisation": "Café Ōmori Ltd 🌱"}'.encode())
+
+
+def test_concurrent_creates_of_one_key_only_one_wins(store):
+    start = threading.Barrier(10)
+
+    def attempt(writer):
+        start.wait()
+        try:
+            store.create("race", f"writer {writer}".encode(), metadata={"writer": str(writer)})
+            return writer
+        except AlreadyExists:
+            return None
+
+    with ThreadPoolExecutor(max_workers=10) as pool:
+        results = list(pool.map(attempt, range(10)))
+    winners = [writer for writer in results if writer is not None]
+    assert len(winners) == 1
+    assert store.read("race") == f"writer {winners[0]}".encode()
+    assert store.read_metadata("race") == {"writer": str(winners[0])}
+    assert store.keys("") == ["race"]
+
+
+@pytest.mark.parametrize("key", ["", "/etc/passwd", "../outside", "a/../../outside", "a/..", "a\\b", "a\0b",
+                                 "a//b", "a/./b", "a/", ".hidden", "a/.tmp-x", "line\nbreak", "x" * 201])
+def test_keys_that_escape_the_root_are_refused(store, key):
+    with pytest.raises(ValueError):
+        store.create(key, b"x")
+    with pytest.raises(ValueError):
+        store.read(key)
+    with pytest.raises(ValueError):
+        store.delete(key)
+    assert store.keys("") == []
+
+
+def test_prefixes_that_escape_the_root_are_refused(store):
+    for prefix in ["/", "../", "a/../../", "a\\"]:
+        with pytest.raises(ValueError):
+            store.keys(prefix)
+
+
+# The file store.
+
+def test_keys_through_a_symlink_out_of_the_root_are_refused(tmp_path):
+    store = FileStore(tmp_path / "storage")
+    (tmp_path / "storage").mkdir()
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "storage" / "link").symlink_to(tmp_path / "elsewhere")
+    (tmp_path / "elsewhere" / "secret").write_bytes(b"x")
+    with pytest.raises(ValueError):
+        store.create("link/record", b"x")
+    with pytest.raises(ValueError):
+        store.read("link/secret")
+    with pytest.raises(ValueError):
+        store.keys("link/")
+    assert store.keys("") == []
+    assert [path.name for path in (tmp_path / "elsewhere").iterdir()] == ["secret"]
+
+
+def test_read_only_disk_is_unavailable(tmp_path):
+    # Tests run as root, which chmod cannot stop; a root that is a file fails honestly, with ENOTDIR.
+    (tmp_path / "storage").write_bytes(b"not a folder")
+    store = FileStore(tmp_path / "storage")
+    with pytest.raises(StorageUnavailable):
+        store.create("a/record", b"x")
+    with pytest.raises(StorageUnavailable):
+        store.create("record", b"x")
+    with pytest.raises(StorageUnavailable):
+        store.read("record")
+    with pytest.raises(StorageUnavailable):
+        store.keys("")
+    with pytest.raises(StorageUnavailable):
+        store.delete("record")
+
+
+def test_crash_mid_write_leaves_nothing_visible(file_store, monkeypatch):
+    def failing_link(source, target):
+        raise OSError(errno.EIO, "Input/output error")
+
+    monkeypatch.setattr(os, "link", failing_link)
+    with pytest.raises(StorageUnavailable):
+        file_store.create("a/record", b"half written", metadata={"version": "1"})
+    monkeypatch.undo()
+    with pytest.raises(NotFound):
+        file_store.read("a/record")
+    with pytest.raises(NotFound):
+        file_store.read_metadata("a/record")
+    assert file_store.keys("") == []
+    assert list((file_store.root / "a").iterdir()) == []  # no temporary file or sidecar left behind
+    file_store.create("a/record", b"whole")
+    assert file_store.read("a/record") == b"whole"
+
+
+def test_temporary_and_sidecar_files_never_show_in_keys(file_store):
+    file_store.create("a/record", b"x", metadata={"version": "1"})
+    (file_store.root / "a" / ".tmp-left-by-a-crash").write_bytes(b"partial")
+    assert file_store.keys("") == ["a/record"]
+    assert file_store.keys("a/") == ["a/record"]
+
+
+def test_key_inside_another_key_is_refused_on_disk(file_store):
+    file_store.create("a", b"x")
+    with pytest.raises(StorageError) as refused:
+        file_store.create("a/b", b"y")
+    assert not isinstance(refused.value, (AlreadyExists, StorageUnavailable))
+    assert file_store.read("a") == b"x"
+
+
+# The S3 store.
+
+def test_keys_pages_past_a_thousand(s3_store):
+    keys = [f"many/{number:04d}" for number in range(1005)]
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        list(pool.map(lambda key: s3_store.create(key, b"x"), keys))
+    s3_store.create("other", b"x")
+    assert s3_store.keys("many/") == keys
+
+
+def test_store_prefix_is_joined_with_one_slash(s3_env):
+    store = S3Store(BUCKET, prefix=f"/{uuid.uuid4().hex}/nested/")
+    store.create("record", b"x")
+    assert raw_s3(s3_env).get_object(Bucket=BUCKET, Key=store.prefix + "record")["Body"].read() == b"x"
+    assert store.prefix.count("//") == 0 and not store.prefix.startswith("/")
+    assert store.keys("") == ["record"]
+
+
+def test_store_without_prefix_uses_the_whole_bucket(s3_env):
+    key = f"{uuid.uuid4().hex}/record"
+    S3Store(BUCKET).create(key, b"x")
+    assert raw_s3(s3_env).get_object(Bucket=BUCKET, Key=key)["Body"].read() == b"x"
+
+
+def test_default_client_has_short_timeouts_and_few_retries(s3_env):
+    config = S3Store(BUCKET).client.meta.config
+    assert (config.connect_timeout, config.read_timeout) == (5, 10)
+    assert config.retries == {"total_max_attempts": 3, "mode": "standard"}
+
+
+def closed_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def impatient_client(endpoint):
+    config = Config(connect_timeout=1, read_timeout=0.5, retries={"total_max_attempts": 1, "mode": "standard"})
+    return boto3.client("s3", endpoint_url=endpoint, config=config, **CREDENTIALS)
+
+
+def test_unreachable_endpoint_is_unavailable():
+    store = S3Store(BUCKET, client=impatient_client(f"http://127.0.0.1:{closed_port()}"))
+    started = time.monotonic()
+    for attempt in (lambda: store.create("key", b"x"), lambda: store.read("key"), lambda: store.keys("")):
+        with pytest.raises(StorageUnavailable):
+            attempt()
+    assert time.monotonic() - started < 5
+
+
+def s3_error(status, code):
+    return status, f"<Error><Code>{code}</Code><Message>Test</Message></Error>".encode()
+
+
+@contextmanager
+def scripted_s3(*answers, delay=0.0):
+    """A stand-in S3 endpoint that gives these (status, body) answers in turn, repeating the last; yields its URL."""
+    answers = list(answers)
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"  # so that botocore's "Expect: 100-continue" is answered, not waited out
+
+        def answer(self):
+            time.sleep(delay)
+            status, body = answers.pop(0) if len(answers) > 1 else answers[0]
+            self.rfile.read(int(self.headers.get("Content-Length", 0)))
+            with suppress(ConnectionError):  # a client that timed out has gone
+                self.send_response(status)
+                self.send_header("Content-Type", "application/xml")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                if self.command != "HEAD":
+                    self.wfile.write(body)
+
+        do_GET = do_PUT = do_HEAD = do_DELETE = answer
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.mark.parametrize("operation, status, code, delay, expected", [
+    ("read", 503, "SlowDown", 0, StorageUnavailable),
+    ("read", 500, "InternalError", 0, StorageUnavailable),
+    ("read", 400, "RequestTimeout", 0, StorageUnavailable),
+    ("read", 200, "", 1, StorageUnavailable),  # the answer comes after the read timeout
+    ("read", 403, "AccessDenied", 0, StorageError),
+    ("create", 409, "ConditionalRequestConflict", 0, AlreadyExists),
+    ("create", 503, "SlowDown", 0, StorageUnavailable),
+])
+def test_s3_failures_map_to_storage_errors(operation, status, code, delay, expected):
+    with scripted_s3(s3_error(status, code), delay=delay) as endpoint:
+        store = S3Store(BUCKET, client=impatient_client(endpoint))
+        with pytest.raises(expected) as raised:
+            if operation == "create":
+                store.create("key", b"x")
+            else:
+                store.read("key")
+    assert type(raised.value) is expected
+
+
+def store_whose_first_put_lands_but_fails(stored):
+    """A store whose first PUT is stored yet answered with a 500, so the retry meets `stored` already there."""
+    config = Config(connect_timeout=1, read_timeout=1, retries={"total_max_attempts": 2, "mode": "standard"})
+    answers = scripted_s3(s3_error(500, "InternalError"), s3_error(412, "PreconditionFailed"), (200, stored))
+    return answers, lambda endpoint: S3Store(
+        BUCKET, client=boto3.client("s3", endpoint_url=endpoint, config=config, **CREDENTIALS))
+
+
+def test_retried_create_refused_by_its_own_first_attempt_succeeds():
+    answers, store_at = store_whose_first_put_lands_but_fails(b"ours")
+    with answers as endpoint:
+        store_at(endpoint).create("key", b"ours")
+
+
+def test_retried_create_refused_by_another_writer_is_already_exists():
+    answers, store_at = store_whose_first_put_lands_but_fails(b"theirs")
+    with answers as endpoint, pytest.raises(AlreadyExists):
+        store_at(endpoint).create("key", b"ours")
+
+
+# Choosing a store.
+
+def test_open_store_picks_the_backend(tmp_path):
+    s3 = open_store("s3://portal-submissions/council/submissions/")
+    assert isinstance(s3, S3Store)
+    assert (s3.bucket, s3.prefix) == ("portal-submissions", "council/submissions/")
+    bare = open_store("s3://portal-submissions")
+    assert (bare.bucket, bare.prefix) == ("portal-submissions", "")
+    on_disk = open_store(str(tmp_path / "var" / "storage"))
+    assert isinstance(on_disk, FileStore) and on_disk.root == tmp_path / "var" / "storage"
+    assert isinstance(open_store("var/storage"), FileStore)
+    with pytest.raises(ValueError):
+        open_store("s3://")
+
+
+def test_importing_storage_does_not_import_boto3():
+    check = "import sys, functions.storage; sys.exit('boto3' in sys.modules or 'botocore' in sys.modules)"
+    assert subprocess.run([sys.executable, "-c", check], cwd=PROJECT_ROOT).returncode == 0
