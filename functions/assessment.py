@@ -102,20 +102,26 @@ def question(assessment_id, token, section_id, question_id):
     if asked is None or asked not in progress.shown_questions(section, draft.answers):
         abort(404)
     changing = request.args.get("change") == "1"
-    form = form_class(asked)(data={asked.id: draft.answers.get(asked.id)})
+    form = form_class((asked,))(data={asked.id: draft.answers.get(asked.id)})
     back = _previous_page(assessment, section, draft, asked, changing)
     if request.method == "POST" and form.validate_on_submit():
-        answers = {**draft.answers, asked.id: form.answer}
-        answers = {k: v for k, v in answers.items() if v is not None}
-        completed = tuple(c for c in draft.completed if c != section.id) if form.answer != draft.answers.get(asked.id) else draft.completed
+        answer = form.answers[asked.id]
+        answers = {k: v for k, v in {**draft.answers, asked.id: answer}.items() if v is not None}
+        # A changed answer reopens its section, so that the supplier checks it again.
+        changed = answer != draft.answers.get(asked.id)
+        completed = tuple(c for c in draft.completed if c != section.id) if changed else draft.completed
         try:
             draft = drafts().save(assessment, draft, answers=answers, completed=completed)
         except StorageUnavailable:
             return _render_question(assessment, section, draft, asked, form, back, save_failed=True), 503
-        following = None if changing else progress.next_question(section, draft.answers, after=asked.id)
+        following = progress.next_question(section, draft.answers, after=asked.id)
+        while changing and following is not None and following.id in draft.answers:
+            # A change goes back to check answers, unless it opened a question not yet answered.
+            following = progress.next_question(section, draft.answers, after=following.id)
         if following is None:
             return redirect(url_for(".check_answers", assessment_id=assessment.id, token=token, section_id=section.id), 303)
-        return redirect(url_for(".question", assessment_id=assessment.id, token=token, section_id=section.id, question_id=following.id), 303)
+        return redirect(url_for(".question", assessment_id=assessment.id, token=token, section_id=section.id,
+                                question_id=following.id, change=1 if changing else None), 303)
     status = 400 if form.errors else 200
     return _render_question(assessment, section, draft, asked, form, back), status
 

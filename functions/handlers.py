@@ -19,3 +19,8 @@ def _handler(function_name: str):
 def assessment(event, context):
     """The self-assessment function."""
     return _handler("assessment")(event, context)
+
+
+def checklist(event, context):
+    """The readiness checklist function."""
+    return _handler("checklist")(event, context)

@@ -89,6 +89,7 @@ def create_app(overrides: dict | None = None, functions: tuple[str, ...] | None 
 def _function_blueprints(names):
     """Each function's blueprint, with the views that take posts from static pages (they cannot carry a CSRF token)."""
     from functions.assessment import assessment_blueprint, start
+    from functions.checklist import checklist_blueprint, result
 
-    available = {"assessment": (assessment_blueprint, [start])}
+    available = {"assessment": (assessment_blueprint, [start]), "checklist": (checklist_blueprint, [result])}
     return [available[name] for name in (names if names is not None else available)]

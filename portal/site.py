@@ -5,6 +5,8 @@ from pathlib import Path
 from flask import Blueprint, abort, current_app, render_template, send_from_directory, url_for
 
 from .content import Content
+from .questionnaire.forms import form_class, render_params
+from .questionnaire.progress import checklist_of
 
 site_blueprint = Blueprint("site", __name__)
 
@@ -33,8 +35,10 @@ def site_urls(site_content: Content):
         yield "site.measure", {"slug": measure.slug}
     yield "site.charter", {}
     yield "site.guidance", {}
-    for assessment_id in site_content.assessments:
-        yield "site.assessment_start", {"assessment_id": assessment_id}
+    for assessment in site_content.assessments.values():
+        yield "site.assessment_start", {"assessment_id": assessment.id}
+        for section in assessment.scored_sections:
+            yield "site.checklist", {"assessment_id": assessment.id, "section_id": section.id}
 
 
 def page_url(page) -> str:
@@ -115,6 +119,39 @@ def assessment_start(assessment_id):
     """The start page is static; its Start now button posts to the assessment function."""
     found = content().assessment(assessment_id) or abort(404)
     return render_template("assessments/start.html", assessment=found)
+
+
+def checklist_page(assessment_id: str, section_id: str):
+    """The assessment, and the checklist of one of its themes; 404 for anything else."""
+    assessment = content().assessment(assessment_id) or abort(404)
+    section = assessment.section(section_id)
+    if section is None or not section.scored:
+        abort(404)
+    return assessment, checklist_of(section)
+
+
+def render_checklist(assessment, section, form):
+    """The checklist page: static when frozen, and rendered again by the function to show errors."""
+    params = {q.id: render_params(q, page_heading=False) for q in section.questions}
+    return render_template("checklists/checklist.html", assessment=assessment, section=section, form=form,
+                           params=params, title=f"Quick checklist: {section.title}", error_title=bool(form.errors))
+
+
+@site_blueprint.route("/checklists/<assessment_id>/<section_id>/")
+def checklist(assessment_id, section_id):
+    """A theme's quick checklist: a static page whose form posts to the checklist function."""
+    assessment, section = checklist_page(assessment_id, section_id)
+    return render_checklist(assessment, section, form_class(section.questions)(meta={"csrf": False}))
+
+
+@site_blueprint.app_template_global("checklists_for")
+def checklists_for(path: str) -> list[dict]:
+    """Quick checklists for the theme whose guidance page is at `path`, as link_list items."""
+    return [
+        {"href": url_for("site.checklist", assessment_id=a.id, section_id=s.id),
+         "title": f"Quick checklist: {s.title.lower()}", "description": "Answer a few questions to see how ready you are. Nothing is saved."}
+        for a in content().assessments.values() for s in a.scored_sections if s.guidance == path
+    ]
 
 
 @site_blueprint.app_template_filter("long_date")

@@ -28,10 +28,18 @@ class DatePartsField(Field):
         return ""  # the widget reads the three parts itself
 
 
+class QuestionsForm(FlaskForm):
+    """A form of generated fields; once validated, `answers` holds each question's typed answer."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.answers = {}
+
+
 def _validator(question: Question):
     def validate(form, field):
         try:
-            form.answer = parse_answer(question, field.data)
+            form.answers[question.id] = parse_answer(question, field.data)
         except AnswerInvalid as problem:
             raise ValidationError(str(problem)) from None
     return validate
@@ -41,9 +49,7 @@ def _label(question: Question) -> str:
     return question.label + (" (optional)" if question.optional else "")
 
 
-@lru_cache(maxsize=None)
-def form_class(question: Question) -> type[FlaskForm]:
-    """A form with one field, named after the question so that errors link to it."""
+def _field(question: Question) -> Field:
     common = {"label": _label(question), "description": question.hint or "", "validators": [_validator(question)]}
     choices = [SelectChoice(o.value, o.label) for o in question.options]
     if question.type == "choices":
@@ -56,18 +62,25 @@ def form_class(question: Question) -> type[FlaskForm]:
         field = TextAreaField(widget=GovCharacterCount(), **common)
     else:
         field = StringField(widget=GovTextInput(), **common)
-    return type(f"{question.id.title().replace('_', '')}Form", (FlaskForm,), {question.id: field, "answer": None})
+    return field
 
 
-def render_params(question: Question) -> dict:
-    """GOV.UK macro params the widget cannot infer: page heading, width, prefix, suffix, option hints."""
-    heading = {"isPageHeading": True, "classes": "govuk-fieldset__legend--l"}
+@lru_cache(maxsize=None)
+def form_class(questions: tuple[Question, ...]) -> type[QuestionsForm]:
+    """A form with a field per question, each named after its question so that errors link to it."""
+    return type("QuestionsForm", (QuestionsForm,), {q.id: _field(q) for q in questions})
+
+
+def render_params(question: Question, page_heading: bool = True) -> dict:
+    """GOV.UK macro params the widget cannot infer: heading, width, prefix, suffix, option hints."""
     if question.options or question.type == "date":
-        params = {"fieldset": {"legend": {"text": _label(question), **heading}}}
+        legend = {"isPageHeading": True, "classes": "govuk-fieldset__legend--l"} if page_heading else {"classes": "govuk-fieldset__legend--m"}
+        params = {"fieldset": {"legend": {"text": _label(question), **legend}}}
         if question.options:
             params["items"] = [{"hint": {"text": o.hint}} if o.hint else {} for o in question.options]
         return params
-    params = {"label": {"text": _label(question), "isPageHeading": True, "classes": "govuk-label--l"}}
+    label = {"isPageHeading": True, "classes": "govuk-label--l"} if page_heading else {"classes": "govuk-label--m"}
+    params = {"label": {"text": _label(question), **label}}
     if question.type in ("whole_number", "quantity", "money"):
         params.update({"inputmode": "decimal" if question.type != "whole_number" else "numeric",
                        "classes": "govuk-input--width-10", "spellcheck": False})

@@ -1,5 +1,5 @@
 """Where a supplier is in a questionnaire, and how ready its answers say it is: plain functions of the answers."""
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from markupsafe import Markup
 
@@ -49,6 +49,27 @@ def section_status(assessment: Assessment, section: Section, answers: dict, comp
     if any(q.id in answers for q in section.questions):
         return IN_PROGRESS
     return NOT_STARTED
+
+
+def checklist_of(section: Section) -> Section:
+    """A theme's quick checklist: every question with answers to pick, on one page.
+
+    With no JavaScript to branch, a question that hangs on another is shown to all, made optional, and told
+    when it applies; scoring still ignores it unless the answer it hangs on was given.
+    """
+    kept = []
+    for question in section.questions:
+        if not question.options:
+            continue
+        if question.show_if:
+            target = section.question(question.show_if.question)
+            if target not in kept:
+                continue
+            when = " or ".join(f"‘{target.option(v).label}’" for v in question.show_if.values)
+            applies = f"Answer this if you answered {when} to ‘{target.label}’"
+            question = replace(question, optional=True, hint=f"{question.hint} {applies}" if question.hint else applies)
+        kept.append(question)
+    return replace(section, questions=tuple(kept))
 
 
 def ready_to_submit(assessment: Assessment, answers: dict, completed: set) -> bool:

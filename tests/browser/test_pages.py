@@ -1,22 +1,20 @@
 """Every frozen page in real Chromium: no accessibility violations, no console errors, usable on a phone and on paper."""
 import pytest
 
+from flask import url_for
+
+from portal import create_app
+from portal.site import site_urls
 from tests.conftest import CONTENT
-from portal.content import load_content
 
 from .axe import axe_violations
 
 
 def frozen_pages():
-    """The address of every HTML page the build writes (content is read here, at collection)."""
-    content = load_content(CONTENT)
-    pages = ["/", "/framework/", "/measures/", "/charter/", "/guidance/", "/404.html"]
-    pages += [f"/measures/priority/{p.id}/" for p in content.framework.priorities]
-    pages += [f"/measures/{m.slug}/" for m in content.measures]
-    pages += [f"/{p.slug}/" for p in content.pages if p.section in ("about", "legal")]
-    pages += [f"/guidance/{p.slug}/" for p in content.pages if p.section in ("guidance", "what-we-look-for")]
-    pages += [f"/assessments/{assessment_id}/" for assessment_id in content.assessments]
-    return pages
+    """The address of every HTML page the site has, from the one list the freezer also uses."""
+    app = create_app({"PORTAL_CONTENT": CONTENT})
+    with app.test_request_context():
+        return [url_for(endpoint, **values) for endpoint, values in site_urls(app.extensions["portal.content"])] + ["/404.html"]
 
 
 def test_frozen_pages_are_the_pages_checked_here(site_dir):
