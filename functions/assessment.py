@@ -2,9 +2,10 @@
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 
 from portal.questionnaire import progress
-from portal.questionnaire.answers import display_answer
+from portal.questionnaire.answers import EMAIL, display_answer
 from portal.questionnaire.forms import form_class, render_params
 
+from . import mailer
 from .records import DraftExpired, DraftNotFound, Drafts
 from .storage import NotFound, StorageUnavailable, open_store
 
@@ -64,13 +65,22 @@ def task_list(assessment_id, token):
     draft = _draft(assessment, token)
     if draft.reference:
         return redirect(url_for(".confirmation", assessment_id=assessment.id, token=token))
+    return _render_task_list(assessment, draft)
+
+
+def _resume_link(assessment, token) -> str:
+    return current_app.config["PORTAL_BASE_URL"].rstrip("/") + url_for(".task_list", assessment_id=assessment.id, token=token)
+
+
+def _render_task_list(assessment, draft, email_error=None, email_value=""):
     completed = set(draft.completed)
     statuses = {s.id: progress.section_status(assessment, s, draft.answers, completed) for s in assessment.sections}
     return render_template(
         "assessments/task_list.html", assessment=assessment, draft=draft, statuses=statuses,
         ready=progress.ready_to_submit(assessment, draft.answers, completed),
-        resume_link=current_app.config["PORTAL_BASE_URL"].rstrip("/") + url_for(".task_list", assessment_id=assessment.id, token=token),
-        just_started=request.args.get("started") == "1",
+        resume_link=_resume_link(assessment, draft.token), title=assessment.title,
+        just_started=request.args.get("started") == "1", emailed=request.args.get("emailed") == "1",
+        email_error=email_error, email_value=email_value, error_title=bool(email_error),
     )
 
 
@@ -82,6 +92,27 @@ def _section(assessment, draft, section_id):
     if progress.section_status(assessment, section, draft.answers, set(draft.completed)) == progress.CANNOT_START:
         abort(redirect(url_for(".task_list", assessment_id=assessment.id, token=draft.token)))
     return section
+
+
+@assessment_blueprint.post("/<token>/email-link")
+def email_link(assessment_id, token):
+    """Send the resume link to an address the supplier gives; the address itself is not stored."""
+    assessment = _assessment(assessment_id)
+    draft = _draft(assessment, token)
+    address = request.form.get("email", "").strip()
+    if not address or len(address) > 254 or not EMAIL.match(address):
+        return _render_task_list(assessment, draft, email_error="Enter an email address in the correct format, like name@example.com",
+                                 email_value=address[:254]), 400
+    site = current_app.extensions["portal.content"].site
+    link = _resume_link(assessment, token)
+    body = render_template("assessments/resume_email.txt", assessment=assessment, draft=draft, link=link, site=site)
+    try:
+        mailer.send(current_app.config["PORTAL_EMAIL"], mailer.compose(site.council.contact_email, address, f"Your link to {assessment.title.lower()}", body))
+    except mailer.EmailFailed:
+        current_app.logger.exception("Could not send a resume link")
+        return _render_task_list(assessment, draft, email_error="We could not send the email just now. Copy the link above instead, or try again later.",
+                                 email_value=address), 503
+    return redirect(url_for(".task_list", assessment_id=assessment.id, token=token, emailed=1), 303)
 
 
 @assessment_blueprint.route("/<token>/<section_id>/", methods=["GET"])

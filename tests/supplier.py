@@ -36,8 +36,9 @@ class Supplier:
         self.task_list = urlsplit(response.headers["Location"]).path
         return self.task_list
 
-    def post(self, url, data):
-        page = self.client.get(url)
+    def post(self, url, data, form_page=None):
+        """Post `data` as the form on `form_page` (by default, `url` itself) would, with its CSRF token."""
+        page = self.client.get(form_page or url)
         return self.client.post(url, data={**data, "csrf_token": self.csrf(page.get_data(as_text=True))})
 
     def question_url(self, section_id, question_id):

@@ -176,3 +176,46 @@ def test_a_huge_post_is_refused_with_a_page(supplier):
                                     data={"organisation_name": "x" * (2 * 1024 * 1024)})
     assert response.status_code == 413
     assert "too large" in response.get_data(as_text=True)
+
+
+def test_resume_link_can_be_emailed_to_the_outbox(built, storage_dir, assessment, tmp_path):
+    from email import message_from_bytes
+
+    app = create_app({"TESTING": True, "PORTAL_CONTENT": CONTENT, "PORTAL_ASSETS": built[1], "PORTAL_STORAGE": str(storage_dir),
+                      "PORTAL_BASE_URL": "http://localhost", "PORTAL_EMAIL": f"outbox:{tmp_path / 'outbox'}"})
+    supplier = Supplier(app.test_client(), assessment)
+    task_list = supplier.start()
+    response = supplier.post(f"{task_list}email-link", {"email": "owner@example.co.uk"}, form_page=task_list)
+    assert response.status_code == 303
+    assert "We have emailed you the link" in supplier.client.get(response.headers["Location"]).get_data(as_text=True)
+    [sent] = list((tmp_path / "outbox").glob("*.eml"))
+    message = message_from_bytes(sent.read_bytes())
+    assert message["To"] == "owner@example.co.uk"
+    assert f"http://localhost{task_list}" in message.get_payload(decode=True).decode()
+
+
+def test_a_wrong_email_address_is_explained_and_nothing_is_sent(built, storage_dir, assessment, tmp_path):
+    app = create_app({"TESTING": True, "PORTAL_CONTENT": CONTENT, "PORTAL_ASSETS": built[1], "PORTAL_STORAGE": str(storage_dir),
+                      "PORTAL_EMAIL": f"outbox:{tmp_path / 'outbox'}"})
+    supplier = Supplier(app.test_client(), assessment)
+    task_list = supplier.start()
+    response = supplier.post(f"{task_list}email-link", {"email": "owner at example"}, form_page=task_list)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "Enter an email address in the correct format" in html and 'value="owner at example"' in html
+    assert not (tmp_path / "outbox").exists()
+
+
+def test_drafts_expire_and_the_supplier_is_told(journey_app, supplier, assessment, monkeypatch):
+    from datetime import timedelta
+
+    from functions import assessment as assessment_function
+    from functions.records import _now
+
+    task_list = supplier.start()
+    with journey_app.app_context():
+        drafts = assessment_function.drafts()
+    monkeypatch.setattr(drafts, "clock", lambda: _now() + timedelta(days=assessment.drafts_expire_after_days + 1))
+    response = supplier.client.get(task_list)
+    assert response.status_code == 410
+    assert "This link has expired" in response.get_data(as_text=True)
