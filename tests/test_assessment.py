@@ -1,9 +1,7 @@
-"""The self-assessment journey through the function's HTTP interface, on the file store."""
-import json
-
+"""The self-assessment journey through the function's HTTP interface, on the file store and on S3 (moto)."""
 import pytest
 
-from functions.storage import FileStore
+from functions.storage import open_store
 from portal import create_app
 
 from .conftest import CONTENT
@@ -11,14 +9,15 @@ from .supplier import Supplier
 
 
 @pytest.fixture
-def storage_dir(tmp_path):
-    return tmp_path / "storage"
+def journey_app(built, storage_url):
+    return create_app({"TESTING": True, "PORTAL_CONTENT": CONTENT, "PORTAL_ASSETS": built[1],
+                       "PORTAL_STORAGE": storage_url, "PORTAL_BASE_URL": "http://localhost"})
 
 
 @pytest.fixture
-def journey_app(built, storage_dir):
-    return create_app({"TESTING": True, "PORTAL_CONTENT": CONTENT, "PORTAL_ASSETS": built[1],
-                       "PORTAL_STORAGE": str(storage_dir), "PORTAL_BASE_URL": "http://localhost"})
+def store(storage_url):
+    """The same storage the app writes to, opened as a council officer's tools would."""
+    return open_store(storage_url)
 
 
 @pytest.fixture
@@ -38,16 +37,15 @@ def test_start_shows_the_resume_link(supplier):
     assert "Not yet started" in html and "Cannot start yet" in html
 
 
-def test_whole_journey_stores_one_submission_with_every_answer(supplier, assessment, storage_dir):
+def test_whole_journey_stores_one_submission_with_every_answer(supplier, assessment, store):
     supplier.start()
     supplier.complete_all()
     response = supplier.submit()
     assert response.status_code == 303
     confirmation = supplier.client.get(response.headers["Location"]).get_data(as_text=True)
     assert "Self-assessment sent" in confirmation
-    records = list((storage_dir / "submissions" / "readiness").rglob("*.json"))
-    assert len(records) == 1
-    record = json.loads(records[0].read_text())
+    [key] = store.keys("submissions/readiness/")
+    record = store.read_json(key)
     assert record["reference"] in confirmation
     assert record["questionnaire_version"] == assessment.version
     assert record["answers"]["organisation_name"] == "Example answer"
@@ -56,12 +54,12 @@ def test_whole_journey_stores_one_submission_with_every_answer(supplier, assessm
         assert section.title in confirmation
 
 
-def test_submitting_twice_creates_one_submission(supplier, storage_dir):
+def test_submitting_twice_creates_one_submission(supplier, store):
     supplier.start()
     supplier.complete_all()
     first, second = supplier.submit(times=2)
     assert first.status_code == second.status_code == 303
-    assert len(list((storage_dir / "submissions").rglob("*.json"))) == 1
+    assert len(store.keys("submissions/")) == 1
 
 
 def test_resume_link_restores_answers_in_a_new_browser(journey_app, supplier, assessment):
@@ -86,13 +84,13 @@ def test_a_wrong_answer_is_explained_and_kept(supplier, assessment):
     assert f'href="#{question.id}"' in html
 
 
-def test_every_saved_answer_is_a_new_version(supplier, storage_dir):
+def test_every_saved_answer_is_a_new_version(supplier, store):
     supplier.start()
     supplier.answer("organisation", "organisation_name", "First name")
     supplier.answer("organisation", "organisation_name", "Second name")
-    versions = sorted((storage_dir / "drafts").rglob("*.json"))
+    versions = store.keys("drafts/")
     assert len(versions) == 3
-    assert [json.loads(v.read_text())["answers"].get("organisation_name") for v in versions] == [None, "First name", "Second name"]
+    assert [store.read_json(v)["answers"].get("organisation_name") for v in versions] == [None, "First name", "Second name"]
 
 
 def test_declaration_cannot_start_until_the_other_sections_are_complete(supplier):
@@ -121,7 +119,7 @@ def test_a_post_without_the_form_token_is_refused_with_a_message(supplier):
     assert "Your form could not be sent" in response.get_data(as_text=True)
 
 
-def test_storage_outage_keeps_the_answer_on_screen(journey_app, supplier, storage_dir, monkeypatch):
+def test_storage_outage_keeps_the_answer_on_screen(journey_app, supplier, monkeypatch):
     supplier.start()
     url = supplier.question_url("organisation", "organisation_name")
     token = supplier.csrf(supplier.client.get(url).get_data(as_text=True))
@@ -130,7 +128,9 @@ def test_storage_outage_keeps_the_answer_on_screen(journey_app, supplier, storag
         from functions.storage import StorageUnavailable
         raise StorageUnavailable("disk offline")
 
-    monkeypatch.setattr(FileStore, "create", unavailable)
+    with journey_app.app_context():
+        from functions.assessment import drafts
+        monkeypatch.setattr(drafts().store, "create", unavailable)
     response = supplier.client.post(url, data={"organisation_name": "Acme Joinery Ltd", "csrf_token": token})
     html = response.get_data(as_text=True)
     assert response.status_code == 503
@@ -157,6 +157,7 @@ HOSTILE_VALUES = [
 ]
 
 
+@pytest.mark.parametrize("storage_url", ["file"], indirect=True)  # validation, not storage: one backend is enough
 def test_hostile_answers_get_a_4xx_or_are_stored_safely_never_a_5xx(supplier, assessment):
     supplier.start()
     for question in assessment.questions:
@@ -178,10 +179,10 @@ def test_a_huge_post_is_refused_with_a_page(supplier):
     assert "too large" in response.get_data(as_text=True)
 
 
-def test_resume_link_can_be_emailed_to_the_outbox(built, storage_dir, assessment, tmp_path):
+def test_resume_link_can_be_emailed_to_the_outbox(built, assessment, tmp_path):
     from email import message_from_bytes
 
-    app = create_app({"TESTING": True, "PORTAL_CONTENT": CONTENT, "PORTAL_ASSETS": built[1], "PORTAL_STORAGE": str(storage_dir),
+    app = create_app({"TESTING": True, "PORTAL_CONTENT": CONTENT, "PORTAL_ASSETS": built[1], "PORTAL_STORAGE": str(tmp_path / "storage"),
                       "PORTAL_BASE_URL": "http://localhost", "PORTAL_EMAIL": f"outbox:{tmp_path / 'outbox'}"})
     supplier = Supplier(app.test_client(), assessment)
     task_list = supplier.start()
@@ -194,8 +195,8 @@ def test_resume_link_can_be_emailed_to_the_outbox(built, storage_dir, assessment
     assert f"http://localhost{task_list}" in message.get_payload(decode=True).decode()
 
 
-def test_a_wrong_email_address_is_explained_and_nothing_is_sent(built, storage_dir, assessment, tmp_path):
-    app = create_app({"TESTING": True, "PORTAL_CONTENT": CONTENT, "PORTAL_ASSETS": built[1], "PORTAL_STORAGE": str(storage_dir),
+def test_a_wrong_email_address_is_explained_and_nothing_is_sent(built, assessment, tmp_path):
+    app = create_app({"TESTING": True, "PORTAL_CONTENT": CONTENT, "PORTAL_ASSETS": built[1], "PORTAL_STORAGE": str(tmp_path / "storage"),
                       "PORTAL_EMAIL": f"outbox:{tmp_path / 'outbox'}"})
     supplier = Supplier(app.test_client(), assessment)
     task_list = supplier.start()

@@ -1,7 +1,6 @@
 """The storage contract: tests on the `store` fixture run against the file store and S3 (moto's server)."""
 import errno
 import http.server
-import logging
 import os
 import socket
 import subprocess
@@ -16,48 +15,13 @@ from pathlib import Path
 import boto3
 import pytest
 from botocore.config import Config
-from moto.server import ThreadedMotoServer
 
 from functions.storage import (AlreadyExists, FileStore, NotFound, S3Store, StorageError, StorageUnavailable,
                                open_store)
 
+from .conftest import BUCKET, CREDENTIALS
+
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
-
-BUCKET = "portal-submissions"
-REGION = "eu-west-2"
-CREDENTIALS = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing", "region_name": REGION}
-
-
-# These fixtures belong in conftest.py once other tests need the moto server.
-@pytest.fixture(scope="session")
-def s3_endpoint():
-    """moto's S3 server on loopback, with a versioned bucket as in production; yields its URL."""
-    # werkzeug logs every request at INFO; a failing test would show hundreds of lines of it.
-    werkzeug_log = logging.getLogger("werkzeug")
-    level = werkzeug_log.level
-    werkzeug_log.setLevel(logging.WARNING)
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    endpoint = f"http://{host}:{port}"
-    admin = boto3.client("s3", endpoint_url=endpoint, **CREDENTIALS)
-    admin.create_bucket(Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": REGION})
-    admin.put_bucket_versioning(Bucket=BUCKET, VersioningConfiguration={"Status": "Enabled"})
-    yield endpoint
-    server.stop()
-    werkzeug_log.setLevel(level)
-
-
-@pytest.fixture
-def s3_env(s3_endpoint, monkeypatch):
-    """The AWS_* environment a deployed function would have, pointing at moto, for this test only."""
-    for name in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN", "AWS_REGION"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-    monkeypatch.setenv("AWS_DEFAULT_REGION", REGION)
-    monkeypatch.setenv("AWS_ENDPOINT_URL", s3_endpoint)
-    return s3_endpoint
 
 
 @pytest.fixture

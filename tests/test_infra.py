@@ -1,0 +1,284 @@
+"""infra/template.yaml: it lints clean, and it agrees with the app on headers, routes, storage and retention."""
+import json
+import re
+import shutil
+import subprocess
+import sys
+from fnmatch import fnmatchcase
+from pathlib import Path
+
+import pytest
+import yaml
+
+from portal import create_app
+from portal.config import PROJECT_ROOT
+from portal.content import load_content
+from portal.headers import content_security_policy, security_headers
+
+TEMPLATE = PROJECT_ROOT / "infra" / "template.yaml"
+
+
+class _CloudFormationLoader(yaml.SafeLoader):
+    """YAML that tolerates CloudFormation's short tags: !Ref X is 'X', !GetAtt A.Arn is 'A.Arn', !Sub is its string."""
+
+
+def _untagged(loader, suffix, node):
+    if isinstance(node, yaml.ScalarNode):
+        return loader.construct_scalar(node)
+    if isinstance(node, yaml.SequenceNode):
+        return loader.construct_sequence(node, deep=True)
+    return loader.construct_mapping(node, deep=True)
+
+
+_CloudFormationLoader.add_multi_constructor("!", _untagged)
+
+
+@pytest.fixture(scope="module")
+def template() -> dict:
+    return yaml.load(TEMPLATE.read_text(), Loader=_CloudFormationLoader)
+
+
+def _resources(template, resource_type):
+    return {name: r for name, r in template["Resources"].items() if r["Type"] == resource_type}
+
+
+def _functions(template):
+    return _resources(template, "AWS::Serverless::Function")
+
+
+def _statements(function):
+    statements = []
+    for policy in function["Properties"].get("Policies", []):
+        # Inline statements only: no SAM policy templates or managed policies, whose actions are not shown here.
+        assert isinstance(policy, dict) and set(policy) == {"Statement"}, policy
+        statements.extend(policy["Statement"])
+    return statements
+
+
+def _as_list(value):
+    return value if isinstance(value, list) else [value]
+
+
+def test_template_passes_cfn_lint():
+    cfn_lint = Path(sys.executable).parent / "cfn-lint"
+    result = subprocess.run([str(cfn_lint), str(TEMPLATE.relative_to(PROJECT_ROOT))],
+                            cwd=PROJECT_ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, f"cfn-lint found problems:\n{result.stdout}{result.stderr}"
+
+
+def _headers_policy(template):
+    [policy] = _resources(template, "AWS::CloudFront::ResponseHeadersPolicy").values()
+    return policy["Properties"]["ResponseHeadersPolicyConfig"]
+
+
+def test_cloudfront_sends_the_same_csp_as_the_app(template):
+    csp = _headers_policy(template)["SecurityHeadersConfig"]["ContentSecurityPolicy"]["ContentSecurityPolicy"]
+    assert csp == content_security_policy(), (
+        "Copy the app's CSP into SecurityHeadersPolicy in infra/template.yaml:\n" + content_security_policy())
+
+
+def test_cloudfront_sends_every_security_header_the_app_sends(template):
+    config = _headers_policy(template)
+    security = config["SecurityHeadersConfig"]
+    hsts = security["StrictTransportSecurity"]
+    sent = {
+        "Content-Security-Policy": security["ContentSecurityPolicy"]["ContentSecurityPolicy"],
+        "Strict-Transport-Security": f"max-age={hsts['AccessControlMaxAgeSec']}"
+                                     + ("; includeSubDomains" if hsts["IncludeSubdomains"] else "")
+                                     + ("; preload" if hsts["Preload"] else ""),
+        "X-Content-Type-Options": "nosniff" if "ContentTypeOptions" in security else None,
+        "X-Frame-Options": security["FrameOptions"]["FrameOption"],
+        "Referrer-Policy": security["ReferrerPolicy"]["ReferrerPolicy"],
+        **{item["Header"]: item["Value"] for item in config["CustomHeadersConfig"]["Items"]},
+    }
+    assert sent == security_headers()
+
+
+def test_every_behaviour_sends_the_security_headers(template):
+    [distribution] = _resources(template, "AWS::CloudFront::Distribution").values()
+    config = distribution["Properties"]["DistributionConfig"]
+    [policy_name] = _resources(template, "AWS::CloudFront::ResponseHeadersPolicy")
+    for behaviour in [config["DefaultCacheBehavior"], *config["CacheBehaviors"]]:
+        assert behaviour["ResponseHeadersPolicyId"] == policy_name, behaviour.get("PathPattern", "default")
+        assert behaviour["ViewerProtocolPolicy"] == "redirect-to-https"
+
+
+def test_function_can_touch_only_its_own_prefixes(template):
+    functions = _functions(template)
+    assert functions
+    for name, function in functions.items():
+        for statement in _statements(function):
+            actions = _as_list(statement["Action"])
+            assert statement["Effect"] == "Allow"
+            assert not [a for a in actions if "*" in a], f"{name} has a wildcard action: {actions}"
+            resources = _as_list(statement["Resource"])
+            assert "*" not in resources, f"{name} allows {actions} on every resource"
+            for action in actions:
+                if action in ("s3:ListBucket", "s3:ListBucketVersions"):
+                    prefixes = _as_list(statement["Condition"]["StringLike"]["s3:prefix"])
+                    assert prefixes and all(p in ("drafts/*", "submissions/*") for p in prefixes), prefixes
+                elif action.startswith("s3:"):
+                    assert all(r.endswith(("/drafts/*", "/submissions/*")) for r in resources), resources
+                elif action == "ses:SendEmail":  # resume links, from this account's verified identities only
+                    assert resources == ["arn:${AWS::Partition}:ses:${AWS::Region}:${AWS::AccountId}:identity/*"]
+                else:
+                    assert action.startswith("kms:") and resources == ["SubmissionsKey.Arn"], (action, resources)
+    # The checklist stores nothing, so it needs no storage at all.
+    assert _statements(functions["ChecklistFunction"]) == []
+
+
+def test_storage_is_the_bucket_root_that_the_policy_names(template):
+    env = template["Resources"]["AssessmentFunction"]["Properties"]["Environment"]["Variables"]
+    # A prefix in PORTAL_STORAGE would move drafts/ and submissions/ away from where the policy allows.
+    assert env["PORTAL_STORAGE"] == "s3://${SubmissionsBucket}/"
+
+
+def test_every_function_gets_the_settings_it_cannot_do_without(template):
+    shared = template["Globals"]["Function"]["Environment"]["Variables"]
+    # Without PORTAL_SECRET_KEY the app would try to write a key into var/, which is read-only on Lambda.
+    assert set(shared) >= {"PORTAL_SECRET_KEY", "PORTAL_BASE_URL", "PORTAL_EMAIL"}
+    assert shared["PORTAL_SECRET_KEY"] == "SecretKey"
+    assert template["Parameters"]["SecretKey"]["NoEcho"] is True
+    assert template["Parameters"]["SecretKey"]["MinLength"] >= 32
+
+
+def test_submissions_bucket_is_private_encrypted_versioned_and_tls_only(template):
+    bucket = template["Resources"]["SubmissionsBucket"]
+    properties = bucket["Properties"]
+    assert bucket["DeletionPolicy"] == "Retain"
+    assert properties["PublicAccessBlockConfiguration"] == {
+        "BlockPublicAcls": True, "BlockPublicPolicy": True, "IgnorePublicAcls": True, "RestrictPublicBuckets": True}
+    assert properties["OwnershipControls"]["Rules"] == [{"ObjectOwnership": "BucketOwnerEnforced"}]
+    [encryption] = properties["BucketEncryption"]["ServerSideEncryptionConfiguration"]
+    assert encryption["ServerSideEncryptionByDefault"] == {"SSEAlgorithm": "aws:kms", "KMSMasterKeyID": "SubmissionsKey.Arn"}
+    assert encryption["BucketKeyEnabled"] is True
+    key = template["Resources"]["SubmissionsKey"]
+    assert key["Type"] == "AWS::KMS::Key" and key["Properties"]["EnableKeyRotation"] is True
+    assert properties["VersioningConfiguration"] == {"Status": "Enabled"}
+
+    [policy] = [p for p in _resources(template, "AWS::S3::BucketPolicy").values()
+                if p["Properties"]["Bucket"] == "SubmissionsBucket"]
+    statements = policy["Properties"]["PolicyDocument"]["Statement"]
+    assert [s for s in statements if s["Effect"] == "Allow"] == []
+    [deny] = statements
+    assert deny["Effect"] == "Deny" and deny["Principal"] == "*" and deny["Action"] == "s3:*"
+    assert deny["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
+    assert set(deny["Resource"]) == {"SubmissionsBucket.Arn", "${SubmissionsBucket.Arn}/*"}
+
+
+def test_retention_rules_match_the_privacy_notice(template):
+    parameters = template["Parameters"]
+    for assessment in load_content(PROJECT_ROOT / "content").assessments.values():
+        assert parameters["DraftRetentionDays"]["Default"] == assessment.drafts_expire_after_days
+    assert parameters["SubmissionRetentionDays"]["Default"] == 6 * 365
+    rules = {rule["Id"]: rule for rule in
+             template["Resources"]["SubmissionsBucket"]["Properties"]["LifecycleConfiguration"]["Rules"]}
+    assert all(rule["Status"] == "Enabled" for rule in rules.values())
+    expiring = {rule.get("Prefix"): rule.get("ExpirationInDays") for rule in rules.values()}
+    assert expiring["drafts/"] == "DraftRetentionDays"
+    assert expiring["submissions/"] == "SubmissionRetentionDays"
+    # Versioning keeps what expires unless old versions and markers are erased too.
+    [everything] = [rule for rule in rules.values() if "Prefix" not in rule]
+    assert everything["NoncurrentVersionExpiration"]["NoncurrentDays"] == "NoncurrentVersionRetentionDays"
+    assert everything["ExpiredObjectDeleteMarker"] is True
+    assert everything["AbortIncompleteMultipartUpload"]["DaysAfterInitiation"] == 1
+
+
+# --- Routing: every function address reaches its own function, and every static page the site bucket. ---
+
+@pytest.fixture(scope="module")
+def make_app():
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("PORTAL_SECRET_KEY", "a-test-key-that-is-long-enough-to-sign-cookies")
+        yield lambda functions: create_app({"TESTING": True}, functions=functions)
+
+
+def _sample(rule) -> str:
+    """An address the rule matches, with every variable part filled in."""
+    return re.sub(r"<[^>]+>", "x", rule.rule)
+
+
+def _rules(app):
+    return {(rule.rule, frozenset(rule.methods - {"HEAD", "OPTIONS"})): rule for rule in app.url_map.iter_rules()}
+
+
+def _behaviour(template, path):
+    """The CloudFront behaviour for a path: the first pattern that matches, in order ('*' matches '/' too)."""
+    config = template["Resources"]["Distribution"]["Properties"]["DistributionConfig"]
+    for behaviour in config["CacheBehaviors"]:
+        if fnmatchcase(path, behaviour["PathPattern"]):
+            return behaviour
+    return config["DefaultCacheBehavior"]
+
+
+def _api_function(template, method, path):
+    """The function that the HTTP API's routes send a request to, or None."""
+    for route in _resources(template, "AWS::ApiGatewayV2::Route").values():
+        route_method, route_path = route["Properties"]["RouteKey"].split(" ", 1)
+        pattern = re.sub(r"\\\{[^}]+\\\+\\\}", ".+", re.escape(route_path))
+        pattern = re.sub(r"\\\{[^}]+\\\}", "[^/]+", pattern)
+        if route_method in ("ANY", method) and re.fullmatch(pattern, path):
+            integration = route["Properties"]["Target"].removeprefix("integrations/${").removesuffix("}")
+            return template["Resources"][integration]["Properties"]["IntegrationUri"].removesuffix(".Arn")
+    return None
+
+
+def test_every_function_handler_exists(template):
+    from functions import handlers
+
+    for name, function in _functions(template).items():
+        module, _, entry = function["Properties"]["Handler"].rpartition(".")
+        assert module == "functions.handlers" and callable(getattr(handlers, entry, None)), name
+
+
+def test_every_function_address_reaches_its_function(template, make_app):
+    site_only = _rules(make_app(()))
+    for name, function in _functions(template).items():
+        entry = function["Properties"]["Handler"].rpartition(".")[2]
+        own = {key: rule for key, rule in _rules(make_app((entry,))).items() if key not in site_only}
+        assert own, f"{name}'s app has no routes of its own"
+        for (_, methods), rule in own.items():
+            path = _sample(rule)
+            behaviour = _behaviour(template, path)
+            assert behaviour["TargetOriginId"] == "functions", f"CloudFront sends {path} to the site bucket"
+            assert methods <= set(behaviour["AllowedMethods"]), (path, methods)
+            for method in methods:
+                assert _api_function(template, method, path) == name, f"the HTTP API does not send {method} {path} to {name}"
+
+
+def test_every_static_page_comes_from_the_site_bucket(template, make_app):
+    for rule in make_app(()).url_map.iter_rules():
+        path = _sample(rule)
+        # Behaviours match the address as asked for, before the index page function adds index.html.
+        for asked in (path, path + "index.html") if path.endswith("/") else (path,):
+            assert _behaviour(template, asked)["TargetOriginId"] == "site", f"CloudFront sends {asked} to the functions"
+
+
+def test_only_404s_are_replaced_with_the_404_page_from_the_bucket(template):
+    # The 404 page comes from the bucket: its path must not be caught by a function's behaviour.
+    config = template["Resources"]["Distribution"]["Properties"]["DistributionConfig"]
+    for response in config["CustomErrorResponses"]:
+        assert _behaviour(template, response["ResponsePagePath"])["TargetOriginId"] == "site"
+        # A function's own 403, 410 and 503 pages must reach the user unchanged.
+        assert response["ErrorCode"] == 404
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="needs Node.js")
+@pytest.mark.parametrize("uri, expected", [
+    ("/", {"uri": "/index.html"}),
+    ("/framework/", {"uri": "/framework/index.html"}),
+    ("/assessments/readiness/", {"uri": "/assessments/readiness/index.html"}),
+    ("/framework", {"statusCode": 301, "location": "/framework/"}),
+    ("/assets/portal.0f59369db9.css", {"uri": "/assets/portal.0f59369db9.css"}),
+    ("/404.html", {"uri": "/404.html"}),
+])
+def test_index_page_function(template, uri, expected):
+    code = template["Resources"]["IndexPageFunction"]["Properties"]["FunctionCode"]
+    script = code + f"""
+var result = handler({{request: {{uri: {json.dumps(uri)}, method: 'GET', querystring: {{}}, headers: {{}}}}}});
+console.log(JSON.stringify(result.statusCode
+  ? {{statusCode: result.statusCode, location: result.headers.location.value}}
+  : {{uri: result.uri}}));
+"""
+    result = subprocess.run(["node", "-e", script], capture_output=True, text=True, check=True)
+    assert json.loads(result.stdout) == expected
