@@ -4,7 +4,7 @@ import pytest
 from portal.content import ContentError, load_content
 from portal.questionnaire import progress
 from portal.questionnaire.answers import AnswerInvalid, display_answer, parse_answer
-from portal.questionnaire.model import Option, Question, ShowIf
+from portal.questionnaire.model import Option, Question
 
 from .conftest import CONTENT
 
