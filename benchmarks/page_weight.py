@@ -9,7 +9,8 @@ from portal.preview import serving  # noqa: E402
 from tests.conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 
 SITE = Path(__file__).resolve().parent.parent / "build" / "site"
-PAGES = ["/", "/measures/", "/measures/le01/", "/guidance/carbon-reduction-plans/"]
+PAGES = ["/", "/measures/", "/measures/le01/", "/guidance/carbon-reduction-plans/", "/assessments/readiness/",
+         "/checklists/readiness/employee-wellbeing/"]
 BUDGET = 40 * 1024
 
 
