@@ -19,11 +19,12 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-# Debian's Chromium for the browser tests; never a browser download of a test tool's own.
+# Debian's Chromium for the browser tests; never a browser download of a test tool's own. With it, Pango and a
+# font for WeasyPrint (carbon reduction plan PDFs), and poppler-utils, whose pdftoppm and pdftotext test them.
 chromium: /usr/bin/chromium
 /usr/bin/chromium:
 	apt-get update -qq
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core poppler-utils >/dev/null
 
 build: install
 	$(PY) build.py

@@ -1,11 +1,15 @@
 """The self-assessment function: start, answer, check, submit. Translates HTTP to the questionnaire core and records."""
-from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from datetime import date
 
+from flask import Blueprint, abort, current_app, make_response, redirect, render_template, request, url_for
+
+from portal.crp.pdf import PdfUnavailable, pdf_from_html
+from portal.crp.plan import Plan
 from portal.questionnaire import progress
 from portal.questionnaire.answers import EMAIL, display_answer
 from portal.questionnaire.forms import form_class, render_params
 
-from . import mailer
+from . import crp, mailer
 from .records import DraftExpired, DraftNotFound, Drafts
 from .storage import NotFound, StorageUnavailable, open_store
 
@@ -31,6 +35,11 @@ def _draft(assessment, token):
         abort(404)
     except DraftExpired:
         abort(410)
+
+
+@assessment_blueprint.record_once
+def load_carbon_reduction_plan_rules(state):
+    crp.load_into(state.app)
 
 
 @assessment_blueprint.after_request
@@ -207,7 +216,7 @@ def submit(assessment_id, token):
     draft = _draft(assessment, token)
     if draft.reference is None and not progress.ready_to_submit(assessment, draft.answers, set(draft.completed)):
         return redirect(url_for(".task_list", assessment_id=assessment.id, token=token), 303)
-    drafts().submit(assessment, draft)
+    drafts().submit(assessment, draft, plan_check=crp.record_check(assessment))
     return redirect(url_for(".confirmation", assessment_id=assessment.id, token=token), 303)
 
 
@@ -227,4 +236,55 @@ def confirmation(assessment_id, token):
         readiness=progress.readiness_by_theme(assessment, answers),
         summary=[(s, [(q, display_answer(q, answers.get(q.id))) for q in progress.shown_questions(s, answers)])
                  for s in assessment.sections],
+        carbon_plan=_checked_plan(assessment, answers, record) if crp.applies(assessment, answers) else None, token=token,
     )
+
+
+# The carbon reduction plan, written out from the answers: for the supplier's own draft or submission only,
+# since the resume link in the address is the only way in.
+
+def _checked_plan(assessment, answers: dict, record: dict | None) -> dict:
+    """The plan and its check: a submission as it was checked when sent, a draft as of today."""
+    if record is None:
+        result = crp.check(answers, crp.today())
+    else:
+        stored = record.get("carbon_reduction_plan") or {}
+        result = crp.check(answers, date.fromisoformat(record["submitted_at"][:10]), stored.get("ruleset"))
+    return {"plan": Plan.from_answers(answers), "result": result, "organisation": answers.get("organisation_name")}
+
+
+def _plan_page(assessment_id, token) -> dict:
+    assessment = _assessment(assessment_id)
+    draft = _draft(assessment, token)
+    record = None
+    if draft.reference:
+        try:
+            record = drafts().submission(assessment, draft.reference)
+        except NotFound:
+            abort(404)
+    answers = record["answers"] if record else draft.answers
+    if not crp.applies(assessment, answers):
+        abort(404)
+    back = url_for(".confirmation" if record else ".task_list", assessment_id=assessment.id, token=token)
+    return {"assessment": assessment, "draft": draft, "record": record, "back": back, **_checked_plan(assessment, answers, record)}
+
+
+@assessment_blueprint.get("/<token>/your-carbon-reduction-plan/")
+def carbon_reduction_plan(assessment_id, token):
+    page = _plan_page(assessment_id, token)
+    return render_template("crp/plan.html", title="Your carbon reduction plan", **page)
+
+
+@assessment_blueprint.get("/<token>/your-carbon-reduction-plan.pdf")
+def carbon_reduction_plan_pdf(assessment_id, token):
+    page = _plan_page(assessment_id, token)
+    try:
+        pdf = pdf_from_html(render_template("crp/plan_document.html", **page))
+    except PdfUnavailable:
+        current_app.logger.exception("Could not make a PDF of a carbon reduction plan")
+        return render_template("crp/pdf_unavailable.html", title="Sorry, we cannot make a PDF just now", **page), 503
+    name = f"carbon-reduction-plan-{page['record']['reference'] if page['record'] else 'draft'}.pdf"
+    response = make_response(pdf)
+    response.headers["Content-Type"] = "application/pdf"
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

@@ -118,16 +118,22 @@ class Drafts:
         self.store.create_json(f"{self._prefix(draft.assessment_id, draft.token)}{version:06d}.json", draft.stored())
         return draft
 
-    def submit(self, assessment: Assessment, draft: Draft) -> dict:
-        """Store the submission once; submitting the same draft again returns the record already stored."""
+    def submit(self, assessment: Assessment, draft: Draft, plan_check=None) -> dict:
+        """Store the submission once; submitting the same draft again returns the record already stored.
+
+        `plan_check(answers, day)` gives the carbon reduction plan checker's result to keep beside the answers
+        (None when there is no plan), so that council officers see what the supplier saw.
+        """
         reference = draft.reference_if_submitted
         key = f"submissions/{assessment.id}/{reference}/000001.json"
+        submitted_at = self.clock()
         record = {
             "reference": reference, "assessment": assessment.id, "questionnaire_version": assessment.version,
-            "submitted_at": self.clock().isoformat(),
+            "submitted_at": submitted_at.isoformat(),
             "answers": _check_answers(assessment, draft.answers),
             "readiness": {r.section.id: {"percent": r.percent, "level": r.level.id}
                           for r in readiness_by_theme(assessment, draft.answers)},
+            "carbon_reduction_plan": plan_check(draft.answers, submitted_at.date()) if plan_check else None,
         }
         try:
             self.store.create_json(key, record)
