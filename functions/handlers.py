@@ -2,18 +2,24 @@
 
 The app is built on the first request, not at import, so a cold start imports only what it needs.
 """
+from dataclasses import asdict
+
 from apig_wsgi import make_lambda_handler
 
-_handlers = {}
+_handlers = {}  # function name -> (its Flask app, the Lambda handler wrapping it)
 
 
-def _handler(function_name: str):
+def _built(function_name: str):
     if function_name not in _handlers:
         from portal import create_app
 
         app = create_app(functions=(function_name,))
-        _handlers[function_name] = make_lambda_handler(app, binary_support=True)
+        _handlers[function_name] = (app, make_lambda_handler(app, binary_support=True))
     return _handlers[function_name]
+
+
+def _handler(function_name: str):
+    return _built(function_name)[1]
 
 
 def assessment(event, context):
@@ -24,3 +30,17 @@ def assessment(event, context):
 def checklist(event, context):
     """The readiness checklist function."""
     return _handler("checklist")(event, context)
+
+
+def register(event, context):
+    """Event registration: register, view and cancel."""
+    return _handler("register")(event, context)
+
+
+def event_reminders(event, context):
+    """Run daily by an EventBridge schedule: email reminders for events that start tomorrow."""
+    from functions.reminders import send_reminders
+
+    app = _built("register")[0]  # the reminders' private links are the register function's pages
+    with app.test_request_context(base_url=app.config["PORTAL_BASE_URL"]):
+        return asdict(send_reminders())

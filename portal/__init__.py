@@ -38,10 +38,14 @@ def create_app(overrides: dict | None = None, functions: tuple[str, ...] | None 
     if "SESSION_COOKIE_SECURE" not in (overrides or {}):
         app.config["SESSION_COOKIE_SECURE"] = app.config["PORTAL_BASE_URL"].startswith("https://")
 
+    from .events.cli import event_registrations
+    from .events.pages import events_blueprint
     from .site import assets_blueprint, site_blueprint
 
     app.register_blueprint(assets_blueprint(app.config["PORTAL_ASSETS"]))
     app.register_blueprint(site_blueprint)
+    app.register_blueprint(events_blueprint)
+    app.cli.add_command(event_registrations)
 
     @app.before_request
     def refuse_oversized_posts():
@@ -90,6 +94,8 @@ def _function_blueprints(names):
     """Each function's blueprint, with the views that take posts from static pages (they cannot carry a CSRF token)."""
     from functions.assessment import assessment_blueprint, start
     from functions.checklist import checklist_blueprint, result
+    from functions.register import register, register_blueprint
 
-    available = {"assessment": (assessment_blueprint, [start]), "checklist": (checklist_blueprint, [result])}
+    available = {"assessment": (assessment_blueprint, [start]), "checklist": (checklist_blueprint, [result]),
+                 "register": (register_blueprint, [register])}
     return [available[name] for name in (names if names is not None else available)]

@@ -9,7 +9,7 @@ from flask import Flask
 from flask_frozen import Freezer, MissingURLGeneratorWarning
 
 from .assets import read_manifest
-from .site import site_urls
+from .site import site_files, site_urls
 
 
 class BrokenLinks(Exception):
@@ -33,6 +33,7 @@ def freeze(app: Flask, destination: Path) -> list[str]:
     @freezer.register_generator
     def pages():
         yield from site_urls(app.extensions["portal.content"])
+        yield from site_files(app.extensions["portal.content"])
         yield "site.not_found_page", {}
         yield "site.sitemap", {}
         yield "site.robots", {}

@@ -5,6 +5,7 @@ from pathlib import Path
 from flask import Blueprint, abort, current_app, render_template, send_from_directory, url_for
 
 from .content import Content
+from .events.pages import calendar_files, event_pages
 from .questionnaire.forms import form_class, render_params
 from .questionnaire.progress import checklist_of
 
@@ -39,6 +40,12 @@ def site_urls(site_content: Content):
         yield "site.assessment_start", {"assessment_id": assessment.id}
         for section in assessment.scored_sections:
             yield "site.checklist", {"assessment_id": assessment.id, "section_id": section.id}
+    yield from event_pages(site_content)
+
+
+def site_files(site_content: Content):
+    """Files that are not pages but are published with them (calendars), as (endpoint, values): frozen and in the sitemap."""
+    yield from calendar_files(site_content)
 
 
 def page_url(page) -> str:
@@ -169,7 +176,8 @@ def not_found_page():
 @site_blueprint.route("/sitemap.xml")
 def sitemap():
     base = current_app.config["PORTAL_BASE_URL"].rstrip("/")
-    addresses = [base + url_for(endpoint, **values) for endpoint, values in site_urls(content())]
+    everything = [*site_urls(content()), *site_files(content())]
+    addresses = [base + url_for(endpoint, **values) for endpoint, values in everything]
     return render_template("sitemap.xml", addresses=addresses), {"Content-Type": "application/xml; charset=utf-8"}
 
 

@@ -118,6 +118,33 @@ class _Loader:
             self.problems.append(Problem(self.name(self.root / "pages"), "no page has 'section: home'; the home page needs one"))
         return pages
 
+    def load_events(self) -> list:
+        """content/events/<slug>.md, each with its published answers from content/events/<slug>/qa.yaml."""
+        from ..events.model import Event
+        from ..events.schema import EventFrontMatterSchema, QuestionsAndAnswersSchema
+
+        folder = self.root / "events"
+        events = []
+        for path in sorted(folder.glob("*.md")):
+            source = self.read(path, read_markdown)
+            front = self.validate(source, EventFrontMatterSchema())
+            if front is None:
+                continue
+            if not schemas.SLUG.regex.match(path.stem):
+                self.problems.append(source.problem("name the file with lowercase letters, numbers and hyphens only, like 'home-care-supplier-day.md'"))
+            if not source.body.strip():
+                closing_line = len(path.read_text(encoding="utf-8").splitlines()) - len(source.body.splitlines())
+                self.problems.append(Problem(source.name, "add the agenda in Markdown below this closing '---'", closing_line))
+            answers = []
+            qa_path = folder / path.stem / "qa.yaml"
+            if qa_path.exists():
+                loaded = self.load_yaml(str(qa_path.relative_to(self.root)), QuestionsAndAnswersSchema())
+                answers = loaded["questions"] if loaded else []
+            events.append(Event(slug=path.stem, agenda=render(source.body), questions_and_answers=answers, **front))
+        for extra in sorted(p for p in folder.glob("*") if p.is_dir() and not (folder / f"{p.name}.md").exists()):
+            self.problems.append(Problem(self.name(extra), f"there is no event called '{extra.name}': add {extra.name}.md, or rename the folder to match an event"))
+        return sorted(events, key=lambda e: e.starts)
+
 
 def load_content(root: Path) -> model.Content:
     """Read and check every file under `root`; raise ContentError listing all problems found."""
@@ -131,7 +158,8 @@ def load_content(root: Path) -> model.Content:
     charter = loader.load_yaml("charter.yaml", schemas.CharterSchema())
     pages = loader.load_pages()
     assessments = loader.load_assessments()
+    events = loader.load_events()
     if loader.problems:
         raise ContentError(loader.problems)
     return model.Content(site=site, framework=framework, measures=measures, charter=charter, pages=pages,
-                         assessments=assessments)
+                         assessments=assessments, events=events)

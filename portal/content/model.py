@@ -116,6 +116,7 @@ class Content:
     charter: Charter
     pages: list[Page]
     assessments: dict = field(default_factory=dict)  # id -> portal.questionnaire.model.Assessment
+    events: list = field(default_factory=list)  # portal.events.model.Event, soonest first
 
     @cached_property
     def _index(self) -> dict:
@@ -125,6 +126,7 @@ class Content:
             "outcomes": {o.id: o for p in self.framework.priorities for o in p.outcomes},
             "measures": {m.slug: m for m in self.measures},
             "pages": {p.slug: p for p in self.pages},
+            "events": {e.slug: e for e in self.events},
         }
 
     def priority(self, priority_id: str) -> Priority | None:
@@ -147,3 +149,14 @@ class Content:
 
     def assessment(self, assessment_id: str):
         return self.assessments.get(assessment_id)
+
+    def event(self, slug: str):
+        return self._index["events"].get(slug)
+
+    def upcoming_events(self, now) -> list:
+        """Events not yet over, soonest first."""
+        return [e for e in self.events if not e.has_ended(now)]
+
+    def past_events(self, now) -> list:
+        """Events that have ended, most recent first."""
+        return [e for e in reversed(self.events) if e.has_ended(now)]

@@ -1,0 +1,126 @@
+"""The event registration function: register from the static event page, then view or cancel by private link."""
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+
+from portal.events.form import RegistrationForm
+from portal.events.model import ORGANISATION_SIZES
+from portal.events.pages import event_or_404, now, render_event
+
+from . import event_emails
+from .registrations import RegistrationClosed, RegistrationNotFound, Registrations
+from .storage import StorageUnavailable, open_store
+
+register_blueprint = Blueprint("register", __name__, url_prefix="/events/<slug>")
+CLOSED = "Registration for this event has closed, so we did not take your details."
+NOT_SAVED = "We could not save your registration. Your answers are still below: try again in a few minutes."
+
+
+def registrations() -> Registrations:
+    if "portal.registrations" not in current_app.extensions:
+        store = open_store(current_app.config["PORTAL_STORAGE"])
+        current_app.extensions["portal.registrations"] = Registrations(store, clock=now)
+    return current_app.extensions["portal.registrations"]
+
+
+@register_blueprint.after_request
+def never_cache_registrations(response):
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@register_blueprint.errorhandler(StorageUnavailable)
+def storage_unavailable(error):
+    return render_template("events/unavailable.html", title="Sorry, there is a problem with the service"), 503
+
+
+@register_blueprint.post("/register")
+def register(slug):
+    """Posted from the static event page, which cannot carry a CSRF token; refuse posts from other sites instead."""
+    if request.headers.get("Sec-Fetch-Site") == "cross-site":
+        abort(403)
+    event = event_or_404(slug)
+    form = RegistrationForm()
+    if not event.registration_open(now()):
+        return render_event(event, form, 409, problem=CLOSED)
+    if not form.validate():
+        return render_event(event, form, 400)
+    try:
+        outcome = registrations().register(event, form.details())
+    except RegistrationClosed:
+        return render_event(event, form, 409, problem=CLOSED)
+    except StorageUnavailable:
+        current_app.logger.exception("Could not save a registration for %s", slug)
+        return render_event(event, form, 503, problem=NOT_SAVED)
+    _tell_the_promoted(event, outcome.promoted)
+    if outcome.updated:
+        # Only the owner of the address gets the link: anyone can type someone else's email into the form.
+        emailed = event_emails.send("updated", event, outcome.registration, outcome.standing, outcome.token)
+        return redirect(url_for(".updated", slug=slug, emailed=int(emailed)), 303)
+    kind = "confirmed" if outcome.standing.status == "confirmed" else "waiting"
+    emailed = event_emails.send(kind, event, outcome.registration, outcome.standing, outcome.token)
+    return redirect(url_for(".registration", slug=slug, token=outcome.token, registered=1, emailed=int(emailed)), 303)
+
+
+def _tell_the_promoted(event, promoted):
+    """Email each person just given a freed place; they get a new private link, since we keep only hashes of the old."""
+    for registration in promoted:
+        token = registrations().new_link(event, registration.id)
+        event_emails.send("promoted", event, registration, registrations().standing(event, registration.id), token)
+
+
+@register_blueprint.get("/register/updated")
+def updated(slug):
+    event = event_or_404(slug)
+    return render_template("events/updated.html", event=event, emailed=request.args.get("emailed") != "0",
+                           title="Your registration has been updated")
+
+
+def _registration(event, token):
+    try:
+        return registrations().find(event, token)
+    except RegistrationNotFound:
+        abort(404)
+
+
+@register_blueprint.get("/register/<token>/")
+def registration(slug, token):
+    """The private page: confirmation after registering, and where to view or cancel later."""
+    event = event_or_404(slug)
+    found = _registration(event, token)
+    standing = registrations().standing(event, found.id)
+    return render_template(
+        "events/registration.html", event=event, registration=found, standing=standing, token=token,
+        link=event_emails.private_link(event, token), registered=request.args.get("registered") == "1",
+        emailed=request.args.get("emailed") != "0", cancelled_now=request.args.get("cancelled") == "1",
+        ended=event.has_ended(now()), title=_title(standing), sizes=ORGANISATION_SIZES,
+    )
+
+
+def _title(standing) -> str:
+    if standing is None or standing.status == "cancelled":
+        return "Your registration has been cancelled" if standing else "Your registration"
+    return "You have a place" if standing.status == "confirmed" else "You are on the waiting list"
+
+
+@register_blueprint.route("/register/<token>/cancel", methods=["GET", "POST"])
+def cancel(slug, token):
+    event = event_or_404(slug)
+    found = _registration(event, token)
+    standing = registrations().standing(event, found.id)
+    if standing is not None and standing.status == "cancelled" or event.has_ended(now()):
+        return redirect(url_for(".registration", slug=slug, token=token))
+    if request.method == "POST":  # the CSRF token was checked before this view ran
+        _tell_the_promoted(event, registrations().cancel(event, found))
+        return redirect(url_for(".registration", slug=slug, token=token, cancelled=1), 303)
+    waiting = standing is not None and standing.status == "waiting"
+    return render_template("events/cancel.html", event=event, token=token, waiting=waiting,
+                           title="Leave the waiting list" if waiting else "Cancel your place")
+
+
+@register_blueprint.get("/register/<token>/calendar.ics")
+def calendar(slug, token):
+    event = event_or_404(slug)
+    found = _registration(event, token)
+    standing = registrations().standing(event, found.id)
+    body = event_emails.personal_calendar(event, confirmed=standing is not None and standing.status == "confirmed")
+    return body, {"Content-Type": "text/calendar; charset=utf-8",
+                  "Content-Disposition": f'attachment; filename="{event.slug}.ics"'}
