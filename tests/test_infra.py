@@ -13,6 +13,7 @@ import yaml
 from portal import create_app
 from portal.config import PROJECT_ROOT
 from portal.content import load_content
+from portal.events.model import REGISTRATION_RETENTION_DAYS
 from portal.headers import content_security_policy, security_headers
 
 TEMPLATE = PROJECT_ROOT / "infra" / "template.yaml"
@@ -57,6 +58,19 @@ def _statements(function):
 
 def _as_list(value):
     return value if isinstance(value, list) else [value]
+
+
+# The storage prefixes each function may touch: what it stores, and nothing else.
+OWN_PREFIXES = {
+    "AssessmentFunction": ("drafts/", "submissions/"),
+    "RegisterFunction": ("events/",),
+    "EventRemindersFunction": ("events/",),
+}
+
+
+def _scheduled(function) -> bool:
+    """Run by a schedule, not reached through the HTTP API."""
+    return any(e["Type"] in ("Schedule", "ScheduleV2") for e in function["Properties"].get("Events", {}).values())
 
 
 def test_template_passes_cfn_lint():
@@ -107,6 +121,7 @@ def test_function_can_touch_only_its_own_prefixes(template):
     functions = _functions(template)
     assert functions
     for name, function in functions.items():
+        own = OWN_PREFIXES.get(name, ())
         for statement in _statements(function):
             actions = _as_list(statement["Action"])
             assert statement["Effect"] == "Allow"
@@ -116,10 +131,11 @@ def test_function_can_touch_only_its_own_prefixes(template):
             for action in actions:
                 if action in ("s3:ListBucket", "s3:ListBucketVersions"):
                     prefixes = _as_list(statement["Condition"]["StringLike"]["s3:prefix"])
-                    assert prefixes and all(p in ("drafts/*", "submissions/*") for p in prefixes), prefixes
+                    assert prefixes and all(p.startswith(own) for p in prefixes), (name, prefixes)
                 elif action.startswith("s3:"):
-                    assert all(r.endswith(("/drafts/*", "/submissions/*")) for r in resources), resources
-                elif action == "ses:SendEmail":  # resume links, from this account's verified identities only
+                    assert all(r.startswith("${SubmissionsBucket.Arn}/") and r.split("/", 1)[1].startswith(own)
+                               for r in resources), (name, resources)
+                elif action == "ses:SendEmail":  # from this account's verified identities only
                     assert resources == ["arn:${AWS::Partition}:ses:${AWS::Region}:${AWS::AccountId}:identity/*"]
                 else:
                     assert action.startswith("kms:") and resources == ["SubmissionsKey.Arn"], (action, resources)
@@ -127,10 +143,26 @@ def test_function_can_touch_only_its_own_prefixes(template):
     assert _statements(functions["ChecklistFunction"]) == []
 
 
+def test_reminders_write_only_their_markers_and_new_links(template):
+    statements = _statements(template["Resources"]["EventRemindersFunction"])
+    writes = {r for s in statements if {"s3:PutObject", "s3:DeleteObject"} & set(_as_list(s["Action"]))
+              for r in _as_list(s["Resource"])}
+    assert writes == {"${SubmissionsBucket.Arn}/events/*/reminded/*", "${SubmissionsBucket.Arn}/events/*/links/*"}
+
+
+def test_reminders_run_every_morning_in_uk_time(template):
+    function = template["Resources"]["EventRemindersFunction"]
+    [schedule] = function["Properties"]["Events"].values()
+    assert schedule["Type"] == "ScheduleV2"
+    assert schedule["Properties"]["ScheduleExpressionTimezone"] == "Europe/London"
+    assert schedule["Properties"]["ScheduleExpression"] == "cron(0 9 * * ? *)"
+
+
 def test_storage_is_the_bucket_root_that_the_policy_names(template):
-    env = template["Resources"]["AssessmentFunction"]["Properties"]["Environment"]["Variables"]
-    # A prefix in PORTAL_STORAGE would move drafts/ and submissions/ away from where the policy allows.
-    assert env["PORTAL_STORAGE"] == "s3://${SubmissionsBucket}/"
+    for name in OWN_PREFIXES:
+        env = template["Resources"][name]["Properties"]["Environment"]["Variables"]
+        # A prefix in PORTAL_STORAGE would move what the function stores away from where the policy allows.
+        assert env["PORTAL_STORAGE"] == "s3://${SubmissionsBucket}/", name
 
 
 def test_every_function_gets_the_settings_it_cannot_do_without(template):
@@ -177,6 +209,8 @@ def test_retention_rules_match_the_privacy_notice(template):
     expiring = {rule.get("Prefix"): rule.get("ExpirationInDays") for rule in rules.values()}
     assert expiring["drafts/"] == "DraftRetentionDays"
     assert expiring["submissions/"] == "SubmissionRetentionDays"
+    assert expiring["events/"] == "EventRegistrationRetentionDays"
+    assert parameters["EventRegistrationRetentionDays"]["Default"] == REGISTRATION_RETENTION_DAYS
     # Versioning keeps what expires unless old versions and markers are erased too.
     [everything] = [rule for rule in rules.values() if "Prefix" not in rule]
     assert everything["NoncurrentVersionExpiration"]["NoncurrentDays"] == "NoncurrentVersionRetentionDays"
@@ -234,6 +268,8 @@ def test_every_function_handler_exists(template):
 def test_every_function_address_reaches_its_function(template, make_app):
     site_only = _rules(make_app(()))
     for name, function in _functions(template).items():
+        if _scheduled(function):
+            continue
         entry = function["Properties"]["Handler"].rpartition(".")[2]
         own = {key: rule for key, rule in _rules(make_app((entry,))).items() if key not in site_only}
         assert own, f"{name}'s app has no routes of its own"
@@ -268,6 +304,8 @@ def test_only_404s_are_replaced_with_the_404_page_from_the_bucket(template):
     ("/", {"uri": "/index.html"}),
     ("/framework/", {"uri": "/framework/index.html"}),
     ("/assessments/readiness/", {"uri": "/assessments/readiness/index.html"}),
+    ("/events/school-meals-online-briefing/", {"uri": "/events/school-meals-online-briefing/index.html"}),
+    ("/events/feed.ics", {"uri": "/events/feed.ics"}),
     ("/framework", {"statusCode": 301, "location": "/framework/"}),
     ("/assets/portal.0f59369db9.css", {"uri": "/assets/portal.0f59369db9.css"}),
     ("/404.html", {"uri": "/404.html"}),
