@@ -7,14 +7,13 @@ from portal.crp.pdf import PdfUnavailable, pdf_from_html
 from portal.crp.plan import Plan
 from portal.questionnaire import progress
 from portal.questionnaire.answers import EMAIL, display_answer
-from portal.questionnaire.forms import form_class, render_params
+from portal.questionnaire.forms import error_summary, form_class, render_params
 
 from . import crp, mailer
 from .records import DraftExpired, DraftNotFound, Drafts
 from .storage import NotFound, StorageUnavailable, open_store
 
 assessment_blueprint = Blueprint("assessment", __name__, url_prefix="/assessments/<assessment_id>")
-BASE = "/assessments/<assessment_id>/<token>"
 
 
 def _assessment(assessment_id):
@@ -180,7 +179,7 @@ def _previous_page(assessment, section, draft, asked, changing):
 def _render_question(assessment, section, draft, asked, form, back, save_failed=False):
     return render_template(
         "assessments/question.html", assessment=assessment, section=section, draft=draft, question=asked,
-        form=form, params=render_params(asked), back=back, save_failed=save_failed,
+        form=form, params=render_params(asked), back=back, save_failed=save_failed, error_summary=error_summary,
         title=asked.label, error_title=bool(form.errors) or save_failed,
     )
 

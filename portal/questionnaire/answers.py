@@ -14,7 +14,14 @@ MAX_NUMBER_LENGTH = 30  # digits and separators; anything longer is not a real f
 
 
 class AnswerInvalid(ValueError):
-    """The answer cannot be accepted; the message is written for the supplier."""
+    """The answer cannot be accepted; the message is written for the supplier.
+
+    `parts` names the boxes of a date that are wrong (day, month, year), so only those are marked.
+    """
+
+    def __init__(self, message: str, parts: tuple[str, ...] = ()):
+        super().__init__(message)
+        self.parts = parts
 
 
 def _clean_number(raw: str) -> str:
@@ -59,13 +66,13 @@ def _date(question, parts):
         return None
     missing = [name for name, value in (("day", day), ("month", month), ("year", year)) if not value]
     if missing:
-        raise AnswerInvalid(f"Date must include a {' and a '.join(missing)}")
+        raise AnswerInvalid(f"Date must include a {' and a '.join(missing)}", tuple(missing))
     if not (day.isdigit() and month.isdigit() and year.isdigit()) or len(year) != 4:
-        raise AnswerInvalid("Date must be a real date, like 27 3 2026")
+        raise AnswerInvalid("Date must be a real date, like 27 3 2026", ("day", "month", "year"))
     try:
         return date(int(year), int(month), int(day)).isoformat()
     except ValueError:
-        raise AnswerInvalid("Date must be a real date, like 27 3 2026") from None
+        raise AnswerInvalid("Date must be a real date, like 27 3 2026", ("day", "month", "year")) from None
 
 
 def _text(question, raw):

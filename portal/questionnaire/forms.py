@@ -3,6 +3,7 @@ from datetime import date
 from functools import lru_cache
 
 from flask_wtf import FlaskForm
+from govuk_frontend_wtf.main import wtforms_errors
 from govuk_frontend_wtf.wtforms_widgets import (GovCharacterCount, GovCheckboxesInput, GovDateInput,
                                                 GovRadioInput, GovTextInput)
 from wtforms import Field, RadioField, SelectMultipleField, StringField, TextAreaField, ValidationError
@@ -12,10 +13,23 @@ from .answers import AnswerInvalid, parse_answer
 from .model import Question
 
 
+class DatePartsInput(GovDateInput):
+    """GOV.UK's date input, marking only the boxes that are wrong rather than all three."""
+
+    def map_gov_params(self, field, **kwargs):
+        params = super().map_gov_params(field, **kwargs)
+        wrong = getattr(field, "error_parts", ())
+        for item, part in zip(params["items"], ("day", "month", "year")):
+            if part not in wrong:
+                item["classes"] = item["classes"].replace("govuk-input--error", "").strip()
+        return params
+
+
 class DatePartsField(Field):
     """Day, month and year boxes; keeps exactly three parts so the widget can always redisplay them."""
 
-    widget = GovDateInput()
+    widget = DatePartsInput()
+    error_parts = ()
 
     def process_formdata(self, valuelist):
         self.raw_data = (list(valuelist) + ["", "", ""])[:3]
@@ -41,8 +55,19 @@ def _validator(question: Question):
         try:
             form.answers[question.id] = parse_answer(question, field.data)
         except AnswerInvalid as problem:
+            field.error_parts = problem.parts
             raise ValidationError(str(problem)) from None
     return validate
+
+
+def error_summary(form: QuestionsForm) -> dict:
+    """Params for the error summary; a date's error links to its first wrong box, as GOV.UK asks."""
+    params = wtforms_errors(form)
+    for error in params["errorList"]:
+        field = form._fields.get(error["href"].lstrip("#"))
+        if isinstance(field, DatePartsField):
+            error["href"] = f"#{field.id}-{(field.error_parts or ('day',))[0]}"
+    return params
 
 
 def _label(question: Question) -> str:
