@@ -202,9 +202,11 @@ def check_answers(assessment_id, token, section_id):
             drafts().save(assessment, draft, completed=tuple(sorted(completed)))
             return redirect(url_for(".task_list", assessment_id=assessment.id, token=token), 303)
     rows = [(q, display_answer(q, draft.answers.get(q.id))) for q in progress.shown_questions(section, draft.answers)]
+    # The section that holds a carbon reduction plan links to the plan built from it, once there is one.
+    plan_here = crp.applies(assessment, draft.answers) and section.question("has_crp") is not None
     return render_template(
         "assessments/check_answers.html", assessment=assessment, section=section, draft=draft, rows=rows,
-        missing=missing, error=error, title=f"Check your answers: {section.title}", error_title=bool(error),
+        missing=missing, error=error, title=f"Check your answers: {section.title}", error_title=bool(error), plan_here=plan_here,
         completed_value=request.form.get("completed") if request.method == "POST" else ("yes" if section.id in draft.completed else None),
     ), 400 if error else 200
 

@@ -220,3 +220,14 @@ def test_drafts_expire_and_the_supplier_is_told(journey_app, supplier, assessmen
     response = supplier.client.get(task_list)
     assert response.status_code == 410
     assert "This link has expired" in response.get_data(as_text=True)
+
+
+def test_carbon_check_answers_links_to_the_plan_once_there_is_one(supplier):
+    supplier.start()
+    check = f"{supplier.task_list}carbon-reduction-plan/check-answers/"
+    supplier.answer("carbon-reduction-plan", "has_crp", "no")
+    assert "your-carbon-reduction-plan/" not in supplier.client.get(check).get_data(as_text=True)
+    supplier.answer("carbon-reduction-plan", "has_crp", "published")
+    html = supplier.client.get(check).get_data(as_text=True)
+    assert f'href="{supplier.task_list}your-carbon-reduction-plan/"' in html
+    assert supplier.client.get(f"{supplier.task_list}your-carbon-reduction-plan/").status_code == 200
