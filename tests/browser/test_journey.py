@@ -13,10 +13,8 @@ from contextlib import suppress
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-import boto3
 import pytest
 from flask import Flask
-from moto.server import ThreadedMotoServer
 from playwright.sync_api import Page, expect
 from werkzeug.serving import make_server
 
@@ -27,14 +25,12 @@ from portal.content import load_content
 from portal.questionnaire import progress
 from portal.questionnaire.answers import parse_answer
 from portal.questionnaire.model import Assessment, Question
-from tests.conftest import CONTENT
+from tests.conftest import BUCKET, CONTENT, REGION
 from tests.supplier import Supplier, example_answer
 
 from .axe import axe_violations
 
 ASSESSMENT_ID = "readiness"
-BUCKET = "portal-journey"
-REGION = "eu-west-2"
 REFERENCE = re.compile(r"\bSV-[A-Z0-9]{4}-[A-Z0-9]{4}\b")
 COMPLETED_YES = "Yes, I’ve completed this section"
 ASSESSMENT = load_content(CONTENT).assessment(ASSESSMENT_ID)  # read once, at collection
@@ -64,7 +60,7 @@ class Portal:
 
 
 @pytest.fixture(scope="module")
-def portals(built, tmp_path_factory):
+def portals(request, built, tmp_path_factory):
     """portals(kind) -> the running Portal for "file" or "s3", started on first use and stopped after the module."""
     # werkzeug logs every request at INFO (ours and moto's); a failing test would show hundreds of lines of it.
     werkzeug_log = logging.getLogger("werkzeug")
@@ -74,11 +70,7 @@ def portals(built, tmp_path_factory):
     running, stops = {}, []
 
     def s3_storage() -> str:
-        moto = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-        moto.start()
-        stops.append(moto.stop)
-        host, port = moto.get_host_and_port()
-        endpoint = f"http://{host}:{port}"
+        endpoint = request.getfixturevalue("s3_endpoint")  # moto's server, shared with the other S3 tests
         # The environment a deployed function has, pointing at moto; restored when the module ends.
         for name in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN", "AWS_REGION"):
             environment.delenv(name, raising=False)
@@ -86,10 +78,6 @@ def portals(built, tmp_path_factory):
         environment.setenv("AWS_SECRET_ACCESS_KEY", "testing")
         environment.setenv("AWS_DEFAULT_REGION", REGION)
         environment.setenv("AWS_ENDPOINT_URL", endpoint)
-        admin = boto3.client("s3", endpoint_url=endpoint, region_name=REGION,
-                             aws_access_key_id="testing", aws_secret_access_key="testing")
-        admin.create_bucket(Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": REGION})
-        admin.put_bucket_versioning(Bucket=BUCKET, VersioningConfiguration={"Status": "Enabled"})
         return f"s3://{BUCKET}/journey-{uuid.uuid4().hex}"
 
     def get(kind: str) -> Portal:
