@@ -1,0 +1,129 @@
+"""Registering for an event in real Chromium with JavaScript off, against the app as `make run` serves it.
+
+From the home page to an upcoming event, a mistake and its error summary, registration, the calendar file,
+cancelling through the private link, and the first person on the waiting list getting the place.
+"""
+import email
+import logging
+import re
+import threading
+from email import policy
+from urllib.parse import urlsplit
+
+import pytest
+from icalendar import Calendar
+from playwright.sync_api import expect
+from werkzeug.serving import make_server
+
+from functions.registrations import Registrations
+from functions.storage import open_store
+from tests.event_factory import content_with_events, details, make_app, upcoming_event
+
+from .axe import axe_violations
+
+SLUG = "one-place-left"
+SCRIPT = re.compile(r"<script\b[^>]*>.*?</script>", re.S)
+
+
+@pytest.fixture
+def axe_page(browser):
+    """axe-core needs JavaScript (its promises wait on timers, which never fire with JavaScript off), so it runs in
+    a second page that is given exactly the document the JavaScript-off page shows, at the same address."""
+    context = browser.new_context()
+    yield context.new_page()
+    context.close()
+
+
+def violations(page, axe_page) -> list[str]:
+    html, address = SCRIPT.sub("", page.content()), page.url
+    axe_page.route(lambda url: url == address,
+                   lambda route: route.fulfill(status=200, content_type="text/html; charset=utf-8", body=html))
+    try:
+        axe_page.goto(address)
+    finally:
+        axe_page.unroute_all()
+    return axe_violations(axe_page)
+
+
+@pytest.fixture(scope="module")
+def portal(built, tmp_path_factory):
+    """The site and the functions in one real server, on the file store, over an event with a single place."""
+    root = tmp_path_factory.mktemp("events-journey")
+    content = content_with_events(root, upcoming_event(SLUG, capacity=1), keep_samples=True)
+    app = make_app(content, built[1], str(root / "storage"), root / "outbox", SESSION_COOKIE_SECURE=False, TESTING=False)
+    werkzeug_log = logging.getLogger("werkzeug")
+    level = werkzeug_log.level
+    werkzeug_log.setLevel(logging.WARNING)
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    app.config["PORTAL_BASE_URL"] = f"http://127.0.0.1:{server.server_port}"  # the private link's address
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield app, root
+    server.shutdown()
+    thread.join(10)
+    server.server_close()
+    werkzeug_log.setLevel(level)
+
+
+def fill_in(page, person: dict):
+    page.get_by_label("Full name").fill(person["name"])
+    page.get_by_label("Organisation name").fill(person["organisation"])
+    page.get_by_label("Email address").fill(person["email"])
+    page.get_by_label("Small (10 to 49 staff)").check()
+    page.get_by_label("Your role").fill(person["role"])
+    page.get_by_label("Access or dietary needs (optional)").fill("A seat near the front, please")
+
+
+def test_register_download_the_calendar_cancel_and_the_next_person_gets_the_place(portal, page_without_js, axe_page):
+    app, root = portal
+    page = page_without_js
+    base = app.config["PORTAL_BASE_URL"]
+
+    page.goto(base + "/")
+    page.get_by_role("link", name="Events for suppliers").first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Events for suppliers")
+    assert violations(page, axe_page) == []
+    page.get_by_role("link", name=f"Test event {SLUG}").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Test event {SLUG}")
+    assert violations(page, axe_page) == []
+
+    # A mistake first: the page comes back with an error summary and what was typed.
+    page.get_by_label("Full name").fill("Ann Example")
+    page.get_by_role("button", name="Register").click()
+    expect(page).to_have_title(f"Error: Test event {SLUG} – Social value portal – Exampleshire Council")
+    expect(page.get_by_role("alert")).to_contain_text("Enter the name of your organisation")
+    expect(page.get_by_label("Full name")).to_have_value("Ann Example")
+    assert violations(page, axe_page) == []
+
+    fill_in(page, details(1, name="Ann Example"))
+    page.get_by_role("button", name="Register").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Registration complete")
+    assert violations(page, axe_page) == []
+    private_link = page.locator(".app-resume-link a").inner_text()
+    assert private_link.startswith(f"{base}/events/{SLUG}/register/")
+
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Add the event to your calendar (.ics file)").click()
+    [event] = Calendar.from_ical(open(download.value.path(), "rb").read()).events
+    assert event["UID"] == f"{SLUG}@127.0.0.1" and event["DTSTART"].params["TZID"] == "Europe/London"
+
+    # Someone else registers and, the event being full, waits.
+    waiting = app.test_client().post(f"/events/{SLUG}/register", data=details(2))
+    waiting_page = urlsplit(waiting.headers["Location"]).path
+
+    page.goto(private_link)  # as if from the confirmation email, later
+    page.get_by_role("link", name="Cancel your place").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Are you sure you want to cancel your place?")
+    assert violations(page, axe_page) == []
+    page.get_by_role("button", name="Yes, cancel my place").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your registration has been cancelled")
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("We have cancelled your registration")
+
+    page.goto(base + waiting_page)
+    expect(page.get_by_role("heading", level=1)).to_have_text("You have a place")
+    offers = [email.message_from_bytes(p.read_bytes(), policy=policy.default) for p in (root / "outbox").glob("*.eml")]
+    assert [m["To"] for m in offers if m["Subject"].startswith("A place has come up")] == ["person2@example.com"]
+    registrations = Registrations(open_store(str(root / "storage")))
+    event_model = app.extensions["portal.content"].event(SLUG)
+    assert [(r.details["name"], s.status) for r, s, _ in registrations.everyone(event_model)] == [
+        ("Person 2", "confirmed"), ("Ann Example", "cancelled")]
