@@ -21,11 +21,26 @@ def _fingerprinted(path: Path) -> Path:
     return path.with_name(f"{path.stem}.{digest}{path.suffix}")
 
 
+def _stylesheet_inputs_digest(brand_colour: str) -> str:
+    """Everything the compiled CSS depends on: our Sass, the brand colour, and the installed npm packages."""
+    digest = hashlib.sha256(brand_colour.encode())
+    for path in sorted((SOURCE / "scss").rglob("*.scss")) + [PROJECT_ROOT / "package-lock.json"]:
+        digest.update(path.name.encode() + path.read_bytes())
+    return digest.hexdigest()
+
+
 def compile_stylesheet(brand_colour: str, destination: Path) -> Path:
-    """portal.scss, with the council's brand colour, compiled to one compressed CSS file."""
+    """portal.scss, with the council's brand colour, compiled to one compressed CSS file.
+
+    Sass takes most of a build's time, so the result is kept in build/.sass-cache under a digest of its inputs.
+    """
+    output = destination / "portal.css"
+    cached = PROJECT_ROOT / "build" / ".sass-cache" / f"{_stylesheet_inputs_digest(brand_colour)}.css"
+    if cached.is_file():
+        shutil.copyfile(cached, output)
+        return output
     entry = destination / "_entry.scss"
     entry.write_text(f'@use "portal" with ($council-brand: {brand_colour});\n')
-    output = destination / "portal.css"
     try:
         subprocess.run(
             [str(SASS), "--pkg-importer=node", "--style=compressed", "--no-source-map",
@@ -38,6 +53,8 @@ def compile_stylesheet(brand_colour: str, destination: Path) -> Path:
         raise RuntimeError(f"Sass could not compile the stylesheet:\n{error.stderr}") from None
     finally:
         entry.unlink(missing_ok=True)
+    cached.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(output, cached)
     return output
 
 

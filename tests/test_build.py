@@ -64,3 +64,12 @@ def test_pages_stay_within_the_weight_budget(site_dir):
         for asset in re.findall(r'(?:href|src)="/assets/([^"]+)"', html):
             total += len(gzip.compress((site_dir / "assets" / asset).read_bytes()))
         assert total <= 40 * 1024, f"{path} transfers {total} bytes gzip"
+
+
+def test_a_new_brand_colour_reaches_the_stylesheet(content_copy, tmp_path):
+    """The compiled stylesheet is cached between builds; the cache must not hide a change of colour."""
+    site = content_copy / "site.yaml"
+    site.write_text(site.read_text().replace("#0b4f6c", "#5a1e5c"))
+    build(content_copy, tmp_path / "site", tmp_path / "assets")
+    css = next((tmp_path / "assets").glob("portal.*.css")).read_text()
+    assert ".app-header{background-color:#5a1e5c}" in css
