@@ -106,7 +106,7 @@ def cancel(slug, token):
     event = event_or_404(slug)
     found = _registration(event, token)
     standing = registrations().standing(event, found.id)
-    if standing is not None and standing.status == "cancelled" or event.has_ended(now()):
+    if (standing is not None and standing.status == "cancelled") or event.has_ended(now()):
         return redirect(url_for(".registration", slug=slug, token=token))
     if request.method == "POST":  # the CSRF token was checked before this view ran
         _tell_the_promoted(event, registrations().cancel(event, found))

@@ -67,6 +67,7 @@ def test_tomorrow_is_counted_in_uk_days():
     ("starts: 2027-02-10 10:00", "starts: 10/02/2027 10am", "line 18: 'starts': give a UK date and time, like '2027-03-25 10:00'"),
     ("starts: 2027-02-10 10:00", "starts: 2027-02-10", "line 18: 'starts': add the time as well"),
     ("starts: 2027-02-10 10:00", "starts: 2027-02-30 10:00", "line 18: 'starts': '2027-02-30 10:00' is not a real date and time"),
+    ("starts: 2027-02-10 10:00", "starts: 2027-02-10 10:00:00+01:00", "line 18: 'starts': write the time as a clock in the UK shows it"),
     ("ends: 2027-02-10 12:30", "ends: 2027-02-10 09:00", "line 19: 'ends': the event must end after it starts"),
     ("registration_closes: 2027-02-08 17:00", "registration_closes: 2027-02-11 17:00",
      "line 31: 'registration_closes': registration must close before the event starts"),

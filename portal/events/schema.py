@@ -17,7 +17,9 @@ class LondonTime(fields.Field):
 
     def _deserialize(self, value, attr, data, **kwargs):
         if isinstance(value, datetime):  # YAML reads '2027-03-25 10:00:00' (with seconds) as a datetime itself
-            naive = value.replace(tzinfo=None)
+            if value.tzinfo is not None:
+                raise ValidationError(f"write the time as a clock in the UK shows it, without a time zone: {EXAMPLE_TIME}")
+            naive = value
         elif isinstance(value, date):
             raise ValidationError(f"add the time as well: {EXAMPLE_TIME}")
         elif isinstance(value, str) and WALL_CLOCK.match(value.strip()):

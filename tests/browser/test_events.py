@@ -107,6 +107,13 @@ def test_register_download_the_calendar_cancel_and_the_next_person_gets_the_plac
     [event] = Calendar.from_ical(open(download.value.path(), "rb").read()).events
     assert event["UID"] == f"{SLUG}@127.0.0.1" and event["DTSTART"].params["TZID"] == "Europe/London"
 
+    # Registering again with the same address changes the registration; the link goes only by email.
+    page.goto(f"{base}/events/{SLUG}/")
+    fill_in(page, details(1, name="Ann Example-Smith"))
+    page.get_by_role("button", name="Register").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your registration has been updated")
+    assert violations(page, axe_page) == []
+
     # Someone else registers and, the event being full, waits.
     waiting = app.test_client().post(f"/events/{SLUG}/register", data=details(2))
     waiting_page = urlsplit(waiting.headers["Location"]).path
@@ -126,4 +133,4 @@ def test_register_download_the_calendar_cancel_and_the_next_person_gets_the_plac
     registrations = Registrations(open_store(str(root / "storage")))
     event_model = app.extensions["portal.content"].event(SLUG)
     assert [(r.details["name"], s.status) for r, s, _ in registrations.everyone(event_model)] == [
-        ("Person 2", "confirmed"), ("Ann Example", "cancelled")]
+        ("Person 2", "confirmed"), ("Ann Example-Smith", "cancelled")]
