@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run build test chromium benchmarks clean
+.PHONY: install run build test system-packages benchmarks clean
 
 install: $(VENV)/.installed node_modules/.installed
 
@@ -19,12 +19,13 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-# Debian's Chromium for the browser tests; never a browser download of a test tool's own. With it, Pango and a
-# font for WeasyPrint (carbon reduction plan PDFs), and poppler-utils, whose pdftoppm and pdftotext test them.
-chromium: /usr/bin/chromium
-/usr/bin/chromium:
-	apt-get update -qq
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core poppler-utils >/dev/null
+# Debian's packages the tests need: Chromium for the browser tests (never a test tool's own browser download);
+# Pango and a font for WeasyPrint (carbon reduction plan PDFs); poppler-utils, whose pdftoppm and pdftotext test them.
+SYSTEM_PACKAGES := chromium libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core poppler-utils
+
+system-packages:
+	@dpkg -s $(SYSTEM_PACKAGES) >/dev/null 2>&1 || { apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(SYSTEM_PACKAGES) >/dev/null; }
 
 build: install
 	$(PY) build.py
@@ -32,10 +33,10 @@ build: install
 run: build
 	PORTAL_BASE_URL=http://$(HOST):$(PORT) $(VENV)/bin/flask --app portal run --host $(HOST) --port $(PORT)
 
-test: install chromium
+test: install system-packages
 	$(PY) -m pytest
 
-benchmarks: build chromium
+benchmarks: build system-packages
 	$(PY) benchmarks/run.py
 
 clean:
