@@ -9,7 +9,7 @@ from portal.questionnaire import progress
 from portal.questionnaire.answers import EMAIL, display_answer
 from portal.questionnaire.forms import error_summary, form_class, render_params
 
-from . import crp, mailer
+from . import crp, mailer, refuse_cross_site_post
 from .records import DraftExpired, DraftNotFound, Drafts
 from .storage import NotFound, StorageUnavailable, open_store
 
@@ -49,7 +49,7 @@ def never_cache_answers(response):
 
 @assessment_blueprint.errorhandler(StorageUnavailable)
 def storage_unavailable(error):
-    return render_template("assessments/unavailable.html", title="Sorry, there is a problem with the service"), 503
+    return render_template("unavailable.html", title="Sorry, there is a problem with the service", kept="answers"), 503
 
 
 @assessment_blueprint.errorhandler(410)
@@ -60,8 +60,7 @@ def expired(error):
 @assessment_blueprint.post("/start")
 def start(assessment_id):
     """Posted from the static start page, which cannot carry a CSRF token; refuse posts from other sites instead."""
-    if request.headers.get("Sec-Fetch-Site") == "cross-site":
-        abort(403)
+    refuse_cross_site_post()
     assessment = _assessment(assessment_id)
     draft = drafts().start(assessment)
     return redirect(url_for(".task_list", assessment_id=assessment.id, token=draft.token, started=1), 303)

@@ -5,7 +5,7 @@ from portal.events.form import RegistrationForm
 from portal.events.model import ORGANISATION_SIZES
 from portal.events.pages import event_or_404, now, render_event
 
-from . import event_emails
+from . import event_emails, refuse_cross_site_post
 from .registrations import RegistrationClosed, RegistrationNotFound, Registrations
 from .storage import StorageUnavailable, open_store
 
@@ -29,14 +29,13 @@ def never_cache_registrations(response):
 
 @register_blueprint.errorhandler(StorageUnavailable)
 def storage_unavailable(error):
-    return render_template("events/unavailable.html", title="Sorry, there is a problem with the service"), 503
+    return render_template("unavailable.html", title="Sorry, there is a problem with the service", kept="registrations"), 503
 
 
 @register_blueprint.post("/register")
 def register(slug):
     """Posted from the static event page, which cannot carry a CSRF token; refuse posts from other sites instead."""
-    if request.headers.get("Sec-Fetch-Site") == "cross-site":
-        abort(403)
+    refuse_cross_site_post()
     event = event_or_404(slug)
     form = RegistrationForm()
     if not event.registration_open(now()):

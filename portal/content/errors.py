@@ -26,3 +26,13 @@ class ContentError(Exception):
             "The content has {} problem{}:\n".format(len(problems), "" if len(problems) == 1 else "s")
             + "\n".join(f"- {p}" for p in problems)
         )
+
+
+def flatten_messages(messages, path=()):
+    """marshmallow's nested error dict, as (path, message) pairs."""
+    if isinstance(messages, dict):
+        for key, value in messages.items():
+            yield from flatten_messages(value, path if key == "_schema" else path + (key,))
+    else:
+        for message in messages:
+            yield path, message.rstrip(".")

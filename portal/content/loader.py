@@ -4,19 +4,9 @@ from pathlib import Path
 from marshmallow import Schema, ValidationError
 
 from . import model, schemas
-from .errors import ContentError, Problem
+from .errors import ContentError, Problem, flatten_messages
 from .markdown import render
 from .source import Source, read_markdown, read_yaml
-
-
-def _flatten(messages, path=()):
-    """marshmallow's nested error dict, as (path, message) pairs."""
-    if isinstance(messages, dict):
-        for key, value in messages.items():
-            yield from _flatten(value, path if key == "_schema" else path + (key,))
-    else:
-        for message in messages:
-            yield path, message.rstrip(".")
 
 
 class _Loader:
@@ -46,7 +36,7 @@ class _Loader:
         try:
             return schema.load(source.data)
         except ValidationError as error:
-            self.problems.extend(source.problem(message, path) for path, message in _flatten(error.messages))
+            self.problems.extend(source.problem(message, path) for path, message in flatten_messages(error.messages))
             return None
 
     def load_yaml(self, relative: str, schema: Schema):

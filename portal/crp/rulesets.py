@@ -8,7 +8,7 @@ from pathlib import Path
 
 from marshmallow import Schema, ValidationError, fields, validate
 
-from ..content.errors import ContentError, Problem
+from ..content.errors import ContentError, Problem, flatten_messages
 from ..content.schemas import SLUG, text
 from ..content.source import Source, read_yaml
 from .plan import ASKED_CATEGORIES, HAS_PLAN, QUESTIONS, SIGNED_OFF_BY
@@ -63,16 +63,6 @@ class RuleSetsFileSchema(Schema):
     assessment = text(validate=SLUG)
     default_ruleset = text()
     rulesets = fields.List(fields.Nested(RuleSetSchema), required=True, validate=validate.Length(min=1, error="declare at least one rule set"))
-
-
-def _flatten(messages, path=()):
-    """marshmallow's nested error dict, as (path, message) pairs."""
-    if isinstance(messages, dict):
-        for key, value in messages.items():
-            yield from _flatten(value, path if key == "_schema" else path + (key,))
-    else:
-        for message in messages:
-            yield path, message.rstrip(".")
 
 
 def _rulesets(declared: list[dict]):
@@ -145,7 +135,7 @@ def load_rulesets(content_root: Path, assessments: dict) -> RuleSets:
     try:
         data = RuleSetsFileSchema().load(source.data)
     except ValidationError as error:
-        raise ContentError([source.problem(message, where) for where, message in _flatten(error.messages)]) from None
+        raise ContentError([source.problem(message, where) for where, message in flatten_messages(error.messages)]) from None
     built, found = _rulesets(data["rulesets"])
     problems = [source.problem(message, where) for where, message in found]
     if data["default_ruleset"] not in built:
