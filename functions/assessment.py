@@ -9,7 +9,7 @@ from portal.questionnaire import progress
 from portal.questionnaire.answers import EMAIL, display_answer
 from portal.questionnaire.forms import error_summary, form_class, render_params
 
-from . import crp, mailer, refuse_cross_site_post
+from . import crp, keep_private, mailer, refuse_cross_site_post
 from .records import DraftExpired, DraftNotFound, Drafts
 from .storage import NotFound, StorageUnavailable, open_store
 
@@ -41,15 +41,7 @@ def load_carbon_reduction_plan_rules(state):
     crp.load_into(state.app)
 
 
-@assessment_blueprint.after_request
-def never_cache_answers(response):
-    response.headers["Cache-Control"] = "no-store"
-    return response
-
-
-@assessment_blueprint.errorhandler(StorageUnavailable)
-def storage_unavailable(error):
-    return render_template("unavailable.html", title="Sorry, there is a problem with the service", kept="answers"), 503
+keep_private(assessment_blueprint, kept="answers")
 
 
 @assessment_blueprint.errorhandler(410)
