@@ -230,3 +230,24 @@ def test_scan_status_shows_as_guardduty_tags_the_object(s3_env, built, monkeypat
                           Tagging={"TagSet": [{"Key": "GuardDutyMalwareScanStatus", "Value": "THREATS_FOUND"}]})
     page = supplier.client.get(supplier.evidence_url("carbon-reduction-plan")).get_data(as_text=True)
     assert "Virus found: remove this file" in page
+
+
+def test_evidence_pages_are_valid_html(app, supplier, tmp_path):
+    import subprocess
+
+    from .test_html_validity import VNU
+
+    pages = {"empty": supplier.client.get(supplier.evidence_url("carbon-reduction-plan"))}
+    pages["error"] = supplier.upload("carbon-reduction-plan", "plan.pdf", files.HTML)
+    supplier.upload("carbon-reduction-plan", "plan.pdf", files.pdf())
+    pages["with a file"] = supplier.client.get(supplier.evidence_url("carbon-reduction-plan"))
+    pages["reuse"] = supplier.client.get(supplier.evidence_url("iso-14001-certificate"))
+    pages["reuse error"] = supplier.reuse("iso-14001-certificate", [])
+    pages["check answers"] = supplier.client.get(f"{supplier.task_list}carbon-reduction-plan/check-answers/")
+    folder = tmp_path / "pages"
+    folder.mkdir()
+    for name, response in pages.items():
+        (folder / f"{name.replace(' ', '-')}.html").write_bytes(response.get_data())
+    assert "Use a file you have already uploaded" in pages["reuse"].get_data(as_text=True)
+    result = subprocess.run(["java", "-jar", str(VNU), "--errors-only", str(folder)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
