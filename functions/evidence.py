@@ -84,6 +84,7 @@ def uploaded(assessment_id, token, slot_id, upload_id):
         return _render(assessment, draft, section, slot, error=checks.upload_failed()), 400
     try:
         entry = {**_check(store, key, upload, slot, draft), "id": file_id}
+        draft = drafts().load(assessment, token)  # the newest version: another tab may have saved meanwhile
         drafts().save(assessment, draft, evidence=draft.evidence + (entry,))
     except EvidenceRejected as rejected:
         store.delete(key)
