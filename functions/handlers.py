@@ -44,3 +44,14 @@ def event_reminders(event, context):
     app = _built("register")[0]  # the reminders' private links are the register function's pages
     with app.test_request_context(base_url=app.config["PORTAL_BASE_URL"]):
         return asdict(send_reminders())
+
+
+def evidence_retention(event, context):
+    """Run daily by an EventBridge schedule: delete evidence files that no draft or submission needs any more."""
+    from functions.evidence_retention import delete_abandoned_evidence
+    from functions.storage import open_store
+
+    app = _built("assessment")[0]
+    store = open_store(app.config["PORTAL_STORAGE"])
+    return {"deleted": delete_abandoned_evidence(store, app.extensions["portal.content"].assessments.values())}
+

@@ -3,21 +3,21 @@ from __future__ import annotations
 
 import abc
 import base64
-import hashlib
-import hmac
 import errno
 import fcntl
+import hashlib
+import hmac
 import json
 import os
 import re
+import secrets
+import stat
 import tempfile
 import threading
 import time
-import secrets
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import quote, unquote
 
 # S3's own limit on a key, and a limit per path segment that leaves room on disk for the sidecar's longer name.
 MAX_KEY_BYTES = 1024
@@ -305,9 +305,12 @@ class FileStore(Store):
 
     def size(self, key):
         try:
-            return self._path(key).stat().st_size
+            found = self._path(key).stat()
         except OSError as err:
             raise self._failure(err, key) from err
+        if not stat.S_ISREG(found.st_mode):
+            raise NotFound(key)  # a folder of other keys, which in S3 would be no object at all
+        return found.st_size
 
     def read_range(self, key, start, length):
         try:

@@ -65,6 +65,7 @@ OWN_PREFIXES = {
     "AssessmentFunction": ("drafts/", "submissions/", "uploads/", "evidence/"),
     "RegisterFunction": ("events/",),
     "EventRemindersFunction": ("events/",),
+    "EvidenceRetentionFunction": ("drafts/", "submissions/", "evidence/"),
 }
 
 
@@ -230,6 +231,10 @@ def test_guardduty_scans_exactly_the_evidence_prefix_and_tags_what_it_finds(temp
     tagging = [s for p in role["Properties"]["Policies"] for s in p["PolicyDocument"]["Statement"]
                if "s3:PutObjectTagging" in s["Action"]]
     assert [s["Resource"] for s in tagging] == ["${SubmissionsBucket.Arn}/evidence/*"]
+    retention = _statements(template["Resources"]["EvidenceRetentionFunction"])
+    deletes = {r for s in retention if "s3:DeleteObject" in _as_list(s["Action"]) for r in _as_list(s["Resource"])}
+    assert deletes == {"${SubmissionsBucket.Arn}/evidence/*"}  # it only ever deletes evidence
+    assert not [s for s in retention if "s3:PutObject" in _as_list(s["Action"])]
     scanner = template["Resources"]["AssessmentFunction"]["Properties"]["Environment"]["Variables"]
     assert scanner["PORTAL_MALWARE_SCANNER"] == "guardduty"
 

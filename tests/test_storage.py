@@ -412,7 +412,7 @@ def test_size_and_ranged_reads(store):
     assert store.size("evidence/a/empty") == 0
     assert store.read_head("evidence/a/empty", 8) == b""
     for ask in (lambda: store.size("evidence/a/missing"), lambda: store.read_head("evidence/a/missing", 8),
-                lambda: store.tags("evidence/a/missing")):
+                lambda: store.tags("evidence/a/missing"), lambda: store.size("evidence/a")):
         with pytest.raises(NotFound):
             ask()
 
