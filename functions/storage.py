@@ -4,6 +4,8 @@ from __future__ import annotations
 import abc
 import errno
 import fcntl
+import io
+import itertools
 import json
 import os
 import re
@@ -22,6 +24,8 @@ MAX_METADATA_BYTES = 2048
 # boto3's default session, which makes every store's client, is not safe to use from two threads at once.
 _BOTO3_SESSION_LOCK = threading.Lock()
 # S3 error codes that mean "try again later" rather than "you asked for something wrong".
+# Streaming writes to S3 go up in parts of this size (S3's minimum is 5 MiB): memory stays at about one part.
+UPLOAD_PART_BYTES = 8 * 1024 * 1024
 _S3_BUSY = {"SlowDown", "Throttling", "ThrottlingException", "RequestLimitExceeded",
             "TooManyRequestsException", "RequestTimeout", "ServiceUnavailable", "InternalError"}
 
@@ -116,6 +120,18 @@ class Store(abc.ABC):
     def read_json(self, key: str):
         """Return the JSON value stored at `key`, or raise NotFound."""
         return json.loads(self.read(key))
+
+    @abc.abstractmethod
+    def open(self, key: str) -> io.RawIOBase:
+        """A readable binary stream of the bytes at `key`, for files too large to hold in memory; raises NotFound."""
+
+    @abc.abstractmethod
+    def create_stream(self, key: str, chunks, content_type: str = "application/octet-stream",
+                      metadata: dict[str, str] | None = None) -> int:
+        """Write-once, like create, from an iterable of byte chunks; returns the size stored.
+
+        Nothing is visible at `key` until every chunk is stored; if the chunks fail, nothing is stored.
+        """
 
 
 class FileStore(Store):
@@ -221,6 +237,19 @@ class FileStore(Store):
             if not isinstance(failure, NotFound):
                 raise failure from err
 
+    def open(self, key):
+        path = self._path(key)
+        try:
+            return open(path, "rb", buffering=0)
+        except OSError as err:
+            raise self._failure(err, key) from err
+
+    def create_stream(self, key, chunks, content_type="application/octet-stream", metadata=None):
+        # The same atomic create: the chunks go to a temporary file first, which is then linked into place.
+        counted = _Counted(chunks)
+        self.create(key, counted, content_type, metadata)
+        return counted.size
+
     def _path(self, key: str) -> Path:
         return self._inside(self.root / check_key(key), key)
 
@@ -242,17 +271,31 @@ def _sidecar(path: Path) -> Path:
     return path.with_name(f".{path.name}.meta")
 
 
-def _write_temp(folder: Path, data: bytes) -> str:
+def _write_temp(folder: Path, data) -> str:
     handle, name = tempfile.mkstemp(dir=folder, prefix=".tmp-")
     try:
         with os.fdopen(handle, "wb") as file:
-            file.write(data)
+            for chunk in data if isinstance(data, _Counted) else (data,):
+                file.write(chunk)
             file.flush()
             os.fsync(file.fileno())
     except BaseException:
         os.unlink(name)
         raise
     return name
+
+
+class _Counted:
+    """Byte chunks from a stream, counted as they pass."""
+
+    def __init__(self, chunks):
+        self.chunks = chunks
+        self.size = 0
+
+    def __iter__(self):
+        for chunk in self.chunks:
+            self.size += len(chunk)
+            yield chunk
 
 
 @contextmanager
@@ -341,6 +384,42 @@ class S3Store(Store):
                 if any(item["Key"] != full for item in items):
                     break  # listings are sorted, so the rest are longer keys that merely start with this one
 
+    def open(self, key):
+        with self._errors(key):
+            body = self.client.get_object(Bucket=self.bucket, Key=self._full(key))["Body"]
+        return _S3Stream(self, key, body)
+
+    def create_stream(self, key, chunks, content_type="application/octet-stream", metadata=None):
+        metadata = _check_metadata(metadata)
+        parts = _parts(chunks, UPLOAD_PART_BYTES)
+        first = next(parts, b"")
+        following = next(parts, None)
+        if following is None:  # small enough for one ordinary write
+            self.create(key, first, content_type, metadata)
+            return len(first)
+        full = self._full(key)
+        with self._errors(key):
+            upload = self.client.create_multipart_upload(
+                Bucket=self.bucket, Key=full, ContentType=content_type, Metadata=metadata)["UploadId"]
+        try:
+            done, size = [], 0
+            for number, part in enumerate(itertools.chain((first, following), parts), start=1):
+                with self._errors(key):
+                    etag = self.client.upload_part(Bucket=self.bucket, Key=full, UploadId=upload,
+                                                   PartNumber=number, Body=part)["ETag"]
+                done.append({"PartNumber": number, "ETag": etag})
+                size += len(part)
+            with self._errors(key):
+                # IfNoneMatch makes completing refuse, as create does, if something was stored there meanwhile.
+                self.client.complete_multipart_upload(Bucket=self.bucket, Key=full, UploadId=upload,
+                                                      MultipartUpload={"Parts": done}, IfNoneMatch="*")
+        except BaseException:
+            # An unfinished upload is invisible but billed; abandon it so that nothing is left behind.
+            with suppress(Exception), self._errors(key):
+                self.client.abort_multipart_upload(Bucket=self.bucket, Key=full, UploadId=upload)
+            raise
+        return size
+
     def _full(self, key: str) -> str:
         return self.prefix + check_key(key)
 
@@ -356,6 +435,38 @@ class S3Store(Store):
             raise StorageUnavailable(f"Cannot reach S3 for {key}: {err}") from err
         except BotoCoreError as err:  # missing credentials and other local misconfiguration
             raise StorageError(f"S3 request for {key} failed: {err}") from err
+
+
+class _S3Stream(io.RawIOBase):
+    """An S3 object's body as a file, with failures mid-read reported as storage errors."""
+
+    def __init__(self, store: S3Store, key: str, body):
+        self._store, self._key, self._body = store, key, body
+
+    def readable(self):
+        return True
+
+    def readinto(self, buffer):
+        with self._store._errors(self._key):
+            data = self._body.read(len(buffer))
+        buffer[:len(data)] = data
+        return len(data)
+
+    def close(self):
+        self._body.close()
+        super().close()
+
+
+def _parts(chunks, size: int):
+    """Chunks of any size regrouped into parts of `size` bytes, the last one shorter."""
+    pending = bytearray()
+    for chunk in chunks:
+        pending += chunk
+        while len(pending) >= size:
+            yield bytes(pending[:size])
+            del pending[:size]
+    if pending:
+        yield bytes(pending)
 
 
 def _s3_failure(err, key: str) -> StorageError:
