@@ -1,0 +1,158 @@
+"""Evidence as ZIPs streamed from storage into storage, so memory stays flat however large the files are.
+
+A pack holds what the supplier submitted and a manifest of every file's size and SHA-256. Evidence whose malware
+scan is not clean is left out, and the manifest says why.
+"""
+import hashlib
+import json
+import re
+import secrets
+import stat
+import unicodedata
+import zlib
+from datetime import datetime, timezone
+from pathlib import PurePosixPath
+from typing import Callable
+
+from ..storage import NotFound, Store
+from .submissions import Submission
+from .summary import answers_csv, summary_html
+
+READ_BYTES = 1024 * 1024
+# Evidence is mostly PDFs and images that are compressed already: the fastest level saves time for little size.
+COMPRESSION_LEVEL = 1
+NAME_LIMIT = 100
+_UNSAFE_IN_NAMES = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*]')
+SKIPPED = {
+    "pending": "The malware scan has not finished yet",
+    "threat": "The malware scan found a threat",
+    "not-scanned": "The file has not been scanned for malware",
+    "missing": "The file is no longer in storage",
+}
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc).replace(microsecond=0)
+
+
+def safe_name(name: str) -> str:
+    """A supplier's file name made safe inside a ZIP: no folders, no control or reserved characters, not too long."""
+    name = unicodedata.normalize("NFC", PurePosixPath(str(name).replace("\\", "/")).name)
+    name = _UNSAFE_IN_NAMES.sub("_", name).strip(" .") or "file"
+    stem, dot, extension = name.rpartition(".")
+    if len(name) > NAME_LIMIT:
+        extension = extension[:10] if dot else ""
+        name = (stem if dot else name)[:NAME_LIMIT - len(extension) - 1].rstrip(" .") + (f".{extension}" if extension else "")
+    return name
+
+
+class _Manifest:
+    """What went into a ZIP and what was left out; it is written last, once every file has been hashed."""
+
+    def __init__(self, created_at: datetime):
+        self.created_at = created_at
+        self.files, self.skipped = [], []
+
+    def member(self, path: str, modified_at: datetime, chunks, **about):
+        """A ZIP member whose bytes are counted and hashed on their way into the ZIP."""
+
+        def counted():
+            digest, size = hashlib.sha256(), 0
+            for chunk in chunks:
+                digest.update(chunk)
+                size += len(chunk)
+                yield chunk
+            self.files.append({"path": path, "size": size, "sha256": digest.hexdigest(), **about})
+
+        return _zip_member(path, modified_at, counted())
+
+    def last_member(self):
+        def chunks():
+            yield json.dumps({"created_at": self.created_at.isoformat(), "files": self.files,
+                              "skipped": self.skipped}, indent=2, ensure_ascii=False).encode()
+
+        return _zip_member("manifest.json", self.created_at, chunks())
+
+
+def _zip_member(path: str, modified_at: datetime, chunks):
+    from stream_zip import ZIP_64
+
+    return path, modified_at, stat.S_IFREG | 0o644, ZIP_64, chunks
+
+
+def _read(stream):
+    with stream:
+        while chunk := stream.read(READ_BYTES):
+            yield chunk
+
+
+def _evidence_members(store: Store, submission: Submission, folder: str, manifest: _Manifest,
+                      scan_status: Callable[[str], str] | None):
+    """A member for each evidence file that may go in a pack; the others are listed in the manifest as skipped."""
+    record = submission.record
+    for number, evidence in enumerate(submission.evidence, start=1):
+        about = {"reference": record["reference"], "evidence_id": evidence["id"], "name": evidence["name"],
+                 "slots": evidence.get("slots", []), "valid_until": evidence.get("valid_until")}
+        status = scan_status(evidence["key"]) if scan_status else "clean"
+        try:
+            stream = store.open(evidence["key"]) if status == "clean" else None
+        except NotFound:
+            status = "missing"
+        if status != "clean":
+            manifest.skipped.append({**about, "reason": SKIPPED.get(status, f"The malware scan said {status}")})
+            continue
+        path = f"{folder}{number:03d}-{safe_name(evidence['name'])}"
+        uploaded_at = datetime.fromisoformat(evidence["uploaded_at"])
+        yield manifest.member(path, uploaded_at, _read(stream), **about, content_type=evidence.get("content_type"),
+                              sha256_when_uploaded=evidence.get("sha256"))
+
+
+def _store_zip(store: Store, key: str, members, filename: str) -> str:
+    from stream_zip import stream_zip
+
+    chunks = stream_zip(members, chunk_size=READ_BYTES,
+                        get_compressobj=lambda: zlib.compressobj(level=COMPRESSION_LEVEL, wbits=-zlib.MAX_WBITS))
+    store.create_stream(key, chunks, "application/zip", {"filename": filename})
+    return key
+
+
+def _stamp(now: datetime) -> str:
+    return f"{now:%Y%m%dT%H%M%SZ}-{secrets.token_hex(4)}"
+
+
+def evidence_pack(store: Store, submission: Submission, scan_status: Callable[[str], str] | None = None,
+                  clock=_now) -> str:
+    """One supplier's evidence pack as a ZIP in storage; returns its key (metadata 'filename' names the download).
+
+    The ZIP holds summary.html, answers.csv, evidence/ and manifest.json. `scan_status(key)` gives each evidence
+    file's malware scan ("clean", "pending", "threat" or "not-scanned"); None means no scanner is configured.
+    Needs a Flask app context, for the summary's templates.
+    """
+    now = clock()
+    reference = submission.record["reference"]
+    submitted = datetime.fromisoformat(submission.record["submitted_at"])
+    manifest = _Manifest(now)
+
+    def members():
+        yield manifest.member("summary.html", submitted, iter([summary_html(submission).encode()]))
+        yield manifest.member("answers.csv", submitted, iter([answers_csv(submission)]))
+        yield from _evidence_members(store, submission, "evidence/", manifest, scan_status)
+        yield manifest.last_member()
+
+    key = f"exports/packs/{submission.assessment.id}/{reference}/{_stamp(now)}.zip"
+    return _store_zip(store, key, members(), f"{reference}-evidence-pack.zip")
+
+
+def evidence_zip(store: Store, submissions: list[Submission], scan_status: Callable[[str], str] | None = None,
+                 clock=_now) -> str:
+    """Every evidence file of `submissions` as one ZIP in storage, a folder per submission; returns its key."""
+    now = clock()
+    manifest = _Manifest(now)
+
+    def members():
+        for submission in submissions:
+            folder = f"{submission.assessment.id}/{submission.record['reference']}/"
+            yield from _evidence_members(store, submission, folder, manifest, scan_status)
+        yield manifest.last_member()
+
+    return _store_zip(store, f"exports/evidence/{_stamp(now)}.zip", members(), f"evidence-{now:%Y-%m-%d}.zip")
