@@ -1,4 +1,5 @@
 """Submissions and evidence put in storage as the assessment and evidence functions store them, for officers' tests."""
+import base64
 import hashlib
 import secrets
 from datetime import datetime, timezone
@@ -33,7 +34,9 @@ def put_submission(store, assessment: Assessment, answers: dict | None = None, s
                    evidence=None, reference: str | None = None, version: int = 1) -> dict:
     """A submission record at submissions/<assessment>/<reference>/<NNNNNN>.json, shaped as Drafts.submit stores it."""
     answers = typed_answers(assessment) if answers is None else answers
-    reference = reference or f"SV-{secrets.token_hex(2).upper()}-{secrets.token_hex(2).upper()}"
+    if reference is None:  # shaped like the references Drafts gives: base32 letters and digits
+        code = base64.b32encode(secrets.token_bytes(5)).decode()
+        reference = f"SV-{code[:4]}-{code[4:8]}"
     record = {
         "reference": reference, "assessment": assessment.id, "questionnaire_version": assessment.version,
         "submitted_at": submitted_at.isoformat(), "answers": answers,
