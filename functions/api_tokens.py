@@ -12,7 +12,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from .storage import AlreadyExists, NotFound, Store
+from .storage import AlreadyExists, Store
 
 TOKEN = re.compile(r"svp_([0-9a-f]{16})_[A-Za-z0-9_-]{43}\Z")
 TOKEN_ID = re.compile(r"[0-9a-f]{16}\Z")
@@ -75,10 +75,8 @@ class ApiTokens:
         """Revoke a token for good; False if it was already revoked. Raises NoSuchToken."""
         if not TOKEN_ID.match(token_id or ""):
             raise NoSuchToken(token_id)
-        try:
-            self.store.read_json(f"api-tokens/{token_id}/issued.json")
-        except NotFound:
-            raise NoSuchToken(token_id) from None
+        if not self.store.keys(f"api-tokens/{token_id}/issued.json"):
+            raise NoSuchToken(token_id)
         try:
             self.store.create_json(f"api-tokens/{token_id}/revoked.json",
                                    {"id": token_id, "revoked_at": self.clock().isoformat()})
@@ -93,13 +91,13 @@ class ApiTokens:
         if not match:
             raise TokenRefused("Send an API token in the header 'Authorization: Bearer <token>'")
         token_id = match.group(1)
-        try:
-            issued = self.store.read_json(f"api-tokens/{token_id}/issued.json")
-        except NotFound:
-            issued = None
+        # Listed, not read blind: without a listing S3 answers a missing key with 403, not 404.
+        folder = f"api-tokens/{token_id}/"
+        records = set(self.store.keys(folder))
+        issued = self.store.read_json(folder + "issued.json") if folder + "issued.json" in records else None
         if issued is None or not hmac.compare_digest(issued["sha256"], _sha256(token.strip())):
             raise TokenRefused("That API token is not valid")
-        if self.store.keys(f"api-tokens/{token_id}/revoked.json"):
+        if folder + "revoked.json" in records:
             raise TokenRefused("That API token has been revoked")
         try:
             return _active_officer(self.store, issued["email"])["email"]

@@ -4,9 +4,12 @@ from datetime import datetime, timezone
 
 import pytest
 
+from functions import handlers
 from functions.storage import open_store
 
+from .conftest import CONTENT
 from .council_api_client import OFFICER, api_app, issue_token, put_officer
+from .lambda_client import LambdaClient
 from .submission_factory import put_evidence, put_submission
 
 
@@ -149,3 +152,19 @@ def test_openapi_document_is_served_without_a_token(app):
     assert document["openapi"].startswith("3.")
     assert {"/submissions", "/submissions/{assessment}/{reference}"} <= set(document["paths"])
     assert document["components"]["securitySchemes"]["apiToken"]["scheme"] == "bearer"
+
+
+def test_the_lambda_entry_serves_the_api(built, tmp_path, monkeypatch):
+    storage = str(tmp_path / "storage")
+    for name, value in {"PORTAL_STORAGE": storage, "PORTAL_ASSETS": str(built[1]), "PORTAL_CONTENT": str(CONTENT),
+                        "PORTAL_SECRET_KEY": "a-test-key-that-is-long-enough-to-sign-cookies"}.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setattr(handlers, "_handlers", {})
+    store = open_store(storage)
+    put_officer(store)
+    put_submission(store, handlers._built("council_api")[0].extensions["portal.content"].assessment("readiness"))
+    client = LambdaClient(handlers.council_api)
+    assert client.get("/council/api/submissions").status_code == 401
+    client.headers["Authorization"] = f"Bearer {issue_token(api_app(storage, built))}"
+    response = client.get("/council/api/submissions")
+    assert response.status_code == 200 and json.loads(response.get_data())["total"] == 1

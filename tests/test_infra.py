@@ -65,6 +65,7 @@ OWN_PREFIXES = {
     "AssessmentFunction": ("drafts/", "submissions/"),
     "RegisterFunction": ("events/",),
     "EventRemindersFunction": ("events/",),
+    "CouncilApiFunction": ("submissions/", "officers/", "api-tokens/", "audit/"),
 }
 
 
@@ -210,6 +211,7 @@ def test_retention_rules_match_the_privacy_notice(template):
     assert expiring["drafts/"] == "DraftRetentionDays"
     assert expiring["submissions/"] == "SubmissionRetentionDays"
     assert expiring["events/"] == "EventRegistrationRetentionDays"
+    assert expiring["exports/"] == 7
     assert parameters["EventRegistrationRetentionDays"]["Default"] == REGISTRATION_RETENTION_DAYS
     # Versioning keeps what expires unless old versions and markers are erased too.
     [everything] = [rule for rule in rules.values() if "Prefix" not in rule]
