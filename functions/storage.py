@@ -319,6 +319,7 @@ class S3Store(Store):
         prefix = prefix.strip("/")
         self.prefix = f"{check_key(prefix)}/" if prefix else ""
         self._client = client
+        self._client_given = client is not None
 
     def __repr__(self) -> str:
         return f"S3Store({self.bucket!r}, {self.prefix!r})"
@@ -392,33 +393,50 @@ class S3Store(Store):
     def create_stream(self, key, chunks, content_type="application/octet-stream", metadata=None):
         metadata = _check_metadata(metadata)
         parts = _parts(chunks, UPLOAD_PART_BYTES)
-        first = next(parts, b"")
-        following = next(parts, None)
-        if following is None:  # small enough for one ordinary write
-            self.create(key, first, content_type, metadata)
-            return len(first)
+        ahead = [next(parts, b"")]
+        ahead.append(next(parts, None))
+        if ahead[1] is None:  # small enough for one ordinary write
+            self.create(key, ahead[0], content_type, metadata)
+            return len(ahead[0])
         full = self._full(key)
         with self._errors(key):
             upload = self.client.create_multipart_upload(
                 Bucket=self.bucket, Key=full, ContentType=content_type, Metadata=metadata)["UploadId"]
         try:
             done, size = [], 0
-            for number, part in enumerate(itertools.chain((first, following), parts), start=1):
+            # Each part is let go as soon as it is sent, so that memory holds about one part at a time.
+            every_part = itertools.chain(iter(lambda: ahead.pop(0) if ahead else None, None), parts)
+            for number, part in enumerate(every_part, start=1):
+                size += len(part)
                 with self._errors(key):
                     etag = self.client.upload_part(Bucket=self.bucket, Key=full, UploadId=upload,
                                                    PartNumber=number, Body=part)["ETag"]
+                del part
                 done.append({"PartNumber": number, "ETag": etag})
-                size += len(part)
             with self._errors(key):
                 # IfNoneMatch makes completing refuse, as create does, if something was stored there meanwhile.
-                self.client.complete_multipart_upload(Bucket=self.bucket, Key=full, UploadId=upload,
-                                                      MultipartUpload={"Parts": done}, IfNoneMatch="*")
+                self._completing_client.complete_multipart_upload(
+                    Bucket=self.bucket, Key=full, UploadId=upload, MultipartUpload={"Parts": done}, IfNoneMatch="*")
         except BaseException:
             # An unfinished upload is invisible but billed; abandon it so that nothing is left behind.
             with suppress(Exception), self._errors(key):
                 self.client.abort_multipart_upload(Bucket=self.bucket, Key=full, UploadId=upload)
             raise
         return size
+
+    @property
+    def _completing_client(self):
+        """A client that waits for a large upload to be put together: S3 may take minutes to answer."""
+        if self._client_given:
+            return self._client  # one given by the caller is used for everything
+        with _BOTO3_SESSION_LOCK:
+            if not hasattr(self, "_patient_client"):
+                import boto3
+                from botocore.config import Config
+
+                self._patient_client = boto3.client("s3", config=Config(
+                    connect_timeout=5, read_timeout=900, retries={"total_max_attempts": 3, "mode": "standard"}))
+            return self._patient_client
 
     def _full(self, key: str) -> str:
         return self.prefix + check_key(key)
@@ -458,15 +476,17 @@ class _S3Stream(io.RawIOBase):
 
 
 def _parts(chunks, size: int):
-    """Chunks of any size regrouped into parts of `size` bytes, the last one shorter."""
-    pending = bytearray()
+    """Chunks of any size gathered into parts of at least `size` bytes, the last one shorter."""
+    pending, length = [], 0
     for chunk in chunks:
-        pending += chunk
-        while len(pending) >= size:
-            yield bytes(pending[:size])
-            del pending[:size]
+        pending.append(chunk)
+        length += len(chunk)
+        if length >= size:
+            part, pending, length = b"".join(pending), [], 0
+            yield part
+            del part
     if pending:
-        yield bytes(pending)
+        yield b"".join(pending)
 
 
 def _s3_failure(err, key: str) -> StorageError:
