@@ -54,7 +54,8 @@ def create_app(overrides: dict | None = None, functions: tuple[str, ...] | None 
     @app.before_request
     def refuse_oversized_posts():
         """Before the CSRF check reads the form, so that a huge post is told it is too large, not that it expired."""
-        if (request.content_length or 0) > app.config["MAX_CONTENT_LENGTH"]:
+        # Evidence files are posted to storage; locally that is the file store's endpoint, which keeps its own limit.
+        if (request.content_length or 0) > app.config["MAX_CONTENT_LENGTH"] and request.endpoint != "storage_upload.upload":
             abort(413)
 
     csrf = CSRFProtect(app)
@@ -101,7 +102,10 @@ def _function_blueprints(names):
     from functions.checklist import checklist_blueprint, result
     from functions.council_api import council_api_blueprint, nothing_here
     from functions.register import register, register_blueprint
+    from functions.storage_upload import storage_upload_blueprint, upload
 
+    # storage-upload is the file store's local stand-in for S3; no Lambda needs it.
     available = {"assessment": (assessment_blueprint, [start]), "checklist": (checklist_blueprint, [result]),
-                 "register": (register_blueprint, [register]), "council_api": (council_api_blueprint, [nothing_here])}
+                 "register": (register_blueprint, [register]), "storage-upload": (storage_upload_blueprint, [upload]),
+                 "council_api": (council_api_blueprint, [nothing_here])}
     return [available[name] for name in (names if names is not None else available)]

@@ -28,6 +28,7 @@ def from_environment() -> dict:
         "PORTAL_BASE_URL": os.environ.get("PORTAL_BASE_URL", ""),
         "PORTAL_STORAGE": os.environ.get("PORTAL_STORAGE", str(var_dir / "storage")),
         "PORTAL_EMAIL": os.environ.get("PORTAL_EMAIL", f"outbox:{var_dir / 'outbox'}"),
+        "PORTAL_MALWARE_SCANNER": os.environ.get("PORTAL_MALWARE_SCANNER", "none"),
         "SECRET_KEY": _secret_key(var_dir),
         "MAX_CONTENT_LENGTH": 1024 * 1024,  # forms only: evidence files go straight to storage
         "SESSION_COOKIE_SAMESITE": "Lax",

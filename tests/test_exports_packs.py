@@ -5,15 +5,20 @@ import io
 import json
 import os
 import subprocess
+import uuid
 import zipfile
 from datetime import datetime, timezone
 
+import boto3
 import pytest
+from markupsafe import escape
 
 from functions.exports.packs import SKIPPED, evidence_pack, evidence_zip
 from functions.exports.submissions import Submission, SubmissionFilter, find_submissions
+from functions.malware import SCAN_TAG
 from functions.storage import UPLOAD_PART_BYTES, open_store
 
+from .conftest import BUCKET
 from .submission_factory import put_evidence, put_submission, typed_answers
 from .test_html_validity import VNU
 
@@ -47,7 +52,8 @@ def checked_manifest(archive: zipfile.ZipFile) -> dict:
 
 def test_pack_holds_the_answers_every_evidence_file_and_a_manifest_of_their_hashes(app, assessment, store):
     reference = "SV-PACK-0001"
-    files = [put_evidence(store, reference, "Wellbeing policy.pdf", b"%PDF-1.7 policy"),
+    slot = assessment.evidence_slots[0]
+    files = [put_evidence(store, reference, "Wellbeing policy.pdf", b"%PDF-1.7 policy", slots=(slot.id,)),
              put_evidence(store, reference, "Carbon plan.pdf", os.urandom(UPLOAD_PART_BYTES + 1000)),
              put_evidence(store, reference, "Photo.png", b"\x89PNG\r\n\x1a\n" + os.urandom(3000), "image/png")]
     organisation = assessment.questions[0]
@@ -68,6 +74,7 @@ def test_pack_holds_the_answers_every_evidence_file_and_a_manifest_of_their_hash
 
     summary = archive.read("summary.html").decode()
     assert reference in summary and "Café Ōmori Ltd" in summary and "Wellbeing policy.pdf" in summary
+    assert escape(slot.label) in summary
     for section in assessment.sections:
         assert section.title in summary
     rows = list(csv.reader(io.StringIO(archive.read("answers.csv").decode("utf-8-sig"))))
@@ -86,21 +93,27 @@ def test_pack_summary_is_valid_html(app, assessment, tmp_path):
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_only_evidence_scanned_clean_goes_in_and_the_rest_are_listed_with_the_reason(app, assessment, store):
+def test_only_evidence_scanned_clean_goes_in_and_the_rest_are_listed_with_the_reason(app, assessment, s3_env):
+    store = open_store(f"s3://{BUCKET}/tests/{uuid.uuid4().hex}")
     reference = "SV-SCAN-0001"
-    statuses = {"clean.pdf": "clean", "pending.pdf": "pending", "threat.pdf": "threat", "unscanned.pdf": "not-scanned"}
-    files = [put_evidence(store, reference, name, f"%PDF {name}".encode()) for name in statuses]
+    verdicts = {"clean.pdf": "NO_THREATS_FOUND", "threat.pdf": "THREATS_FOUND", "unscannable.pdf": "UNSUPPORTED",
+                "pending.pdf": None}
+    files = [put_evidence(store, reference, name, f"%PDF {name}".encode()) for name in verdicts]
+    s3 = boto3.client("s3")
+    for file in files:  # as GuardDuty Malware Protection tags each object it has scanned
+        if verdicts[file["name"]]:
+            s3.put_object_tagging(Bucket=BUCKET, Key=store.prefix + file["key"], Tagging={"TagSet": [
+                {"Key": SCAN_TAG, "Value": verdicts[file["name"]]}]})
     gone = put_evidence(store, reference, "gone.pdf", b"%PDF gone")
     store.delete(gone["key"])
     record = put_submission(store, assessment, evidence=files + [gone], reference=reference)
-    by_key = {file["key"]: statuses.get(file["name"], "clean") for file in files + [gone]}
     with app.app_context():
-        archive = opened(store, evidence_pack(store, Submission(assessment, record), scan_status=by_key.__getitem__))
+        archive = opened(store, evidence_pack(store, Submission(assessment, record), scanner="guardduty"))
 
     assert [n for n in archive.namelist() if n.startswith("evidence/")] == ["evidence/001-clean.pdf"]
     skipped = {entry["name"]: entry["reason"] for entry in checked_manifest(archive)["skipped"]}
-    assert skipped == {"pending.pdf": SKIPPED["pending"], "threat.pdf": SKIPPED["threat"],
-                       "unscanned.pdf": SKIPPED["not-scanned"], "gone.pdf": SKIPPED["missing"]}
+    assert skipped == {"threat.pdf": SKIPPED["threat"], "unscannable.pdf": SKIPPED["threat"],
+                       "pending.pdf": SKIPPED["pending"], "gone.pdf": SKIPPED["missing"]}
 
 
 def test_with_no_scanner_configured_every_file_goes_in(app, assessment, store):

@@ -12,8 +12,8 @@ import unicodedata
 import zlib
 from datetime import datetime, timezone
 from pathlib import PurePosixPath
-from typing import Callable
 
+from .. import malware
 from ..storage import NotFound, Store
 from .submissions import Submission
 from .summary import answers_csv, summary_html
@@ -27,11 +27,12 @@ TEXT_LEVEL = 9
 NAME_LIMIT = 100
 _UNSAFE_IN_NAMES = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*]')
 SKIPPED = {
-    "pending": "The malware scan has not finished yet",
-    "threat": "The malware scan found a threat",
-    "not-scanned": "The file has not been scanned for malware",
+    malware.PENDING: "The malware scan has not finished yet",
+    malware.THREAT: "The malware scan found a threat, or could not check the file",
     "missing": "The file is no longer in storage",
 }
+# Only a file scanned clean goes in, or any file where no scanner is configured (local development).
+INCLUDED = (malware.CLEAN, malware.NOT_SCANNED)
 
 
 def _now() -> datetime:
@@ -91,19 +92,18 @@ def _read(stream):
             yield chunk
 
 
-def _evidence_members(store: Store, submission: Submission, folder: str, manifest: _Manifest,
-                      scan_status: Callable[[str], str] | None):
+def _evidence_members(store: Store, submission: Submission, folder: str, manifest: _Manifest, scanner: str | None):
     """A member for each evidence file that may go in a pack; the others are listed in the manifest as skipped."""
     record = submission.record
     for number, evidence in enumerate(submission.evidence, start=1):
         about = {"reference": record["reference"], "evidence_id": evidence["id"], "name": evidence["name"],
                  "slots": evidence.get("slots", []), "valid_until": evidence.get("valid_until")}
-        status = scan_status(evidence["key"]) if scan_status else "clean"
         try:
-            stream = store.open(evidence["key"]) if status == "clean" else None
+            status = malware.scan_status(store, evidence["key"], scanner)
+            stream = store.open(evidence["key"]) if status in INCLUDED else None
         except NotFound:
             status = "missing"
-        if status != "clean":
+        if status not in INCLUDED:
             manifest.skipped.append({**about, "reason": SKIPPED.get(status, f"The malware scan said {status}")})
             continue
         path = f"{folder}{number:03d}-{safe_name(evidence['name'])}"
@@ -125,13 +125,12 @@ def _stamp(now: datetime) -> str:
     return f"{now:%Y%m%dT%H%M%SZ}-{secrets.token_hex(4)}"
 
 
-def evidence_pack(store: Store, submission: Submission, scan_status: Callable[[str], str] | None = None,
-                  clock=_now) -> str:
+def evidence_pack(store: Store, submission: Submission, scanner: str | None = None, clock=_now) -> str:
     """One supplier's evidence pack as a ZIP in storage; returns its key (metadata 'filename' names the download).
 
-    The ZIP holds summary.html, answers.csv, evidence/ and manifest.json. `scan_status(key)` gives each evidence
-    file's malware scan ("clean", "pending", "threat" or "not-scanned"); None means no scanner is configured.
-    Needs a Flask app context, for the summary's templates.
+    The ZIP holds summary.html, answers.csv, evidence/ and manifest.json. `scanner` is the PORTAL_MALWARE_SCANNER
+    setting (functions/malware.py): with one, only files it found clean go in. Needs a Flask app context, for the
+    summary's templates.
     """
     now = clock()
     reference = submission.record["reference"]
@@ -141,15 +140,14 @@ def evidence_pack(store: Store, submission: Submission, scan_status: Callable[[s
     def members():
         yield manifest.text_member("summary.html", submitted, summary_html(submission).encode())
         yield manifest.text_member("answers.csv", submitted, answers_csv(submission))
-        yield from _evidence_members(store, submission, "evidence/", manifest, scan_status)
+        yield from _evidence_members(store, submission, "evidence/", manifest, scanner)
         yield manifest.last_member()
 
     key = f"exports/packs/{submission.assessment.id}/{reference}/{_stamp(now)}.zip"
     return _store_zip(store, key, members(), f"{reference}-evidence-pack.zip")
 
 
-def evidence_zip(store: Store, submissions: list[Submission], scan_status: Callable[[str], str] | None = None,
-                 clock=_now) -> str:
+def evidence_zip(store: Store, submissions: list[Submission], scanner: str | None = None, clock=_now) -> str:
     """Every evidence file of `submissions` as one ZIP in storage, a folder per submission; returns its key."""
     now = clock()
     manifest = _Manifest(now)
@@ -157,7 +155,7 @@ def evidence_zip(store: Store, submissions: list[Submission], scan_status: Calla
     def members():
         for submission in submissions:
             folder = f"{submission.assessment.id}/{submission.record['reference']}/"
-            yield from _evidence_members(store, submission, folder, manifest, scan_status)
+            yield from _evidence_members(store, submission, folder, manifest, scanner)
         yield manifest.last_member()
 
     return _store_zip(store, f"exports/evidence/{_stamp(now)}.zip", members(), f"evidence-{now:%Y-%m-%d}.zip")

@@ -33,7 +33,9 @@ def summary_html(submission: Submission) -> str:
                   "value": {"text": f"{levels.get(found['level'], found['level'])} ({found['percent']}%)"}}
                  for section in assessment.scored_sections if (found := (record.get("readiness") or {}).get(section.id))]
     submitted = datetime.fromisoformat(record["submitted_at"]).astimezone(UK)
-    evidence = [{**file, "size": _size(file["size"])} for file in submission.evidence]
+    slot_label = lambda slot_id: getattr(assessment.evidence_slot(slot_id), "label", slot_id)  # noqa: E731
+    evidence = [{**file, "size": _size(file["size"]), "slots": [slot_label(s) for s in file.get("slots", [])]}
+                for file in submission.evidence]
     return render_template("exports/summary.html", assessment=assessment, record=record, readiness=readiness,
                            submitted=f"{submitted:%-d %B %Y at %H:%M}", sections=list(_sections(submission)),
                            evidence=evidence)
