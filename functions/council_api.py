@@ -183,14 +183,19 @@ def list_submissions():
           {"filter": arguments, "page": page, "count": len(shown)})
     return jsonify(SubmissionPage().dump({
         "items": [_summary(s.record) for s in shown], "page": page, "per_page": per_page, "total": len(found),
-        "next": url_for(".list_submissions", **arguments, page=page + 1, _external=True) if more else None,
+        "next": _address(url_for(".list_submissions", **arguments, page=page + 1)) if more else None,
     }))
+
+
+def _address(path: str) -> str:
+    """A full address on the portal's own domain: behind CloudFront the request's Host is the API's, not ours."""
+    return current_app.config["PORTAL_BASE_URL"].rstrip("/") + path
 
 
 def _summary(record: dict) -> dict:
     return {**record, "evidence_files": len(record.get("evidence") or []),
-            "url": url_for(".fetch_submission", assessment_id=record["assessment"], reference=record["reference"],
-                           _external=True)}
+            "url": _address(url_for(".fetch_submission", assessment_id=record["assessment"],
+                                    reference=record["reference"]))}
 
 
 @council_api_blueprint.get("/submissions/<assessment_id>/<path:reference>")

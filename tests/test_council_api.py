@@ -107,6 +107,7 @@ def test_list_filters_by_date_and_pages_through_every_submission(api, store, ass
     some = api.get("/council/api/submissions?submitted_from=2026-10-02&submitted_to=2026-10-03&assessment=readiness")
     assert {i["reference"] for i in some.get_json()["items"]} == {made[1]["reference"], made[2]["reference"]}
     item = some.get_json()["items"][0]
+    assert item["url"].startswith(api.application.config["PORTAL_BASE_URL"])
     assert api.get(item["url"]).get_json()["reference"] == item["reference"]
 
 
