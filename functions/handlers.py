@@ -37,6 +37,11 @@ def register(event, context):
     return _handler("register")(event, context)
 
 
+def council_api(event, context):
+    """The council's read-only JSON API, for its own systems."""
+    return _handler("council_api")(event, context)
+
+
 def event_reminders(event, context):
     """Run daily by an EventBridge schedule: email reminders for events that start tomorrow."""
     from functions.reminders import send_reminders

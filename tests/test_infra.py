@@ -66,6 +66,7 @@ OWN_PREFIXES = {
     "RegisterFunction": ("events/",),
     "EventRemindersFunction": ("events/",),
     "EvidenceRetentionFunction": ("drafts/", "submissions/", "evidence/"),
+    "CouncilApiFunction": ("submissions/", "officers/", "api-tokens/", "audit/"),
 }
 
 
@@ -212,6 +213,7 @@ def test_retention_rules_match_the_privacy_notice(template):
     assert expiring["submissions/"] == "SubmissionRetentionDays"
     assert expiring["events/"] == "EventRegistrationRetentionDays"
     assert expiring["uploads/"] == 1  # a browser's post is moved or deleted at once; leftovers were abandoned
+    assert expiring["exports/"] == 7
     assert parameters["EventRegistrationRetentionDays"]["Default"] == REGISTRATION_RETENTION_DAYS
     # Versioning keeps what expires unless old versions and markers are erased too.
     [everything] = [rule for rule in rules.values() if "Prefix" not in rule]
