@@ -7,12 +7,18 @@ PORT ?= 8000
 
 .PHONY: install run build test system-packages benchmarks clean
 
-install: $(VENV)/.installed node_modules/.installed
+install: $(VENV)/.installed $(VENV)/checkov/.installed node_modules/.installed
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[test]'
+	touch $@
+
+# checkov pins its own boto3 and more, so it gets an environment of its own inside .venv.
+$(VENV)/checkov/.installed: infra/checkov-requirements.txt | $(VENV)/.installed
+	$(PYTHON) -m venv $(VENV)/checkov
+	$(VENV)/checkov/bin/pip install --quiet -r infra/checkov-requirements.txt
 	touch $@
 
 node_modules/.installed: package.json package-lock.json
