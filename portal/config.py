@@ -3,6 +3,8 @@ import os
 import secrets
 from pathlib import Path
 
+from functions.storage import S3_SETTINGS
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -28,6 +30,8 @@ def from_environment() -> dict:
         "PORTAL_BASE_URL": os.environ.get("PORTAL_BASE_URL", ""),
         "PORTAL_STORAGE": os.environ.get("PORTAL_STORAGE", str(var_dir / "storage")),
         "PORTAL_EMAIL": os.environ.get("PORTAL_EMAIL", f"outbox:{var_dir / 'outbox'}"),
+        # How long to wait for S3 (seconds) and how many tries in all; defaults in functions/storage.py.
+        **{name: type(default)(os.environ.get(name, default)) for name, default in S3_SETTINGS.items()},
         "SECRET_KEY": _secret_key(var_dir),
         "MAX_CONTENT_LENGTH": 1024 * 1024,  # forms only: evidence files go straight to storage
         "SESSION_COOKIE_SAMESITE": "Lax",
