@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run build test system-packages benchmarks clean
+.PHONY: install run build test system-packages benchmarks bench clean
 
 install: $(VENV)/.installed $(VENV)/checkov/.installed node_modules/.installed
 
@@ -44,6 +44,14 @@ test: install system-packages
 
 benchmarks: build system-packages
 	$(PY) benchmarks/run.py
+
+# The load test: 200 suppliers saving answers for 60 s, on the file store and on S3 (moto), about 3 minutes.
+bench: build $(VENV)/.bench-installed
+	$(PY) benchmarks/load.py
+
+$(VENV)/.bench-installed: pyproject.toml | $(VENV)/.installed
+	$(PY) -m pip install --quiet -e '.[test,bench]'
+	touch $@
 
 clean:
 	rm -rf build var .pytest_cache
