@@ -19,8 +19,10 @@ from .conftest import CONTENT
 from .function_routes import function_rules, sample_url
 from .supplier import CSRF
 
-FUZZ = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture],
-                derandomize=True)
+# Derandomised, so every run tries the same cases and keeps no example database.
+BOUNDED = {"deadline": None, "database": None, "derandomize": True,
+           "suppress_health_check": [HealthCheck.function_scoped_fixture]}
+FUZZ = settings(max_examples=40, **BOUNDED)
 
 # Text a person (or a script) might send: any character but lone surrogates, which no encoder can send.
 hostile_text = st.one_of(
@@ -115,7 +117,7 @@ def broken_file(draw):
     return name, "".join(lines).encode()
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture], derandomize=True)
+@settings(max_examples=60, **BOUNDED)
 @given(change=broken_file())
 def test_broken_content_is_a_content_error_naming_the_file(content_copy, change):
     name, data = change
