@@ -25,6 +25,12 @@ _BOTO3_SESSION_LOCK = threading.Lock()
 # (connect + read) x attempts seconds (12 s), inside a function's 15-second Lambda timeout. Set through the environment
 # (portal/config.py); botocore's own defaults (60 s reads, retried) would let a slow store hang a page until Lambda kills it.
 S3_SETTINGS = {"PORTAL_S3_CONNECT_TIMEOUT": 2.0, "PORTAL_S3_READ_TIMEOUT": 4.0, "PORTAL_S3_MAX_ATTEMPTS": 2}
+
+
+def s3_settings(environ=os.environ) -> dict:
+    """S3_SETTINGS as the environment sets them."""
+    return {name: type(default)(environ.get(name, default)) for name, default in S3_SETTINGS.items()}
+
 # S3 error codes that mean "try again later" rather than "you asked for something wrong".
 _S3_BUSY = {"SlowDown", "Throttling", "ThrottlingException", "RequestLimitExceeded",
             "TooManyRequestsException", "RequestTimeout", "ServiceUnavailable", "InternalError"}
@@ -280,7 +286,7 @@ class S3Store(Store):
         prefix = prefix.strip("/")
         self.prefix = f"{check_key(prefix)}/" if prefix else ""
         self._client = client
-        self.settings = {name: (settings or {}).get(name, default) for name, default in S3_SETTINGS.items()}
+        self.settings = {**s3_settings(), **{name: settings[name] for name in S3_SETTINGS if name in (settings or {})}}
 
     def __repr__(self) -> str:
         return f"S3Store({self.bucket!r}, {self.prefix!r})"
@@ -380,7 +386,8 @@ def _s3_failure(err, key: str) -> StorageError:
 def open_store(url: str, settings=None) -> Store:
     """PORTAL_STORAGE value: 's3://bucket/optional/prefix' -> S3Store; anything else is a filesystem path -> FileStore.
 
-    `settings` (the app's config) may set S3's timeouts and attempts: the PORTAL_S3_* names in S3_SETTINGS.
+    `settings` (the app's config) may set S3's timeouts and attempts, the PORTAL_S3_* names in S3_SETTINGS;
+    without it they come from the environment.
     """
     if url.startswith("s3://"):
         bucket, _, prefix = url.removeprefix("s3://").partition("/")
