@@ -86,9 +86,10 @@ def entries() -> list[str]:
     return re.findall(r"(?m)^def ([a-z][a-z0-9_]*)\(event, context\):", source)
 
 
-def imported_top_level_names(entry: str, event: dict) -> set[str]:
+def imported_top_level_names(entry: str, event: dict, assets: Path = ASSETS) -> set[str]:
+    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1", "PORTAL_ASSETS": str(assets)}
     result = subprocess.run([sys.executable, "-c", _PROBE, entry, json.dumps(event)], cwd=PROJECT_ROOT,
-                            capture_output=True, text=True, check=True, env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"})
+                            capture_output=True, text=True, check=True, env=env)
     return set(json.loads(result.stdout.strip().splitlines()[-1]))
 
 
@@ -159,7 +160,7 @@ def write_zip(files: dict[str, Path], destination: Path) -> None:
 
 def files_for(entry: str, assets: Path = ASSETS) -> dict[str, Path]:
     """Name in the zip -> file on disk: our code, content and assets, and the distributions the entry imports."""
-    return _files(imported_top_level_names(entry, PROBE_EVENT), assets)
+    return _files(imported_top_level_names(entry, PROBE_EVENT, assets), assets)
 
 
 def _files(imported: set[str], assets: Path = ASSETS) -> dict[str, Path]:
