@@ -1,4 +1,6 @@
 """The social value portal: a Flask app factory for the site (frozen to static files) and, locally, the functions."""
+import importlib
+
 from flask import Flask, abort, render_template, request
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import HTTPException
@@ -90,12 +92,20 @@ def create_app(overrides: dict | None = None, functions: tuple[str, ...] | None 
     return app
 
 
-def _function_blueprints(names):
-    """Each function's blueprint, with the views that take posts from static pages (they cannot carry a CSRF token)."""
-    from functions.assessment import assessment_blueprint, start
-    from functions.checklist import checklist_blueprint, result
-    from functions.register import register, register_blueprint
+# Each function: its module, its blueprint, and the views that take posts from static pages (they cannot carry a
+# CSRF token). Only the functions named are imported, so a Lambda loads, and its package holds, only its own code.
+FUNCTIONS = {
+    "assessment": ("functions.assessment", "assessment_blueprint", ["start"]),
+    "checklist": ("functions.checklist", "checklist_blueprint", ["result"]),
+    "register": ("functions.register", "register_blueprint", ["register"]),
+}
 
-    available = {"assessment": (assessment_blueprint, [start]), "checklist": (checklist_blueprint, [result]),
-                 "register": (register_blueprint, [register])}
-    return [available[name] for name in (names if names is not None else available)]
+
+def _function_blueprints(names):
+    """(blueprint, views exempt from CSRF) for each function named, or for all of them."""
+    found = []
+    for name in names if names is not None else FUNCTIONS:
+        module_name, blueprint, exempt = FUNCTIONS[name]
+        module = importlib.import_module(module_name)
+        found.append((getattr(module, blueprint), [getattr(module, view) for view in exempt]))
+    return found
