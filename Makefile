@@ -5,14 +5,20 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run build test system-packages benchmarks clean
+.PHONY: install run build test system-packages benchmarks bench clean
 
-install: $(VENV)/.installed node_modules/.installed
+install: $(VENV)/.installed $(VENV)/checkov/.installed node_modules/.installed
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[test]'
+	touch $@
+
+# checkov pins its own boto3 and more, so it gets an environment of its own inside .venv.
+$(VENV)/checkov/.installed: infra/checkov-requirements.txt | $(VENV)/.installed
+	$(PYTHON) -m venv $(VENV)/checkov
+	$(VENV)/checkov/bin/pip install --quiet -r infra/checkov-requirements.txt
 	touch $@
 
 node_modules/.installed: package.json package-lock.json
@@ -38,6 +44,14 @@ test: install system-packages
 
 benchmarks: build system-packages
 	$(PY) benchmarks/run.py
+
+# The load test: 200 suppliers saving answers for 60 s, on the file store and on S3 (moto), about 3 minutes.
+bench: build $(VENV)/.bench-installed
+	$(PY) benchmarks/load.py
+
+$(VENV)/.bench-installed: pyproject.toml | $(VENV)/.installed
+	$(PY) -m pip install --quiet -e '.[test,bench]'
+	touch $@
 
 clean:
 	rm -rf build var .pytest_cache

@@ -1,9 +1,11 @@
 """Build the static site into build/site/: compile and fingerprint assets, freeze every page, check every link.
+Then package each function for Lambda as build/functions/<name>.zip (portal/lambda_packages.py).
 
 Usage: python build.py
 """
 import sys
 import time
+import zipfile
 from pathlib import Path
 
 from portal import config, create_app
@@ -11,8 +13,10 @@ from portal.assets import AssetsMissing, build_assets
 from portal.config import PROJECT_ROOT
 from portal.content import ContentError
 from portal.freeze import BrokenLinks, check_links, freeze
+from portal.lambda_packages import package_all
 
 SITE = PROJECT_ROOT / "build" / "site"
+FUNCTIONS = PROJECT_ROOT / "build" / "functions"
 
 
 def build(content_dir: Path | None = None, destination: Path = SITE, assets_dir: Path | None = None) -> list[str]:
@@ -35,6 +39,13 @@ def main() -> int:
         print(error, file=sys.stderr)
         return 1
     print(f"Built {len(urls)} files into {SITE.relative_to(PROJECT_ROOT)}/ in {time.perf_counter() - started:.1f} s")
+    started = time.perf_counter()
+    for package in package_all(FUNCTIONS):  # after the site: the packages carry the built assets' manifest
+        with zipfile.ZipFile(package) as archive:
+            unpacked = sum(item.file_size for item in archive.infolist())
+        print(f"Packaged {package.relative_to(PROJECT_ROOT)}: {package.stat().st_size / 1e6:.1f} MB "
+              f"({unpacked / 1e6:.1f} MB unzipped)")
+    print(f"Packaged the functions in {time.perf_counter() - started:.1f} s")
     return 0
 
 

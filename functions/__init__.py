@@ -1,17 +1,21 @@
 """Serverless functions: one Flask blueprint per function, each with its own Lambda entry."""
-from flask import Blueprint, abort, render_template, request
-
-from .storage import StorageUnavailable
 
 
 def refuse_cross_site_post() -> None:
     """For posts from static pages, which cannot carry a CSRF token: refuse those that another site's page sent."""
+    # Flask is imported here, not above: importing a Lambda entry (functions.handlers) imports this package first,
+    # and should not pay for Flask before the first request needs it.
+    from flask import abort, request
+
     if request.headers.get("Sec-Fetch-Site") == "cross-site":
         abort(403)
 
 
-def keep_private(blueprint: Blueprint, kept: str) -> None:
+def keep_private(blueprint, kept: str) -> None:
     """For pages that show what a supplier gave us: never cached, and a storage outage says that `kept` are safe."""
+    from flask import render_template
+
+    from .storage import StorageUnavailable
 
     @blueprint.after_request
     def never_cache(response):

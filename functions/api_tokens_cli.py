@@ -9,7 +9,7 @@ from .storage import open_store
 
 
 def _tokens() -> ApiTokens:
-    return ApiTokens(open_store(current_app.config["PORTAL_STORAGE"]))
+    return ApiTokens(open_store(current_app.config["PORTAL_STORAGE"], current_app.config))
 
 
 @click.command("issue-api-token")

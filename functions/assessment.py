@@ -22,7 +22,7 @@ def _assessment(assessment_id):
 
 def drafts() -> Drafts:
     if "portal.drafts" not in current_app.extensions:
-        current_app.extensions["portal.drafts"] = Drafts(open_store(current_app.config["PORTAL_STORAGE"]))
+        current_app.extensions["portal.drafts"] = Drafts(open_store(current_app.config["PORTAL_STORAGE"], current_app.config))
     return current_app.extensions["portal.drafts"]
 
 
@@ -126,7 +126,12 @@ def section_start(assessment_id, token, section_id):
 @assessment_blueprint.route("/<token>/<section_id>/<question_id>/", methods=["GET", "POST"])
 def question(assessment_id, token, section_id, question_id):
     assessment = _assessment(assessment_id)
-    draft = _draft(assessment, token)
+    try:
+        draft = _draft(assessment, token)
+    except StorageUnavailable:
+        if request.method != "POST":
+            raise
+        return _unsaved_answer(assessment, token, section_id, question_id), 503
     section = _section(assessment, draft, section_id)
     asked = section.question(question_id)
     if asked is None or asked not in progress.shown_questions(section, draft.answers):
@@ -156,6 +161,19 @@ def question(assessment_id, token, section_id, question_id):
     return _render_question(assessment, section, draft, asked, form, back), status
 
 
+def _unsaved_answer(assessment, token, section_id, question_id):
+    """The question again with what was just posted, when the draft cannot even be read: the answer must not be lost."""
+    section = assessment.section(section_id) or abort(404)
+    asked = section.question(question_id) or abort(404)
+    form = form_class((asked,))()
+    form.validate()  # binds and checks the posted answer, so that it is shown as typed
+    back = url_for(".task_list", assessment_id=assessment.id, token=token)
+    return render_template(
+        "assessments/question.html", assessment=assessment, section=section, token=token, question=asked, form=form,
+        params=render_params(asked), back=back, save_failed=True, error_summary=error_summary, title=asked.label, error_title=True,
+    )
+
+
 def _previous_page(assessment, section, draft, asked, changing):
     url_args = {"assessment_id": assessment.id, "token": draft.token}
     if changing:
@@ -169,7 +187,7 @@ def _previous_page(assessment, section, draft, asked, changing):
 
 def _render_question(assessment, section, draft, asked, form, back, save_failed=False):
     return render_template(
-        "assessments/question.html", assessment=assessment, section=section, draft=draft, question=asked,
+        "assessments/question.html", assessment=assessment, section=section, token=draft.token, question=asked,
         form=form, params=render_params(asked), back=back, save_failed=save_failed, error_summary=error_summary,
         title=asked.label, error_title=bool(form.errors) or save_failed,
     )

@@ -106,7 +106,7 @@ class Error(Schema):
 
 def _store() -> Store:
     if "portal.council_api.store" not in current_app.extensions:
-        current_app.extensions["portal.council_api.store"] = open_store(current_app.config["PORTAL_STORAGE"])
+        current_app.extensions["portal.council_api.store"] = open_store(current_app.config["PORTAL_STORAGE"], current_app.config)
     return current_app.extensions["portal.council_api.store"]
 
 

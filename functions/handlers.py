@@ -57,6 +57,6 @@ def evidence_retention(event, context):
     from functions.storage import open_store
 
     app = _built("assessment")[0]
-    store = open_store(app.config["PORTAL_STORAGE"])
+    store = open_store(app.config["PORTAL_STORAGE"], app.config)
     return {"deleted": delete_abandoned_evidence(store, app.extensions["portal.content"].assessments.values())}
 

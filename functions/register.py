@@ -16,7 +16,7 @@ NOT_SAVED = "We could not save your registration. Your answers are still below: 
 
 def registrations() -> Registrations:
     if "portal.registrations" not in current_app.extensions:
-        store = open_store(current_app.config["PORTAL_STORAGE"])
+        store = open_store(current_app.config["PORTAL_STORAGE"], current_app.config)
         current_app.extensions["portal.registrations"] = Registrations(store, clock=now)
     return current_app.extensions["portal.registrations"]
 

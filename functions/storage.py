@@ -30,6 +30,16 @@ _METADATA_NAME = re.compile(r"[a-z0-9][a-z0-9-]*\Z")
 MAX_METADATA_BYTES = 2048
 # boto3's default session, which makes every store's client, is not safe to use from two threads at once.
 _BOTO3_SESSION_LOCK = threading.Lock()
+# How long S3Store waits for S3 before a request fails with StorageUnavailable: at most about
+# (connect + read) x attempts seconds (12 s), inside a function's 15-second Lambda timeout. Set through the environment
+# (portal/config.py); botocore's own defaults (60 s reads, retried) would let a slow store hang a page until Lambda kills it.
+S3_SETTINGS = {"PORTAL_S3_CONNECT_TIMEOUT": 2.0, "PORTAL_S3_READ_TIMEOUT": 4.0, "PORTAL_S3_MAX_ATTEMPTS": 2}
+
+
+def s3_settings(environ=os.environ) -> dict:
+    """S3_SETTINGS as the environment sets them."""
+    return {name: type(default)(environ.get(name, default)) for name, default in S3_SETTINGS.items()}
+
 # S3 error codes that mean "try again later" rather than "you asked for something wrong".
 # Streaming writes to S3 go up in parts of this size (S3's minimum is 5 MiB): memory stays at about one part.
 UPLOAD_PART_BYTES = 8 * 1024 * 1024
@@ -490,7 +500,7 @@ def _locked(folder: Path):
 class S3Store(Store):
     """Keys as objects in an S3 bucket, under an optional prefix; any S3-compatible endpoint works."""
 
-    def __init__(self, bucket: str, prefix: str = "", client=None):
+    def __init__(self, bucket: str, prefix: str = "", client=None, settings=None):
         if not bucket:
             raise ValueError("Bucket name is empty")
         self.bucket = bucket
@@ -498,6 +508,7 @@ class S3Store(Store):
         self.prefix = f"{check_key(prefix)}/" if prefix else ""
         self._client = client
         self._client_given = client is not None
+        self.settings = {**s3_settings(), **{name: settings[name] for name in S3_SETTINGS if name in (settings or {})}}
 
     def __repr__(self) -> str:
         return f"S3Store({self.bucket!r}, {self.prefix!r})"
@@ -511,9 +522,11 @@ class S3Store(Store):
                 from botocore.config import Config
 
                 # boto3 reads AWS_ENDPOINT_URL, the region and credentials from the environment itself.
-                # Three attempts in all: botocore's max_attempts counts retries only, which would make four.
+                # total_max_attempts counts the first try; botocore's max_attempts would count retries only.
                 self._client = boto3.client("s3", config=Config(
-                    connect_timeout=5, read_timeout=10, retries={"total_max_attempts": 3, "mode": "standard"}))
+                    connect_timeout=self.settings["PORTAL_S3_CONNECT_TIMEOUT"],
+                    read_timeout=self.settings["PORTAL_S3_READ_TIMEOUT"],
+                    retries={"total_max_attempts": self.settings["PORTAL_S3_MAX_ATTEMPTS"], "mode": "standard"}))
             return self._client
 
     def create(self, key, data, content_type="application/json", metadata=None):
@@ -750,9 +763,13 @@ def _s3_failure(err, key: str) -> StorageError:
     return StorageError(f"S3 refused {key}: {code} {err.response.get('Error', {}).get('Message', '')}".rstrip())
 
 
-def open_store(url: str) -> Store:
-    """PORTAL_STORAGE value: 's3://bucket/optional/prefix' -> S3Store; anything else is a filesystem path -> FileStore."""
+def open_store(url: str, settings=None) -> Store:
+    """PORTAL_STORAGE value: 's3://bucket/optional/prefix' -> S3Store; anything else is a filesystem path -> FileStore.
+
+    `settings` (the app's config) may set S3's timeouts and attempts, the PORTAL_S3_* names in S3_SETTINGS;
+    without it they come from the environment.
+    """
     if url.startswith("s3://"):
         bucket, _, prefix = url.removeprefix("s3://").partition("/")
-        return S3Store(bucket, prefix)
+        return S3Store(bucket, prefix, settings=settings)
     return FileStore(Path(url))

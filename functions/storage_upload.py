@@ -11,7 +11,7 @@ LARGEST_POST = 256 * 1024 * 1024
 @storage_upload_blueprint.post(FileStore.UPLOAD_PATH)
 def upload():
     """Keep the posted file as S3 would, then send the browser where the signed form says."""
-    store = open_store(current_app.config["PORTAL_STORAGE"])
+    store = open_store(current_app.config["PORTAL_STORAGE"], current_app.config)
     if not isinstance(store, FileStore):
         abort(404)  # with S3, the browser posts to the bucket itself
     request.max_content_length = LARGEST_POST

@@ -1,4 +1,6 @@
 """The social value portal: a Flask app factory for the site (frozen to static files) and, locally, the functions."""
+import importlib
+
 from flask import Flask, abort, render_template, request
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import HTTPException
@@ -95,17 +97,24 @@ def create_app(overrides: dict | None = None, functions: tuple[str, ...] | None 
     return app
 
 
-def _function_blueprints(names):
-    """Each function's blueprint, with the views the CSRF check leaves alone: posts from static pages (which cannot
-    carry a token) and the council API, which is read-only and authenticated by a bearer token, never a cookie."""
-    from functions.assessment import assessment_blueprint, start
-    from functions.checklist import checklist_blueprint, result
-    from functions.council_api import council_api_blueprint, nothing_here
-    from functions.register import register, register_blueprint
-    from functions.storage_upload import storage_upload_blueprint, upload
+# Each function: its module, its blueprint, and the views the CSRF check leaves alone: posts from static pages
+# (which cannot carry a token) and the council API, which is read-only and authenticated by a bearer token, never a
+# cookie. Only the functions named are imported, so a Lambda loads, and its package holds, only its own code.
+FUNCTIONS = {
+    "assessment": ("functions.assessment", "assessment_blueprint", ["start"]),
+    "checklist": ("functions.checklist", "checklist_blueprint", ["result"]),
+    "register": ("functions.register", "register_blueprint", ["register"]),
+    "council_api": ("functions.council_api", "council_api_blueprint", ["nothing_here"]),
+    # The file store's local stand-in for S3's upload endpoint; no Lambda needs it.
+    "storage-upload": ("functions.storage_upload", "storage_upload_blueprint", ["upload"]),
+}
 
-    # storage-upload is the file store's local stand-in for S3; no Lambda needs it.
-    available = {"assessment": (assessment_blueprint, [start]), "checklist": (checklist_blueprint, [result]),
-                 "register": (register_blueprint, [register]), "storage-upload": (storage_upload_blueprint, [upload]),
-                 "council_api": (council_api_blueprint, [nothing_here])}
-    return [available[name] for name in (names if names is not None else available)]
+
+def _function_blueprints(names):
+    """(blueprint, views exempt from CSRF) for each function named, or for all of them."""
+    found = []
+    for name in names if names is not None else FUNCTIONS:
+        module_name, blueprint, exempt = FUNCTIONS[name]
+        module = importlib.import_module(module_name)
+        found.append((getattr(module, blueprint), [getattr(module, view) for view in exempt]))
+    return found

@@ -82,6 +82,22 @@ def test_template_passes_cfn_lint():
     assert result.returncode == 0, f"cfn-lint found problems:\n{result.stdout}{result.stderr}"
 
 
+def test_template_passes_checkov_with_every_exception_explained():
+    # Checkov lives in its own environment (.venv/checkov, made by make install): its pins clash with ours.
+    checkov = PROJECT_ROOT / ".venv" / "checkov" / "bin" / "checkov"
+    result = subprocess.run([str(checkov), "--file", str(TEMPLATE.relative_to(PROJECT_ROOT)), "--framework", "cloudformation",
+                             "--skip-download", "--compact", "--output", "json"],
+                            cwd=PROJECT_ROOT, capture_output=True, text=True)
+    report = json.loads(result.stdout)
+    failed = [f"{c['check_id']} {c['resource']}: {c['check_name']}" for c in report["results"]["failed_checks"]]
+    assert failed == [], ("checkov found problems. Fix them, or explain each in the template with a comment inside the "
+                          "resource: '# checkov:skip=CKV_AWS_N: why' (a new function needs the same four as the others):\n"
+                          + "\n".join(failed))
+    assert report["summary"]["passed"] > 30
+    for skipped in report["results"]["skipped_checks"]:
+        assert len(skipped["check_result"].get("suppress_comment", "")) > 20, f"{skipped['check_id']} is skipped without a reason"
+
+
 def _headers_policy(template):
     [policy] = _resources(template, "AWS::CloudFront::ResponseHeadersPolicy").values()
     return policy["Properties"]["ResponseHeadersPolicyConfig"]
@@ -137,8 +153,8 @@ def test_function_can_touch_only_its_own_prefixes(template):
                 elif action.startswith("s3:"):
                     assert all(r.startswith("${SubmissionsBucket.Arn}/") and r.split("/", 1)[1].startswith(own)
                                for r in resources), (name, resources)
-                elif action == "ses:SendEmail":  # from this account's verified identities only
-                    assert resources == ["arn:${AWS::Partition}:ses:${AWS::Region}:${AWS::AccountId}:identity/*"]
+                elif action == "ses:SendEmail":  # from the council's own sending identity only
+                    assert resources == ["arn:${AWS::Partition}:ses:${AWS::Region}:${AWS::AccountId}:identity/${SendingIdentity}"]
                 else:
                     assert action.startswith("kms:") and resources == ["SubmissionsKey.Arn"], (action, resources)
     # The checklist stores nothing, so it needs no storage at all.

@@ -2,6 +2,7 @@
 import errno
 import http.server
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -16,8 +17,9 @@ import boto3
 import pytest
 from botocore.config import Config
 
-from functions.storage import (UPLOAD_PART_BYTES, AlreadyExists, FileStore, NotFound, S3Store, StorageError,
-                               StorageUnavailable, UploadForm, open_store)
+from functions.storage import (S3_SETTINGS, UPLOAD_PART_BYTES, AlreadyExists, FileStore, NotFound, S3Store,
+                               StorageError, StorageUnavailable, UploadForm, open_store)
+from portal.config import PROJECT_ROOT
 
 from .conftest import BUCKET, CREDENTIALS
 from .uploads import post_upload
@@ -274,10 +276,22 @@ def test_store_without_prefix_uses_the_whole_bucket(s3_env):
     assert raw_s3(s3_env).get_object(Bucket=BUCKET, Key=key)["Body"].read() == b"x"
 
 
-def test_default_client_has_short_timeouts_and_few_retries(s3_env):
+def test_default_client_gives_up_before_the_lambda_timeout(s3_env, monkeypatch):
+    for name in S3_SETTINGS:
+        monkeypatch.delenv(name, raising=False)
     config = S3Store(BUCKET).client.meta.config
-    assert (config.connect_timeout, config.read_timeout) == (5, 10)
-    assert config.retries == {"total_max_attempts": 3, "mode": "standard"}
+    worst_case = (config.connect_timeout + config.read_timeout) * config.retries["total_max_attempts"]
+    lambda_timeout = int(re.search(r"(?m)^    Timeout: (\d+)", (PROJECT_ROOT / "infra" / "template.yaml").read_text())[1])
+    assert config.retries["mode"] == "standard"
+    assert worst_case < lambda_timeout - 1  # so a slow store gets the 503 page, not Lambda's own timeout
+
+
+def test_client_waits_as_configured(s3_env, monkeypatch):
+    settings = {"PORTAL_S3_CONNECT_TIMEOUT": 0.5, "PORTAL_S3_READ_TIMEOUT": 1.5, "PORTAL_S3_MAX_ATTEMPTS": 4}
+    config = S3Store(BUCKET, settings=settings).client.meta.config
+    assert (config.connect_timeout, config.read_timeout, config.retries["total_max_attempts"]) == (0.5, 1.5, 4)
+    monkeypatch.setenv("PORTAL_S3_READ_TIMEOUT", "7")  # without the app's config, from the environment
+    assert S3Store(BUCKET).client.meta.config.read_timeout == 7.0
 
 
 def closed_port():

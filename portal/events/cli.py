@@ -23,7 +23,7 @@ def event_registrations(event_slug, file_format, output):
         raise click.UsageError(f"There is no event called '{event_slug}'. Events: {known}")
     if file_format == "xlsx" and not output:
         raise click.UsageError("Give --output FILE for an XLSX file: it cannot be shown on screen")
-    registrations = Registrations(open_store(current_app.config["PORTAL_STORAGE"]))
+    registrations = Registrations(open_store(current_app.config["PORTAL_STORAGE"], current_app.config))
     table = export.rows(registrations.everyone(event))
     data = export.to_csv(table) if file_format == "csv" else export.to_xlsx(table, event.slug)
     if output:
