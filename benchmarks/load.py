@@ -1,10 +1,12 @@
-"""Load test: 200 suppliers saving answers for 60 s against the app `make run` serves, on each storage.
+"""Load test: 200 suppliers saving answers and uploading small files for 60 s against the app `make run` serves.
 
 For each of the file store and S3 (moto's server), it starts `flask --app portal run` on loopback, runs locust
-headless, then reads every acknowledged answer back from storage. Prints throughput and latency, and exits 1 on any
-error or lost answer. Usage: python benchmarks/load.py [users] [seconds]  (run `python build.py` first)
+headless (benchmarks/locustfile.py), then reads every acknowledged answer and file back from storage. Prints
+throughput and latency, and exits 1 on any failed request, error in the simulated suppliers, or lost answer or file.
+Usage: python benchmarks/load.py [users] [seconds]  (run `python build.py` first)
 """
 import csv
+import hashlib
 import json
 import os
 import socket
@@ -78,22 +80,36 @@ def _storage(kind: str, scratch: Path):
         yield f"s3://{BUCKET}/load", aws
 
 
-def _read_back(storage: str, aws: dict, acknowledged: list[dict]) -> int:
-    """How many acknowledged answers are missing from storage (each save is a write-once version of the draft)."""
+def _read_back(storage: str, aws: dict, acknowledged: list[dict]) -> tuple[int, int]:
+    """How many acknowledged answers and files are missing from storage.
+
+    Every save is a write-once version of the draft, so each answer must be in one of them. Each file must be on
+    the newest version's evidence list with the SHA-256 of what was sent, and its stored bytes must hash to it.
+    """
     os.environ.update(aws)  # boto3 reads the endpoint and credentials from the environment, as the app did
     assessment = load_content(ROOT / "content").assessment("readiness")
     drafts = Drafts(open_store(storage))
-    by_token = {}
+    answers, files = {}, {}
     for ack in acknowledged:
-        by_token.setdefault(ack["token"], set()).add(ack["value"])
+        if "file" in ack:
+            files.setdefault(ack["token"], {})[ack["id"]] = ack["sha256"]
+        else:
+            answers.setdefault(ack["token"], set()).add(ack["value"])
 
     def missing(token):
-        prefix = drafts._prefix(assessment.id, token)
-        stored = {drafts.store.read_json(key)["answers"].get("organisation_name") for key in drafts.store.keys(prefix)}
-        return len(by_token[token] - stored)
+        versions = [drafts.store.read_json(key) for key in drafts.store.keys(drafts._prefix(assessment.id, token))]
+        stored = {version["answers"].get("organisation_name") for version in versions}
+        evidence = {entry["id"]: entry for entry in versions[-1].get("evidence", [])} if versions else {}
+        return (len(answers.get(token, set()) - stored),
+                sum(not _file_kept(drafts.store, evidence.get(file_id), sha256) for file_id, sha256 in files.get(token, {}).items()))
 
     with ThreadPoolExecutor(8) as pool:
-        return sum(pool.map(missing, by_token))
+        counts = list(pool.map(missing, answers.keys() | files.keys()))
+    return sum(a for a, _ in counts), sum(f for _, f in counts)
+
+
+def _file_kept(store, entry: dict | None, sha256: str) -> bool:
+    return bool(entry) and entry["sha256"] == sha256 and hashlib.sha256(store.read(entry["key"])).hexdigest() == sha256
 
 
 def run(kind: str, users: int, seconds: int) -> dict:
@@ -113,23 +129,42 @@ def run(kind: str, users: int, seconds: int) -> dict:
         acknowledged = [json.loads(line) for line in (scratch / "acknowledged.jsonl").read_text().splitlines()]
         with open(scratch / "locust_stats.csv") as stats:
             rows = {row["Name"]: row for row in csv.DictReader(stats)}
-        return {"rows": rows, "acknowledged": len(acknowledged), "missing": _read_back(storage, aws, acknowledged)}
+        errors = [f"{row['Name']}: {row['Error']} ({row['Occurrences']})" for row in _csv(scratch / "locust_failures.csv")]
+        errors += [f"{row['Message']} ({row['Count']})\n{row['Traceback']}" for row in _csv(scratch / "locust_exceptions.csv")]
+        missing_answers, missing_files = _read_back(storage, aws, acknowledged)
+        return {"rows": rows, "errors": errors, "answers": sum("value" in ack for ack in acknowledged),
+                "files": sum("file" in ack for ack in acknowledged),
+                "missing_answers": missing_answers, "missing_files": missing_files}
+
+
+def _csv(path: Path) -> list[dict]:
+    with open(path) as file:
+        return list(csv.DictReader(file))
+
+
+REQUESTS = ("start", "question page", "answer that asks for evidence", "save answer", "evidence page", "upload to storage",
+            "attach", "Aggregated")
 
 
 def main(users: int = 200, seconds: int = 60) -> int:
     print(f"{users} suppliers for {seconds} s each run, on loopback, against `flask --app portal run` (as make run).\n")
     print("| storage | request | requests | failures | requests/s | p50 | p95 | p99 |")
     print("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |")
-    problems = 0
+    problems = []
     for kind in ("file", "s3"):
         result = run(kind, users, seconds)
-        for name in ("start", "question page", "save answer", "Aggregated"):
-            row = result["rows"][name]
-            print(f"| {kind} | {name} | {row['Request Count']} | {row['Failure Count']} | {float(row['Requests/s']):.1f} "
-                  f"| {row['50%']} ms | {row['95%']} ms | {row['99%']} ms |")
-        print(f"| {kind} | answers acknowledged, then read back from storage | {result['acknowledged']} "
-              f"| {result['missing']} missing | | | | |")
-        problems += int(result["rows"]["Aggregated"]["Failure Count"]) + result["missing"]
+        for name in REQUESTS:
+            row = result["rows"].get(name)
+            if row:
+                print(f"| {kind} | {name} | {row['Request Count']} | {row['Failure Count']} "
+                      f"| {float(row['Requests/s']):.1f} | {row['50%']} ms | {row['95%']} ms | {row['99%']} ms |")
+        print(f"| {kind} | answers acknowledged, then read back from storage | {result['answers']} "
+              f"| {result['missing_answers']} missing | | | | |")
+        print(f"| {kind} | files acknowledged, then read back from storage | {result['files']} "
+              f"| {result['missing_files']} missing | | | | |")
+        problems += [f"{kind}: {error}" for error in result["errors"]]
+        problems += [f"{kind}: {result[m]} {m.replace('_', ' ')}" for m in ("missing_answers", "missing_files") if result[m]]
+    print("\n".join(["", *problems]) if problems else "")
     return 1 if problems else 0
 
 
