@@ -44,3 +44,8 @@ def event_reminders(event, context):
     app = _built("register")[0]  # the reminders' private links are the register function's pages
     with app.test_request_context(base_url=app.config["PORTAL_BASE_URL"]):
         return asdict(send_reminders())
+
+
+def council(event, context):
+    """The council pages: sign-in, submissions, reviews, downloads and the audit log."""
+    return _handler("council")(event, context)

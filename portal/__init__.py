@@ -58,6 +58,13 @@ def create_app(overrides: dict | None = None, functions: tuple[str, ...] | None 
         app.register_blueprint(blueprint)
         for view in exempt_views:
             csrf.exempt(view)
+    if functions is None or "council" in functions:
+        from functions.council.cli import add_officer
+        from functions.file_downloads import file_downloads_blueprint
+
+        app.register_blueprint(file_downloads_blueprint)  # the file store's presigned links
+        for command in (add_officer,):
+            app.cli.add_command(command)
 
     @app.errorhandler(CSRFError)
     def form_expired(error):
@@ -94,8 +101,9 @@ def _function_blueprints(names):
     """Each function's blueprint, with the views that take posts from static pages (they cannot carry a CSRF token)."""
     from functions.assessment import assessment_blueprint, start
     from functions.checklist import checklist_blueprint, result
+    from functions.council.views import council_blueprint
     from functions.register import register, register_blueprint
 
     available = {"assessment": (assessment_blueprint, [start]), "checklist": (checklist_blueprint, [result]),
-                 "register": (register_blueprint, [register])}
+                 "register": (register_blueprint, [register]), "council": (council_blueprint, [])}
     return [available[name] for name in (names if names is not None else available)]
