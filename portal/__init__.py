@@ -59,11 +59,11 @@ def create_app(overrides: dict | None = None, functions: tuple[str, ...] | None 
         for view in exempt_views:
             csrf.exempt(view)
     if functions is None or "council" in functions:
-        from functions.council.cli import add_officer
+        from functions.council.cli import add_officer, notify_officers, purge
         from functions.file_downloads import file_downloads_blueprint
 
         app.register_blueprint(file_downloads_blueprint)  # the file store's presigned links
-        for command in (add_officer,):
+        for command in (add_officer, purge, notify_officers):
             app.cli.add_command(command)
 
     @app.errorhandler(CSRFError)

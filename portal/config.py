@@ -28,6 +28,9 @@ def from_environment() -> dict:
         "PORTAL_BASE_URL": os.environ.get("PORTAL_BASE_URL", ""),
         "PORTAL_STORAGE": os.environ.get("PORTAL_STORAGE", str(var_dir / "storage")),
         "PORTAL_EMAIL": os.environ.get("PORTAL_EMAIL", f"outbox:{var_dir / 'outbox'}"),
+        # How long the council's retention purge keeps a submission (with its evidence) and an audit record.
+        "PORTAL_SUBMISSION_RETENTION_DAYS": int(os.environ.get("PORTAL_SUBMISSION_RETENTION_DAYS", 6 * 365)),
+        "PORTAL_AUDIT_RETENTION_DAYS": int(os.environ.get("PORTAL_AUDIT_RETENTION_DAYS", 2 * 365)),
         "SECRET_KEY": _secret_key(var_dir),
         "MAX_CONTENT_LENGTH": 1024 * 1024,  # forms only: evidence files go straight to storage
         "SESSION_COOKIE_SAMESITE": "Lax",

@@ -29,3 +29,33 @@ def add_officer(email, role):
     click.echo(f"{officer.email} can sign in as {officer.role}. Their sign-in link works once, for 15 minutes;"
                " later they can ask for one on the sign-in page:")
     click.echo(link)
+
+
+@click.command("purge")
+@with_appcontext
+def purge():
+    """Delete drafts, submissions (with their evidence), audit records and sign-in data past their retention periods."""
+    from portal.events.pages import now
+
+    from .retention import purge as run_purge
+
+    result = run_purge(store(), now(), current_app.config["PORTAL_SUBMISSION_RETENTION_DAYS"],
+                       current_app.config["PORTAL_AUDIT_RETENTION_DAYS"])
+    click.echo(f"Deleted {result.drafts} drafts, {len(result.submissions)} submissions with {result.evidence_files} "
+               f"evidence files, {result.audit_records} audit records and {result.short_lived} expired sign-in items.")
+    for reference in result.submissions:
+        click.echo(f"Deleted submission {reference}")
+
+
+@click.command("notify-officers")
+@with_appcontext
+def notify_officers():
+    """Email each officer who asked for it the list of submissions sent yesterday (UK time)."""
+    from portal.events.pages import now
+
+    from .notifications import notify
+
+    with current_app.test_request_context(base_url=current_app.config["PORTAL_BASE_URL"]):
+        result = notify(store(), now())
+    click.echo(f"{result.submissions} new submissions; sent {result.sent} emails, {result.already_sent} already sent, "
+               f"{result.failed} failed.")
