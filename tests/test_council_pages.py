@@ -97,6 +97,8 @@ def test_list_filters_by_status_theme_readiness_and_date(council_app, assessment
 
     today = clock().date()
     assert len(rows(viewer.client.get(f"/council/submissions/?from={today}&to={today}").get_data(as_text=True))) == 2
+    typed = f"{today.day}/{today.month}/{today.year}"
+    assert len(rows(viewer.client.get(f"/council/submissions/?from={typed}&to={typed}").get_data(as_text=True))) == 2
     assert rows(viewer.client.get(f"/council/submissions/?from={today + timedelta(days=1)}").get_data(as_text=True)) == []
 
 
@@ -122,7 +124,7 @@ def test_list_pages_twenty_at_a_time(viewer, store):
     assert "page 2 of 2" in second and 'href="/council/submissions/?page=1&amp;sort=reference"' in second
 
 
-@pytest.mark.parametrize("query", ["from=31-12-2026", "to=yesterday", "from=2026-02-30"])
+@pytest.mark.parametrize("query", ["from=31-12-2026", "to=yesterday", "from=2026-02-30", "to=30/2/2026", "from=1/2/3/4"])
 def test_list_explains_a_date_it_cannot_read(viewer, query):
     response = viewer.client.get(f"/council/submissions/?{query}")
     html = response.get_data(as_text=True)

@@ -21,13 +21,13 @@ def _assessment(assessment_id):
 def _filters() -> submitted.Filters:
     """The list's filters from the query string; a date typed wrongly is an error message, not a 500."""
     args, errors, dates = request.args, {}, {}
-    for name, label in (("from", "From"), ("to", "To")):
+    for name, label in (("from", "Sent on or after"), ("to", "Sent on or before")):
         raw = args.get(name, "").strip()
         if raw:
             try:
-                dates[name] = date.fromisoformat(raw)
+                dates[name] = _typed_date(raw)
             except ValueError:
-                errors[name] = f"{label} date must be a real date, like 2026-11-23"
+                errors[name] = f"{label} must be a real date, like 23/11/2026"
     themes = {s.id for a in current_app.extensions["portal.content"].assessments.values() for s in a.scored_sections}
     levels = {l.id for a in current_app.extensions["portal.content"].assessments.values() for l in a.levels}
     try:
@@ -40,6 +40,14 @@ def _filters() -> submitted.Filters:
         status=args.get("status") if args.get("status") in reviews.STATUSES else "",
         submitted_from=dates.get("from"), submitted_to=dates.get("to"),
         sort=args.get("sort") if args.get("sort") in submitted.SORTS else "newest", page=number, errors=errors)
+
+
+def _typed_date(raw: str) -> date:
+    """A date as people type it (23/11/2026) or as a date picker sends it (2026-11-23); ValueError otherwise."""
+    if "/" in raw:
+        day, month, year = raw.split("/")
+        return date(int(year), int(month), int(day))
+    return date.fromisoformat(raw)
 
 
 @council_blueprint.get("/")

@@ -130,7 +130,5 @@ def uk_clock(value) -> str:
 
 @council_blueprint.errorhandler(403)
 def not_allowed(error):
-    message = ("Only administrators of the portal can see this page." if g.get("officer")
-               else "This request came from another website, so we did not act on it.")
-    return render_template("error.html", title="You cannot see this page" if g.get("officer") else "There is a problem",
-                           message=message), 403
+    """A signed-in officer without the role (anyone else is sent to sign in before a view can refuse them)."""
+    return render_template("council/forbidden.html", title="You cannot see this page"), 403
