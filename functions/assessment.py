@@ -9,7 +9,7 @@ from portal.questionnaire import progress
 from portal.questionnaire.answers import EMAIL, display_answer
 from portal.questionnaire.forms import error_summary, form_class, render_params
 
-from . import crp, mailer, refuse_cross_site_post
+from . import crp, keep_private, mailer, refuse_cross_site_post
 from .records import DraftExpired, DraftNotFound, Drafts
 from .storage import NotFound, StorageUnavailable, open_store
 
@@ -41,15 +41,7 @@ def load_carbon_reduction_plan_rules(state):
     crp.load_into(state.app)
 
 
-@assessment_blueprint.after_request
-def never_cache_answers(response):
-    response.headers["Cache-Control"] = "no-store"
-    return response
-
-
-@assessment_blueprint.errorhandler(StorageUnavailable)
-def storage_unavailable(error):
-    return render_template("unavailable.html", title="Sorry, there is a problem with the service", kept="answers"), 503
+keep_private(assessment_blueprint, kept="answers")
 
 
 @assessment_blueprint.errorhandler(410)
@@ -206,6 +198,8 @@ def check_answers(assessment_id, token, section_id):
     return render_template(
         "assessments/check_answers.html", assessment=assessment, section=section, draft=draft, rows=rows,
         missing=missing, error=error, title=f"Check your answers: {section.title}", error_title=bool(error), plan_here=plan_here,
+        evidence=[(slot, [e for e in draft.evidence if slot.id in e["slots"]])
+                  for slot in progress.section_evidence(section, draft.answers)],
         completed_value=request.form.get("completed") if request.method == "POST" else ("yes" if section.id in draft.completed else None),
     ), 400 if error else 200
 
@@ -237,6 +231,8 @@ def confirmation(assessment_id, token):
         summary=[(s, [(q, display_answer(q, answers.get(q.id))) for q in progress.shown_questions(s, answers)])
                  for s in assessment.sections],
         carbon_plan=_checked_plan(assessment, answers, record) if crp.applies(assessment, answers) else None, token=token,
+        evidence=[(slot, entries) for slot in assessment.evidence_slots
+                  if (entries := [e for e in record.get("evidence", []) if slot.id in e["slots"]])],
     )
 
 
@@ -288,3 +284,6 @@ def carbon_reduction_plan_pdf(assessment_id, token):
     response.headers["Content-Type"] = "application/pdf"
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
+
+
+from . import evidence  # noqa: E402,F401  the evidence pages are routes of this blueprint, kept in their own module

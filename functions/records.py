@@ -6,6 +6,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 
 from portal.questionnaire.model import Assessment
+from portal.questionnaire import progress
 from portal.questionnaire.progress import readiness_by_theme
 from portal.questionnaire.record import answers_schema
 
@@ -42,6 +43,11 @@ class Draft:
     answers: dict = field(default_factory=dict)
     completed: tuple = ()
     reference: str | None = None  # set once submitted
+    evidence: tuple = ()  # one dict per uploaded file, in the shape the submission record keeps
+
+    @property
+    def digest(self) -> str:
+        return _digest(self.token)
 
     @property
     def reference_if_submitted(self) -> str:
@@ -54,7 +60,15 @@ class Draft:
             "assessment": self.assessment_id, "questionnaire_version": self.questionnaire_version,
             "created_at": self.created_at, "expires_at": self.expires_at, "version": self.version,
             "answers": self.answers, "completed": sorted(self.completed), "reference": self.reference,
+            "evidence": list(self.evidence),
         }
+
+
+def submitted_evidence(assessment: Assessment, answers: dict, evidence) -> list[dict]:
+    """The files to submit: each with only the slots the answers ask for, and none left with no slot."""
+    wanted = {slot.id for slot in progress.applicable_evidence(assessment, answers)}
+    kept = [{**entry, "slots": [s for s in entry["slots"] if s in wanted]} for entry in evidence]
+    return [entry for entry in kept if entry["slots"]]
 
 
 def _check_answers(assessment: Assessment, answers: dict) -> dict:
@@ -98,6 +112,7 @@ class Drafts:
             created_at=data["created_at"], expires_at=data["expires_at"], version=data["version"],
             answers=data["answers"],
             completed=tuple(data["completed"]), reference=data["reference"],
+            evidence=tuple(data.get("evidence", [])),  # drafts saved before evidence existed have none
         )
 
     def save(self, assessment: Assessment, draft: Draft, **changes) -> Draft:
@@ -122,7 +137,8 @@ class Drafts:
         """Store the submission once; submitting the same draft again returns the record already stored.
 
         `plan_check(answers, day)` gives the carbon reduction plan checker's result to keep beside the answers
-        (None when there is no plan), so that council officers see what the supplier saw.
+        (None when there is no plan), so that council officers see what the supplier saw. The record lists the
+        evidence files attached to slots that the final answers still ask for.
         """
         reference = draft.reference_if_submitted
         key = f"submissions/{assessment.id}/{reference}/000001.json"
@@ -134,6 +150,7 @@ class Drafts:
             "readiness": {r.section.id: {"percent": r.percent, "level": r.level.id}
                           for r in readiness_by_theme(assessment, draft.answers)},
             "carbon_reduction_plan": plan_check(draft.answers, submitted_at.date()) if plan_check else None,
+            "evidence": submitted_evidence(assessment, draft.answers, draft.evidence),
         }
         try:
             self.store.create_json(key, record)

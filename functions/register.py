@@ -5,7 +5,7 @@ from portal.events.form import RegistrationForm
 from portal.events.model import ORGANISATION_SIZES
 from portal.events.pages import event_or_404, now, render_event
 
-from . import event_emails, refuse_cross_site_post
+from . import event_emails, keep_private, refuse_cross_site_post
 from .registrations import RegistrationClosed, RegistrationNotFound, Registrations
 from .storage import StorageUnavailable, open_store
 
@@ -21,15 +21,7 @@ def registrations() -> Registrations:
     return current_app.extensions["portal.registrations"]
 
 
-@register_blueprint.after_request
-def never_cache_registrations(response):
-    response.headers["Cache-Control"] = "no-store"
-    return response
-
-
-@register_blueprint.errorhandler(StorageUnavailable)
-def storage_unavailable(error):
-    return render_template("unavailable.html", title="Sorry, there is a problem with the service", kept="registrations"), 503
+keep_private(register_blueprint, kept="registrations")
 
 
 @register_blueprint.post("/register")

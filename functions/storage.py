@@ -2,6 +2,9 @@
 from __future__ import annotations
 
 import abc
+import base64
+import hashlib
+import hmac
 import errno
 import fcntl
 import json
@@ -12,7 +15,9 @@ import tempfile
 import threading
 import time
 from contextlib import contextmanager, suppress
+from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import quote, unquote
 
 # S3's own limit on a key, and a limit per path segment that leaves room on disk for the sidecar's longer name.
 MAX_KEY_BYTES = 1024
@@ -42,6 +47,32 @@ class NotFound(StorageError):
 
 class StorageUnavailable(StorageError):
     """The storage cannot be reached or written just now; trying again later may work."""
+
+
+# A signed upload: the file's form field, how long the form may be used, and the name S3 swaps for the browser's.
+UPLOAD_FIELD = "file"
+UPLOAD_EXPIRES_IN = 3600
+_FILENAME = "${filename}"
+
+
+@dataclass(frozen=True)
+class UploadForm:
+    """Where a browser posts a file, and the hidden fields that go before the file field (S3 ignores any after)."""
+
+    url: str
+    fields: dict[str, str]
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A file a browser posted: the name its computer gave it (unsanitised) and the extra fields it sent."""
+
+    filename: str
+    fields: dict[str, str] = field(default_factory=dict)
+
+
+class UploadRefused(StorageError):
+    """The file store's upload endpoint refused a post, as S3 would (a bad or expired signature, too large)."""
 
 
 def check_key(key: str) -> str:
@@ -123,6 +154,34 @@ class Store(abc.ABC):
     def download_url(self, key: str, filename: str, expires_seconds: int,
                      content_type: str = "application/octet-stream") -> str:
         """A short-lived link that downloads `key` as an attachment named `filename`, or raise NotFound."""
+
+    # Evidence uploads: the browser posts a file straight to storage; the function only asks about it.
+
+    @abc.abstractmethod
+    def size(self, key: str) -> int:
+        """Return the size in bytes of what is stored at `key`, or raise NotFound."""
+
+    @abc.abstractmethod
+    def read_range(self, key: str, start: int, length: int) -> bytes:
+        """Return up to `length` bytes from offset `start` (fewer at the end, none past it), or raise NotFound."""
+
+    def read_head(self, key: str, length: int) -> bytes:
+        """Return the first `length` bytes (or fewer) stored at `key`: a ranged read, never the whole object."""
+        return self.read_range(key, 0, length)
+
+    @abc.abstractmethod
+    def tags(self, key: str) -> dict[str, str]:
+        """Return the object's tags (S3 object tagging, which a malware scanner writes), or raise NotFound."""
+
+    @abc.abstractmethod
+    def upload_form(self, prefix: str, redirect_url: str, max_bytes: int, expires_in: int = UPLOAD_EXPIRES_IN,
+                    metadata_fields: tuple[str, ...] = ()) -> UploadForm:
+        """A signed form with which a browser posts one file (field UPLOAD_FIELD) under `prefix`, then is
+        redirected to `redirect_url`. `metadata_fields` are extra fields it may send, `x-amz-meta-<name>`."""
+
+    @abc.abstractmethod
+    def claim_upload(self, prefix: str, key: str) -> Upload:
+        """Move the file posted under `prefix` to `key` (write-once) and clear `prefix`; raise NotFound if none came."""
 
 
 class FileStore(Store):
@@ -228,7 +287,7 @@ class FileStore(Store):
             if not isinstance(failure, NotFound):
                 raise failure from err
 
-    # Downloads: a signed, expiring link to the local route in functions/file_downloads.py, as S3 presigns.
+    # Downloads: a signed, expiring link to the local route in functions/storage_download.py, as S3 presigns.
 
     def download_url(self, key, filename, expires_seconds, content_type="application/octet-stream"):
         if not self._path(key).is_file():
@@ -252,15 +311,8 @@ class FileStore(Store):
     def _download_signer(self):
         from itsdangerous import URLSafeSerializer
 
-        # A random key kept beside the files, so any process on this store can check its links and nothing else can.
-        key_file = self.root / ".download-key"
-        if not key_file.exists():
-            self.root.mkdir(parents=True, exist_ok=True)
-            with suppress(FileExistsError):
-                with open(key_file, "x") as file:
-                    file.write(secrets.token_urlsafe(32))
-            key_file.chmod(0o600)
-        return URLSafeSerializer(key_file.read_text(), salt="file-store-download")
+        # The store's own secret (the one that signs upload forms), so any process on this store can check its links.
+        return URLSafeSerializer(self._upload_key(), salt="file-store-download")
 
     def _path(self, key: str) -> Path:
         return self._inside(self.root / check_key(key), key)
@@ -277,6 +329,118 @@ class FileStore(Store):
         if err.errno in (errno.ENOENT, errno.ENOTDIR, errno.EISDIR):
             return NotFound(key)
         return StorageUnavailable(f"Cannot reach {key} in {self.root}: {err}")
+
+    # Evidence uploads. The file store stands in for S3's POST endpoint: the app serves UPLOAD_PATH locally
+    # (functions/storage_upload.py) and hands each post to receive_upload, which keeps S3's rules.
+
+    UPLOAD_PATH = "/storage/upload"
+
+    def size(self, key):
+        try:
+            return self._path(key).stat().st_size
+        except OSError as err:
+            raise self._failure(err, key) from err
+
+    def read_range(self, key, start, length):
+        try:
+            with self._path(key).open("rb") as file:
+                file.seek(start)
+                return file.read(max(length, 0))
+        except OSError as err:
+            raise self._failure(err, key) from err
+
+    def tags(self, key):
+        path = self._path(key)
+        try:
+            path.stat()
+            return json.loads(_sidecar(path).read_bytes()).get("tags", {})
+        except FileNotFoundError:
+            if path.is_file():
+                return {}
+            raise NotFound(key) from None
+        except OSError as err:
+            raise self._failure(err, key) from err
+
+    def upload_form(self, prefix, redirect_url, max_bytes, expires_in=UPLOAD_EXPIRES_IN, metadata_fields=()):
+        policy = base64.b64encode(json.dumps({
+            "expires": int(time.time()) + expires_in, "prefix": _check_prefix(prefix), "redirect": redirect_url,
+            "max_bytes": max_bytes, "metadata": list(metadata_fields)}).encode()).decode()
+        return UploadForm(self.UPLOAD_PATH, {
+            "key": prefix + _FILENAME, "success_action_redirect": redirect_url,
+            "policy": policy, "signature": self._sign(policy)})
+
+    def receive_upload(self, fields, filename: str, stream) -> str:
+        """Keep a posted file as S3 would for a form from upload_form, and return where to send the browser."""
+        policy_text = fields.get("policy", "")
+        if not hmac.compare_digest(self._sign(policy_text), fields.get("signature", "")):
+            raise UploadRefused("The signature does not match")
+        policy = json.loads(base64.b64decode(policy_text))
+        if time.time() > policy["expires"]:
+            raise UploadRefused("The form has expired")
+        if fields.get("key") != policy["prefix"] + _FILENAME or fields.get("success_action_redirect") != policy["redirect"]:
+            raise UploadRefused("A field does not match the signed policy")
+        metadata = {name: fields.get(f"x-amz-meta-{name}", "") for name in policy["metadata"]}
+        # Like S3, only the name after the last slash or backslash; kept in the sidecar, never in the path.
+        name = re.split(r"[/\\]", filename or "")[-1]
+        key = policy["prefix"] + secrets.token_hex(8)
+        folder = self._path(key).parent
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            handle, temp = tempfile.mkstemp(dir=folder, prefix=".tmp-")
+        except OSError as err:
+            raise StorageUnavailable(f"Cannot receive an upload in {self.root}: {err}") from err
+        try:
+            with os.fdopen(handle, "wb") as file:
+                received = 0
+                while chunk := stream.read(1 << 20):
+                    received += len(chunk)
+                    if received > policy["max_bytes"]:
+                        raise UploadRefused("The file is larger than the policy allows")
+                    file.write(chunk)
+            _sidecar(self._path(key)).write_text(json.dumps(
+                {"content_type": "application/octet-stream", "metadata": {},
+                 "upload": {"filename": name, "fields": metadata}}))
+            os.link(temp, self._path(key))
+        except OSError as err:
+            raise StorageUnavailable(f"Cannot receive an upload in {self.root}: {err}") from err
+        finally:
+            os.unlink(temp)
+        return policy["redirect"]
+
+    def claim_upload(self, prefix, key):
+        received = self.keys(_check_prefix(prefix))
+        if not received:
+            raise NotFound(prefix)
+        incoming = self._path(received[-1])
+        try:
+            upload = json.loads(_sidecar(incoming).read_bytes()).get("upload", {})
+            path = self._path(key)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with _locked(path.parent) as folder:
+                if os.path.lexists(path):
+                    raise AlreadyExists(key)
+                _sidecar(path).write_text(json.dumps({"content_type": "application/octet-stream", "metadata": {}}))
+                os.link(incoming, path)
+                os.fsync(folder)
+        except OSError as err:
+            raise StorageUnavailable(f"Cannot keep the upload at {key}: {err}") from err
+        for other in received:
+            self.delete(other)
+        return Upload(upload.get("filename", ""), upload.get("fields", {}))
+
+    def _sign(self, policy: str) -> str:
+        return hmac.new(self._upload_key(), policy.encode(), hashlib.sha256).hexdigest()
+
+    def _upload_key(self) -> bytes:
+        # A secret of this store's own, made on first use; the leading dot keeps it out of keys().
+        path = self.root / ".upload-key"
+        if not path.exists():
+            self.root.mkdir(parents=True, exist_ok=True)
+            with suppress(FileExistsError):
+                handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+                with os.fdopen(handle, "w") as file:
+                    file.write(secrets.token_hex(32))
+        return path.read_bytes()
 
 
 def _sidecar(path: Path) -> Path:
@@ -405,6 +569,77 @@ class S3Store(Store):
         except BotoCoreError as err:  # missing credentials and other local misconfiguration
             raise StorageError(f"S3 request for {key} failed: {err}") from err
 
+    # Evidence uploads: a presigned POST straight to the bucket; the function only asks S3 about the object.
+
+    def size(self, key):
+        with self._errors(key):
+            return self.client.head_object(Bucket=self.bucket, Key=self._full(key))["ContentLength"]
+
+    def read_range(self, key, start, length):
+        if length <= 0:
+            return b""
+        from botocore.exceptions import ClientError
+
+        try:
+            with self._errors(key):
+                return self.client.get_object(Bucket=self.bucket, Key=self._full(key),
+                                              Range=f"bytes={start}-{start + length - 1}")["Body"].read()
+        except StorageError as failed:
+            cause = failed.__cause__
+            if isinstance(cause, ClientError) and cause.response.get("Error", {}).get("Code") == "InvalidRange":
+                self.size(key)  # NotFound if the object has gone; otherwise the range starts past its end
+                return b""
+            raise
+
+    def tags(self, key):
+        with self._errors(key):
+            tag_set = self.client.get_object_tagging(Bucket=self.bucket, Key=self._full(key))["TagSet"]
+        return {tag["Key"]: tag["Value"] for tag in tag_set}
+
+    def upload_form(self, prefix, redirect_url, max_bytes, expires_in=UPLOAD_EXPIRES_IN, metadata_fields=()):
+        full = self.prefix + _check_prefix(prefix)
+        # S3 swaps ${filename} for the browser's name of the file: without JavaScript nothing else carries it.
+        # The policy pins the key's prefix, the redirect and a size range; S3 refuses anything else.
+        conditions = [["starts-with", "$key", full], {"success_action_redirect": redirect_url},
+                      ["content-length-range", 0, max_bytes]]
+        conditions += [["starts-with", f"$x-amz-meta-{name}", ""] for name in metadata_fields]
+        with self._errors(prefix):
+            signed = self.client.generate_presigned_post(
+                self.bucket, full + _FILENAME, Fields={"success_action_redirect": redirect_url},
+                Conditions=conditions, ExpiresIn=expires_in)
+        return UploadForm(signed["url"], signed["fields"])
+
+    def claim_upload(self, prefix, key):
+        full = self.prefix + _check_prefix(prefix)
+        target = self._full(key)
+        with self._errors(prefix):
+            received = [item["Key"] for page in self.client.get_paginator("list_objects_v2").paginate(
+                Bucket=self.bucket, Prefix=full) for item in page.get("Contents", [])]
+            if not received:
+                raise NotFound(prefix)
+            incoming = received[-1]
+            fields = self.client.head_object(Bucket=self.bucket, Key=incoming)["Metadata"]
+        # IfNoneMatch makes real S3 refuse to copy over an object; moto ignores it on a copy, so ask first too.
+        with suppress(NotFound):
+            self.size(key)
+            raise AlreadyExists(key)
+        with self._errors(prefix):
+            # A write-once copy inside S3: no byte of the file passes through the function. The key is the server's own.
+            self.client.copy_object(Bucket=self.bucket, Key=target, CopySource={"Bucket": self.bucket, "Key": incoming},
+                                    MetadataDirective="REPLACE", ContentType="application/octet-stream",
+                                    Metadata={}, IfNoneMatch="*")
+            for other in received:
+                self._erase(other)
+        return Upload(incoming[len(full):], fields)
+
+    def _erase(self, full: str) -> None:
+        # Every version and delete marker of one exact key, which may be a browser-named upload's.
+        pages = self.client.get_paginator("list_object_versions").paginate(Bucket=self.bucket, Prefix=full)
+        for page in pages:
+            for item in page.get("Versions", []) + page.get("DeleteMarkers", []):
+                if item["Key"] == full:
+                    self.client.delete_object(Bucket=self.bucket, Key=full, VersionId=item["VersionId"])
+
 
 def _s3_failure(err, key: str) -> StorageError:
     code = err.response.get("Error", {}).get("Code", "")
@@ -443,8 +678,6 @@ def safe_filename(filename: str) -> str:
 
 def content_disposition(filename: str) -> str:
     """`attachment` with an ASCII filename and the UTF-8 one as RFC 6266's filename* (RFC 5987 encoding)."""
-    from urllib.parse import quote
-
     name = safe_filename(filename)
     fallback = name.encode("ascii", "replace").decode().replace("?", "_")
     return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"

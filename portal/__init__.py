@@ -50,7 +50,8 @@ def create_app(overrides: dict | None = None, functions: tuple[str, ...] | None 
     @app.before_request
     def refuse_oversized_posts():
         """Before the CSRF check reads the form, so that a huge post is told it is too large, not that it expired."""
-        if (request.content_length or 0) > app.config["MAX_CONTENT_LENGTH"]:
+        # Evidence files are posted to storage; locally that is the file store's endpoint, which keeps its own limit.
+        if (request.content_length or 0) > app.config["MAX_CONTENT_LENGTH"] and request.endpoint != "storage_upload.upload":
             abort(413)
 
     csrf = CSRFProtect(app)
@@ -60,9 +61,7 @@ def create_app(overrides: dict | None = None, functions: tuple[str, ...] | None 
             csrf.exempt(view)
     if functions is None or "council" in functions:
         from functions.council.cli import add_officer, notify_officers, purge
-        from functions.file_downloads import file_downloads_blueprint
 
-        app.register_blueprint(file_downloads_blueprint)  # the file store's presigned links
         for command in (add_officer, purge, notify_officers):
             app.cli.add_command(command)
 
@@ -103,7 +102,11 @@ def _function_blueprints(names):
     from functions.checklist import checklist_blueprint, result
     from functions.council.views import council_blueprint
     from functions.register import register, register_blueprint
+    from functions.storage_download import storage_download_blueprint
+    from functions.storage_upload import storage_upload_blueprint, upload
 
+    # storage-upload and storage-download are the file store's local stand-ins for S3; no Lambda needs them.
     available = {"assessment": (assessment_blueprint, [start]), "checklist": (checklist_blueprint, [result]),
-                 "register": (register_blueprint, [register]), "council": (council_blueprint, [])}
+                 "register": (register_blueprint, [register]), "council": (council_blueprint, []),
+                 "storage-upload": (storage_upload_blueprint, [upload]), "storage-download": (storage_download_blueprint, [])}
     return [available[name] for name in (names if names is not None else available)]

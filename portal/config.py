@@ -31,6 +31,7 @@ def from_environment() -> dict:
         # How long the council's retention purge keeps a submission (with its evidence) and an audit record.
         "PORTAL_SUBMISSION_RETENTION_DAYS": int(os.environ.get("PORTAL_SUBMISSION_RETENTION_DAYS", 6 * 365)),
         "PORTAL_AUDIT_RETENTION_DAYS": int(os.environ.get("PORTAL_AUDIT_RETENTION_DAYS", 2 * 365)),
+        "PORTAL_MALWARE_SCANNER": os.environ.get("PORTAL_MALWARE_SCANNER", "none"),
         "SECRET_KEY": _secret_key(var_dir),
         "MAX_CONTENT_LENGTH": 1024 * 1024,  # forms only: evidence files go straight to storage
         "SESSION_COOKIE_SAMESITE": "Lax",

@@ -105,13 +105,18 @@ def s3_endpoint():
 @pytest.fixture
 def s3_env(s3_endpoint, monkeypatch):
     """The AWS_* environment a deployed function would have, pointing at moto, for this test only."""
-    for name in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN", "AWS_REGION"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-    monkeypatch.setenv("AWS_DEFAULT_REGION", REGION)
-    monkeypatch.setenv("AWS_ENDPOINT_URL", s3_endpoint)
+    point_at_moto(monkeypatch, s3_endpoint)
     return s3_endpoint
+
+
+def point_at_moto(environment: pytest.MonkeyPatch, endpoint: str) -> None:
+    """Set the AWS_* variables as a deployed function has them, but pointing at moto's server at `endpoint`."""
+    for name in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN", "AWS_REGION"):
+        environment.delenv(name, raising=False)
+    environment.setenv("AWS_ACCESS_KEY_ID", "testing")
+    environment.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    environment.setenv("AWS_DEFAULT_REGION", REGION)
+    environment.setenv("AWS_ENDPOINT_URL", endpoint)
 
 
 @pytest.fixture(params=["file", "s3"])

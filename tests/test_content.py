@@ -3,24 +3,12 @@ import os
 import subprocess
 import sys
 
-import pytest
 
 from portal.config import PROJECT_ROOT
-from portal.content import ContentError, load_content
+from portal.content import load_content
 
+from .content_edits import edit, problems
 from .conftest import CONTENT
-
-
-def problems(content_dir) -> str:
-    with pytest.raises(ContentError) as raised:
-        load_content(content_dir)
-    return str(raised.value)
-
-
-def edit(path, old, new):
-    text = path.read_text()
-    assert old in text, f"the test expected {old!r} in {path.name}"
-    path.write_text(text.replace(old, new, 1))
 
 
 def test_default_content_is_a_complete_framework():

@@ -6,6 +6,7 @@ from portal.content import ContentError, load_content
 from portal.crp.rules import RULES_BY_ID
 from portal.crp.rulesets import load_rulesets
 
+from .content_edits import edit as edit_file
 from .conftest import CONTENT
 
 
@@ -16,10 +17,7 @@ def problems(content_dir) -> str:
 
 
 def edit(content_dir, old, new, name="crp/rulesets.yaml"):
-    path = content_dir / name
-    text = path.read_text()
-    assert old in text, f"the test expected {old!r} in {name}"
-    path.write_text(text.replace(old, new, 1))
+    edit_file(content_dir / name, old, new)
 
 
 def line_of(content_dir, needle, name="crp/rulesets.yaml") -> int:

@@ -7,20 +7,9 @@ from build import build
 from portal.content import ContentError, load_content
 from portal.events.model import LONDON, clock_time, starting_tomorrow, when
 
+from .content_edits import edit, problems
 from .conftest import CONTENT
 from .event_factory import PAST_HYBRID, SAMPLE_NOW, UPCOMING_IN_PERSON, UPCOMING_ONLINE, event_markdown
-
-
-def problems(content_dir) -> str:
-    with pytest.raises(ContentError) as raised:
-        load_content(content_dir)
-    return str(raised.value)
-
-
-def edit(path, old, new):
-    text = path.read_text()
-    assert old in text, f"the test expected {old!r} in {path.name}"
-    path.write_text(text.replace(old, new, 1))
 
 
 @pytest.fixture

@@ -62,7 +62,7 @@ def _as_list(value):
 
 # The storage prefixes each function may touch: what it stores, and nothing else.
 OWN_PREFIXES = {
-    "AssessmentFunction": ("drafts/", "submissions/"),
+    "AssessmentFunction": ("drafts/", "submissions/", "uploads/", "evidence/"),
     "RegisterFunction": ("events/",),
     "EventRemindersFunction": ("events/",),
 }
@@ -210,12 +210,28 @@ def test_retention_rules_match_the_privacy_notice(template):
     assert expiring["drafts/"] == "DraftRetentionDays"
     assert expiring["submissions/"] == "SubmissionRetentionDays"
     assert expiring["events/"] == "EventRegistrationRetentionDays"
+    assert expiring["uploads/"] == 1  # a browser's post is moved or deleted at once; leftovers were abandoned
     assert parameters["EventRegistrationRetentionDays"]["Default"] == REGISTRATION_RETENTION_DAYS
     # Versioning keeps what expires unless old versions and markers are erased too.
     [everything] = [rule for rule in rules.values() if "Prefix" not in rule]
     assert everything["NoncurrentVersionExpiration"]["NoncurrentDays"] == "NoncurrentVersionRetentionDays"
     assert everything["ExpiredObjectDeleteMarker"] is True
     assert everything["AbortIncompleteMultipartUpload"]["DaysAfterInitiation"] == 1
+
+
+def test_guardduty_scans_exactly_the_evidence_prefix_and_tags_what_it_finds(template):
+    [plan] = _resources(template, "AWS::GuardDuty::MalwareProtectionPlan").values()
+    properties = plan["Properties"]
+    assert properties["ProtectedResource"]["S3Bucket"] == {"BucketName": "SubmissionsBucket", "ObjectPrefixes": ["evidence/"]}
+    assert properties["Actions"] == {"Tagging": {"Status": "ENABLED"}}  # the tag is what functions/malware.py reads
+    role = template["Resources"][properties["Role"].split(".")[0]]
+    [trust] = role["Properties"]["AssumeRolePolicyDocument"]["Statement"]
+    assert trust["Principal"] == {"Service": "malware-protection-plan.guardduty.amazonaws.com"}
+    tagging = [s for p in role["Properties"]["Policies"] for s in p["PolicyDocument"]["Statement"]
+               if "s3:PutObjectTagging" in s["Action"]]
+    assert [s["Resource"] for s in tagging] == ["${SubmissionsBucket.Arn}/evidence/*"]
+    scanner = template["Resources"]["AssessmentFunction"]["Properties"]["Environment"]["Variables"]
+    assert scanner["PORTAL_MALWARE_SCANNER"] == "guardduty"
 
 
 # --- Routing: every function address reaches its own function, and every static page the site bucket. ---

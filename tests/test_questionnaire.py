@@ -133,3 +133,16 @@ def test_a_repeated_question_id_names_both_sections(content_copy):
 def test_an_unknown_question_type_lists_the_known_ones(content_copy):
     message = yaml_problem(content_copy, lambda text: text.replace("type: email", "type: phone", 1))
     assert "'sections.0.questions." in message and "use one of: yes_no, choice, choices" in message
+
+
+@pytest.mark.parametrize("old, new, expected", [
+    ("        question: wellbeing_support\n", "        question: has_crp\n", "'has_crp' is not a question in this section"),
+    ("        when: [iso-14001]\n", "        when: [iso-9001]\n", "'iso-9001' is not an answer to 'crp_environmental_measures'"),
+    ("        types: [pdf, docx, odt]\n", "        types: [pdf, exe]\n", "use one of: pdf, docx, xlsx, odt, ods, csv, png, jpeg"),
+    ("      - id: edi-policy\n", "      - id: wellbeing-policy\n", "the evidence id 'wellbeing-policy' is used more than once"),
+    ("        max_files: 3\n", "        max_files: 0\n", "max_files"),
+])
+def test_evidence_slot_mistakes_name_the_file_line_and_problem(content_copy, old, new, expected):
+    message = yaml_problem(content_copy, lambda text: text.replace(old, new, 1))
+    assert "content/assessments/readiness.yaml, line " in message
+    assert expected in message

@@ -16,10 +16,11 @@ import boto3
 import pytest
 from botocore.config import Config
 
-from functions.storage import (AlreadyExists, FileStore, NotFound, S3Store, StorageError, StorageUnavailable,
+from functions.storage import (AlreadyExists, FileStore, NotFound, S3Store, StorageError, StorageUnavailable, UploadForm,
                                open_store)
 
 from .conftest import BUCKET, CREDENTIALS
+from .uploads import post_upload
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 
@@ -486,3 +487,85 @@ def test_file_store_download_sends_nosniff(file_store, built):
     _, headers, _ = fetch(file_store, file_store.download_url("evidence/a1/page.html", "page.html", 60, "text/html"), built)
     assert headers["X-Content-Type-Options"] == "nosniff"
     assert headers["Content-Disposition"].startswith("attachment;")
+
+
+# Evidence uploads: signed posts straight to storage, and what the function may ask about an object.
+
+def test_size_and_ranged_reads(store):
+    data = bytes(range(256)) * 40
+    store.create("evidence/a/file", data, content_type="application/octet-stream")
+    assert store.size("evidence/a/file") == len(data)
+    assert store.read_head("evidence/a/file", 8) == data[:8]
+    assert store.read_range("evidence/a/file", 10_000, 500) == data[10_000:]
+    assert store.read_range("evidence/a/file", len(data) + 5, 10) == b""
+    store.create("evidence/a/empty", b"")
+    assert store.size("evidence/a/empty") == 0
+    assert store.read_head("evidence/a/empty", 8) == b""
+    for ask in (lambda: store.size("evidence/a/missing"), lambda: store.read_head("evidence/a/missing", 8),
+                lambda: store.tags("evidence/a/missing")):
+        with pytest.raises(NotFound):
+            ask()
+
+
+def test_new_objects_have_no_tags_and_s3_tags_read_back(store):
+    store.create("evidence/a/file", b"x")
+    assert store.tags("evidence/a/file") == {}
+    if isinstance(store, S3Store):  # as GuardDuty tags a scanned object
+        raw_s3(os.environ["AWS_ENDPOINT_URL"]).put_object_tagging(
+            Bucket=BUCKET, Key=store.prefix + "evidence/a/file",
+            Tagging={"TagSet": [{"Key": "GuardDutyMalwareScanStatus", "Value": "NO_THREATS_FOUND"}]})
+        assert store.tags("evidence/a/file") == {"GuardDutyMalwareScanStatus": "NO_THREATS_FOUND"}
+
+
+def test_signed_upload_lands_under_its_prefix_and_is_claimed_to_the_servers_key(store):
+    form = store.upload_form("uploads/a/1/", "http://portal.test/back", max_bytes=1000, metadata_fields=("note",))
+    data = b"%PDF-1.7 evidence"
+    location = post_upload(store, form, "Our policy (2026).pdf", data, {"x-amz-meta-note": "kept"})
+    assert location.startswith("http://portal.test/back")
+    assert len(store.keys("uploads/a/1/")) == 1
+    upload = store.claim_upload("uploads/a/1/", "evidence/a/f1")
+    assert upload.filename == "Our policy (2026).pdf"
+    assert upload.fields == {"note": "kept"}
+    assert store.read("evidence/a/f1") == data
+    assert store.keys("uploads/") == []  # nothing left where the browser posted
+    with pytest.raises(NotFound):
+        store.claim_upload("uploads/a/1/", "evidence/a/f2")
+
+
+def test_claimed_upload_never_overwrites(store):
+    store.create("evidence/a/f1", b"first")
+    form = store.upload_form("uploads/a/1/", "http://portal.test/back", max_bytes=1000)
+    post_upload(store, form, "second.pdf", b"second")
+    with pytest.raises(AlreadyExists):
+        store.claim_upload("uploads/a/1/", "evidence/a/f1")
+    assert store.read("evidence/a/f1") == b"first"
+
+
+def test_upload_keeps_only_the_name_after_the_last_slash(store):
+    form = store.upload_form("uploads/a/1/", "http://portal.test/back", max_bytes=1000)
+    post_upload(store, form, "../../etc/passwd", b"x")
+    assert store.claim_upload("uploads/a/1/", "evidence/a/f1").filename == "passwd"
+
+
+def test_file_store_refuses_posts_the_policy_does_not_allow(file_store):
+    form = file_store.upload_form("uploads/a/1/", "http://portal.test/back", max_bytes=10)
+    assert post_upload(file_store, form, "big.pdf", b"x" * 11) is None
+    assert post_upload(file_store, form, "a.pdf", b"x", {"key": "drafts/a/${filename}"}) is None
+    assert post_upload(file_store, form, "a.pdf", b"x", {"success_action_redirect": "http://evil.test/"}) is None
+    forged = dict(form.fields, policy=form.fields["policy"][:-4] + "AAAA")
+    assert post_upload(file_store, UploadForm(form.url, forged), "a.pdf", b"x") is None
+    expired = file_store.upload_form("uploads/a/1/", "http://portal.test/back", max_bytes=10, expires_in=-1)
+    assert post_upload(file_store, expired, "a.pdf", b"x") is None
+    assert file_store.keys("") == []
+
+
+def test_s3_upload_policy_pins_prefix_redirect_and_size(s3_store):
+    import json as json_module
+    import base64 as base64_module
+
+    form = s3_store.upload_form("uploads/a/1/", "http://portal.test/back", max_bytes=26_214_400)
+    policy = json_module.loads(base64_module.b64decode(form.fields["policy"]))
+    assert ["starts-with", "$key", s3_store.prefix + "uploads/a/1/"] in policy["conditions"]
+    assert {"success_action_redirect": "http://portal.test/back"} in policy["conditions"]
+    assert ["content-length-range", 0, 26_214_400] in policy["conditions"]
+    assert policy["expiration"]

@@ -64,6 +64,34 @@ class Question:
 
 
 @dataclass(frozen=True)
+class EvidenceSlot:
+    """Files a supplier may send to back up an answer: what to send, which kinds, how large and how many."""
+
+    id: str
+    question: str
+    label: str
+    hint: str | None = None
+    when: tuple[str, ...] = ()  # the answers that ask for it; empty: any answer
+    types: tuple[str, ...] = ()
+    max_size_mb: int = 25
+    max_files: int = 10
+    ask_valid_until: bool = False
+
+    @property
+    def max_bytes(self) -> int:
+        return self.max_size_mb * 1024 * 1024
+
+    def applies(self, answer) -> bool:
+        """Whether an answer to its question asks for this evidence."""
+        if answer is None:
+            return False
+        if not self.when:
+            return True
+        chosen = answer if isinstance(answer, list) else [answer]
+        return any(value in self.when for value in chosen)
+
+
+@dataclass(frozen=True)
 class Section:
     id: str
     title: str
@@ -72,6 +100,7 @@ class Section:
     scored: bool = False
     guidance: str | None = None
     requires_completed: tuple[str, ...] = ()
+    evidence: tuple[EvidenceSlot, ...] = ()
 
     def question(self, question_id: str) -> Question | None:
         return next((q for q in self.questions if q.id == question_id), None)
@@ -117,6 +146,13 @@ class Assessment:
     @property
     def questions(self) -> list[Question]:
         return [q for s in self.sections for q in s.questions]
+
+    @property
+    def evidence_slots(self) -> list[EvidenceSlot]:
+        return [slot for s in self.sections for slot in s.evidence]
+
+    def evidence_slot(self, slot_id: str) -> EvidenceSlot | None:
+        return next((slot for slot in self.evidence_slots if slot.id == slot_id), None)
 
     @property
     def scored_sections(self) -> list[Section]:

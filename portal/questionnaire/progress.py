@@ -3,7 +3,7 @@ from dataclasses import dataclass, replace
 
 from markupsafe import Markup
 
-from .model import Assessment, Level, Question, Section
+from .model import Assessment, EvidenceSlot, Level, Question, Section
 
 NOT_STARTED, IN_PROGRESS, COMPLETED, CANNOT_START = "Not yet started", "In progress", "Completed", "Cannot start yet"
 
@@ -26,6 +26,16 @@ def shown_questions(section: Section, answers: dict) -> list[Question]:
             shown.append(question)
             visible_ids.add(question.id)
     return shown
+
+
+def section_evidence(section: Section, answers: dict) -> list[EvidenceSlot]:
+    """The evidence slots in a section that the answers ask for: their question applies and its answer is one they name."""
+    shown = {q.id for q in shown_questions(section, answers)}
+    return [slot for slot in section.evidence if slot.question in shown and slot.applies(answers.get(slot.question))]
+
+
+def applicable_evidence(assessment: Assessment, answers: dict) -> list[EvidenceSlot]:
+    return [slot for section in assessment.sections for slot in section_evidence(section, answers)]
 
 
 def unanswered(section: Section, answers: dict) -> list[Question]:

@@ -2,6 +2,7 @@
 from marshmallow import Schema, fields, post_load, validate
 
 from ..content.schemas import SLUG, markdown, text
+from ..evidence.filetypes import DEFAULT_TYPES, FILE_TYPES
 from . import model
 
 QUESTION_ID = validate.Regexp(r"^[a-z][a-z0-9_]*$", error="use lowercase letters, numbers and underscores, like 'flexible_working'")
@@ -53,6 +54,23 @@ class QuestionSchema(Schema):
         return model.Question(**data)
 
 
+class EvidenceSlotSchema(Schema):
+    id = text(validate=SLUG)
+    question = text()
+    label = text()
+    hint = fields.String(load_default=None)
+    when = fields.List(fields.String(), load_default=())
+    types = fields.List(fields.String(validate=validate.OneOf(DEFAULT_TYPES, error="use one of: " + ", ".join(FILE_TYPES))),
+                        load_default=DEFAULT_TYPES, validate=validate.Length(min=1, error="list at least one type"))
+    max_size_mb = fields.Integer(load_default=25, strict=True, validate=validate.Range(min=1, max=100))
+    max_files = fields.Integer(load_default=10, strict=True, validate=validate.Range(min=1, max=20))
+    ask_valid_until = fields.Boolean(load_default=False)
+
+    @post_load
+    def make(self, data, **kwargs):
+        return model.EvidenceSlot(**{**data, "when": tuple(data["when"]), "types": tuple(data["types"])})
+
+
 class SectionSchema(Schema):
     id = text(validate=SLUG)
     title = text()
@@ -61,10 +79,12 @@ class SectionSchema(Schema):
     guidance = fields.String(load_default=None, validate=validate.Regexp(r"^/", error="give an address on this site, starting with /"))
     requires_completed = fields.List(fields.String(), load_default=())
     questions = fields.List(fields.Nested(QuestionSchema), required=True, validate=validate.Length(min=1, error="list at least one question"))
+    evidence = fields.List(fields.Nested(EvidenceSlotSchema), load_default=())
 
     @post_load
     def make(self, data, **kwargs):
-        return model.Section(**{**data, "questions": tuple(data["questions"]), "requires_completed": tuple(data["requires_completed"])})
+        return model.Section(**{**data, "questions": tuple(data["questions"]), "evidence": tuple(data["evidence"]),
+                                "requires_completed": tuple(data["requires_completed"])})
 
 
 class LevelSchema(Schema):
@@ -113,9 +133,25 @@ def assessment_problems(assessment: model.Assessment):
                 yield at + ("id",), f"the question id '{question.id}' is also used in section '{seen_questions[question.id]}'"
             yield from _question_problems(question, section, at)
             seen_questions[question.id] = section.id
+    slot_ids = [slot.id for slot in assessment.evidence_slots]
+    for s_index, section in enumerate(assessment.sections):
+        for e_index, slot in enumerate(section.evidence):
+            yield from _evidence_problems(slot, section, slot_ids, ("sections", s_index, "evidence", e_index))
     percents = [level.min_percent for level in assessment.levels]
     if percents != sorted(percents, reverse=True) or percents[-1] != 0:
         yield ("levels",), "list levels from highest to lowest min_percent, and give the last one min_percent: 0"
+
+
+def _evidence_problems(slot: model.EvidenceSlot, section: model.Section, slot_ids: list, at: tuple):
+    if slot_ids.count(slot.id) > 1:
+        yield at + ("id",), f"the evidence id '{slot.id}' is used more than once"
+    question = section.question(slot.question)
+    if question is None:
+        yield at + ("question",), f"'{slot.question}' is not a question in this section"
+    elif slot.when:
+        unknown = [v for v in slot.when if not question.option(v)]
+        if unknown:
+            yield at + ("when",), f"'{unknown[0]}' is not an answer to '{question.id}'"
 
 
 def _question_problems(question: model.Question, section: model.Section, at: tuple):

@@ -25,7 +25,7 @@ from portal.content import load_content
 from portal.questionnaire import progress
 from portal.questionnaire.answers import parse_answer
 from portal.questionnaire.model import Assessment, Question
-from tests.conftest import BUCKET, CONTENT, REGION
+from tests.conftest import BUCKET, CONTENT, point_at_moto
 from tests.supplier import Supplier, example_answer
 
 from .axe import axe_violations
@@ -71,13 +71,7 @@ def portals(request, built, tmp_path_factory):
 
     def s3_storage() -> str:
         endpoint = request.getfixturevalue("s3_endpoint")  # moto's server, shared with the other S3 tests
-        # The environment a deployed function has, pointing at moto; restored when the module ends.
-        for name in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN", "AWS_REGION"):
-            environment.delenv(name, raising=False)
-        environment.setenv("AWS_ACCESS_KEY_ID", "testing")
-        environment.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-        environment.setenv("AWS_DEFAULT_REGION", REGION)
-        environment.setenv("AWS_ENDPOINT_URL", endpoint)
+        point_at_moto(environment, endpoint)  # restored when the module ends
         return f"s3://{BUCKET}/journey-{uuid.uuid4().hex}"
 
     def get(kind: str) -> Portal:

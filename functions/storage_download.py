@@ -6,10 +6,10 @@ from flask import Blueprint, abort, current_app, send_file
 
 from .storage import FILE_DOWNLOAD_PATH, FileStore, NotFound, content_disposition, open_store
 
-file_downloads_blueprint = Blueprint("file_downloads", __name__)
+storage_download_blueprint = Blueprint("storage_download", __name__)
 
 
-@file_downloads_blueprint.get(FILE_DOWNLOAD_PATH + "<signed>")
+@storage_download_blueprint.get(FILE_DOWNLOAD_PATH + "<signed>")
 def download(signed):
     store = open_store(current_app.config["PORTAL_STORAGE"])
     if not isinstance(store, FileStore):

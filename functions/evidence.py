@@ -1,0 +1,203 @@
+"""Evidence pages of the self-assessment: upload straight to storage, then check, attach, reuse and remove files.
+
+The upload form posts the file to storage (S3's presigned POST, or the file store's stand-in), which sends the
+browser back to `uploaded`. That view moves the file to a key of the server's choosing, checks it by reading
+its first bytes and asking storage for its size, and attaches it to the draft or deletes it with a message.
+No byte of a file passes through here, except the ranged reads the checks and the SHA-256 need.
+"""
+import hashlib
+import re
+import secrets
+from datetime import date, datetime, timezone
+from urllib.parse import urlsplit
+
+from flask import abort, current_app, redirect, render_template, request, url_for
+
+from portal.evidence import checks
+from portal.headers import content_security_policy
+from portal.evidence.checks import EvidenceRejected
+from portal.evidence.filetypes import FILE_TYPES, list_in_words
+from portal.questionnaire import progress
+
+from . import malware
+from .assessment import _assessment, _draft, _section, assessment_blueprint, drafts
+from .storage import AlreadyExists, NotFound
+
+UPLOAD_ID = re.compile(r"[0-9a-f]{32}\Z")
+VALID_UNTIL_FIELDS = ("valid-until-day", "valid-until-month", "valid-until-year")
+HASH_CHUNK = 1024 * 1024
+# The policy lets through files up to twice a slot's limit, so that most too-large files reach the check below
+# and get its message; past that S3 itself refuses the post.
+POLICY_SIZE_MARGIN = 2
+
+
+def _store():
+    return drafts().store
+
+
+def _slot(assessment, draft, slot_id):
+    """The evidence slot, if the answers ask for it; with the section it belongs to (which must be open)."""
+    slot = assessment.evidence_slot(slot_id) or abort(404)
+    section = _section(assessment, draft, assessment.section_of(slot.question).id)
+    if slot not in progress.section_evidence(section, draft.answers):
+        abort(404)
+    return section, slot
+
+
+def _upload_prefix(assessment, draft, upload_id) -> str:
+    return f"uploads/{assessment.id}/{draft.digest}/{upload_id}/"
+
+
+def _evidence_key(assessment, draft, file_id) -> str:
+    return f"evidence/{assessment.id}/{draft.digest}/{file_id}"
+
+
+def _in_slot(draft, slot) -> list[dict]:
+    return [entry for entry in draft.evidence if slot.id in entry["slots"]]
+
+
+@assessment_blueprint.get("/<token>/evidence/<slot_id>/")
+def evidence(assessment_id, token, slot_id):
+    assessment = _assessment(assessment_id)
+    draft = _draft(assessment, token)
+    section, slot = _slot(assessment, draft, slot_id)
+    return _render(assessment, draft, section, slot, added=request.args.get("added"))
+
+
+@assessment_blueprint.get("/<token>/evidence/<slot_id>/uploaded/<upload_id>")
+def uploaded(assessment_id, token, slot_id, upload_id):
+    """Where storage sends the browser after an upload: check the file, then attach it or delete it."""
+    assessment = _assessment(assessment_id)
+    draft = _draft(assessment, token)
+    section, slot = _slot(assessment, draft, slot_id)
+    if not UPLOAD_ID.match(upload_id):
+        abort(404)
+    store = _store()
+    file_id = secrets.token_hex(16)
+    key = _evidence_key(assessment, draft, file_id)
+    try:
+        upload = store.claim_upload(_upload_prefix(assessment, draft, upload_id), key)
+    except NotFound:
+        return _render(assessment, draft, section, slot, error=checks.upload_failed()), 400
+    except AlreadyExists:  # a file id drawn twice: never overwrite, ask for the upload again
+        return _render(assessment, draft, section, slot, error=checks.upload_failed()), 400
+    try:
+        entry = _check(store, key, upload, slot, draft)
+    except EvidenceRejected as rejected:
+        store.delete(key)
+        return _render(assessment, draft, section, slot, error=str(rejected), valid_until=upload.fields), 400
+    entry["id"] = file_id
+    drafts().save(assessment, draft, evidence=draft.evidence + (entry,))
+    return redirect(url_for(".evidence", assessment_id=assessment.id, token=token, slot_id=slot.id, added=file_id), 303)
+
+
+def _check(store, key, upload, slot, draft) -> dict:
+    """The record of a stored file that passes every check, or EvidenceRejected with the message to show."""
+    if len(_in_slot(draft, slot)) >= slot.max_files:
+        raise EvidenceRejected(checks.too_many(slot.max_files))
+    size = store.size(key)
+    inspected = checks.inspect(lambda start, length: store.read_range(key, start, length), size,
+                               upload.filename, slot.types, slot.max_bytes)
+    valid_until = _valid_until(upload.fields) if slot.ask_valid_until else None
+    if malware.scan_status(store, key, current_app.config["PORTAL_MALWARE_SCANNER"]) == malware.THREAT:
+        raise EvidenceRejected(checks.virus())
+    return {
+        "key": key, "name": inspected.name, "size": size, "sha256": _sha256(store, key, size),
+        "content_type": inspected.type.content_type, "uploaded_at": datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
+        "slots": [slot.id], "valid_until": valid_until,
+    }
+
+
+def _valid_until(fields: dict) -> str | None:
+    parts = [fields.get(name, "").strip() for name in VALID_UNTIL_FIELDS]
+    if not any(parts):
+        return None
+    try:
+        day = date(int(parts[2]), int(parts[1]), int(parts[0]))
+    except ValueError:
+        raise EvidenceRejected("The date it is valid until must be a real date, like 31 3 2027") from None
+    if day < date.today():
+        raise EvidenceRejected("The date it is valid until must be today or in the future")
+    return day.isoformat()
+
+
+def _sha256(store, key, size) -> str:
+    """Streamed from storage in chunks at attach time, so a function never holds a whole file."""
+    digest = hashlib.sha256()
+    for start in range(0, size, HASH_CHUNK):
+        digest.update(store.read_range(key, start, HASH_CHUNK))
+    return digest.hexdigest()
+
+
+@assessment_blueprint.post("/<token>/evidence/<slot_id>/reuse")
+def reuse(assessment_id, token, slot_id):
+    """Attach files already uploaded for another question, without uploading them again (WCAG 2.2, 3.3.7)."""
+    assessment = _assessment(assessment_id)
+    draft = _draft(assessment, token)
+    section, slot = _slot(assessment, draft, slot_id)
+    chosen = set(request.form.getlist("file"))
+    offered = {entry["id"] for entry in draft.evidence if slot.id not in entry["slots"]}
+    if not chosen or not chosen <= offered:
+        return _render(assessment, draft, section, slot, reuse_error="Select a file you have already uploaded"), 400
+    if len(_in_slot(draft, slot)) + len(chosen) > slot.max_files:
+        return _render(assessment, draft, section, slot, reuse_error=checks.too_many(slot.max_files)), 400
+    refused = [e["name"] for e in draft.evidence if e["id"] in chosen and e["content_type"] not in _content_types(slot)]
+    if refused:
+        return _render(assessment, draft, section, slot,
+                       reuse_error=f"{refused[0]} cannot be used here: it must be a {list_in_words(slot.types)}"), 400
+    evidence = tuple({**e, "slots": e["slots"] + [slot.id]} if e["id"] in chosen else e for e in draft.evidence)
+    drafts().save(assessment, draft, evidence=evidence)
+    return redirect(url_for(".evidence", assessment_id=assessment.id, token=token, slot_id=slot.id), 303)
+
+
+@assessment_blueprint.post("/<token>/evidence/<slot_id>/remove")
+def remove(assessment_id, token, slot_id):
+    """Take a file off this question; a file on no question any more is deleted from storage."""
+    assessment = _assessment(assessment_id)
+    draft = _draft(assessment, token)
+    slot = _slot(assessment, draft, slot_id)[1]
+    file_id = request.form.get("file", "")
+    if file_id not in {entry["id"] for entry in _in_slot(draft, slot)}:
+        abort(404)
+    kept, gone = [], []
+    for entry in draft.evidence:
+        if entry["id"] == file_id:
+            entry = {**entry, "slots": [s for s in entry["slots"] if s != slot.id]}
+        (kept if entry["slots"] else gone).append(entry)
+    drafts().save(assessment, draft, evidence=tuple(kept))
+    for entry in gone:  # only once the draft no longer lists it
+        _store().delete(entry["key"])
+    return redirect(url_for(".evidence", assessment_id=assessment.id, token=token, slot_id=slot.id), 303)
+
+
+def _content_types(slot) -> set[str]:
+    return {FILE_TYPES[t].content_type for t in slot.types}
+
+
+def _render(assessment, draft, section, slot, error=None, reuse_error=None, added=None, valid_until=None):
+    store = _store()
+    scanner = current_app.config["PORTAL_MALWARE_SCANNER"]
+    attached = [(entry, malware.scan_status(store, entry["key"], scanner)) for entry in _in_slot(draft, slot)]
+    reuse_items = [{"value": entry["id"], "text": entry["name"]} for entry in draft.evidence if slot.id not in entry["slots"]]
+    form = None
+    if len(attached) < slot.max_files:
+        upload_id = secrets.token_hex(16)
+        back_to = current_app.config["PORTAL_BASE_URL"].rstrip("/") + url_for(
+            ".uploaded", assessment_id=assessment.id, token=draft.token, slot_id=slot.id, upload_id=upload_id)
+        form = store.upload_form(_upload_prefix(assessment, draft, upload_id), back_to,
+                                 max_bytes=slot.max_bytes * POLICY_SIZE_MARGIN,
+                                 metadata_fields=VALID_UNTIL_FIELDS if slot.ask_valid_until else ())
+    response = current_app.make_response(render_template(
+        "assessments/evidence.html", assessment=assessment, draft=draft, section=section, slot=slot,
+        attached=attached, reusable=bool(reuse_items), reuse_items=reuse_items, form=form, error=error, reuse_error=reuse_error,
+        added=next((entry for entry, _ in attached if entry["id"] == added), None), scanner=scanner,
+        types=list_in_words(slot.types), accept=",".join(e for t in slot.types for e in FILE_TYPES[t].extensions),
+        valid_until=[(valid_until or {}).get(name, "") for name in VALID_UNTIL_FIELDS],
+        title=slot.label, error_title=bool(error or reuse_error),
+    ))
+    target = urlsplit(form.url) if form else None
+    if target and target.netloc:
+        # The form posts to storage, on another origin in production: allow exactly that one in form-action.
+        response.headers["Content-Security-Policy"] = content_security_policy().replace(
+            "form-action 'self'", f"form-action 'self' {target.scheme}://{target.netloc}")
+    return response

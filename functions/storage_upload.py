@@ -1,0 +1,30 @@
+"""Locally, the file store's stand-in for S3's POST endpoint, so that uploads work the same way without S3."""
+from flask import Blueprint, abort, current_app, redirect, render_template, request
+
+from .storage import UPLOAD_FIELD, FileStore, UploadRefused, open_store
+
+storage_upload_blueprint = Blueprint("storage_upload", __name__)
+# Above any policy's limit (a slot takes at most 100MB, and a policy twice that); the policy's own limit decides.
+LARGEST_POST = 256 * 1024 * 1024
+
+
+@storage_upload_blueprint.post(FileStore.UPLOAD_PATH)
+def upload():
+    """Keep the posted file as S3 would, then send the browser where the signed form says."""
+    store = open_store(current_app.config["PORTAL_STORAGE"])
+    if not isinstance(store, FileStore):
+        abort(404)  # with S3, the browser posts to the bucket itself
+    request.max_content_length = LARGEST_POST
+    file = request.files.get(UPLOAD_FIELD)
+    try:
+        location = store.receive_upload(request.form, file.filename if file else "", file.stream if file else _Empty())
+    except UploadRefused:
+        return render_template("error.html", title="There is a problem",
+                               message="Your file could not be uploaded. Go back and try again."), 400
+    return redirect(location, 303)
+
+
+class _Empty:
+    @staticmethod
+    def read(size=-1) -> bytes:
+        return b""
