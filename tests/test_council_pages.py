@@ -2,16 +2,20 @@
 import csv
 import io
 import re
+import urllib.request
+import uuid
+from urllib.parse import parse_qs, urlsplit
 from markupsafe import escape as html_escape
 from datetime import timedelta
 
+import boto3
 import pytest
 
 from functions.council import audit
 from functions.council.officers import Officers
 from functions.storage import StorageUnavailable, open_store
 from portal import create_app
-from tests.conftest import CONTENT
+from tests.conftest import BUCKET, CONTENT, CREDENTIALS
 from tests.officer import Clock, OfficerBrowser, send_submission
 
 ADMIN, VIEWER = "admin@exampleshire.gov.uk", "viewer@exampleshire.gov.uk"
@@ -264,3 +268,74 @@ def test_storage_outage_shows_the_unavailable_page(viewer, monkeypatch):
     monkeypatch.setattr("functions.council.submissions.summaries", unavailable)
     response = viewer.client.get("/council/submissions/")
     assert response.status_code == 503 and "Sorry, there is a problem with the service" in response.get_data(as_text=True)
+
+
+# Evidence downloads: only a clean file, through a short-lived link to storage, as an attachment, audited.
+
+@pytest.fixture
+def scanned_app(built, s3_env, tmp_path, clock):
+    storage = f"s3://{BUCKET}/council-{uuid.uuid4().hex}"
+    app = create_app({"TESTING": True, "PORTAL_CONTENT": CONTENT, "PORTAL_ASSETS": built[1], "PORTAL_STORAGE": storage,
+                      "PORTAL_EMAIL": f"outbox:{tmp_path / 'outbox'}", "PORTAL_BASE_URL": "http://localhost",
+                      "PORTAL_CLOCK": clock, "PORTAL_MALWARE_SCANNER": "guardduty"})
+    Officers(open_store(storage)).add(VIEWER, "viewer")
+    return app
+
+
+def with_evidence(app, store, clock, *names) -> str:
+    reference = submit(app, app.extensions["portal.content"].assessment("readiness"))
+    key = store.keys(f"submissions/readiness/{reference}/")[-1]
+    record = store.read_json(key)
+    record["evidence"] = []
+    for name in names:
+        store.create(f"evidence/{reference}/{name}", b"%PDF-1.7 " + name.encode(), content_type="application/pdf")
+        record["evidence"].append({"id": name.split(".")[0], "key": f"evidence/{reference}/{name}", "name": name,
+                                   "size": 20, "sha256": "0" * 64, "content_type": "application/pdf",
+                                   "uploaded_at": clock().isoformat(), "slots": [], "valid_until": None})
+    store.create_json(key.replace("000001", "000002"), record)
+    return reference
+
+
+def scanned(store, key, verdict):
+    """Tag the object as GuardDuty's malware scan does."""
+    boto3.client("s3", **CREDENTIALS).put_object_tagging(
+        Bucket=BUCKET, Key=store.prefix + key, Tagging={"TagSet": [{"Key": "GuardDutyMalwareScanStatus", "Value": verdict}]})
+
+
+def test_officer_downloads_clean_evidence_through_a_short_lived_attachment_link(scanned_app, clock, tmp_path):
+    store = open_store(scanned_app.config["PORTAL_STORAGE"])
+    reference = with_evidence(scanned_app, store, clock, "clean.pdf", "infected.pdf", "waiting.pdf")
+    scanned(store, f"evidence/{reference}/clean.pdf", "NO_THREATS_FOUND")
+    scanned(store, f"evidence/{reference}/infected.pdf", "THREATS_FOUND")
+    officer = OfficerBrowser(scanned_app.test_client(), tmp_path / "outbox")
+    officer.sign_in(VIEWER)
+    page = f"/council/submissions/readiness/{reference}/"
+    html = officer.client.get(page).get_data(as_text=True)
+    assert f'href="{page}evidence/clean"' in html
+    assert f"{page}evidence/infected" not in html and f"{page}evidence/waiting" not in html
+    assert "Do not open" in html and "Being checked" in html
+
+    response = officer.client.get(f"{page}evidence/clean")
+    assert response.status_code == 303
+    link = urlsplit(response.headers["Location"])
+    query = parse_qs(link.query)
+    assert link.path.endswith(f"/evidence/{reference}/clean.pdf") and query["X-Amz-Expires"] == ["300"]
+    assert query["response-content-disposition"][0].startswith('attachment; filename="clean.pdf"')
+    with urllib.request.urlopen(response.headers["Location"], timeout=10) as download:
+        assert download.read() == b"%PDF-1.7 clean.pdf"
+    [logged] = [e for e in audit.read(store, audit.keys_newest_first(store)) if e["action"] == "downloaded-evidence"]
+    assert logged["who"] == VIEWER and logged["subject"] == reference and logged["details"]["name"] == "clean.pdf"
+
+    for refused, words in (("infected", "found a problem"), ("waiting", "still checking")):
+        response = officer.client.get(f"{page}evidence/{refused}")
+        assert response.status_code == 409 and words in response.get_data(as_text=True)
+    assert len([e for e in audit.read(store, audit.keys_newest_first(store)) if e["action"] == "downloaded-evidence"]) == 1
+    assert officer.client.get(f"{page}evidence/nothing").status_code == 404
+
+
+def test_without_a_virus_checker_evidence_is_never_offered(council_app, viewer, store, clock):
+    reference = with_evidence(council_app, store, clock, "policy.pdf")
+    page = f"/council/submissions/readiness/{reference}/"
+    assert f"{page}evidence/policy" not in viewer.client.get(page).get_data(as_text=True)
+    response = viewer.client.get(f"{page}evidence/policy")
+    assert response.status_code == 409 and "No virus checker" in response.get_data(as_text=True)

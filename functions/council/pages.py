@@ -7,7 +7,7 @@ from portal.crp.plan import Plan
 
 from .. import crp
 from ..storage import NotFound
-from . import reviews
+from . import downloads, reviews
 from . import submissions as submitted
 from .web import audited, clock, council_blueprint, officers, store
 
@@ -124,7 +124,7 @@ def _evidence_row(item: dict, today: date) -> dict:
     flag = None
     if valid_until is not None:
         flag = "expired" if valid_until < today else "expiring" if valid_until <= today + EXPIRY_WARNING else None
-    return {**item, "valid_until_date": valid_until, "flag": flag}
+    return {**item, "valid_until_date": valid_until, "flag": flag, "scan": downloads.scan_status(item)}
 
 
 @council_blueprint.post("/submissions/<assessment_id>/<reference>/status")
