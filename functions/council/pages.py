@@ -50,11 +50,6 @@ def _typed_date(raw: str) -> date:
     return date.fromisoformat(raw)
 
 
-@council_blueprint.get("/")
-def home():
-    return redirect(url_for(".submissions"))
-
-
 @council_blueprint.get("/submissions/")
 def submissions():
     filters = _filters()
