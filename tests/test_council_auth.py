@@ -234,3 +234,8 @@ def test_every_admin_route_refuses_a_viewer(council_app, officer):
             response = officer.client.open(_sample(rule), method=method)
             assert response.status_code == 403, (method, rule.rule)
             assert "Only administrators of the portal can see this page" in response.get_data(as_text=True)
+
+
+def test_add_officer_link_can_name_the_local_address(council_app):
+    result = council_app.test_cli_runner().invoke(args=["add-officer", VIEWER, "--base-url", "http://127.0.0.1:8000"])
+    assert result.output.strip().splitlines()[-1].startswith("http://127.0.0.1:8000/council/sign-in/")

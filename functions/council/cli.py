@@ -13,8 +13,9 @@ from .web import store
 @click.argument("email")
 @click.option("--role", type=click.Choice(ROLES), default="viewer", show_default=True,
               help="viewer: read and review submissions; admin: also read and download the audit log.")
+@click.option("--base-url", help="The portal's address for the link (default: PORTAL_BASE_URL), e.g. http://127.0.0.1:8000")
 @with_appcontext
-def add_officer(email, role):
+def add_officer(email, role, base_url):
     """Let EMAIL sign in to the council pages, and print a single-use sign-in link (valid for 15 minutes)."""
     try:
         officer = Officers(store()).add(email, role)
@@ -22,10 +23,10 @@ def add_officer(email, role):
         raise click.BadParameter(str(invalid), param_hint="EMAIL") from None
     audit.record(store(), "system", "added-officer", officer.email, "command line", {"role": officer.role})
     token = SignInLinks(store()).issue(officer.email)
-    with current_app.test_request_context(base_url=current_app.config["PORTAL_BASE_URL"]):
-        from .signin import link_for
+    from .signin import link_for
 
-        link = link_for(token)
+    with current_app.test_request_context():
+        link = link_for(token, base_url)
     click.echo(f"{officer.email} can sign in as {officer.role}. Their sign-in link works once, for 15 minutes;"
                " later they can ask for one on the sign-in page:")
     click.echo(link)

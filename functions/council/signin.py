@@ -21,8 +21,8 @@ def sign_in_links() -> SignInLinks:
     return SignInLinks(store(), clock)
 
 
-def link_for(token: str) -> str:
-    return current_app.config["PORTAL_BASE_URL"].rstrip("/") + url_for("council.use_link", token=token)
+def link_for(token: str, base_url: str | None = None) -> str:
+    return (base_url or current_app.config["PORTAL_BASE_URL"]).rstrip("/") + url_for("council.use_link", token=token)
 
 
 @council_blueprint.route("/sign-in", methods=["GET", "POST"])
