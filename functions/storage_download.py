@@ -2,7 +2,7 @@
 
 S3 serves its own presigned links, so in production this route answers 404.
 """
-from flask import Blueprint, abort, current_app, send_file
+from flask import Blueprint, abort, current_app
 
 from .storage import FILE_DOWNLOAD_PATH, FileStore, NotFound, content_disposition, open_store
 

@@ -1,6 +1,5 @@
 """Officers sign in by single-use emailed link; sessions expire and end on the server; every council route is guarded."""
 import re
-from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
 
 import pytest

@@ -1,6 +1,5 @@
 """Retention: `flask --app portal purge` deletes every version and file past its period and logs it without personal
 data; `flask --app portal notify-officers` sends the daily email once to those who asked for it."""
-from datetime import timedelta
 
 import boto3
 import pytest
