@@ -8,6 +8,7 @@ No byte of a file passes through here, except the ranged reads the checks and th
 import hashlib
 import re
 import secrets
+from contextlib import suppress
 from datetime import date, datetime, timezone
 from urllib.parse import urlsplit
 
@@ -21,7 +22,7 @@ from portal.questionnaire import progress
 
 from . import malware
 from .assessment import _assessment, _draft, _section, assessment_blueprint, drafts
-from .storage import AlreadyExists, NotFound
+from .storage import AlreadyExists, NotFound, StorageError
 
 UPLOAD_ID = re.compile(r"[0-9a-f]{32}\Z")
 VALID_UNTIL_FIELDS = ("valid-until-day", "valid-until-month", "valid-until-year")
@@ -82,12 +83,16 @@ def uploaded(assessment_id, token, slot_id, upload_id):
     except AlreadyExists:  # a file id drawn twice: never overwrite, ask for the upload again
         return _render(assessment, draft, section, slot, error=checks.upload_failed()), 400
     try:
-        entry = _check(store, key, upload, slot, draft)
+        entry = {**_check(store, key, upload, slot, draft), "id": file_id}
+        draft = drafts().load(assessment, token)  # the newest version: another tab may have saved meanwhile
+        drafts().save(assessment, draft, evidence=draft.evidence + (entry,))
     except EvidenceRejected as rejected:
         store.delete(key)
         return _render(assessment, draft, section, slot, error=str(rejected), valid_until=upload.fields), 400
-    entry["id"] = file_id
-    drafts().save(assessment, draft, evidence=draft.evidence + (entry,))
+    except Exception:
+        with suppress(StorageError):
+            store.delete(key)  # not attached, so not kept: nothing half-stored
+        raise
     return redirect(url_for(".evidence", assessment_id=assessment.id, token=token, slot_id=slot.id, added=file_id), 303)
 
 

@@ -37,6 +37,11 @@ def register(event, context):
     return _handler("register")(event, context)
 
 
+def council_api(event, context):
+    """The council's read-only JSON API, for its own systems."""
+    return _handler("council_api")(event, context)
+
+
 def event_reminders(event, context):
     """Run daily by an EventBridge schedule: email reminders for events that start tomorrow."""
     from functions.reminders import send_reminders
@@ -73,3 +78,12 @@ def council_notifications(event, context):
     app = _built("council")[0]  # the email's links are the council function's pages
     with app.test_request_context(base_url=app.config["PORTAL_BASE_URL"]):
         return asdict(notify(store(), now()))
+def evidence_retention(event, context):
+    """Run daily by an EventBridge schedule: delete evidence files that no draft or submission needs any more."""
+    from functions.evidence_retention import delete_abandoned_evidence
+    from functions.storage import open_store
+
+    app = _built("assessment")[0]
+    store = open_store(app.config["PORTAL_STORAGE"])
+    return {"deleted": delete_abandoned_evidence(store, app.extensions["portal.content"].assessments.values())}
+

@@ -3,21 +3,23 @@ from __future__ import annotations
 
 import abc
 import base64
-import hashlib
-import hmac
 import errno
 import fcntl
+import hashlib
+import hmac
+import io
+import itertools
 import json
 import os
 import re
 import secrets
+import stat
 import tempfile
 import threading
 import time
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import quote, unquote
 
 # S3's own limit on a key, and a limit per path segment that leaves room on disk for the sidecar's longer name.
 MAX_KEY_BYTES = 1024
@@ -29,6 +31,8 @@ MAX_METADATA_BYTES = 2048
 # boto3's default session, which makes every store's client, is not safe to use from two threads at once.
 _BOTO3_SESSION_LOCK = threading.Lock()
 # S3 error codes that mean "try again later" rather than "you asked for something wrong".
+# Streaming writes to S3 go up in parts of this size (S3's minimum is 5 MiB): memory stays at about one part.
+UPLOAD_PART_BYTES = 8 * 1024 * 1024
 _S3_BUSY = {"SlowDown", "Throttling", "ThrottlingException", "RequestLimitExceeded",
             "TooManyRequestsException", "RequestTimeout", "ServiceUnavailable", "InternalError"}
 
@@ -183,6 +187,20 @@ class Store(abc.ABC):
     def claim_upload(self, prefix: str, key: str) -> Upload:
         """Move the file posted under `prefix` to `key` (write-once) and clear `prefix`; raise NotFound if none came."""
 
+    # Streaming, for evidence packs larger than memory.
+
+    @abc.abstractmethod
+    def open(self, key: str) -> io.RawIOBase:
+        """A readable binary stream of the bytes at `key`, for files too large to hold in memory; raises NotFound."""
+
+    @abc.abstractmethod
+    def create_stream(self, key: str, chunks, content_type: str = "application/octet-stream",
+                      metadata: dict[str, str] | None = None) -> int:
+        """Write-once, like create, from an iterable of byte chunks; returns the size stored.
+
+        Nothing is visible at `key` until every chunk is stored; if the chunks fail, nothing is stored.
+        """
+
 
 class FileStore(Store):
     """Keys as files under a root folder: the embedded default for local development."""
@@ -313,6 +331,18 @@ class FileStore(Store):
 
         # The store's own secret (the one that signs upload forms), so any process on this store can check its links.
         return URLSafeSerializer(self._upload_key(), salt="file-store-download")
+    def open(self, key):
+        path = self._path(key)
+        try:
+            return open(path, "rb", buffering=0)
+        except OSError as err:
+            raise self._failure(err, key) from err
+
+    def create_stream(self, key, chunks, content_type="application/octet-stream", metadata=None):
+        # The same atomic create: the chunks go to a temporary file first, which is then linked into place.
+        counted = _Counted(chunks)
+        self.create(key, counted, content_type, metadata)
+        return counted.size
 
     def _path(self, key: str) -> Path:
         return self._inside(self.root / check_key(key), key)
@@ -337,9 +367,12 @@ class FileStore(Store):
 
     def size(self, key):
         try:
-            return self._path(key).stat().st_size
+            found = self._path(key).stat()
         except OSError as err:
             raise self._failure(err, key) from err
+        if not stat.S_ISREG(found.st_mode):
+            raise NotFound(key)  # a folder of other keys, which in S3 would be no object at all
+        return found.st_size
 
     def read_range(self, key, start, length):
         try:
@@ -447,17 +480,31 @@ def _sidecar(path: Path) -> Path:
     return path.with_name(f".{path.name}.meta")
 
 
-def _write_temp(folder: Path, data: bytes) -> str:
+def _write_temp(folder: Path, data) -> str:
     handle, name = tempfile.mkstemp(dir=folder, prefix=".tmp-")
     try:
         with os.fdopen(handle, "wb") as file:
-            file.write(data)
+            for chunk in data if isinstance(data, _Counted) else (data,):
+                file.write(chunk)
             file.flush()
             os.fsync(file.fileno())
     except BaseException:
         os.unlink(name)
         raise
     return name
+
+
+class _Counted:
+    """Byte chunks from a stream, counted as they pass."""
+
+    def __init__(self, chunks):
+        self.chunks = chunks
+        self.size = 0
+
+    def __iter__(self):
+        for chunk in self.chunks:
+            self.size += len(chunk)
+            yield chunk
 
 
 @contextmanager
@@ -481,6 +528,7 @@ class S3Store(Store):
         prefix = prefix.strip("/")
         self.prefix = f"{check_key(prefix)}/" if prefix else ""
         self._client = client
+        self._client_given = client is not None
 
     def __repr__(self) -> str:
         return f"S3Store({self.bucket!r}, {self.prefix!r})"
@@ -552,6 +600,58 @@ class S3Store(Store):
             return self.client.generate_presigned_url("get_object", ExpiresIn=int(expires_seconds), Params={
                 "Bucket": self.bucket, "Key": self._full(key), "ResponseContentType": content_type,
                 "ResponseContentDisposition": content_disposition(filename), "ResponseCacheControl": "no-store"})
+    def open(self, key):
+        with self._errors(key):
+            body = self.client.get_object(Bucket=self.bucket, Key=self._full(key))["Body"]
+        return _S3Stream(self, key, body)
+
+    def create_stream(self, key, chunks, content_type="application/octet-stream", metadata=None):
+        metadata = _check_metadata(metadata)
+        parts = _parts(chunks, UPLOAD_PART_BYTES)
+        ahead = [next(parts, b"")]
+        ahead.append(next(parts, None))
+        if ahead[1] is None:  # small enough for one ordinary write
+            self.create(key, ahead[0], content_type, metadata)
+            return len(ahead[0])
+        full = self._full(key)
+        with self._errors(key):
+            upload = self.client.create_multipart_upload(
+                Bucket=self.bucket, Key=full, ContentType=content_type, Metadata=metadata)["UploadId"]
+        try:
+            done, size = [], 0
+            # Each part is let go as soon as it is sent, so that memory holds about one part at a time.
+            every_part = itertools.chain(iter(lambda: ahead.pop(0) if ahead else None, None), parts)
+            for number, part in enumerate(every_part, start=1):
+                size += len(part)
+                with self._errors(key):
+                    etag = self.client.upload_part(Bucket=self.bucket, Key=full, UploadId=upload,
+                                                   PartNumber=number, Body=part)["ETag"]
+                del part
+                done.append({"PartNumber": number, "ETag": etag})
+            with self._errors(key):
+                # IfNoneMatch makes completing refuse, as create does, if something was stored there meanwhile.
+                self._completing_client.complete_multipart_upload(
+                    Bucket=self.bucket, Key=full, UploadId=upload, MultipartUpload={"Parts": done}, IfNoneMatch="*")
+        except BaseException:
+            # An unfinished upload is invisible but billed; abandon it so that nothing is left behind.
+            with suppress(Exception), self._errors(key):
+                self.client.abort_multipart_upload(Bucket=self.bucket, Key=full, UploadId=upload)
+            raise
+        return size
+
+    @property
+    def _completing_client(self):
+        """A client that waits for a large upload to be put together: S3 may take minutes to answer."""
+        if self._client_given:
+            return self._client  # one given by the caller is used for everything
+        with _BOTO3_SESSION_LOCK:
+            if not hasattr(self, "_patient_client"):
+                import boto3
+                from botocore.config import Config
+
+                self._patient_client = boto3.client("s3", config=Config(
+                    connect_timeout=5, read_timeout=900, retries={"total_max_attempts": 3, "mode": "standard"}))
+            return self._patient_client
 
     def _full(self, key: str) -> str:
         return self.prefix + check_key(key)
@@ -639,6 +739,40 @@ class S3Store(Store):
             for item in page.get("Versions", []) + page.get("DeleteMarkers", []):
                 if item["Key"] == full:
                     self.client.delete_object(Bucket=self.bucket, Key=full, VersionId=item["VersionId"])
+
+
+class _S3Stream(io.RawIOBase):
+    """An S3 object's body as a file, with failures mid-read reported as storage errors."""
+
+    def __init__(self, store: S3Store, key: str, body):
+        self._store, self._key, self._body = store, key, body
+
+    def readable(self):
+        return True
+
+    def readinto(self, buffer):
+        with self._store._errors(self._key):
+            data = self._body.read(len(buffer))
+        buffer[:len(data)] = data
+        return len(data)
+
+    def close(self):
+        self._body.close()
+        super().close()
+
+
+def _parts(chunks, size: int):
+    """Chunks of any size gathered into parts of at least `size` bytes, the last one shorter."""
+    pending, length = [], 0
+    for chunk in chunks:
+        pending.append(chunk)
+        length += len(chunk)
+        if length >= size:
+            part, pending, length = b"".join(pending), [], 0
+            yield part
+            del part
+    if pending:
+        yield b"".join(pending)
 
 
 def _s3_failure(err, key: str) -> StorageError:

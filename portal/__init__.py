@@ -38,6 +38,8 @@ def create_app(overrides: dict | None = None, functions: tuple[str, ...] | None 
     if "SESSION_COOKIE_SECURE" not in (overrides or {}):
         app.config["SESSION_COOKIE_SECURE"] = app.config["PORTAL_BASE_URL"].startswith("https://")
 
+    from functions.api_tokens_cli import issue_api_token, revoke_api_token
+
     from .events.cli import event_registrations
     from .events.pages import events_blueprint
     from .site import assets_blueprint, site_blueprint
@@ -46,6 +48,8 @@ def create_app(overrides: dict | None = None, functions: tuple[str, ...] | None 
     app.register_blueprint(site_blueprint)
     app.register_blueprint(events_blueprint)
     app.cli.add_command(event_registrations)
+    app.cli.add_command(issue_api_token)
+    app.cli.add_command(revoke_api_token)
 
     @app.before_request
     def refuse_oversized_posts():
@@ -97,10 +101,12 @@ def create_app(overrides: dict | None = None, functions: tuple[str, ...] | None 
 
 
 def _function_blueprints(names):
-    """Each function's blueprint, with the views that take posts from static pages (they cannot carry a CSRF token)."""
+    """Each function's blueprint, with the views the CSRF check leaves alone: posts from static pages (which cannot
+    carry a token) and the council API, which is read-only and authenticated by a bearer token, never a cookie."""
     from functions.assessment import assessment_blueprint, start
     from functions.checklist import checklist_blueprint, result
     from functions.council.views import council_blueprint
+    from functions.council_api import council_api_blueprint, nothing_here
     from functions.register import register, register_blueprint
     from functions.storage_download import storage_download_blueprint
     from functions.storage_upload import storage_upload_blueprint, upload
@@ -108,5 +114,6 @@ def _function_blueprints(names):
     # storage-upload and storage-download are the file store's local stand-ins for S3; no Lambda needs them.
     available = {"assessment": (assessment_blueprint, [start]), "checklist": (checklist_blueprint, [result]),
                  "register": (register_blueprint, [register]), "council": (council_blueprint, []),
-                 "storage-upload": (storage_upload_blueprint, [upload]), "storage-download": (storage_download_blueprint, [])}
+                 "council_api": (council_api_blueprint, [nothing_here]), "storage-upload": (storage_upload_blueprint, [upload]),
+                 "storage-download": (storage_download_blueprint, [])}
     return [available[name] for name in (names if names is not None else available)]

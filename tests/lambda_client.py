@@ -26,6 +26,7 @@ class LambdaClient:
     def __init__(self, handler):
         self.handler = handler
         self.cookies = {}
+        self.headers = {}  # sent with every request, like an API client's Authorization header
 
     def open(self, method, url, data=None):
         parts = urlsplit(url)
@@ -34,6 +35,7 @@ class LambdaClient:
         event["rawQueryString"] = parts.query
         event["requestContext"]["http"]["method"] = method
         event["cookies"] = [f"{name}={value}" for name, value in self.cookies.items()]
+        event["headers"].update({name.lower(): value for name, value in self.headers.items()})
         if data is not None:
             body = urlencode(data, doseq=True)
             event["headers"]["content-type"] = "application/x-www-form-urlencoded"

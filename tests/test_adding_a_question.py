@@ -1,11 +1,18 @@
-"""A council adds a question by editing YAML alone: it reaches the form, validation, check answers, scoring and the record."""
+"""A council adds a question by editing YAML alone: it reaches the form, validation, check answers, scoring, the record
+and the officers' exports."""
+import csv
+import io
 import json
 
 import pytest
 import yaml
+from openpyxl import load_workbook
 
+from functions.exports.spreadsheets import to_csv, to_xlsx
+from functions.storage import FileStore
 from portal import create_app
 
+from .submission_factory import put_submission, typed_answers
 from .supplier import Supplier
 
 NEW_QUESTION = {
@@ -55,3 +62,14 @@ def test_a_question_added_in_yaml_is_asked_checked_scored_and_stored(app_with_ne
     section = assessment.section("employee-wellbeing")
     assert NEW_QUESTION["id"] in {q.id for q in section.questions}
     assert sum(q.max_points for q in section.questions) >= 5
+
+
+def test_a_question_added_in_yaml_is_a_column_in_both_exports(app_with_new_question, tmp_path):
+    assessment = app_with_new_question.extensions["portal.content"].assessment("readiness")
+    record = put_submission(FileStore(tmp_path / "exports"), assessment,
+                            typed_answers(assessment, **{NEW_QUESTION["id"]: "yes"}))
+
+    header, row = list(csv.reader(io.StringIO(to_csv(assessment, [record]).decode("utf-8-sig"))))
+    assert dict(zip(header, row))[NEW_QUESTION["label"]] == "Yes"
+    sheet = load_workbook(io.BytesIO(to_xlsx([(assessment, [record])]))).active
+    assert {head.value: cell.value for head, cell in zip(sheet[1], sheet[2])}[NEW_QUESTION["label"]] == "Yes"

@@ -230,3 +230,54 @@ def test_scan_status_shows_as_guardduty_tags_the_object(s3_env, built, monkeypat
                           Tagging={"TagSet": [{"Key": "GuardDutyMalwareScanStatus", "Value": "THREATS_FOUND"}]})
     page = supplier.client.get(supplier.evidence_url("carbon-reduction-plan")).get_data(as_text=True)
     assert "Virus found: remove this file" in page
+
+
+def test_evidence_pages_are_valid_html(app, supplier, tmp_path):
+    import subprocess
+
+    from .test_html_validity import VNU
+
+    pages = {"empty": supplier.client.get(supplier.evidence_url("carbon-reduction-plan"))}
+    pages["error"] = supplier.upload("carbon-reduction-plan", "plan.pdf", files.HTML)
+    supplier.upload("carbon-reduction-plan", "plan.pdf", files.pdf())
+    pages["with a file"] = supplier.client.get(supplier.evidence_url("carbon-reduction-plan"))
+    pages["reuse"] = supplier.client.get(supplier.evidence_url("iso-14001-certificate"))
+    pages["reuse error"] = supplier.reuse("iso-14001-certificate", [])
+    pages["check answers"] = supplier.client.get(f"{supplier.task_list}carbon-reduction-plan/check-answers/")
+    folder = tmp_path / "pages"
+    folder.mkdir()
+    for name, response in pages.items():
+        (folder / f"{name.replace(' ', '-')}.html").write_bytes(response.get_data())
+    assert "Use a file you have already uploaded" in pages["reuse"].get_data(as_text=True)
+    result = subprocess.run(["java", "-jar", str(VNU), "--errors-only", str(folder)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_daily_retention_deletes_only_files_no_live_draft_or_submission_needs(app, supplier):
+    from datetime import datetime, timedelta
+
+    from functions.evidence_retention import delete_abandoned_evidence
+    from functions.records import Drafts
+
+    store = store_of(app)
+    assessment = supplier.assessment
+    supplier.upload("carbon-reduction-plan", "Plan.pdf", files.pdf())
+    supplier.upload("iso-14001-certificate", "ISO 14001.pdf", files.pdf(pages=2))
+    sent_key, dropped_key = [e["key"] for e in draft_of(app, supplier).evidence]
+    # A changed answer means the certificate is no longer asked for, so it is not sent.
+    supplier.answer("carbon-reduction-plan", "crp_environmental_measures", ["environmental-policy"])
+    record = Drafts(store).submit(assessment, draft_of(app, supplier))
+    assert [e["key"] for e in record["evidence"]] == [sent_key]
+    live = EvidenceSupplier(app.test_client(), assessment)
+    live.start()
+    live.answer("carbon-reduction-plan", "has_crp", "published")
+    live.upload("carbon-reduction-plan", "Live.pdf", files.pdf())
+    [live_key] = [e["key"] for e in draft_of(app, live).evidence]
+    store.create("evidence/readiness/" + "f" * 64 + "/" + "0" * 32, b"%PDF- left by a draft that has gone")
+
+    assert delete_abandoned_evidence(store, [assessment]) == 2  # the certificate not sent, and the gone draft's
+    assert sorted(store.keys("evidence/")) == sorted([sent_key, live_key]) and dropped_key not in store.keys("evidence/")
+    # Once the live draft has expired unsent, its file goes too; the submitted one stays.
+    expires = datetime.fromisoformat(draft_of(app, live).expires_at)
+    assert delete_abandoned_evidence(store, [assessment], clock=lambda: expires + timedelta(seconds=1)) == 1
+    assert store.keys("evidence/") == [sent_key]

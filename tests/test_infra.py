@@ -68,6 +68,8 @@ OWN_PREFIXES = {
     "CouncilFunction": ("submissions/", "evidence/", "reviews/", "officers/", "audit/", "council/"),
     "CouncilPurgeFunction": ("drafts/", "submissions/", "evidence/", "reviews/", "audit/", "council/"),
     "CouncilNotificationsFunction": ("submissions/", "reviews/", "officers/", "council/notified/"),
+    "EvidenceRetentionFunction": ("drafts/", "submissions/", "evidence/"),
+    "CouncilApiFunction": ("submissions/", "officers/", "api-tokens/", "audit/"),
 }
 
 
@@ -214,6 +216,7 @@ def test_retention_rules_match_the_privacy_notice(template):
     assert expiring["submissions/"] == "SubmissionRetentionDays"
     assert expiring["events/"] == "EventRegistrationRetentionDays"
     assert expiring["uploads/"] == 1  # a browser's post is moved or deleted at once; leftovers were abandoned
+    assert expiring["exports/"] == 7
     assert parameters["EventRegistrationRetentionDays"]["Default"] == REGISTRATION_RETENTION_DAYS
     # Versioning keeps what expires unless old versions and markers are erased too.
     [everything] = [rule for rule in rules.values() if "Prefix" not in rule]
@@ -233,6 +236,10 @@ def test_guardduty_scans_exactly_the_evidence_prefix_and_tags_what_it_finds(temp
     tagging = [s for p in role["Properties"]["Policies"] for s in p["PolicyDocument"]["Statement"]
                if "s3:PutObjectTagging" in s["Action"]]
     assert [s["Resource"] for s in tagging] == ["${SubmissionsBucket.Arn}/evidence/*"]
+    retention = _statements(template["Resources"]["EvidenceRetentionFunction"])
+    deletes = {r for s in retention if "s3:DeleteObject" in _as_list(s["Action"]) for r in _as_list(s["Resource"])}
+    assert deletes == {"${SubmissionsBucket.Arn}/evidence/*"}  # it only ever deletes evidence
+    assert not [s for s in retention if "s3:PutObject" in _as_list(s["Action"])]
     scanner = template["Resources"]["AssessmentFunction"]["Properties"]["Environment"]["Variables"]
     assert scanner["PORTAL_MALWARE_SCANNER"] == "guardduty"
 

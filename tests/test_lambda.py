@@ -39,3 +39,13 @@ def test_lambda_entry_sends_the_security_headers(lambda_supplier):
     assert response.status_code == 200
     assert response.headers["Content-Security-Policy"].startswith("default-src 'self'")
     assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_evidence_retention_entry_deletes_a_gone_drafts_files(lambda_supplier, tmp_path):
+    from functions.storage import FileStore
+
+    store = FileStore(tmp_path / "storage")
+    orphan = "evidence/readiness/" + "a" * 64 + "/" + "0" * 32
+    store.create(orphan, b"%PDF- of a draft that has gone")
+    assert handlers.evidence_retention({"source": "aws.scheduler"}, None) == {"deleted": 1}
+    assert store.keys("evidence/") == []

@@ -16,8 +16,8 @@ import boto3
 import pytest
 from botocore.config import Config
 
-from functions.storage import (AlreadyExists, FileStore, NotFound, S3Store, StorageError, StorageUnavailable, UploadForm,
-                               open_store)
+from functions.storage import (UPLOAD_PART_BYTES, AlreadyExists, FileStore, NotFound, S3Store, StorageError,
+                               StorageUnavailable, UploadForm, open_store)
 
 from .conftest import BUCKET, CREDENTIALS
 from .uploads import post_upload
@@ -502,7 +502,7 @@ def test_size_and_ranged_reads(store):
     assert store.size("evidence/a/empty") == 0
     assert store.read_head("evidence/a/empty", 8) == b""
     for ask in (lambda: store.size("evidence/a/missing"), lambda: store.read_head("evidence/a/missing", 8),
-                lambda: store.tags("evidence/a/missing")):
+                lambda: store.tags("evidence/a/missing"), lambda: store.size("evidence/a")):
         with pytest.raises(NotFound):
             ask()
 
@@ -569,3 +569,60 @@ def test_s3_upload_policy_pins_prefix_redirect_and_size(s3_store):
     assert {"success_action_redirect": "http://portal.test/back"} in policy["conditions"]
     assert ["content-length-range", 0, 26_214_400] in policy["conditions"]
     assert policy["expiration"]
+
+
+# Streaming reads and writes, for evidence packs larger than memory.
+
+def pieces(data: bytes, size: int):
+    return (data[start:start + size] for start in range(0, len(data), size))
+
+
+@pytest.mark.parametrize("size", [0, 1000, UPLOAD_PART_BYTES * 2 + 12345])  # nothing, one write, three parts
+def test_streamed_create_reads_back_byte_for_byte(store, size):
+    data = os.urandom(size)
+    stored = store.create_stream("packs/p.zip", pieces(data, 65537), "application/zip", {"reference": "SV-1"})
+    assert stored == size
+    assert store.read("packs/p.zip") == data
+    assert store.read_metadata("packs/p.zip") == {"reference": "SV-1"}
+    with store.open("packs/p.zip") as stream:
+        assert stream.read(1000) == data[:1000]
+        assert stream.read() == data[1000:]
+
+
+@pytest.mark.parametrize("size", [10, UPLOAD_PART_BYTES + 1])
+def test_streamed_create_never_overwrites(store, size):
+    store.create("packs/p.zip", b"first")
+    with pytest.raises(AlreadyExists):
+        store.create_stream("packs/p.zip", pieces(os.urandom(size), 4096))
+    assert store.read("packs/p.zip") == b"first"
+
+
+def test_key_taken_while_streaming_is_refused_at_the_end(store):
+    def chunks():
+        yield os.urandom(UPLOAD_PART_BYTES)
+        store.create("packs/p.zip", b"the other writer")
+        yield os.urandom(UPLOAD_PART_BYTES)
+
+    with pytest.raises(AlreadyExists):
+        store.create_stream("packs/p.zip", chunks())
+    assert store.read("packs/p.zip") == b"the other writer"
+
+
+def test_stream_that_fails_part_way_stores_nothing(store):
+    def chunks():
+        yield os.urandom(UPLOAD_PART_BYTES + 1)
+        raise StorageUnavailable("the evidence could not be read")
+
+    with pytest.raises(StorageUnavailable):
+        store.create_stream("packs/p.zip", chunks())
+    assert store.keys("") == []
+    if isinstance(store, S3Store):  # no abandoned upload is left behind to be billed
+        uploads = raw_s3(os.environ["AWS_ENDPOINT_URL"]).list_multipart_uploads(Bucket=BUCKET, Prefix=store.prefix)
+        assert uploads.get("Uploads", []) == []
+
+
+def test_opening_a_missing_key_is_not_found(store):
+    store.create("a/present", b"x")
+    for key in ["missing", "a/missing", "a"]:
+        with pytest.raises(NotFound):
+            store.open(key)

@@ -6,21 +6,14 @@ import csv
 import io
 from datetime import datetime
 
+from functions.exports.cells import neutralise
+
 from .model import LONDON, ORGANISATION_SIZES
 
 COLUMNS = ["Status", "Place", "Waiting list position", "Registered", "Last changed", "Reminder sent", "Full name",
            "Organisation", "Email address", "Size of organisation", "Role", "Access or dietary needs",
            "Questions asked in advance"]
 STATUS_LABELS = {"confirmed": "Confirmed", "waiting": "Waiting list", "cancelled": "Cancelled"}
-# A cell starting with one of these is read as a formula by Excel, LibreOffice or Google Sheets.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(value):
-    """Text that a spreadsheet would run as a formula gets a leading apostrophe, so it shows as typed."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 def _local(iso: str) -> datetime:

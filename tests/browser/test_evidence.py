@@ -116,3 +116,35 @@ def test_every_upload_error_state_is_clear_and_has_no_axe_violations(portal, pag
     found.extend(f"reuse with nothing chosen: {v}" for v in axe_on_what_is_shown(page, axe_page))
     assert found == []
     assert re.fullmatch(r"evidence/readiness/[0-9a-f]{64}/[0-9a-f]{32}", portal.store().keys("evidence/")[0])
+
+
+def test_with_javascript_the_form_checks_the_file_before_it_is_sent(portal, browser, tmp_path):
+    from .axe import axe_violations
+
+    context = browser.new_context()
+    page = context.new_page()
+    errors = []
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    try:
+        task_list = ready_to_send(portal)
+        evidence_page = f"{task_list}evidence/carbon-reduction-plan/"
+        page.goto(evidence_page)
+        for name, data, message in [(None, None, checks.no_file()),
+                                    ("figures.xlsx", files.xlsx(), checks.wrong_type(("pdf", "docx", "odt"))),
+                                    ("empty.pdf", b"", checks.empty())]:
+            if name:
+                (tmp_path / name).write_bytes(data)
+                page.get_by_label("Choose a file").set_input_files(tmp_path / name)
+            page.get_by_role("button", name="Upload file").click()
+            expect(page.locator(".govuk-error-summary")).to_contain_text(message)
+            expect(page.locator("#file-error")).to_contain_text(message)
+            expect(page.locator(".govuk-error-summary")).to_be_focused()
+            assert page.url == evidence_page  # nothing was sent
+        assert axe_violations(page) == []
+        (tmp_path / "plan.pdf").write_bytes(files.pdf())
+        page.get_by_label("Choose a file").set_input_files(tmp_path / "plan.pdf")
+        go(page.get_by_role("button", name="Upload file"))
+        expect(page.get_by_role("alert", name="Success")).to_contain_text("plan.pdf has been uploaded")
+        assert errors == []
+    finally:
+        context.close()

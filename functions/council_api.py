@@ -1,0 +1,226 @@
+"""The council's read-only JSON API: list and fetch submissions, with a per-officer API token.
+
+Its OpenAPI 3 document is generated from the marshmallow schemas below, and served at /council/api/openapi.json.
+"""
+import json
+import math
+
+from flask import Blueprint, current_app, jsonify, request, url_for
+from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, validate, validates_schema
+from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
+
+from .api_tokens import ApiTokens, TokenRefused
+from .council.audit import record as audit
+from .exports.submissions import SubmissionFilter, find_submissions
+from .storage import NotFound as NotStored
+from .storage import Store, StorageUnavailable, open_store
+
+council_api_blueprint = Blueprint("council_api", __name__, url_prefix="/council/api")
+REFERENCE = r"^SV-[A-Z2-7]{4}-[A-Z2-7]{4}$"
+IDENTIFIER = r"^[a-z0-9][a-z0-9-]{0,99}$"
+MAX_PER_PAGE = 100
+
+
+# The schemas: they check what comes in, shape what goes out, and document both.
+
+class ListQuery(Schema):
+    class Meta:
+        unknown = RAISE
+
+    assessment = fields.String(validate=validate.Regexp(IDENTIFIER), metadata={
+        "description": "Only submissions to this questionnaire, by its id (the name of its YAML file)"})
+    submitted_from = fields.Date(metadata={"description": "Only those submitted on or after this UK day"})
+    submitted_to = fields.Date(metadata={"description": "Only those submitted on or before this UK day"})
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
+    per_page = fields.Integer(load_default=25, validate=validate.Range(min=1, max=MAX_PER_PAGE))
+
+    @validates_schema
+    def dates_in_order(self, data, **kwargs):
+        if data.get("submitted_from") and data.get("submitted_to") and data["submitted_from"] > data["submitted_to"]:
+            raise ValidationError("The start date must be the same as or before the end date", "submitted_to")
+
+
+class Readiness(Schema):
+    percent = fields.Integer(required=True)
+    level = fields.String(required=True)
+
+
+class Evidence(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    id = fields.String(required=True)
+    name = fields.String(required=True)
+    size = fields.Integer(required=True)
+    sha256 = fields.String(required=True)
+    content_type = fields.String(required=True)
+    uploaded_at = fields.String(required=True, metadata={"format": "date-time"})
+    slots = fields.List(fields.String(), required=True)
+    valid_until = fields.String(allow_none=True, metadata={"format": "date"})
+
+
+class SubmissionSummary(Schema):
+    reference = fields.String(required=True)
+    assessment = fields.String(required=True)
+    questionnaire_version = fields.Integer(required=True)
+    submitted_at = fields.String(required=True, metadata={"format": "date-time"})
+    readiness = fields.Dict(keys=fields.String(), values=fields.Nested(Readiness), required=True,
+                            metadata={"description": "Readiness for each scored section, by section id"})
+    evidence_files = fields.Integer(required=True)
+    url = fields.String(required=True, metadata={"description": "Where to fetch the whole submission"})
+
+
+class Submission(Schema):
+    reference = fields.String(required=True)
+    assessment = fields.String(required=True)
+    questionnaire_version = fields.Integer(required=True)
+    submitted_at = fields.String(required=True, metadata={"format": "date-time"})
+    answers = fields.Dict(keys=fields.String(), required=True, metadata={
+        "description": "Answers by question id, typed as the questionnaire's YAML declares"})
+    readiness = fields.Dict(keys=fields.String(), values=fields.Nested(Readiness), required=True)
+    carbon_reduction_plan = fields.Dict(allow_none=True, required=True, metadata={
+        "description": "What the carbon reduction plan check found when it was submitted, if there was a plan"})
+    evidence = fields.List(fields.Nested(Evidence), required=True)
+
+
+class SubmissionPage(Schema):
+    items = fields.List(fields.Nested(SubmissionSummary), required=True)
+    page = fields.Integer(required=True)
+    per_page = fields.Integer(required=True)
+    total = fields.Integer(required=True, metadata={"description": "How many submissions match, on every page"})
+    next = fields.String(required=True, allow_none=True, metadata={"description": "The next page, if there is one"})
+
+
+class ErrorDetail(Schema):
+    status = fields.Integer(required=True)
+    message = fields.String(required=True)
+    fields = fields.Dict(keys=fields.String(), metadata={"description": "What is wrong with each parameter"})
+
+
+class Error(Schema):
+    error = fields.Nested(ErrorDetail, required=True)
+
+
+# Storage, tokens and the audit log.
+
+def _store() -> Store:
+    if "portal.council_api.store" not in current_app.extensions:
+        current_app.extensions["portal.council_api.store"] = open_store(current_app.config["PORTAL_STORAGE"])
+    return current_app.extensions["portal.council_api.store"]
+
+
+def _officer() -> str:
+    try:
+        return ApiTokens(_store()).officer_for(request.headers.get("Authorization"))
+    except TokenRefused as refused:
+        raise _Refused(str(refused)) from None
+
+
+class _Refused(HTTPException):
+    code = 401
+    description = "Send a valid API token"
+
+
+# Errors are JSON, with a message a developer can act on.
+
+def _error(status: int, message: str, **extra):
+    response = jsonify(Error().dump({"error": {"status": status, "message": message, **extra}}))
+    response.status_code = status
+    return response
+
+
+@council_api_blueprint.errorhandler(HTTPException)
+def http_error(error):
+    response = _error(error.code, str(error.description))
+    if isinstance(error, _Refused):
+        response.headers["WWW-Authenticate"] = 'Bearer realm="council-api"'
+    if isinstance(error, MethodNotAllowed):
+        response.headers["Allow"] = ", ".join(error.valid_methods or [])
+    return response
+
+
+@council_api_blueprint.errorhandler(ValidationError)
+def invalid(error):
+    messages = {name: " ".join(problems) if isinstance(problems, list) else str(problems)
+                for name, problems in error.normalized_messages().items()}
+    return _error(400, "Correct the parameters and try again", fields=messages)
+
+
+@council_api_blueprint.errorhandler(StorageUnavailable)
+def storage_unavailable(error):
+    return _error(503, "Storage cannot be reached just now. Try again in a few minutes.")
+
+
+@council_api_blueprint.after_request
+def never_cache(response):
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+# The routes.
+
+@council_api_blueprint.get("/submissions")
+def list_submissions():
+    """List submissions, newest first, a page at a time."""
+    who = _officer()
+    query = ListQuery().load(request.args.to_dict())
+    found = find_submissions(_store(), current_app.extensions["portal.content"].assessments, SubmissionFilter(
+        query.get("assessment"), query.get("submitted_from"), query.get("submitted_to")))
+    page, per_page = query["page"], query["per_page"]
+    shown = found[(page - 1) * per_page:page * per_page]
+    more = page < math.ceil(len(found) / per_page)
+    arguments = {k: v for k, v in request.args.items() if k != "page"}
+    audit(_store(), who, "api.list-submissions", "submissions", request.remote_addr,
+          {"filter": arguments, "page": page, "count": len(shown)})
+    return jsonify(SubmissionPage().dump({
+        "items": [_summary(s.record) for s in shown], "page": page, "per_page": per_page, "total": len(found),
+        "next": _address(url_for(".list_submissions", **arguments, page=page + 1)) if more else None,
+    }))
+
+
+def _address(path: str) -> str:
+    """A full address on the portal's own domain: behind CloudFront the request's Host is the API's, not ours."""
+    return current_app.config["PORTAL_BASE_URL"].rstrip("/") + path
+
+
+def _summary(record: dict) -> dict:
+    return {**record, "evidence_files": len(record.get("evidence") or []),
+            "url": _address(url_for(".fetch_submission", assessment_id=record["assessment"],
+                                    reference=record["reference"]))}
+
+
+@council_api_blueprint.get("/submissions/<assessment_id>/<path:reference>")
+def fetch_submission(assessment_id, reference):
+    """One submission, as last amended, with its answers and the details of its evidence files."""
+    who = _officer()
+    content = current_app.extensions["portal.content"]
+    versions = []
+    if content.assessment(assessment_id) and validate.Regexp(REFERENCE).regex.match(reference):
+        versions = _store().keys(f"submissions/{assessment_id}/{reference}/")
+    if not versions:
+        raise NotFound("There is no submission with that questionnaire and reference")
+    try:
+        record = _store().read_json(versions[-1])
+    except NotStored:
+        raise NotFound("There is no submission with that questionnaire and reference") from None
+    audit(_store(), who, "api.fetch-submission", f"{assessment_id}/{reference}", request.remote_addr)
+    return jsonify(Submission().dump({**record, "evidence": record.get("evidence") or []}))
+
+
+@council_api_blueprint.get("/openapi.json")
+def openapi():
+    """This API's OpenAPI 3 document."""
+    from .council_api_spec import openapi_document
+
+    return current_app.response_class(json.dumps(openapi_document(), indent=2), mimetype="application/json")
+
+
+@council_api_blueprint.route("/<path:anything>", methods=["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"])
+def nothing_here(anything):
+    """Unknown addresses and methods under the API answer in JSON too, not with the site's HTML pages."""
+    adapter = current_app.url_map.bind_to_environ(request.environ)
+    allowed = [m for m in ("GET", "HEAD") if adapter.test(request.path, method=m)
+               and adapter.match(request.path, method=m)[0] != f"{council_api_blueprint.name}.nothing_here"]
+    if allowed and request.method not in allowed:
+        raise MethodNotAllowed(allowed)
+    raise NotFound("There is nothing at this address in the council API")
