@@ -339,3 +339,58 @@ def test_without_a_virus_checker_evidence_is_never_offered(council_app, viewer, 
     assert f"{page}evidence/policy" not in viewer.client.get(page).get_data(as_text=True)
     response = viewer.client.get(f"{page}evidence/policy")
     assert response.status_code == 409 and "No virus checker" in response.get_data(as_text=True)
+
+
+# Exports built by functions/exports/, served the same way: written into storage, audited, a short-lived link.
+
+def follow(officer, response, store) -> bytes:
+    """The bytes behind a download link: S3's over HTTP, the file store's through the app."""
+    assert response.status_code == 303, response.get_data(as_text=True)[:300]
+    link = response.headers["Location"]
+    if link.startswith("http"):
+        with urllib.request.urlopen(link, timeout=10) as download:
+            return download.read()
+    download = officer.client.get(link)
+    assert download.headers["Content-Disposition"].startswith("attachment;")
+    return download.get_data()
+
+
+def test_officer_downloads_an_evidence_pack(council_app, viewer, store, clock):
+    import zipfile
+
+    reference = with_evidence(council_app, store, clock, "policy.pdf")
+    page = f"/council/submissions/readiness/{reference}/"
+    data = follow(viewer, viewer.post(f"{page}evidence-pack", form_page=page), store)
+    names = zipfile.ZipFile(io.BytesIO(data)).namelist()
+    assert "summary.html" in names and "manifest.json" in names and any(n.endswith("policy.pdf") for n in names)
+    [logged] = [e for e in audit.read(store, audit.keys_newest_first(store)) if e["action"] == "downloaded-evidence-pack"]
+    assert logged["who"] == VIEWER and logged["subject"] == reference
+
+
+def test_officer_downloads_the_listed_submissions_as_csv_and_xlsx(council_app, viewer, store, clock):
+    import openpyxl
+
+    first = submit(council_app, council_app.extensions["portal.content"].assessment("readiness"), "First Ltd")
+    second = submit(council_app, council_app.extensions["portal.content"].assessment("readiness"), "Second Ltd")
+    viewer.post(f"/council/submissions/readiness/{first}/status", {"status": "accepted"},
+                form_page=f"/council/submissions/readiness/{first}/")
+    csv_data = follow(viewer, viewer.post("/council/exports/submissions?format=csv&assessment=readiness&status=accepted",
+                                          form_page="/council/submissions/"), store)
+    text = csv_data.decode("utf-8-sig")
+    assert first in text and "First Ltd" in text and second not in text
+    xlsx = follow(viewer, viewer.post("/council/exports/submissions?format=xlsx", form_page="/council/submissions/"), store)
+    cells = [c.value for sheet in openpyxl.load_workbook(io.BytesIO(xlsx)) for row in sheet.iter_rows() for c in row]
+    assert first in cells and second in cells
+    actions = [e["action"] for e in audit.read(store, audit.keys_newest_first(store))]
+    assert actions.count("downloaded-submissions") == 2
+    assert viewer.post("/council/exports/submissions?format=pdf", form_page="/council/submissions/").status_code == 400
+
+
+def test_officer_downloads_the_listed_submissions_evidence_as_one_zip(council_app, viewer, store, clock):
+    import zipfile
+
+    reference = with_evidence(council_app, store, clock, "a.pdf", "b.pdf")
+    data = follow(viewer, viewer.post("/council/exports/evidence", form_page="/council/submissions/"), store)
+    names = zipfile.ZipFile(io.BytesIO(data)).namelist()
+    assert f"readiness/{reference}/a.pdf" in names or any(n.endswith("a.pdf") and reference in n for n in names)
+    assert "downloaded-evidence-zip" in [e["action"] for e in audit.read(store, audit.keys_newest_first(store))]

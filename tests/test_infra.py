@@ -65,7 +65,7 @@ OWN_PREFIXES = {
     "AssessmentFunction": ("drafts/", "submissions/", "uploads/", "evidence/"),
     "RegisterFunction": ("events/",),
     "EventRemindersFunction": ("events/",),
-    "CouncilFunction": ("submissions/", "evidence/", "reviews/", "officers/", "audit/", "council/"),
+    "CouncilFunction": ("submissions/", "evidence/", "reviews/", "officers/", "audit/", "council/", "exports/"),
     "CouncilPurgeFunction": ("drafts/", "submissions/", "evidence/", "reviews/", "audit/", "council/"),
     "CouncilNotificationsFunction": ("submissions/", "reviews/", "officers/", "council/notified/"),
     "EvidenceRetentionFunction": ("drafts/", "submissions/", "evidence/"),
@@ -272,15 +272,22 @@ def _behaviour(template, path):
 
 
 def _api_function(template, method, path):
-    """The function that the HTTP API's routes send a request to, or None."""
+    """The function that the HTTP API's routes send a request to, or None.
+
+    Like API Gateway, the most specific route wins: one without a greedy {proxy+} before one with, and
+    a longer route before a shorter (so /council/api/{proxy+} beats /council/{proxy+})."""
+    matches = []
     for route in _resources(template, "AWS::ApiGatewayV2::Route").values():
         route_method, route_path = route["Properties"]["RouteKey"].split(" ", 1)
         pattern = re.sub(r"\\\{[^}]+\\\+\\\}", ".+", re.escape(route_path))
         pattern = re.sub(r"\\\{[^}]+\\\}", "[^/]+", pattern)
         if route_method in ("ANY", method) and re.fullmatch(pattern, path):
-            integration = route["Properties"]["Target"].removeprefix("integrations/${").removesuffix("}")
-            return template["Resources"][integration]["Properties"]["IntegrationUri"].removesuffix(".Arn")
-    return None
+            matches.append(("+}" in route_path, -len(route_path), route))
+    if not matches:
+        return None
+    route = min(matches, key=lambda match: match[:2])[2]
+    integration = route["Properties"]["Target"].removeprefix("integrations/${").removesuffix("}")
+    return template["Resources"][integration]["Properties"]["IntegrationUri"].removesuffix(".Arn")
 
 
 def test_every_function_handler_exists(template):

@@ -1,13 +1,17 @@
 """The council journey in real Chromium with JavaScript off, against the app as `make run` serves it.
 
-An officer made with add-officer signs in, finds a supplier's submission, marks it looked at and signs out; an
+An officer made with add-officer signs in, finds a supplier's submission, marks it looked at, downloads its evidence
+pack and the submissions as a spreadsheet, and signs out; an
 admin signs in by asking for a link on the sign-in page and finds each of those steps in the audit log. axe-core
 checks every council page on the way, error states included.
 """
+import io
 import logging
 import threading
+import zipfile
 from urllib.parse import urlsplit
 
+import openpyxl
 import pytest
 from playwright.sync_api import expect
 from werkzeug.serving import make_server
@@ -102,6 +106,18 @@ def test_officer_signs_in_finds_a_submission_marks_it_looked_at_and_the_admin_se
     expect(page.locator("#review ~ ul")).to_contain_text(f"Looked at, by {VIEWER}")
     assert violations(page, axe_page) == []
 
+    # The evidence pack, then every listed submission as a spreadsheet: each saved as a file, the page left as it was.
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download the evidence pack (ZIP)").click()
+    assert download.value.suggested_filename == f"{reference}-evidence-pack.zip"
+    assert "summary.html" in zipfile.ZipFile(download.value.path()).namelist()
+    page.get_by_role("navigation", name="Breadcrumb").get_by_role("link", name="Submissions").click()
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Spreadsheet (XLSX)").click()
+    workbook = openpyxl.load_workbook(io.BytesIO(open(download.value.path(), "rb").read()))
+    cells = [c.value for sheet in workbook for row in sheet.iter_rows() for c in row]
+    assert reference in cells and "Greenway Cleaning Ltd" in cells
+
     page.get_by_role("link", name="Daily email").click()
     page.get_by_label("Yes").check()
     page.get_by_role("button", name="Save").click()
@@ -134,7 +150,8 @@ def test_officer_signs_in_finds_a_submission_marks_it_looked_at_and_the_admin_se
     assert violations(page, axe_page) == []
     rows = [row.inner_text() for row in page.locator("tbody tr").all()]
     viewer_steps = [row for row in rows if VIEWER in row]
-    for step in ("Signed in", "Viewed submission", "Changed status", "Signed out"):
+    for step in ("Signed in", "Viewed submission", "Changed status", "Downloaded evidence pack", "Downloaded submissions",
+                 "Signed out"):
         assert any(step in row for row in viewer_steps), step
     assert any("Changed status" in row and reference in row and "looked-at" in row for row in viewer_steps)
 
