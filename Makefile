@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run build test system-packages benchmarks bench clean
+.PHONY: install run build test system-packages benchmarks bench clean add-officer
 
 install: $(VENV)/.installed $(VENV)/checkov/.installed node_modules/.installed
 
@@ -38,6 +38,10 @@ build: install
 
 run: build
 	PORTAL_BASE_URL=http://$(HOST):$(PORT) $(VENV)/bin/flask --app portal run --host $(HOST) --port $(PORT)
+
+# make add-officer EMAIL=you@council.gov.uk [ROLE=admin]: an officer, and a sign-in link for `make run`'s address.
+add-officer: install
+	$(VENV)/bin/flask --app portal add-officer "$(EMAIL)" --role $(or $(ROLE),viewer) --base-url http://$(HOST):$(PORT)
 
 test: install system-packages
 	$(PY) -m pytest

@@ -17,6 +17,7 @@ from portal.lambda_packages import package_all
 
 SITE = PROJECT_ROOT / "build" / "site"
 FUNCTIONS = PROJECT_ROOT / "build" / "functions"
+FUNCTION_PAGES = ("/council/",)  # pages the static site links to that a function serves (the council's sign-in)
 
 
 def build(content_dir: Path | None = None, destination: Path = SITE, assets_dir: Path | None = None) -> list[str]:
@@ -27,7 +28,7 @@ def build(content_dir: Path | None = None, destination: Path = SITE, assets_dir:
     app = create_app({"PORTAL_CONTENT": content_dir, "PORTAL_ASSETS": assets_dir})  # loads and checks the content
     build_assets(app.extensions["portal.content"].site.brand_colour, assets_dir)
     urls = freeze(app, destination)
-    check_links(destination, app.config["PORTAL_BASE_URL"])
+    check_links(destination, app.config["PORTAL_BASE_URL"], served_by_functions=FUNCTION_PAGES)
     return urls
 
 

@@ -4,14 +4,13 @@ Its OpenAPI 3 document is generated from the marshmallow schemas below, and serv
 """
 import json
 import math
-import secrets
-from datetime import datetime, timezone
 
 from flask import Blueprint, current_app, jsonify, request, url_for
 from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, validate, validates_schema
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 
 from .api_tokens import ApiTokens, TokenRefused
+from .council.audit import record as audit
 from .exports.submissions import SubmissionFilter, find_submissions
 from .storage import NotFound as NotStored
 from .storage import Store, StorageUnavailable, open_store
@@ -108,14 +107,6 @@ def _store() -> Store:
     if "portal.council_api.store" not in current_app.extensions:
         current_app.extensions["portal.council_api.store"] = open_store(current_app.config["PORTAL_STORAGE"], current_app.config)
     return current_app.extensions["portal.council_api.store"]
-
-
-def audit(store: Store, who: str, action: str, subject: str, ip: str | None, details: dict | None = None) -> None:
-    """One append-only audit record, in the layout the council pages use (their audit module will replace this)."""
-    now = datetime.now(timezone.utc)
-    store.create_json(f"audit/{now:%Y-%m-%d}/{now.isoformat()}-{secrets.token_hex(4)}.json",
-                      {"at": now.isoformat(), "who": who, "action": action, "subject": subject, "ip": ip,
-                       "details": details or {}})
 
 
 def _officer() -> str:

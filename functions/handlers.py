@@ -51,6 +51,33 @@ def event_reminders(event, context):
         return asdict(send_reminders())
 
 
+def council(event, context):
+    """The council pages: sign-in, submissions, reviews, downloads and the audit log."""
+    return _handler("council")(event, context)
+
+
+def council_purge(event, context):
+    """Run daily by an EventBridge schedule: delete what is past its retention period."""
+    from functions.council.retention import purge
+    from functions.council.web import store
+    from portal.events.pages import now
+
+    app = _built("council")[0]
+    with app.app_context():
+        result = purge(store(), now(), app.config["PORTAL_SUBMISSION_RETENTION_DAYS"], app.config["PORTAL_AUDIT_RETENTION_DAYS"])
+        return {"drafts": result.drafts, "submissions": len(result.submissions),
+                "evidence_files": result.evidence_files, "audit_records": result.audit_records}
+
+
+def council_notifications(event, context):
+    """Run daily by an EventBridge schedule: the daily email of new submissions to officers who asked for it."""
+    from functions.council.notifications import notify
+    from functions.council.web import store
+    from portal.events.pages import now
+
+    app = _built("council")[0]  # the email's links are the council function's pages
+    with app.test_request_context(base_url=app.config["PORTAL_BASE_URL"]):
+        return asdict(notify(store(), now()))
 def evidence_retention(event, context):
     """Run daily by an EventBridge schedule: delete evidence files that no draft or submission needs any more."""
     from functions.evidence_retention import delete_abandoned_evidence

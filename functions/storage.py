@@ -20,6 +20,7 @@ import time
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import quote
 
 # S3's own limit on a key, and a limit per path segment that leaves room on disk for the sidecar's longer name.
 MAX_KEY_BYTES = 1024
@@ -163,6 +164,11 @@ class Store(abc.ABC):
     def read_json(self, key: str):
         """Return the JSON value stored at `key`, or raise NotFound."""
         return json.loads(self.read(key))
+
+    @abc.abstractmethod
+    def download_url(self, key: str, filename: str, expires_seconds: int,
+                     content_type: str = "application/octet-stream") -> str:
+        """A short-lived link that downloads `key` as an attachment named `filename`, or raise NotFound."""
 
     # Evidence uploads: the browser posts a file straight to storage; the function only asks about it.
 
@@ -310,6 +316,32 @@ class FileStore(Store):
             if not isinstance(failure, NotFound):
                 raise failure from err
 
+    # Downloads: a signed, expiring link to the local route in functions/storage_download.py, as S3 presigns.
+
+    def download_url(self, key, filename, expires_seconds, content_type="application/octet-stream"):
+        if not self._path(key).is_file():
+            raise NotFound(key)
+        claims = {"key": key, "filename": filename, "type": content_type,
+                  "expires": int(time.time()) + int(expires_seconds)}
+        return f"{FILE_DOWNLOAD_PATH}{self._download_signer().dumps(claims)}"
+
+    def signed_download(self, signed: str) -> tuple[str, str, str]:
+        """(key, filename, content type) of a link from download_url, or raise NotFound if forged or expired."""
+        from itsdangerous import BadSignature
+
+        try:
+            claims = self._download_signer().loads(signed)
+        except BadSignature:
+            raise NotFound("download link") from None
+        if claims["expires"] < time.time():
+            raise NotFound("download link")
+        return claims["key"], claims["filename"], claims["type"]
+
+    def _download_signer(self):
+        from itsdangerous import URLSafeSerializer
+
+        # The store's own secret (the one that signs upload forms), so any process on this store can check its links.
+        return URLSafeSerializer(self._upload_key(), salt="file-store-download")
     def open(self, key):
         path = self._path(key)
         try:
@@ -576,6 +608,12 @@ class S3Store(Store):
                 if any(item["Key"] != full for item in items):
                     break  # listings are sorted, so the rest are longer keys that merely start with this one
 
+    def download_url(self, key, filename, expires_seconds, content_type="application/octet-stream"):
+        with self._errors(key):
+            self.client.head_object(Bucket=self.bucket, Key=self._full(key))  # NotFound now, not a broken link later
+            return self.client.generate_presigned_url("get_object", ExpiresIn=int(expires_seconds), Params={
+                "Bucket": self.bucket, "Key": self._full(key), "ResponseContentType": content_type,
+                "ResponseContentDisposition": content_disposition(filename), "ResponseCacheControl": "no-store"})
     def open(self, key):
         with self._errors(key):
             body = self.client.get_object(Bucket=self.bucket, Key=self._full(key))["Body"]
@@ -773,3 +811,25 @@ def open_store(url: str, settings=None) -> Store:
         bucket, _, prefix = url.removeprefix("s3://").partition("/")
         return S3Store(bucket, prefix, settings=settings)
     return FileStore(Path(url))
+
+
+# Downloads.
+
+FILE_DOWNLOAD_PATH = "/storage/download/"  # the file store's local stand-in for a presigned S3 link
+_UNSAFE_IN_FILENAME = re.compile(r'[\x00-\x1f\x7f"\\/:*?<>|;%]+')
+
+
+def safe_filename(filename: str) -> str:
+    """A filename with no path, quotes or control characters, at most 150 characters, never empty."""
+    name = _UNSAFE_IN_FILENAME.sub("_", str(filename).replace("\\", "/").rsplit("/", 1)[-1]).strip(" .")
+    if len(name) > 150:
+        stem, dot, extension = name.rpartition(".")
+        name = (stem[:140] + dot + extension[:9]) if dot and len(extension) <= 9 else name[:150]
+    return name or "download"
+
+
+def content_disposition(filename: str) -> str:
+    """`attachment` with an ASCII filename and the UTF-8 one as RFC 6266's filename* (RFC 5987 encoding)."""
+    name = safe_filename(filename)
+    fallback = name.encode("ascii", "replace").decode().replace("?", "_")
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"

@@ -65,6 +65,11 @@ def create_app(overrides: dict | None = None, functions: tuple[str, ...] | None 
         app.register_blueprint(blueprint)
         for view in exempt_views:
             csrf.exempt(view)
+    if functions is None or "council" in functions:
+        from functions.council.cli import add_officer, notify_officers, purge
+
+        for command in (add_officer, purge, notify_officers):
+            app.cli.add_command(command)
 
     @app.errorhandler(CSRFError)
     def form_expired(error):
@@ -105,8 +110,10 @@ FUNCTIONS = {
     "checklist": ("functions.checklist", "checklist_blueprint", ["result"]),
     "register": ("functions.register", "register_blueprint", ["register"]),
     "council_api": ("functions.council_api", "council_api_blueprint", ["nothing_here"]),
-    # The file store's local stand-in for S3's upload endpoint; no Lambda needs it.
+    "council": ("functions.council.views", "council_blueprint", []),
+    # The file store's local stand-ins for S3's upload and download endpoints; no Lambda needs them.
     "storage-upload": ("functions.storage_upload", "storage_upload_blueprint", ["upload"]),
+    "storage-download": ("functions.storage_download", "storage_download_blueprint", []),
 }
 
 

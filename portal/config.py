@@ -30,6 +30,9 @@ def from_environment() -> dict:
         "PORTAL_BASE_URL": os.environ.get("PORTAL_BASE_URL", ""),
         "PORTAL_STORAGE": os.environ.get("PORTAL_STORAGE", str(var_dir / "storage")),
         "PORTAL_EMAIL": os.environ.get("PORTAL_EMAIL", f"outbox:{var_dir / 'outbox'}"),
+        # How long the council's retention purge keeps a submission (with its evidence) and an audit record.
+        "PORTAL_SUBMISSION_RETENTION_DAYS": int(os.environ.get("PORTAL_SUBMISSION_RETENTION_DAYS", 6 * 365)),
+        "PORTAL_AUDIT_RETENTION_DAYS": int(os.environ.get("PORTAL_AUDIT_RETENTION_DAYS", 2 * 365)),
         "PORTAL_MALWARE_SCANNER": os.environ.get("PORTAL_MALWARE_SCANNER", "none"),
         # How long to wait for S3 (seconds) and how many tries in all; defaults in functions/storage.py.
         **s3_settings(),

@@ -66,8 +66,11 @@ def _page_file(root: Path, path: str) -> Path:
     return target / "index.html" if path.endswith("/") else target
 
 
-def check_links(root: Path, base_url: str = "") -> None:
-    """Raise BrokenLinks naming each page whose internal link or #fragment leads nowhere."""
+def check_links(root: Path, base_url: str = "", served_by_functions: tuple[str, ...] = ()) -> None:
+    """Raise BrokenLinks naming each page whose internal link or #fragment leads nowhere.
+
+    Links to addresses starting with one of `served_by_functions` are left alone: a function serves them, not a file.
+    """
     pages = {}
     for file in sorted(root.rglob("*.html")):
         collector = _LinkCollector()
@@ -84,6 +87,8 @@ def check_links(root: Path, base_url: str = "") -> None:
                 continue  # mailto:, tel: and other sites are not ours to check
             address, fragment = urldefrag(urljoin(page, link))
             address = urlsplit(address).path
+            if address.startswith(served_by_functions):
+                continue
             target = _page_file(root, address)
             if not target.is_file():
                 broken.setdefault(f"{link} does not exist", []).append(page)

@@ -73,3 +73,10 @@ def test_a_new_brand_colour_reaches_the_stylesheet(content_copy, tmp_path):
     build(content_copy, tmp_path / "site", tmp_path / "assets")
     css = next((tmp_path / "assets").glob("portal.*.css")).read_text()
     assert ".app-header{background-color:#5a1e5c}" in css
+
+
+def test_links_to_pages_a_function_serves_are_not_files_to_check(tmp_path):
+    (tmp_path / "index.html").write_text('<a href="/council/sign-in">Sign in</a> <a href="/councillors/">Missing</a>')
+    with pytest.raises(BrokenLinks) as raised:
+        check_links(tmp_path, served_by_functions=("/council/",))
+    assert raised.value.broken == ["/councillors/ does not exist (linked from /)"]

@@ -65,6 +65,9 @@ OWN_PREFIXES = {
     "AssessmentFunction": ("drafts/", "submissions/", "uploads/", "evidence/"),
     "RegisterFunction": ("events/",),
     "EventRemindersFunction": ("events/",),
+    "CouncilFunction": ("submissions/", "evidence/", "reviews/", "officers/", "audit/", "council/", "exports/"),
+    "CouncilPurgeFunction": ("drafts/", "submissions/", "evidence/", "reviews/", "audit/", "council/"),
+    "CouncilNotificationsFunction": ("submissions/", "reviews/", "officers/", "council/notified/"),
     "EvidenceRetentionFunction": ("drafts/", "submissions/", "evidence/"),
     "CouncilApiFunction": ("submissions/", "officers/", "api-tokens/", "audit/"),
 }
@@ -285,15 +288,22 @@ def _behaviour(template, path):
 
 
 def _api_function(template, method, path):
-    """The function that the HTTP API's routes send a request to, or None."""
+    """The function that the HTTP API's routes send a request to, or None.
+
+    Like API Gateway, the most specific route wins: one without a greedy {proxy+} before one with, and
+    a longer route before a shorter (so /council/api/{proxy+} beats /council/{proxy+})."""
+    matches = []
     for route in _resources(template, "AWS::ApiGatewayV2::Route").values():
         route_method, route_path = route["Properties"]["RouteKey"].split(" ", 1)
         pattern = re.sub(r"\\\{[^}]+\\\+\\\}", ".+", re.escape(route_path))
         pattern = re.sub(r"\\\{[^}]+\\\}", "[^/]+", pattern)
         if route_method in ("ANY", method) and re.fullmatch(pattern, path):
-            integration = route["Properties"]["Target"].removeprefix("integrations/${").removesuffix("}")
-            return template["Resources"][integration]["Properties"]["IntegrationUri"].removesuffix(".Arn")
-    return None
+            matches.append(("+}" in route_path, -len(route_path), route))
+    if not matches:
+        return None
+    route = min(matches, key=lambda match: match[:2])[2]
+    integration = route["Properties"]["Target"].removeprefix("integrations/${").removesuffix("}")
+    return template["Resources"][integration]["Properties"]["IntegrationUri"].removesuffix(".Arn")
 
 
 def test_every_function_handler_exists(template):
@@ -359,3 +369,38 @@ console.log(JSON.stringify(result.statusCode
 """
     result = subprocess.run(["node", "-e", script], capture_output=True, text=True, check=True)
     assert json.loads(result.stdout) == expected
+
+
+# --- The council pages (functions/council/). ---
+
+def _actions_on(template, function_name, prefix):
+    return {action for s in _statements(template["Resources"][function_name]) for action in _as_list(s["Action"])
+            for resource in _as_list(s["Resource"]) if resource.startswith(f"${{SubmissionsBucket.Arn}}/{prefix}")}
+
+
+def test_only_the_purge_can_delete_audit_records_and_reviews(template):
+    for prefix in ("audit/", "reviews/", "officers/"):
+        deleters = {name for name in _functions(template)
+                    if {"s3:DeleteObject", "s3:DeleteObjectVersion"} & _actions_on(template, name, prefix)}
+        assert deleters <= {"CouncilPurgeFunction"}, (prefix, deleters)
+    assert not {"s3:DeleteObject", "s3:DeleteObjectVersion"} & {
+        a for s in _statements(template["Resources"]["CouncilFunction"]) for a in _as_list(s["Action"])}
+
+
+def test_council_schedules_run_in_uk_time(template):
+    for name, expression in (("CouncilPurgeFunction", "cron(0 2 * * ? *)"),
+                             ("CouncilNotificationsFunction", "cron(0 7 * * ? *)")):
+        [schedule] = template["Resources"][name]["Properties"]["Events"].values()
+        assert schedule["Type"] == "ScheduleV2"
+        assert schedule["Properties"]["ScheduleExpressionTimezone"] == "Europe/London"
+        assert schedule["Properties"]["ScheduleExpression"] == expression
+
+
+def test_council_retention_settings_come_from_the_template_parameters(template):
+    for name in ("CouncilFunction", "CouncilPurgeFunction"):
+        env = template["Resources"][name]["Properties"]["Environment"]["Variables"]
+        assert env["PORTAL_SUBMISSION_RETENTION_DAYS"] == "SubmissionRetentionDays"
+        assert env["PORTAL_AUDIT_RETENTION_DAYS"] == "AuditRetentionDays"
+    rules = {rule.get("Prefix"): rule.get("ExpirationInDays") for rule in
+             template["Resources"]["SubmissionsBucket"]["Properties"]["LifecycleConfiguration"]["Rules"]}
+    assert rules["audit/"] == "AuditRetentionDays" and rules["council/"] == 7

@@ -413,6 +413,96 @@ def test_importing_storage_does_not_import_boto3():
     assert subprocess.run([sys.executable, "-c", check], cwd=PROJECT_ROOT).returncode == 0
 
 
+# Download links: short-lived, as an attachment, by S3's presigned GET or the file store's signed local route.
+
+def fetch(store, url, built):
+    """(status, headers, body) of following a download link as a browser would: S3's over HTTP, the file store's
+    through the app serving that store."""
+    import urllib.error
+    import urllib.request
+
+    if url.startswith("http"):
+        from urllib.parse import parse_qs, urlsplit
+
+        try:
+            with urllib.request.urlopen(url, timeout=10) as response:
+                status, headers, body = response.status, response.headers, response.read()
+        except urllib.error.HTTPError as refused:
+            return refused.code, {}, refused.read()
+        headers = {name.title(): value for name, value in headers.items()}
+        # S3 answers a presigned link's signed response-* parameters with those headers; moto's server ignores
+        # them, so they are applied here as S3 would apply them.
+        for name, [value] in parse_qs(urlsplit(url).query).items():
+            if name.startswith("response-"):
+                headers[name.removeprefix("response-").title()] = value
+        return status, headers, body
+    from portal import create_app
+
+    app = create_app({"TESTING": True, "PORTAL_STORAGE": str(store.root), "PORTAL_ASSETS": built[1]})
+    response = app.test_client().get(url)
+    return response.status_code, dict(response.headers), response.get_data()
+
+
+def test_download_link_serves_the_file_as_an_attachment(store, built):
+    data = b"%PDF-1.7\n<script>alert(1)</script>"
+    store.create("evidence/a1/policy.pdf", data, content_type="application/pdf")
+    url = store.download_url("evidence/a1/policy.pdf", "Wellbeing “policy” 2026.pdf", 60, "application/pdf")
+    status, headers, body = fetch(store, url, built)
+    assert status == 200 and body == data
+    assert headers["Content-Type"] == "application/pdf"
+    disposition = headers["Content-Disposition"]
+    assert disposition.startswith("attachment;")
+    assert "filename*=UTF-8''Wellbeing%20%E2%80%9Cpolicy%E2%80%9D%202026.pdf" in disposition
+
+
+@pytest.mark.parametrize("name, shown", [("../../etc/passwd", "passwd"), ('a"b;c\r\nd.pdf', "a_b_c_d.pdf"),
+                                         ("", "download"), ("C:\\Users\\me\\plan.pdf", "plan.pdf")])
+def test_download_names_cannot_break_the_header_or_name_a_path(store, built, name, shown):
+    store.create("evidence/a1/file", b"x", content_type="application/octet-stream")
+    _, headers, _ = fetch(store, store.download_url("evidence/a1/file", name, 60), built)
+    assert f'filename="{shown}"' in headers["Content-Disposition"]
+
+
+def test_download_link_to_a_missing_key_is_refused(store):
+    with pytest.raises(NotFound):
+        store.download_url("evidence/none", "none.pdf", 60)
+
+
+def test_file_store_download_link_expires(file_store, built):
+    file_store.create("evidence/a1/policy.pdf", b"policy", content_type="application/pdf")
+    url = file_store.download_url("evidence/a1/policy.pdf", "policy.pdf", 1)
+    time.sleep(2.1)
+    status, _, body = fetch(file_store, url, built)
+    assert status == 404 and body != b"policy"
+
+
+def test_s3_download_link_is_signed_to_expire(s3_store):
+    from urllib.parse import parse_qs, urlsplit
+
+    # S3 refuses a presigned link after X-Amz-Expires seconds (moto's server does not check, so this checks the link).
+    s3_store.create("evidence/a1/policy.pdf", b"policy", content_type="application/pdf")
+    query = parse_qs(urlsplit(s3_store.download_url("evidence/a1/policy.pdf", "policy.pdf", 300)).query)
+    assert query["X-Amz-Expires"] == ["300"] and "X-Amz-Signature" in query
+    assert query["response-cache-control"] == ["no-store"]
+
+
+def test_forged_file_store_link_is_not_found(file_store, built):
+    file_store.create("evidence/a1/policy.pdf", b"policy")
+    url = file_store.download_url("evidence/a1/policy.pdf", "policy.pdf", 60)
+    other = file_store.download_url("evidence/a1/policy.pdf", "other.pdf", 60)
+    # The signature of one link with the claims of another, and a link with its last character changed.
+    forged = url.rsplit(".", 1)[0] + "." + other.rsplit(".", 1)[1]
+    for bad in (forged, url[:-1] + ("A" if url[-1] != "A" else "B")):
+        assert fetch(file_store, bad, built)[0] == 404
+
+
+def test_file_store_download_sends_nosniff(file_store, built):
+    file_store.create("evidence/a1/page.html", b"<script>alert(1)</script>", content_type="text/html")
+    _, headers, _ = fetch(file_store, file_store.download_url("evidence/a1/page.html", "page.html", 60, "text/html"), built)
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["Content-Disposition"].startswith("attachment;")
+
+
 # Evidence uploads: signed posts straight to storage, and what the function may ask about an object.
 
 def test_size_and_ranged_reads(store):

@@ -1,0 +1,86 @@
+"""Officers' downloads built by functions/exports/: an evidence pack, and the listed submissions as CSV, XLSX or a ZIP
+of their evidence. Each is written into storage under exports/, audited, then fetched through a short-lived link.
+
+They are posts (with a CSRF token), since each writes a new file into storage; the browser follows the redirect
+to the link and saves the file, staying on the page it was on.
+"""
+import secrets
+from datetime import timezone
+
+from flask import abort, current_app, redirect, request
+
+from ..exports import packs, spreadsheets
+from ..exports.submissions import Submission, SubmissionFilter, find_submissions
+from ..storage import NotFound
+from . import submissions as submitted
+from .downloads import LINK_SECONDS
+from .pages import _assessment, _filters
+from .web import audited, clock, council_blueprint, store
+
+FORMATS = {"csv": "text/csv; charset=utf-8", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+
+
+def _link(key: str, filename: str, content_type: str):
+    return redirect(store().download_url(key, filename, LINK_SECONDS, content_type), 303)
+
+
+def _stamp() -> str:
+    return f"{clock():%Y%m%dT%H%M%SZ}-{secrets.token_hex(4)}"
+
+
+@council_blueprint.post("/submissions/<assessment_id>/<reference>/evidence-pack")
+def evidence_pack(assessment_id, reference):
+    assessment = _assessment(assessment_id)
+    try:
+        record = submitted.versions(store(), assessment_id, reference)[-1]
+    except (NotFound, ValueError):
+        abort(404)
+    key = packs.evidence_pack(store(), Submission(assessment, record), current_app.config.get("PORTAL_MALWARE_SCANNER"),
+                              clock=lambda: clock().astimezone(timezone.utc))
+    filename = store().read_metadata(key).get("filename", f"{reference}-evidence-pack.zip")
+    audited("downloaded-evidence-pack", reference, export=key)
+    return _link(key, filename, "application/zip")
+
+
+def _listed() -> list[Submission]:
+    """The submissions the list shows with the filters in the form (every page of them), newest first."""
+    filters = _filters()
+    if filters.errors:
+        abort(400)
+    shown = {(s.assessment_id, s.reference) for s in submitted.apply(submitted.summaries(store()), filters)}
+    found = find_submissions(store(), current_app.extensions["portal.content"].assessments,
+                             SubmissionFilter(submitted_from=filters.submitted_from, submitted_to=filters.submitted_to))
+    return [s for s in found if (s.assessment.id, s.record["reference"]) in shown]
+
+
+@council_blueprint.post("/exports/submissions")
+def export_submissions():
+    file_format = request.args.get("format")
+    if file_format not in FORMATS:
+        abort(400)
+    listed = _listed()
+    groups = {}
+    for submission in listed:
+        groups.setdefault(submission.assessment.id, (submission.assessment, []))[1].append(submission.record)
+    if file_format == "csv":
+        assessment = _assessment(request.args.get("assessment", ""))
+        data = spreadsheets.to_csv(assessment, groups.get(assessment.id, (assessment, []))[1])
+    else:
+        data = spreadsheets.to_xlsx(list(groups.values()))
+    filename = f"submissions-{clock():%Y-%m-%d}.{file_format}"
+    key = f"exports/spreadsheets/{_stamp()}.{file_format}"
+    store().create(key, data, FORMATS[file_format], {"filename": filename})
+    audited("downloaded-submissions", "", format=file_format, submissions=len(listed), export=key)
+    return _link(key, filename, FORMATS[file_format])
+
+
+@council_blueprint.post("/exports/evidence")
+def export_evidence():
+    listed = _listed()
+    key = packs.evidence_zip(store(), listed, current_app.config.get("PORTAL_MALWARE_SCANNER"),
+                             clock=lambda: clock().astimezone(timezone.utc))
+    filename = store().read_metadata(key).get("filename", "evidence.zip")
+    audited("downloaded-evidence-zip", "", submissions=len(listed), export=key)
+    return _link(key, filename, "application/zip")
+
+

@@ -1,0 +1,58 @@
+"""Single-use sign-in links that expire: only a hash of each link is stored, at `council/sign-in-links/<hash>`."""
+import hashlib
+import secrets
+from datetime import datetime, timedelta, timezone
+
+from ..storage import AlreadyExists, NotFound, Store
+
+LINK_LIFETIME = timedelta(minutes=15)
+PREFIX = "council/sign-in-links/"
+
+
+class LinkInvalid(LookupError):
+    """The link is unknown, has expired or has been used."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason  # "unknown", "expired" or "used"
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class SignInLinks:
+    def __init__(self, store: Store, clock=lambda: datetime.now(timezone.utc)):
+        self.store = store
+        self.clock = clock
+
+    def issue(self, email: str) -> str:
+        """A new link's secret token for this officer."""
+        token = secrets.token_urlsafe(32)
+        expires = self.clock() + LINK_LIFETIME
+        self.store.create_json(f"{PREFIX}{_digest(token)}.json", {"email": email, "expires_at": expires.isoformat()})
+        return token
+
+    def check(self, token: str) -> str:
+        """The officer's email if the link can still be used, else raise LinkInvalid; uses nothing up."""
+        if not token or len(token) > 100:
+            raise LinkInvalid("unknown")
+        digest = _digest(token)
+        try:
+            link = self.store.read_json(f"{PREFIX}{digest}.json")
+        except NotFound:
+            raise LinkInvalid("unknown") from None
+        if self.store.keys(f"{PREFIX}{digest}.used"):
+            raise LinkInvalid("used")
+        if datetime.fromisoformat(link["expires_at"]) <= self.clock():
+            raise LinkInvalid("expired")
+        return link["email"]
+
+    def redeem(self, token: str) -> str:
+        """Use the link up and return the officer's email; a write-once marker makes a second use fail."""
+        email = self.check(token)
+        try:
+            self.store.create_json(f"{PREFIX}{_digest(token)}.used", {"used_at": self.clock().isoformat()})
+        except AlreadyExists:
+            raise LinkInvalid("used") from None
+        return email

@@ -1,0 +1,97 @@
+"""Deleting what the portal no longer needs to keep, after configurable periods; run daily by a schedule.
+
+Drafts go when their own expiry passes (`drafts_expire_after_days` in the questionnaire); a submission, with every
+version, every evidence file any version names and its review statuses, `PORTAL_SUBMISSION_RETENTION_DAYS` after
+it was last sent; audit records after `PORTAL_AUDIT_RETENTION_DAYS`; sign-in links, rate-limit markers and
+sessions after a day. What was deleted is written to the audit log by reference and count, never personal data.
+"""
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+
+from ..storage import NotFound, Store
+from . import audit
+
+# prefix -> days kept; daily-email markers a week, so a retried run in that time sends nothing twice.
+SHORT_LIVED = {"council/sign-in-links/": 1, "council/rate-limits/": 1, "council/sessions/": 1, "council/notified/": 7}
+
+
+@dataclass
+class Purged:
+    drafts: int = 0
+    submissions: list = field(default_factory=list)  # references
+    evidence_files: int = 0
+    audit_records: int = 0
+    short_lived: int = 0
+
+
+def _folders(keys: list[str], depth: int) -> dict[str, list[str]]:
+    """Keys grouped by their first `depth` segments."""
+    found = {}
+    for key in keys:
+        found.setdefault("/".join(key.split("/")[:depth]), []).append(key)
+    return found
+
+
+def _delete(store: Store, keys) -> int:
+    count = 0
+    for key in keys:
+        store.delete(key)
+        count += 1
+    return count
+
+
+def purge(store: Store, now: datetime, submission_days: int, audit_days: int) -> Purged:
+    result = Purged()
+    for folder, keys in _folders(store.keys("drafts/"), 3).items():
+        newest = store.read_json(sorted(keys)[-1])
+        if datetime.fromisoformat(newest["expires_at"]) <= now:
+            _delete(store, keys)
+            result.drafts += 1
+
+    for folder, keys in _folders(store.keys("submissions/"), 3).items():
+        records = [store.read_json(key) for key in sorted(keys)]
+        if datetime.fromisoformat(records[-1]["submitted_at"]) > now - timedelta(days=submission_days):
+            continue
+        _, assessment_id, reference = folder.split("/")
+        evidence = {item["key"] for record in records for item in record.get("evidence") or [] if item.get("key")}
+        # Files first, then reviews, then the records that name them: a purge cut short is finished by the next run.
+        for key in sorted(evidence):
+            try:
+                store.read_metadata(key)
+            except NotFound:
+                continue
+            store.delete(key)
+            result.evidence_files += 1
+        _delete(store, store.keys(f"reviews/{assessment_id}/{reference}/"))
+        _delete(store, keys)
+        result.submissions.append(reference)
+        audit.record(store, "system", "deleted-submission", reference, "retention",
+                     {"versions": len(keys), "evidence_files": len(evidence)}, at=now)
+
+    cutoff = (now - timedelta(days=audit_days)).date().isoformat()
+    for day, keys in _folders(store.keys(audit.PREFIX), 2).items():
+        if day.split("/")[1] < cutoff:
+            result.audit_records += _delete(store, keys)
+
+    for prefix, days in SHORT_LIVED.items():
+        for folder, keys in _folders(store.keys(prefix), prefix.count("/") + 1).items():
+            if _written(store, folder, keys) < now - timedelta(days=days):
+                result.short_lived += _delete(store, keys)
+
+    if result.drafts or result.audit_records:
+        audit.record(store, "system", "deleted-by-retention", "", "retention",
+                     {"drafts": result.drafts, "audit_records": result.audit_records,
+                      "audit_records_before": cutoff}, at=now)
+    return result
+
+
+def _written(store: Store, folder: str, keys: list[str]) -> datetime:
+    """When a short-lived item was made: rate-limit windows and email markers are named by it; links and sessions hold it."""
+    name = folder.rsplit("/", 1)[1]
+    if folder.startswith("council/rate-limits/"):
+        return datetime.strptime(name, "%Y%m%dT%H%M%SZ").replace(tzinfo=timezone.utc)
+    if folder.startswith("council/notified/"):
+        return datetime.fromisoformat(name).replace(tzinfo=timezone.utc)
+    first = store.read_json(sorted(keys)[0] if not folder.startswith("council/sessions/") else f"{folder}/started.json")
+    moment = first.get("started_at") or first.get("expires_at") or first.get("used_at")
+    return datetime.fromisoformat(moment)

@@ -1,0 +1,86 @@
+"""Officers' sessions, kept in storage so that signing out ends them on the server and every instance agrees.
+
+`council/sessions/<sha256 of the session id>/` holds `started.json` (who, when), one `seen/<time>.json` marker
+per minute of activity, and `ended.json` once signed out. The cookie carries only the session id.
+"""
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+
+from ..storage import AlreadyExists, NotFound, Store
+
+PREFIX = "council/sessions/"
+IDLE_LIMIT = timedelta(minutes=30)
+LONGEST = timedelta(hours=8)
+WARN_WITHIN = timedelta(minutes=5)  # the page offers "stay signed in" prominently when this close to the end
+SEEN_EVERY = timedelta(minutes=1)  # activity is written at most this often, to keep requests cheap
+_TIME = "%Y%m%dT%H%M%SZ"
+
+
+@dataclass(frozen=True)
+class Session:
+    token: str
+    email: str
+    started_at: datetime
+    last_seen: datetime
+
+    @property
+    def expires_at(self) -> datetime:
+        """When it ends if the officer does nothing: 30 minutes idle, and never more than 8 hours in all."""
+        return min(self.last_seen + IDLE_LIMIT, self.started_at + LONGEST)
+
+    @property
+    def ends_for_good_at(self) -> datetime:
+        return self.started_at + LONGEST
+
+
+def _folder(token: str) -> str:
+    return f"{PREFIX}{hashlib.sha256(token.encode()).hexdigest()}/"
+
+
+class Sessions:
+    def __init__(self, store: Store, clock=lambda: datetime.now(timezone.utc)):
+        self.store = store
+        self.clock = clock
+
+    def start(self, email: str) -> Session:
+        token = secrets.token_urlsafe(32)
+        now = self.clock().replace(microsecond=0)
+        self.store.create_json(f"{_folder(token)}started.json", {"email": email, "started_at": now.isoformat()})
+        return Session(token, email, now, now)
+
+    def find(self, token: str | None) -> Session | None:
+        """The live session with this id, or None if it is unknown, signed out or expired."""
+        if not token or not isinstance(token, str) or len(token) > 100:
+            return None
+        folder = _folder(token)
+        keys = self.store.keys(folder)
+        if f"{folder}started.json" not in keys or f"{folder}ended.json" in keys:
+            return None
+        try:
+            started = self.store.read_json(f"{folder}started.json")
+        except NotFound:
+            return None
+        started_at = datetime.fromisoformat(started["started_at"])
+        seen = [datetime.strptime(key.rsplit("/", 1)[1].removesuffix(".json"), _TIME).replace(tzinfo=timezone.utc)
+                for key in keys if key.startswith(f"{folder}seen/")]
+        session = Session(token, started["email"], started_at, max([started_at, *seen]))
+        return session if self.clock() < session.expires_at else None
+
+    def touch(self, session: Session) -> Session:
+        """Record activity, which moves the idle timeout on; written at most once a minute."""
+        now = self.clock().replace(microsecond=0)
+        if now - session.last_seen < SEEN_EVERY:
+            return session
+        try:
+            self.store.create_json(f"{_folder(session.token)}seen/{now:{_TIME}}.json", {})
+        except AlreadyExists:
+            pass  # another request this second did the same
+        return Session(session.token, session.email, session.started_at, now)
+
+    def end(self, session: Session) -> None:
+        try:
+            self.store.create_json(f"{_folder(session.token)}ended.json", {"ended_at": self.clock().isoformat()})
+        except AlreadyExists:
+            pass

@@ -1,0 +1,134 @@
+"""The council blueprint and what every council page shares: who is signed in, roles, auditing, storage errors.
+
+Every page needs a live session except those in PUBLIC; a page marked `admin_only` refuses viewers with a 403.
+"""
+from functools import wraps
+from urllib.parse import urlsplit
+
+from flask import Blueprint, abort, current_app, g, redirect, render_template, request, session, url_for
+
+from portal.events.pages import now
+
+from .. import crp
+from ..storage import StorageUnavailable, open_store
+from . import audit
+from .officers import Officers
+from .sessions import WARN_WITHIN, Sessions
+
+council_blueprint = Blueprint("council", __name__, url_prefix="/council")
+PUBLIC = {"council.sign_in", "council.check_email", "council.use_link", "council.signed_out"}
+SESSION_KEY = "council_session"
+
+
+def store():
+    if "portal.council.store" not in current_app.extensions:
+        current_app.extensions["portal.council.store"] = open_store(current_app.config["PORTAL_STORAGE"])
+    return current_app.extensions["portal.council.store"]
+
+
+def clock():
+    """The time now, as every function tells it (tests set PORTAL_CLOCK to move it on)."""
+    return now()
+
+
+def sessions() -> Sessions:
+    return Sessions(store(), clock)
+
+
+def officers() -> Officers:
+    return Officers(store(), clock)
+
+
+def client_ip() -> str:
+    """The viewer's address: CloudFront passes it in CloudFront-Viewer-Address (ip:port); locally, the socket's."""
+    viewer = request.headers.get("CloudFront-Viewer-Address", "")
+    return (viewer.rpartition(":")[0].strip("[]") if ":" in viewer else viewer) or request.remote_addr or "unknown"
+
+
+def audited(action: str, subject: str = "", **details) -> None:
+    """Append an audit record for what the signed-in officer just did."""
+    audit.record(store(), g.officer.email, action, subject, client_ip(), details, at=clock())
+
+
+def admin_only(view):
+    @wraps(view)
+    def checked(*args, **kwargs):
+        if not g.officer.is_admin:
+            abort(403)
+        return view(*args, **kwargs)
+    checked.admin_only = True
+    return checked
+
+
+def safe_next(target: str | None) -> str | None:
+    """A council page to return to after sign-in; anything else (another site, a scheme) is ignored."""
+    if not target or not target.startswith("/council/") or target.startswith("//") or "\\" in target:
+        return None
+    parts = urlsplit(target)
+    return None if parts.scheme or parts.netloc else target
+
+
+@council_blueprint.record_once
+def load_carbon_reduction_plan_rules(state):
+    crp.load_into(state.app)
+
+
+@council_blueprint.before_request
+def require_sign_in():
+    g.officer = g.council_session = None
+    if request.endpoint in PUBLIC:
+        return None
+    had_session = SESSION_KEY in session
+    found = sessions().find(session.get(SESSION_KEY))
+    officer = officers().find(found.email) if found else None
+    if officer is None or officer.disabled:
+        session.pop(SESSION_KEY, None)
+        wanted = request.full_path.rstrip("?") if request.method == "GET" else None
+        return redirect(url_for("council.sign_in", next=safe_next(wanted), expired=1 if had_session else None))
+    g.council_session = sessions().touch(found)
+    g.officer = officer
+    return None
+
+
+@council_blueprint.after_request
+def never_cache(response):
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@council_blueprint.errorhandler(StorageUnavailable)
+def storage_unavailable(error):
+    return render_template("unavailable.html", title="Sorry, there is a problem with the service", kept="submissions"), 503
+
+
+@council_blueprint.app_template_global()
+def council_session_notice() -> dict | None:
+    """When the session ends, for the banner on every council page: it works without JavaScript."""
+    current = g.get("council_session")
+    if current is None:
+        return None
+    return {"expires_at": current.expires_at, "soon": current.expires_at - clock() <= WARN_WITHIN,
+            "can_extend": current.expires_at < current.ends_for_good_at}
+
+
+@council_blueprint.app_template_filter()
+def uk_time(value) -> str:
+    """A time (datetime or ISO string) as a person in the UK reads it: 23 November 2026 at 2:35pm."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    moment = datetime.fromisoformat(value) if isinstance(value, str) else value
+    local = moment.astimezone(ZoneInfo("Europe/London"))
+    return f"{local:%-d %B %Y} at {local:%-I:%M}{local:%p}".replace("AM", "am").replace("PM", "pm")
+
+
+@council_blueprint.app_template_filter()
+def uk_clock(value) -> str:
+    """Only the time of day, in UK time: 2:35pm."""
+    return uk_time(value).rsplit(" at ", 1)[1]
+
+
+@council_blueprint.errorhandler(403)
+def not_allowed(error):
+    """A signed-in officer without the role (anyone else is sent to sign in before a view can refuse them)."""
+    return render_template("council/forbidden.html", title="You cannot see this page"), 403

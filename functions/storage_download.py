@@ -1,0 +1,26 @@
+"""The file store's stand-in for S3's presigned links: serves a file that FileStore.download_url signed.
+
+S3 serves its own presigned links, so in production this route answers 404.
+"""
+from flask import Blueprint, abort, current_app
+
+from .storage import FILE_DOWNLOAD_PATH, FileStore, NotFound, content_disposition, open_store
+
+storage_download_blueprint = Blueprint("storage_download", __name__)
+
+
+@storage_download_blueprint.get(FILE_DOWNLOAD_PATH + "<signed>")
+def download(signed):
+    store = open_store(current_app.config["PORTAL_STORAGE"])
+    if not isinstance(store, FileStore):
+        abort(404)
+    try:
+        key, filename, content_type = store.signed_download(signed)
+        data = store.read(key)
+    except (NotFound, ValueError):
+        abort(404)
+    response = current_app.response_class(data, mimetype=content_type)
+    response.headers["Content-Disposition"] = content_disposition(filename)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "no-store"
+    return response
