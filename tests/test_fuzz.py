@@ -5,7 +5,6 @@ Runs are bounded (max_examples, deadline) so that `make test` stays quick.
 """
 import shutil
 from datetime import timedelta
-from pathlib import Path
 from urllib.parse import quote_from_bytes, urlsplit
 
 import pytest

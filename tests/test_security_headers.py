@@ -4,7 +4,6 @@ from urllib.error import HTTPError
 from urllib.parse import urlsplit
 from urllib.request import urlopen
 
-import pytest
 
 from portal import create_app
 

@@ -11,7 +11,6 @@ import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager, suppress
-from pathlib import Path
 
 import boto3
 import pytest
@@ -23,8 +22,6 @@ from portal.config import PROJECT_ROOT
 
 from .conftest import BUCKET, CREDENTIALS
 from .uploads import post_upload
-
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture
