@@ -333,12 +333,13 @@ def test_officer_downloads_clean_evidence_through_a_short_lived_attachment_link(
     assert officer.client.get(f"{page}evidence/nothing").status_code == 404
 
 
-def test_without_a_virus_checker_evidence_is_never_offered(council_app, viewer, store, clock):
+def test_without_a_virus_checker_evidence_is_offered_and_says_it_was_not_checked(council_app, viewer, store, clock):
     reference = with_evidence(council_app, store, clock, "policy.pdf")
     page = f"/council/submissions/readiness/{reference}/"
-    assert f"{page}evidence/policy" not in viewer.client.get(page).get_data(as_text=True)
+    html = viewer.client.get(page).get_data(as_text=True)
+    assert f"{page}evidence/policy" in html and "Not checked for viruses" in html
     response = viewer.client.get(f"{page}evidence/policy")
-    assert response.status_code == 409 and "No virus checker" in response.get_data(as_text=True)
+    assert response.status_code == 303
 
 
 # Exports built by functions/exports/, served the same way: written into storage, audited, a short-lived link.

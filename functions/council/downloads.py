@@ -1,6 +1,7 @@
 """Officers download files through short-lived links from storage, each download audited first.
 
-Evidence is offered only once the malware scanner has found it clean (functions/malware.py); the link is presigned
+Evidence is offered only once the malware scanner has found it clean, or where no scanner is configured
+(functions/malware.py); the link is presigned
 for a few minutes and makes the browser save the file as an attachment, never show it.
 """
 from flask import abort, current_app, redirect, render_template
@@ -16,7 +17,6 @@ SCAN_MESSAGES = {
     malware.PENDING: "We are still checking this file for viruses. Try again in a few minutes.",
     malware.THREAT: "The virus check found a problem with this file, or could not check it, so you cannot download it. "
                     "Ask the supplier to send the evidence another way.",
-    malware.NOT_SCANNED: "No virus checker is set up for this portal, so files cannot be downloaded.",
 }
 
 

@@ -31,8 +31,6 @@ SKIPPED = {
     malware.THREAT: "The malware scan found a threat, or could not check the file",
     "missing": "The file is no longer in storage",
 }
-# Only a file scanned clean goes in, or any file where no scanner is configured (local development).
-INCLUDED = (malware.CLEAN, malware.NOT_SCANNED)
 
 
 def _now() -> datetime:
@@ -100,10 +98,10 @@ def _evidence_members(store: Store, submission: Submission, folder: str, manifes
                  "slots": evidence.get("slots", []), "valid_until": evidence.get("valid_until")}
         try:
             status = malware.scan_status(store, evidence["key"], scanner)
-            stream = store.open(evidence["key"]) if status in INCLUDED else None
+            stream = store.open(evidence["key"]) if malware.downloadable(status) else None
         except NotFound:
             status = "missing"
-        if status not in INCLUDED:
+        if not malware.downloadable(status):
             manifest.skipped.append({**about, "reason": SKIPPED.get(status, f"The malware scan said {status}")})
             continue
         path = f"{folder}{number:03d}-{safe_name(evidence['name'])}"
