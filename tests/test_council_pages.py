@@ -387,6 +387,23 @@ def test_officer_downloads_the_listed_submissions_as_csv_and_xlsx(council_app, v
     assert viewer.post("/council/exports/submissions?format=pdf", form_page="/council/submissions/").status_code == 400
 
 
+def test_officer_chooses_the_csv_columns(council_app, viewer, store, clock):
+    reference = submit(council_app, council_app.extensions["portal.content"].assessment("readiness"), "Chosen Ltd")
+    page = viewer.client.get("/council/submissions/").get_data(as_text=True)
+    assert 'name="columns-readiness" type="checkbox" value="organisation_name" checked' in page
+    chosen = {"choosing-columns": "yes", "columns-readiness": ["reference", "organisation_name"]}
+    data = follow(viewer, viewer.post("/council/exports/submissions?format=csv&assessment=readiness", chosen,
+                                      form_page="/council/submissions/"), store)
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+    assert rows[0] == ["Reference", "What is your organisation's name?"] and [reference, "Chosen Ltd"] in rows
+
+    for data, words in (({"choosing-columns": "yes"}, "Choose at least one column"),
+                        ({"choosing-columns": "yes", "columns-readiness": "shoe_size"}, "no column called shoe_size")):
+        response = viewer.post("/council/exports/submissions?format=csv&assessment=readiness", data,
+                               form_page="/council/submissions/")
+        assert response.status_code == 400 and words in response.get_data(as_text=True)
+
+
 def test_officer_downloads_the_listed_submissions_evidence_as_one_zip(council_app, viewer, store, clock):
     import zipfile
 

@@ -7,9 +7,10 @@ to the link and saves the file, staying on the page it was on.
 import secrets
 from datetime import timezone
 
-from flask import abort, current_app, redirect, request
+from flask import abort, current_app, redirect, render_template, request
 
 from ..exports import packs, spreadsheets
+from ..exports.columns import UnknownColumns
 from ..exports.submissions import Submission, SubmissionFilter, find_submissions
 from ..storage import NotFound
 from . import submissions as submitted
@@ -64,7 +65,14 @@ def export_submissions():
         groups.setdefault(submission.assessment.id, (submission.assessment, []))[1].append(submission.record)
     if file_format == "csv":
         assessment = _assessment(request.args.get("assessment", ""))
-        data = spreadsheets.to_csv(assessment, groups.get(assessment.id, (assessment, []))[1])
+        # The list page offers a tick box per column; a form without them (another client) gets every column.
+        chosen = request.form.getlist(f"columns-{assessment.id}") if "choosing-columns" in request.form else None
+        if chosen == []:
+            return _export_problem("Choose at least one column for the CSV. Go back and tick the columns you want.")
+        try:
+            data = spreadsheets.to_csv(assessment, groups.get(assessment.id, (assessment, []))[1], chosen)
+        except UnknownColumns as error:
+            return _export_problem(f"{error}. Go back and choose from the columns listed.")
     else:
         data = spreadsheets.to_xlsx(list(groups.values()))
     filename = f"submissions-{clock():%Y-%m-%d}.{file_format}"
@@ -72,6 +80,10 @@ def export_submissions():
     store().create(key, data, FORMATS[file_format], {"filename": filename})
     audited("downloaded-submissions", "", format=file_format, submissions=len(listed), export=key)
     return _link(key, filename, FORMATS[file_format])
+
+
+def _export_problem(message: str):
+    return render_template("error.html", title="There is a problem with your download", message=message), 400
 
 
 @council_blueprint.post("/exports/evidence")

@@ -6,6 +6,7 @@ from flask import abort, current_app, g, redirect, render_template, request, url
 from portal.crp.plan import Plan
 
 from .. import crp
+from ..exports.columns import columns
 from ..storage import NotFound
 from . import downloads, reviews
 from . import submissions as submitted
@@ -60,6 +61,7 @@ def submissions():
     query = {k: v for k, v in request.args.items() if k != "page" and v}
     return render_template(
         "council/submissions.html", title="Submissions", page=page, filters=filters, assessments=assessments,
+        csv_columns={assessment.id: columns(assessment) for assessment in assessments},
         statuses=reviews.STATUSES, sorts=submitted.SORTS, query=query, error_title=bool(filters.errors)), \
         400 if filters.errors else 200
 
