@@ -8,6 +8,8 @@ from urllib.parse import urlsplit
 
 from tests.supplier import CSRF
 
+ADMIN, VIEWER = "admin@exampleshire.gov.uk", "viewer@exampleshire.gov.uk"
+
 LINK = re.compile(r"https?://\S+?(/council/sign-in/[A-Za-z0-9_-]+)")
 
 
@@ -89,3 +91,18 @@ def send_submission(app, store, organisation: str = "Acme Cleaning Ltd", clock=N
     draft = drafts.save(assessment, draft, answers=answers, completed=tuple(s.id for s in assessment.sections))
     with app.app_context():
         return drafts.submit(assessment, draft, plan_check=crp.record_check(assessment))["reference"]
+
+
+def council_app_with_officers(assets: Path, storage_url: str, outbox: Path, clock: Clock, base_url: str, **config):
+    """The portal with an admin and a viewer already added, emailing into `outbox`, on `clock`'s time."""
+    from functions.council.officers import Officers
+    from functions.storage import open_store
+    from portal import create_app
+    from tests.conftest import CONTENT
+
+    app = create_app({"TESTING": True, "PORTAL_CONTENT": CONTENT, "PORTAL_ASSETS": assets, "PORTAL_STORAGE": storage_url,
+                      "PORTAL_EMAIL": f"outbox:{outbox}", "PORTAL_BASE_URL": base_url, "PORTAL_CLOCK": clock, **config})
+    officers = Officers(open_store(storage_url))
+    officers.add(ADMIN, "admin")
+    officers.add(VIEWER, "viewer")
+    return app

@@ -6,11 +6,8 @@ import pytest
 
 from functions.council.officers import Officers
 from functions.storage import open_store
-from portal import create_app
-from tests.conftest import CONTENT
-from tests.officer import Clock, OfficerBrowser, csrf, emails_to, link_in
+from tests.officer import VIEWER, council_app_with_officers, Clock, OfficerBrowser, csrf, emails_to, link_in
 
-ADMIN, VIEWER = "admin@exampleshire.gov.uk", "viewer@exampleshire.gov.uk"
 
 
 @pytest.fixture
@@ -20,13 +17,7 @@ def clock():
 
 @pytest.fixture
 def council_app(built, storage_url, tmp_path, clock):
-    app = create_app({"TESTING": True, "PORTAL_CONTENT": CONTENT, "PORTAL_ASSETS": built[1], "PORTAL_STORAGE": storage_url,
-                      "PORTAL_EMAIL": f"outbox:{tmp_path / 'outbox'}", "PORTAL_BASE_URL": "https://portal.example",
-                      "PORTAL_CLOCK": clock, "SESSION_COOKIE_SECURE": True})
-    officers = Officers(open_store(storage_url))
-    officers.add(ADMIN, "admin")
-    officers.add(VIEWER, "viewer")
-    return app
+    return council_app_with_officers(built[1], storage_url, tmp_path / "outbox", clock, "https://portal.example", SESSION_COOKIE_SECURE=True)
 
 
 @pytest.fixture

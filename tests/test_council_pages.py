@@ -16,9 +16,8 @@ from functions.council.officers import Officers
 from functions.storage import StorageUnavailable, open_store
 from portal import create_app
 from tests.conftest import BUCKET, CONTENT, CREDENTIALS
-from tests.officer import Clock, OfficerBrowser, send_submission
+from tests.officer import ADMIN, VIEWER, council_app_with_officers, Clock, OfficerBrowser, send_submission
 
-ADMIN, VIEWER = "admin@exampleshire.gov.uk", "viewer@exampleshire.gov.uk"
 
 
 @pytest.fixture
@@ -28,13 +27,7 @@ def clock():
 
 @pytest.fixture
 def council_app(built, storage_url, tmp_path, clock):
-    app = create_app({"TESTING": True, "PORTAL_CONTENT": CONTENT, "PORTAL_ASSETS": built[1], "PORTAL_STORAGE": storage_url,
-                      "PORTAL_EMAIL": f"outbox:{tmp_path / 'outbox'}", "PORTAL_BASE_URL": "http://localhost",
-                      "PORTAL_CLOCK": clock})
-    officers = Officers(open_store(storage_url))
-    officers.add(ADMIN, "admin")
-    officers.add(VIEWER, "viewer")
-    return app
+    return council_app_with_officers(built[1], storage_url, tmp_path / "outbox", clock, "http://localhost")
 
 
 @pytest.fixture

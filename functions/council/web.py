@@ -9,8 +9,8 @@ from flask import Blueprint, abort, current_app, g, redirect, render_template, r
 
 from portal.events.pages import now
 
-from .. import crp
-from ..storage import StorageUnavailable, open_store
+from .. import crp, keep_private
+from ..storage import open_store
 from . import audit
 from .officers import Officers
 from .sessions import WARN_WITHIN, Sessions
@@ -90,15 +90,7 @@ def require_sign_in():
     return None
 
 
-@council_blueprint.after_request
-def never_cache(response):
-    response.headers["Cache-Control"] = "no-store"
-    return response
-
-
-@council_blueprint.errorhandler(StorageUnavailable)
-def storage_unavailable(error):
-    return render_template("unavailable.html", title="Sorry, there is a problem with the service", kept="submissions"), 503
+keep_private(council_blueprint, kept="submissions")
 
 
 @council_blueprint.app_template_global()
