@@ -8,6 +8,7 @@ import math
 from flask import Blueprint, current_app, jsonify, request, url_for
 from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, validate, validates_schema
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
+from werkzeug.routing import PathConverter
 
 from .api_tokens import ApiTokens, TokenRefused
 from .council.audit import record as audit
@@ -16,6 +17,19 @@ from .storage import NotFound as NotStored
 from .storage import Store, StorageUnavailable, open_store
 
 council_api_blueprint = Blueprint("council_api", __name__, url_prefix="/council/api")
+
+
+class _AnyPath(PathConverter):
+    """A path that may hold any character: werkzeug's own stops matching at a newline (%0A), and such an address
+    would then get the site's HTML 404 page rather than the API's JSON."""
+
+    regex = "(?s:[^/].*?)"
+
+
+@council_api_blueprint.record_once
+def _add_converter(state):
+    # Before the routes below are added: a rule needs its converter when it is bound to the URL map.
+    state.app.url_map.converters["anypath"] = _AnyPath
 REFERENCE = r"^SV-[A-Z2-7]{4}-[A-Z2-7]{4}$"
 IDENTIFIER = r"^[a-z0-9][a-z0-9-]{0,99}$"
 MAX_PER_PAGE = 100
@@ -215,7 +229,7 @@ def openapi():
     return current_app.response_class(json.dumps(openapi_document(), indent=2), mimetype="application/json")
 
 
-@council_api_blueprint.route("/<path:anything>", methods=["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"])
+@council_api_blueprint.route("/<anypath:anything>", methods=["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"])
 def nothing_here(anything):
     """Unknown addresses and methods under the API answer in JSON too, not with the site's HTML pages."""
     adapter = current_app.url_map.bind_to_environ(request.environ)

@@ -131,7 +131,8 @@ def test_fetch_gives_the_latest_version_with_its_evidence(api, store, assessment
     assert fetched["evidence"][0]["sha256"] == evidence[0]["sha256"] and "key" not in fetched["evidence"][0]
     assert record["reference"] == fetched["reference"]
     for missing in ["/council/api/submissions/readiness/SV-ZZZZ-ZZZZ", "/council/api/submissions/nope/SV-ABCD-EF23",
-                    "/council/api/submissions/readiness/..%2F..%2Fapi-tokens", "/council/api/nowhere"]:
+                    "/council/api/submissions/readiness/..%2F..%2Fapi-tokens", "/council/api/nowhere",
+                    "/council/api/submissions/readiness/SV%0AABCD", "/council/api/no%0Awhere"]:  # newlines: found by fuzzing
         assert error_of(api.get(missing), 404)
     assert error_of(api.delete("/council/api/submissions"), 405)
 
