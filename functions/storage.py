@@ -478,13 +478,16 @@ class FileStore(Store):
     def _upload_key(self) -> bytes:
         # A secret of this store's own, made on first use; the leading dot keeps it out of keys().
         path = self.root / ".upload-key"
-        if not path.exists():
-            self.root.mkdir(parents=True, exist_ok=True)
-            with suppress(FileExistsError):
-                handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-                with os.fdopen(handle, "w") as file:
-                    file.write(secrets.token_hex(32))
-        return path.read_bytes()
+        try:
+            if not path.exists():
+                self.root.mkdir(parents=True, exist_ok=True)
+                with suppress(FileExistsError):
+                    handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+                    with os.fdopen(handle, "w") as file:
+                        file.write(secrets.token_hex(32))
+            return path.read_bytes()
+        except OSError as err:
+            raise self._failure(err, ".upload-key") from err
 
 
 def _sidecar(path: Path) -> Path:

@@ -4,9 +4,11 @@ S3 serves its own presigned links, so in production this route answers 404.
 """
 from flask import Blueprint, abort, current_app
 
+from . import keep_private
 from .storage import FILE_DOWNLOAD_PATH, FileStore, NotFound, content_disposition, open_store
 
 storage_download_blueprint = Blueprint("storage_download", __name__)
+keep_private(storage_download_blueprint, kept="evidence files")
 
 
 @storage_download_blueprint.get(FILE_DOWNLOAD_PATH + "<signed>")
@@ -22,5 +24,4 @@ def download(signed):
     response = current_app.response_class(data, mimetype=content_type)
     response.headers["Content-Disposition"] = content_disposition(filename)
     response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Cache-Control"] = "no-store"
     return response

@@ -1,9 +1,11 @@
 """Locally, the file store's stand-in for S3's POST endpoint, so that uploads work the same way without S3."""
 from flask import Blueprint, abort, current_app, redirect, render_template, request
 
+from . import keep_private
 from .storage import UPLOAD_FIELD, FileStore, UploadRefused, open_store
 
 storage_upload_blueprint = Blueprint("storage_upload", __name__)
+keep_private(storage_upload_blueprint, kept="evidence files")
 # Above any policy's limit (a slot takes at most 100MB, and a policy twice that); the policy's own limit decides.
 LARGEST_POST = 256 * 1024 * 1024
 
