@@ -28,6 +28,43 @@ from portal.content import load_content  # noqa: E402
 
 BIN = Path(sys.executable).parent
 BUCKET = "portal-load"
+# moto's server, as `moto_server` runs it, but listing an object's versions (each upload's claim does) by its
+# prefix, as S3 does: moto itself deep-copies every object in the bucket for that, 0.6 s at 3,000 objects, holding
+# Python's GIL, and fails (TypeError, so a 500) when another request deletes an object meanwhile. Its answers
+# are the same.
+MOTO_SERVER = """
+import sys, threading
+from moto.s3.models import S3Backend
+from moto.s3.utils import _VersionedKeyStore
+from moto.server import main
+
+list_versions, get_bucket, listing = S3Backend.list_object_versions, S3Backend.get_bucket, threading.local()
+
+class PrefixView:
+    def __init__(self, bucket, prefix):
+        self._bucket, self.keys = bucket, _VersionedKeyStore()
+        for key, versions in list(dict.items(bucket.keys)):  # a snapshot: list() of a dict view holds the GIL
+            if key.startswith(prefix):
+                dict.__setitem__(self.keys, key, list(versions))
+
+    def __getattr__(self, name):
+        return getattr(self._bucket, name)
+
+def list_prefix_versions(self, bucket_name, prefix="", **options):
+    listing.prefix = prefix or ""
+    try:
+        return list_versions(self, bucket_name, prefix=prefix, **options)
+    finally:
+        del listing.prefix
+
+def get_bucket_or_view(self, bucket_name):
+    bucket = get_bucket(self, bucket_name)
+    prefix = getattr(listing, "prefix", None)
+    return bucket if prefix is None else PrefixView(bucket, prefix)
+
+S3Backend.list_object_versions, S3Backend.get_bucket = list_prefix_versions, get_bucket_or_view
+main(["-H", "127.0.0.1", "-p", sys.argv[1]])
+"""
 
 
 def _free_port() -> int:
@@ -68,10 +105,13 @@ def _storage(kind: str, scratch: Path):
         yield str(scratch / "storage"), {}
         return
     port = _free_port()
+    # One Python process standing in for S3 is far slower than S3: past the app's S3 timeouts (2 s to connect, 4 s
+    # to read) it would show the storage-unavailable page, and boto3's retries load moto further. So unless the
+    # environment says otherwise, the app waits for moto as long as it takes.
     aws = {"AWS_ENDPOINT_URL": f"http://127.0.0.1:{port}", "AWS_ACCESS_KEY_ID": "load", "AWS_SECRET_ACCESS_KEY": "load",
-           "AWS_DEFAULT_REGION": "eu-west-2"}
-    with _process([str(BIN / "moto_server"), "-H", "127.0.0.1", "-p", str(port)], {**os.environ, **aws},
-                  aws["AWS_ENDPOINT_URL"]):
+           "AWS_DEFAULT_REGION": "eu-west-2",
+           **{name: os.environ.get(name, "120") for name in ("PORTAL_S3_CONNECT_TIMEOUT", "PORTAL_S3_READ_TIMEOUT")}}
+    with _process([sys.executable, "-c", MOTO_SERVER, str(port)], {**os.environ, **aws}, aws["AWS_ENDPOINT_URL"]):
         import boto3
 
         boto3.client("s3", endpoint_url=aws["AWS_ENDPOINT_URL"], region_name="eu-west-2", aws_access_key_id="load",
