@@ -82,6 +82,10 @@ def uploaded(assessment_id, token, slot_id, upload_id):
         return _render(assessment, draft, section, slot, error=checks.upload_failed()), 400
     except AlreadyExists:  # a file id drawn twice: never overwrite, ask for the upload again
         return _render(assessment, draft, section, slot, error=checks.upload_failed()), 400
+    except StorageError:
+        with suppress(StorageError):
+            store.delete(key)  # storage failed after the copy, while clearing the upload: keep no stray copy
+        raise
     try:
         entry = {**_check(store, key, upload, slot, draft), "id": file_id}
         draft = drafts().load(assessment, token)  # the newest version: another tab may have saved meanwhile
