@@ -1,34 +1,23 @@
 """The carbon reduction plan's pages in real Chromium, served by a real WSGI server: no axe violations, and the PDF
 link downloads a file."""
-import logging
-import threading
 from datetime import datetime, timezone
 
 import pytest
-from werkzeug.serving import make_server
 
 from .browser.axe import axe_violations
 from .supplier import Supplier
 from .test_crp import compliant_answers
 from .test_crp_functions import form_data, make_app
+from .live_server import serving_app
 
 
 @pytest.fixture(scope="module")
 def portal(built, tmp_path_factory):
     """(base URL, app) of the portal on a loopback port, with its own storage; stopped after the module."""
-    werkzeug_log = logging.getLogger("werkzeug")
-    level = werkzeug_log.level
-    werkzeug_log.setLevel(logging.WARNING)
     app = make_app(built, tmp_path_factory.mktemp("crp-pages") / "storage")
     app.config["SESSION_COOKIE_SECURE"] = False
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}", app
-    server.shutdown()
-    thread.join(10)
-    server.server_close()
-    werkzeug_log.setLevel(level)
+    with serving_app(app) as base_url:
+        yield base_url, app
 
 
 def supplier_with_plan(app, answers: dict, send: bool) -> Supplier:

@@ -6,15 +6,12 @@ admin signs in by asking for a link on the sign-in page and finds each of those 
 checks every council page on the way, error states included.
 """
 import io
-import logging
-import threading
 import zipfile
 from urllib.parse import urlsplit
 
 import openpyxl
 import pytest
 from playwright.sync_api import expect
-from werkzeug.serving import make_server
 
 from functions.council.officers import Officers
 from functions.storage import open_store
@@ -23,6 +20,7 @@ from tests.conftest import CONTENT
 from tests.officer import emails_to, link_in, send_submission
 
 from .test_events import axe_page, violations  # noqa: F401  (axe_page is a fixture)
+from tests.live_server import serving_app
 
 VIEWER, ADMIN = "casey.officer@exampleshire.gov.uk", "avery.admin@exampleshire.gov.uk"
 
@@ -33,18 +31,8 @@ def portal(built, tmp_path_factory):
     root = tmp_path_factory.mktemp("council-journey")
     app = create_app({"PORTAL_CONTENT": CONTENT, "PORTAL_ASSETS": built[1], "PORTAL_STORAGE": str(root / "storage"),
                       "PORTAL_EMAIL": f"outbox:{root / 'outbox'}", "SESSION_COOKIE_SECURE": False})
-    werkzeug_log = logging.getLogger("werkzeug")
-    level = werkzeug_log.level
-    werkzeug_log.setLevel(logging.WARNING)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    app.config["PORTAL_BASE_URL"] = f"http://127.0.0.1:{server.server_port}"  # the sign-in link's address
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield app, root
-    server.shutdown()
-    thread.join(10)
-    server.server_close()
-    werkzeug_log.setLevel(level)
+    with serving_app(app):
+        yield app, root
 
 
 def test_officer_signs_in_finds_a_submission_marks_it_looked_at_and_the_admin_sees_it_all(portal, page_without_js, axe_page):

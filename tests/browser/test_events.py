@@ -4,22 +4,20 @@ From the home page to an upcoming event, a mistake and its error summary, regist
 cancelling through the private link, and the first person on the waiting list getting the place.
 """
 import email
-import logging
 import re
-import threading
 from email import policy
 from urllib.parse import urlsplit
 
 import pytest
 from icalendar import Calendar
 from playwright.sync_api import expect
-from werkzeug.serving import make_server
 
 from functions.registrations import Registrations
 from functions.storage import open_store
 from tests.event_factory import content_with_events, details, make_app, upcoming_event
 
 from .axe import axe_violations
+from tests.live_server import serving_app
 
 SLUG = "one-place-left"
 SCRIPT = re.compile(r"<script\b[^>]*>.*?</script>", re.S)
@@ -51,18 +49,8 @@ def portal(built, tmp_path_factory):
     root = tmp_path_factory.mktemp("events-journey")
     content = content_with_events(root, upcoming_event(SLUG, capacity=1), keep_samples=True)
     app = make_app(content, built[1], str(root / "storage"), root / "outbox", SESSION_COOKIE_SECURE=False, TESTING=False)
-    werkzeug_log = logging.getLogger("werkzeug")
-    level = werkzeug_log.level
-    werkzeug_log.setLevel(logging.WARNING)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    app.config["PORTAL_BASE_URL"] = f"http://127.0.0.1:{server.server_port}"  # the private link's address
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield app, root
-    server.shutdown()
-    thread.join(10)
-    server.server_close()
-    werkzeug_log.setLevel(level)
+    with serving_app(app):
+        yield app, root
 
 
 def fill_in(page, person: dict):

@@ -7,16 +7,14 @@ client or its record layer, on the same storage, because each page in the browse
 """
 import logging
 import re
-import threading
 import uuid
-from contextlib import suppress
+from contextlib import ExitStack
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import pytest
 from flask import Flask
 from playwright.sync_api import Page, expect
-from werkzeug.serving import make_server
 
 from functions.records import Drafts
 from functions.storage import Store, open_store
@@ -29,6 +27,7 @@ from tests.conftest import BUCKET, CONTENT, point_at_moto
 from tests.supplier import Supplier, example_answer
 
 from .axe import axe_violations
+from tests.live_server import serving_app
 
 ASSESSMENT_ID = "readiness"
 REFERENCE = re.compile(r"\bSV-[A-Z0-9]{4}-[A-Z0-9]{4}\b")
@@ -67,7 +66,7 @@ def portals(request, built, tmp_path_factory):
     level = werkzeug_log.level
     werkzeug_log.setLevel(logging.WARNING)
     environment = pytest.MonkeyPatch()
-    running, stops = {}, []
+    running, servers = {}, ExitStack()
 
     def s3_storage() -> str:
         endpoint = request.getfixturevalue("s3_endpoint")  # moto's server, shared with the other S3 tests
@@ -79,19 +78,11 @@ def portals(request, built, tmp_path_factory):
             storage = s3_storage() if kind == "s3" else str(tmp_path_factory.mktemp("journey-storage"))
             app = create_app({"PORTAL_CONTENT": CONTENT, "PORTAL_ASSETS": built[1], "PORTAL_STORAGE": storage,
                               "PORTAL_BASE_URL": "http://127.0.0.1", "SESSION_COOKIE_SECURE": False})
-            server = make_server("127.0.0.1", 0, app, threaded=True)
-            # The resume link is built from PORTAL_BASE_URL, which can only be known once the port is bound.
-            app.config["PORTAL_BASE_URL"] = f"http://127.0.0.1:{server.server_port}"
-            thread = threading.Thread(target=server.serve_forever, daemon=True)
-            thread.start()
-            stops.append(lambda: (server.shutdown(), thread.join(10), server.server_close()))
-            running[kind] = Portal(app.config["PORTAL_BASE_URL"], app, storage)
+            running[kind] = Portal(servers.enter_context(serving_app(app)), app, storage)
         return running[kind]
 
     yield get
-    for stop in reversed(stops):
-        with suppress(Exception):
-            stop()
+    servers.close()
     environment.undo()
     werkzeug_log.setLevel(level)
 
