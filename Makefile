@@ -7,7 +7,7 @@ PORT ?= 8000
 
 .PHONY: install run build test system-packages benchmarks bench clean add-officer
 
-install: $(VENV)/.installed $(VENV)/checkov/.installed node_modules/.installed
+install: $(VENV)/.installed $(VENV)/checkov/.installed $(VENV)/sam/.installed node_modules/.installed
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -15,10 +15,11 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install --quiet -e '.[test]'
 	touch $@
 
-# checkov pins its own boto3 and more, so it gets an environment of its own inside .venv.
-$(VENV)/checkov/.installed: infra/checkov-requirements.txt | $(VENV)/.installed
-	$(PYTHON) -m venv $(VENV)/checkov
-	$(VENV)/checkov/bin/pip install --quiet -r infra/checkov-requirements.txt
+# The infrastructure tools (checkov, the SAM CLI) pin their own boto3 and more, so each gets an environment of its
+# own inside .venv, from infra/<tool>-requirements.txt.
+$(VENV)/%/.installed: infra/%-requirements.txt | $(VENV)/.installed
+	$(PYTHON) -m venv $(VENV)/$*
+	$(VENV)/$*/bin/pip install --quiet -r $<
 	touch $@
 
 node_modules/.installed: package.json package-lock.json

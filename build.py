@@ -13,7 +13,7 @@ from portal.assets import AssetsMissing, build_assets
 from portal.config import PROJECT_ROOT
 from portal.content import ContentError
 from portal.freeze import BrokenLinks, check_links, freeze
-from portal.lambda_packages import package_all
+from portal.lambda_packages import PackagingError, package_all
 
 SITE = PROJECT_ROOT / "build" / "site"
 FUNCTIONS = PROJECT_ROOT / "build" / "functions"
@@ -41,7 +41,12 @@ def main() -> int:
         return 1
     print(f"Built {len(urls)} files into {SITE.relative_to(PROJECT_ROOT)}/ in {time.perf_counter() - started:.1f} s")
     started = time.perf_counter()
-    for package in package_all(FUNCTIONS):  # after the site: the packages carry the built assets' manifest
+    try:
+        packages = package_all(FUNCTIONS)  # after the site: the packages carry the built assets' manifest
+    except PackagingError as error:
+        print(error, file=sys.stderr)
+        return 1
+    for package in packages:
         with zipfile.ZipFile(package) as archive:
             unpacked = sum(item.file_size for item in archive.infolist())
         print(f"Packaged {package.relative_to(PROJECT_ROOT)}: {package.stat().st_size / 1e6:.1f} MB "

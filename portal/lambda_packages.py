@@ -3,8 +3,10 @@
 What a function imports is found by running it: a fresh Python process imports the entry, calls it once with an
 API Gateway event (in a throwaway folder), then imports every module our own code names anywhere, including imports
 made inside functions (WeasyPrint, boto3). The zip holds our code, the content and the built assets it reads at
-run time, and the installed distributions those imports need, with their own requirements. The zip is the same
-bytes for the same inputs: files in sorted order, fixed dates and permissions, no bytecode.
+run time, and the distributions those imports need, with their own requirements. Those come from wheels that pip
+fetches for Lambda's runtime (the Python version and processor infra/template.yaml names), at the versions installed
+here, so no code compiled for the build machine is shipped. The zip is the same bytes for the same inputs: files in
+sorted order, fixed dates and permissions, no bytecode.
 """
 import functools
 import hashlib
@@ -14,12 +16,12 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 import zipfile
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
-
-from packaging.requirements import Requirement
 
 from .config import PROJECT_ROOT
 
@@ -29,6 +31,11 @@ OUR_PACKAGES = ("portal", "functions")
 ASSETS = PROJECT_ROOT / "build" / "assets"
 # Sources that only the build reads.
 BUILD_ONLY = ("portal/assets/",)
+TEMPLATE = PROJECT_ROOT / "infra" / "template.yaml"
+# Wheels installed for a runtime, kept between builds (portal/lambda_packages.site_packages).
+SITE_PACKAGES = PROJECT_ROOT / "build" / "lambda-site-packages"
+# The glibc of the Amazon Linux under each Lambda Python runtime: 2 for 3.11, 2023 from 3.12.
+AMAZON_LINUX_GLIBC = {"3.11": (2, 26), "3.12": (2, 34), "3.13": (2, 34), "3.14": (2, 34)}
 # botocore ships a model of every AWS service (about 25 MB); the functions call only these.
 BOTOCORE_SERVICES = {"s3", "sesv2"}
 _BOTOCORE_SERVICE_DATA = re.compile(r"botocore/data/([^/]+)/")
@@ -80,6 +87,10 @@ print(json.dumps(sorted({n.split(".")[0] for n in set(sys.modules) - before})))
 """
 
 
+class PackagingError(Exception):
+    """The functions cannot be packaged; the message says why."""
+
+
 def entries() -> list[str]:
     """The Lambda entries: the public functions of functions/handlers.py that take (event, context)."""
     source = (PROJECT_ROOT / "functions" / "handlers.py").read_text()
@@ -93,40 +104,100 @@ def imported_top_level_names(entry: str, event: dict, assets: Path = ASSETS) -> 
     return set(json.loads(result.stdout.strip().splitlines()[-1]))
 
 
-def _distributions_for(names: set[str]) -> set[str]:
-    """The installed distributions that provide `names`, and everything they require (with extras), transitively."""
-    providers = metadata.packages_distributions()
-    wanted = [Requirement(dist) for name in names - set(sys.stdlib_module_names) - set(OUR_PACKAGES)
-              for dist in providers.get(name, [])]
-    done: dict[str, set[str]] = {}  # distribution -> the extras whose requirements are already wanted
-    while wanted:
-        requirement = wanted.pop()
-        key = re.sub(r"[-_.]+", "-", requirement.name).lower()
-        extras = set(requirement.extras) | ({""} if key not in done else set())
-        extras -= done.get(key, set())
-        if not extras:
-            continue
+@dataclass(frozen=True)
+class Runtime:
+    """Where a package runs: Lambda's Python and processor, as infra/template.yaml names them."""
+    python: str  # "3.13"
+    machine: str  # "aarch64" or "x86_64"
+
+    @property
+    def platforms(self) -> list[str]:
+        """The manylinux tags whose wheels load on this runtime's Amazon Linux, newest first."""
+        newest = AMAZON_LINUX_GLIBC[self.python][1]  # manylinux_2_17 is the oldest glibc wheels still target
+        return [f"manylinux_2_{minor}_{self.machine}" for minor in range(newest, 16, -1)] + [f"manylinux2014_{self.machine}"]
+
+    def pip_options(self) -> list[str]:
+        abi = "cp" + self.python.replace(".", "")
+        options = ["--implementation", "cp", "--python-version", self.python, "--abi", abi, "--abi", "abi3", "--abi", "none"]
+        return options + [option for platform in self.platforms for option in ("--platform", platform)]
+
+    def __str__(self) -> str:
+        return f"python{self.python} on {self.machine}"
+
+
+def lambda_runtime(template: Path = TEMPLATE) -> Runtime:
+    """The Runtime and Architectures of the template's Globals: every function runs on them."""
+    text = template.read_text()
+    pythons = set(re.findall(r"(?m)^\s+Runtime: python(\d+\.\d+)$", text))
+    architectures = set(re.findall(r"(?m)^\s+Architectures: \[(arm64|x86_64)\]$", text))
+    if len(pythons) != 1 or len(architectures) != 1 or not pythons <= set(AMAZON_LINUX_GLIBC):
+        raise PackagingError(f"{template}: expected one Python runtime for every function (one of "
+                             f"{', '.join('python' + v for v in AMAZON_LINUX_GLIBC)}) and one architecture (arm64 or x86_64)")
+    return Runtime(pythons.pop(), {"arm64": "aarch64", "x86_64": "x86_64"}[architectures.pop()])
+
+
+def _pins(names: set[str]) -> list[str]:
+    """The installed distributions that provide `names`, at the versions the tests ran against."""
+    providers = _providers()
+    dists = {dist for name in names - set(sys.stdlib_module_names) - set(OUR_PACKAGES) for dist in providers.get(name, [])}
+    return sorted(f"{dist}=={metadata.version(dist)}" for dist in dists)
+
+
+@functools.cache
+def _providers() -> dict[str, list[str]]:
+    return metadata.packages_distributions()
+
+
+@functools.cache
+def _constraints() -> str:
+    """Every installed distribution's version (but the portal's own), so that what the pins need comes at the
+    versions tested here too."""
+    return "\n".join(sorted(f"{d.metadata['Name']}=={d.version}" for d in metadata.distributions()
+                            if d.metadata["Name"] and not _editable(d)))
+
+
+def _editable(dist: metadata.Distribution) -> bool:
+    return bool(json.loads(dist.read_text("direct_url.json") or "{}").get("dir_info", {}).get("editable"))
+
+
+def site_packages(pins: list[str], runtime: Runtime | None) -> Path:
+    """A folder holding `pins` and everything they require, installed from wheels for `runtime`.
+
+    runtime None means this interpreter (for tests that run a package here). pip resolves the requirements with the
+    runtime's markers and takes only wheels built for it, so nothing compiled for the build machine is shipped. The
+    folder is kept, named for its inputs, so only a change of runtime or versions fetches again.
+    """
+    constraints = _constraints()
+    key = hashlib.sha256(json.dumps([str(runtime), sys.version, pins, constraints]).encode()).hexdigest()[:16]
+    folder = SITE_PACKAGES / f"{runtime.python + '-' + runtime.machine if runtime else 'this-machine'}-{key}"
+    if folder.is_dir():
+        return folder
+    SITE_PACKAGES.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=SITE_PACKAGES) as scratch:
+        (Path(scratch) / "constraints.txt").write_text(constraints)
+        command = [sys.executable, "-m", "pip", "install", "--quiet", "--no-compile", "--no-input", "--only-binary=:all:",
+                   "--target", f"{scratch}/site", "--constraint", f"{scratch}/constraints.txt",
+                   *(runtime.pip_options() if runtime else []), *pins]
+        result = subprocess.run(command, capture_output=True, text=True)
+        if result.returncode != 0:
+            errors = [line for line in result.stderr.splitlines() if not line.startswith("WARNING: Location")]
+            raise PackagingError(f"Could not fetch the functions' dependencies for {runtime or 'this machine'} "
+                                 f"(pip needs PyPI):\n" + "\n".join(errors[-15:]))
         try:
-            dist = metadata.distribution(requirement.name)
-        except metadata.PackageNotFoundError:
-            continue  # an optional requirement that is not installed here
-        done.setdefault(key, set()).update(extras)
-        for line in dist.requires or []:
-            needed = Requirement(line)
-            if needed.marker is None or any(needed.marker.evaluate({"extra": extra}) for extra in extras):
-                needed.marker = None
-                wanted.append(needed)
-    return set(done)
+            (Path(scratch) / "site").rename(folder)
+        except OSError:
+            if not folder.is_dir():  # else another build made the same folder first
+                raise
+    return folder
 
 
-def _distribution_files(dist_name: str) -> dict[str, Path]:
-    dist = metadata.distribution(dist_name)
+@functools.cache  # a folder's contents never change once pip has filled it
+def _site_files(site: Path) -> dict[str, Path]:
     files = {}
-    for entry in dist.files or []:
-        path = Path(dist.locate_file(entry))
-        name = entry.as_posix()
-        # Skip scripts outside site-packages, bytecode, and the stray tests/ package one of them ships.
-        if name.startswith(("..", "tests/")) or "__pycache__" in name or name.endswith(".pyc") or not path.is_file():
+    for path in site.rglob("*"):
+        name = path.relative_to(site).as_posix()
+        # Skip pip's scripts, bytecode, and the stray tests/ package one of them ships.
+        if name.startswith(("bin/", "tests/")) or "__pycache__" in name or not path.is_file():
             continue
         service = _BOTOCORE_SERVICE_DATA.match(name)
         if service and service[1] not in BOTOCORE_SERVICES:
@@ -158,16 +229,13 @@ def write_zip(files: dict[str, Path], destination: Path) -> None:
     partial.replace(destination)
 
 
-def files_for(entry: str, assets: Path = ASSETS) -> dict[str, Path]:
+def files_for(entry: str, runtime: Runtime | None, assets: Path = ASSETS) -> dict[str, Path]:
     """Name in the zip -> file on disk: our code, content and assets, and the distributions the entry imports."""
-    return _files(imported_top_level_names(entry, PROBE_EVENT, assets), assets)
+    return _files(imported_top_level_names(entry, PROBE_EVENT, assets), runtime, assets)
 
 
-def _files(imported: set[str], assets: Path = ASSETS) -> dict[str, Path]:
-    files = _our_files(assets)
-    for dist in sorted(_distributions_for(imported)):
-        files.update(_distribution_files(dist))
-    return files
+def _files(imported: set[str], runtime: Runtime | None, assets: Path = ASSETS) -> dict[str, Path]:
+    return {**_site_files(site_packages(_pins(imported), runtime)), **_our_files(assets)}
 
 
 def _code_digest() -> str:
@@ -180,10 +248,10 @@ def _code_digest() -> str:
     return digest.hexdigest()
 
 
-def package(entry: str, destination_dir: Path, assets: Path = ASSETS) -> Path:
-    """Write <destination_dir>/<entry>.zip."""
+def package(entry: str, destination_dir: Path, runtime: Runtime | None, assets: Path = ASSETS) -> Path:
+    """Write <destination_dir>/<entry>.zip for `runtime` (None: this interpreter)."""
     destination = destination_dir / f"{entry}.zip"
-    write_zip(files_for(entry, assets), destination)
+    write_zip(files_for(entry, runtime, assets), destination)
     return destination
 
 
@@ -200,10 +268,12 @@ def package_all(destination_dir: Path) -> list[Path]:
         if digests.get(f"{entry} imports", {}).get("code") != code:
             names = imported_top_level_names(entry, PROBE_EVENT)
             digests[f"{entry} imports"] = {"code": code, "names": sorted(names)}
-        return _files(set(digests[f"{entry} imports"]["names"]))
+        return set(digests[f"{entry} imports"]["names"])
 
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:  # the probes are separate processes
-        contents = dict(zip(entries(), pool.map(probed, entries())))
+        imports = dict(zip(entries(), pool.map(probed, entries())))
+    runtime = lambda_runtime()
+    contents = {entry: _files(names, runtime) for entry, names in imports.items()}
     destination_dir.mkdir(parents=True, exist_ok=True)
     written = {}
     for entry, files in contents.items():

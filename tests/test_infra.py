@@ -1,5 +1,6 @@
 """infra/template.yaml: it lints clean, and it agrees with the app on headers, routes, storage and retention."""
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -7,14 +8,17 @@ import sys
 from fnmatch import fnmatchcase
 from pathlib import Path
 
+import boto3
 import pytest
 import yaml
 
-from portal import create_app
+from portal import create_app, lambda_packages
 from portal.config import PROJECT_ROOT
 from portal.content import load_content
 from portal.events.model import REGISTRATION_RETENTION_DAYS
 from portal.headers import content_security_policy, security_headers
+
+from .conftest import point_at_moto
 
 TEMPLATE = PROJECT_ROOT / "infra" / "template.yaml"
 
@@ -104,6 +108,34 @@ def test_template_passes_checkov_with_every_exception_explained():
 def _headers_policy(template):
     [policy] = _resources(template, "AWS::CloudFront::ResponseHeadersPolicy").values()
     return policy["Properties"]["ResponseHeadersPolicyConfig"]
+
+
+def test_the_deploy_guides_sam_build_uploads_each_functions_own_package_unchanged(tmp_path, s3_endpoint, monkeypatch):
+    """docs/deploy.md: python build.py, then sam build, then sam deploy (which packages, as here, into S3: moto)."""
+    checkout = tmp_path / "portal"
+    (checkout / "infra").mkdir(parents=True)
+    shutil.copy(TEMPLATE, checkout / "infra" / "template.yaml")
+    packages = {}
+    for entry in lambda_packages.entries():  # stand-ins: what is checked here is which zip each function gets
+        packages[entry] = checkout / "build" / "functions" / f"{entry}.zip"
+        lambda_packages.write_zip({f"{entry}.txt": TEMPLATE}, packages[entry])
+    point_at_moto(monkeypatch, s3_endpoint)
+    boto3.client("s3").create_bucket(Bucket="sam-artefacts", CreateBucketConfiguration={"LocationConstraint": "eu-west-2"})
+    # SAM lives in its own environment (.venv/sam, made by make install): its pins clash with ours.
+    sam = PROJECT_ROOT / ".venv" / "sam" / "bin" / "sam"
+    env = {**os.environ, "SAM_CLI_TELEMETRY": "0"}
+    for command in (["build", "--template", "infra/template.yaml"],
+                    ["package", "--template-file", ".aws-sam/build/template.yaml", "--s3-bucket", "sam-artefacts",
+                     "--output-template-file", "packaged.yaml"]):
+        result = subprocess.run([str(sam), *command], cwd=checkout, capture_output=True, text=True, env=env, timeout=300)
+        assert result.returncode == 0, result.stdout + result.stderr
+    packaged = yaml.load((checkout / "packaged.yaml").read_text(), Loader=_CloudFormationLoader)
+    s3 = boto3.client("s3")
+    for name, function in _functions(packaged).items():
+        entry = function["Properties"]["Handler"].removeprefix("functions.handlers.")
+        bucket, key = function["Properties"]["CodeUri"].removeprefix("s3://").split("/", 1)
+        uploaded = s3.get_object(Bucket=bucket, Key=key)["Body"].read()
+        assert uploaded == packages[entry].read_bytes(), f"{name} would run another function's package"
 
 
 def test_cloudfront_sends_the_same_csp_as_the_app(template):

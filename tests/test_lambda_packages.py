@@ -1,11 +1,15 @@
-"""build/functions/<name>.zip: a package works on its own, holds only what its entry needs, and is the same bytes each time."""
+"""build/functions/<name>.zip: a package works on its own, holds only what its entry needs, is built for Lambda's
+runtime, and is the same bytes each time."""
 import json
 import os
+import re
 import subprocess
 import sys
 import zipfile
+from importlib import metadata
 
 import pytest
+from packaging.tags import Tag, compatible_tags, cpython_tags
 
 from portal import lambda_packages
 
@@ -41,14 +45,28 @@ print(json.dumps({"started": started["statusCode"], "status": page["statusCode"]
 """
 
 
+ELF_MACHINES = {"aarch64": 183, "x86_64": 62}
+
+
 @pytest.fixture(scope="module")
 def unpacked(built, tmp_path_factory):
+    """The self-assessment's package built with wheels for this interpreter, so that it can run here."""
     root = tmp_path_factory.mktemp("package")
-    package = lambda_packages.package("assessment", root, assets=built[1])
+    package = lambda_packages.package("assessment", root, runtime=None, assets=built[1])
     with zipfile.ZipFile(package) as archive:
         archive.extractall(root / "unpacked")
         names = archive.namelist()
     return root / "unpacked", names
+
+
+@pytest.fixture(scope="module")
+def for_lambda(built, tmp_path_factory):
+    """The self-assessment's package as build.py makes it for Lambda: it holds the most compiled code (WeasyPrint,
+    cryptography, Pillow)."""
+    package = lambda_packages.package("assessment", tmp_path_factory.mktemp("lambda"), lambda_packages.lambda_runtime(),
+                                      assets=built[1])
+    with zipfile.ZipFile(package) as archive:
+        return {info.filename: archive.read(info) for info in archive.infolist()}
 
 
 def test_an_unzipped_package_serves_a_real_page_with_nothing_else_on_the_path(unpacked, tmp_path):
@@ -90,3 +108,58 @@ def test_every_lambda_entry_in_the_template_is_packaged():
     template = (lambda_packages.PROJECT_ROOT / "infra" / "template.yaml").read_text()
     handlers = {line.split("functions.handlers.")[1].strip() for line in template.splitlines() if "Handler: functions.handlers." in line}
     assert handlers and handlers <= set(lambda_packages.entries())
+
+
+def test_compiled_code_in_a_lambda_package_is_built_for_lambdas_python_processor_and_glibc(for_lambda):
+    runtime = lambda_packages.lambda_runtime()
+    glibc = lambda_packages.AMAZON_LINUX_GLIBC[runtime.python]
+    libraries = {name: data for name, data in for_lambda.items() if data[:4] == b"\x7fELF"}
+    assert any("cryptography/" in name for name in libraries) and any(name.startswith("PIL/") for name in libraries)
+    for name, data in libraries.items():
+        assert int.from_bytes(data[18:20], "little") == ELF_MACHINES[runtime.machine], f"{name} is for another processor"
+        needed = {tuple(map(int, v)) for v in re.findall(rb"GLIBC_(\d+)\.(\d+)", data)}
+        assert not needed or max(needed) <= glibc, f"{name} needs glibc {max(needed)}"
+        if ".libs/" not in name:  # a wheel's bundled C libraries are loaded by its modules, not imported
+            python = runtime.python.replace(".", "")
+            assert name.endswith((f".cpython-{python}-{runtime.machine}-linux-gnu.so", ".abi3.so")), name
+    compiled_here = [n for n in for_lambda if n.endswith(".so") and "x86_64" in n and runtime.machine != "x86_64"]
+    assert not compiled_here
+
+
+def test_every_wheel_in_a_lambda_package_is_one_lambdas_python_can_install(for_lambda):
+    runtime = lambda_packages.lambda_runtime()
+    version = tuple(map(int, runtime.python.split(".")))
+    supported = {*cpython_tags(version, platforms=runtime.platforms), *compatible_tags(version, platforms=runtime.platforms)}
+    wheels = {name: data.decode() for name, data in for_lambda.items() if name.endswith(".dist-info/WHEEL")}
+    assert len(wheels) > 30
+    for name, text in wheels.items():
+        tags = {Tag(*line.split(": ", 1)[1].strip().split("-")) for line in text.splitlines() if line.startswith("Tag: ")}
+        assert tags & supported, f"{name}: {sorted(map(str, tags))}"
+
+
+def test_a_lambda_package_ships_the_versions_the_tests_ran_against(for_lambda):
+    shipped = {m[1]: m[2] for m in (re.match(r"([^/]+)-([^-/]+)\.dist-info/METADATA$", n) for n in for_lambda) if m}
+    installed = {re.sub(r"[-.]+", "_", d.metadata["Name"]).lower(): d.version for d in metadata.distributions()}
+    compared = {name.lower(): version for name, version in shipped.items() if name.lower() in installed}
+    assert {"flask", "boto3", "botocore", "weasyprint", "cryptography", "pillow"} <= set(compared)
+    assert compared == {name: installed[name] for name in compared}
+
+
+def test_the_runtime_is_read_from_the_template_and_one_runtime_is_required(tmp_path):
+    template = (lambda_packages.TEMPLATE).read_text()
+    runtime = lambda_packages.lambda_runtime()
+    assert f"Runtime: python{runtime.python}" in template
+    assert f"Architectures: [{'arm64' if runtime.machine == 'aarch64' else 'x86_64'}]" in template
+    mixed = tmp_path / "template.yaml"
+    mixed.write_text(template + "\n  Other:\n    Properties:\n      Runtime: python3.12\n")
+    with pytest.raises(lambda_packages.PackagingError, match="one Python runtime"):
+        lambda_packages.lambda_runtime(mixed)
+
+
+
+def test_a_distribution_pip_cannot_fetch_for_lambda_stops_the_build_with_pips_reason():
+    runtime = lambda_packages.lambda_runtime()
+    with pytest.raises(lambda_packages.PackagingError) as raised:
+        lambda_packages.site_packages(["no-such-distribution-for-the-portal==0.0.1"], runtime)
+    assert str(runtime) in str(raised.value) and "no-such-distribution-for-the-portal" in str(raised.value)
+    assert not list(lambda_packages.SITE_PACKAGES.glob("tmp*")), "a failed fetch leaves nothing behind"
