@@ -8,7 +8,7 @@ from govuk_frontend_wtf.main import WTFormsHelpers
 from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
 
 from . import config, headers
-from .assets import read_manifest
+from .assets import AssetsMissing, read_manifest
 from .content import load_content
 
 
@@ -92,7 +92,11 @@ def create_app(overrides: dict | None = None, functions: tuple[str, ...] | None 
         """The fingerprinted address of a built asset; the manifest is read on first use, after any build."""
         if "portal.assets" not in app.extensions:
             app.extensions["portal.assets"] = read_manifest(app.config["PORTAL_ASSETS"])
-        return "/assets/" + app.extensions["portal.assets"][name]
+        try:
+            return "/assets/" + app.extensions["portal.assets"][name]
+        except KeyError:  # the code has an asset that the last build did not: say what to do, not just KeyError
+            raise AssetsMissing(f"{name} is not in {app.config['PORTAL_ASSETS']}/manifest.json: "
+                                "run 'python build.py' (or 'make run') again") from None
 
     @app.context_processor
     def portal_globals():

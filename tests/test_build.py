@@ -1,11 +1,15 @@
 """python build.py: a frozen site of static files, fingerprinted assets, and no broken links."""
 import gzip
+import json
 import re
+import shutil
 import xml.etree.ElementTree as ElementTree
 
 import pytest
 
 from build import build
+from portal import create_app
+from portal.assets import AssetsMissing
 from portal.freeze import BrokenLinks, check_links
 
 
@@ -80,3 +84,14 @@ def test_links_to_pages_a_function_serves_are_not_files_to_check(tmp_path):
     with pytest.raises(BrokenLinks) as raised:
         check_links(tmp_path, served_by_functions=("/council/",))
     assert raised.value.broken == ["/councillors/ does not exist (linked from /)"]
+
+
+def test_assets_built_before_a_new_asset_was_added_say_to_build_again(built, tmp_path):
+    stale = tmp_path / "assets"
+    shutil.copytree(built[1], stale)
+    manifest = json.loads((stale / "manifest.json").read_text())
+    del manifest["portal.css"]
+    (stale / "manifest.json").write_text(json.dumps(manifest))
+    app = create_app({"PORTAL_ASSETS": stale, "TESTING": True})
+    with pytest.raises(AssetsMissing, match="portal.css is not in .*manifest.json: run 'python build.py'"):
+        app.test_client().get("/")
