@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run build test system-packages benchmarks bench clean add-officer
+.PHONY: install run build test system-packages benchmarks bench clean add-officer disable-officer
 
 install: $(VENV)/.installed $(VENV)/checkov/.installed $(VENV)/sam/.installed node_modules/.installed
 
@@ -43,6 +43,10 @@ run: build
 # make add-officer EMAIL=you@council.gov.uk [ROLE=admin]: an officer, and a sign-in link for `make run`'s address.
 add-officer: install
 	$(VENV)/bin/flask --app portal add-officer "$(EMAIL)" --role $(or $(ROLE),viewer) --base-url http://$(HOST):$(PORT)
+
+# make disable-officer EMAIL=you@council.gov.uk: they can no longer sign in, and their open sessions end now.
+disable-officer: install
+	$(VENV)/bin/flask --app portal disable-officer "$(EMAIL)"
 
 test: install system-packages
 	$(PY) -m pytest

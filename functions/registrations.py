@@ -61,6 +61,15 @@ class Registration:
 
 
 @dataclass(frozen=True)
+class Tally:
+    """How an event stands: registrations with a place, on the waiting list, and cancelled."""
+
+    confirmed: int
+    waiting: int
+    cancelled: int
+
+
+@dataclass(frozen=True)
 class Outcome:
     """What registering did: the registration, its new private link, where it stands, and who else got a place."""
 
@@ -101,6 +110,13 @@ class Registrations:
 
     def standing(self, event: Event, registration_id: str) -> Standing | None:
         return self.places.standing(read_snapshot(self.store, event.slug), registration_id)
+
+    def tally(self, event: Event) -> Tally:
+        """Counts from one listing, reading only who holds each place, never the registrations themselves."""
+        snapshot = read_snapshot(self.store, event.slug)
+        holding = self.places.held(snapshot)
+        return Tally(confirmed=len(holding), waiting=len(self.places.queue(snapshot, holding)),
+                     cancelled=len(snapshot.cancelled))
 
     def everyone(self, event: Event) -> list[tuple[Registration, Standing, bool]]:
         """Every registration that got a place, a spot in the queue or was cancelled, with whether it was reminded."""

@@ -66,9 +66,9 @@ def create_app(overrides: dict | None = None, functions: tuple[str, ...] | None 
         for view in exempt_views:
             csrf.exempt(view)
     if functions is None or "council" in functions:
-        from functions.council.cli import add_officer, notify_officers, purge
+        from functions.council.cli import add_officer, disable_officer, notify_officers, purge
 
-        for command in (add_officer, purge, notify_officers):
+        for command in (add_officer, disable_officer, purge, notify_officers):
             app.cli.add_command(command)
 
     @app.errorhandler(CSRFError)

@@ -1,6 +1,7 @@
 """A council officer signing in and using the council pages with a test client, and a clock tests can move on."""
 import email
 import re
+import urllib.request
 from datetime import datetime, timedelta, timezone
 from email import policy
 from pathlib import Path
@@ -68,6 +69,18 @@ class OfficerBrowser:
         response = self.use_link(link_in(emails_to(self.outbox, address)[-1]))
         assert response.status_code == 303 and urlsplit(response.headers["Location"]).path.startswith("/council/")
         return response
+
+
+def follow(officer, response, store=None) -> bytes:
+    """The bytes behind a council download's link: S3's over HTTP, the file store's through the app."""
+    assert response.status_code == 303, response.get_data(as_text=True)[:300]
+    link = response.headers["Location"]
+    if link.startswith("http"):
+        with urllib.request.urlopen(link, timeout=10) as download:
+            return download.read()
+    download = officer.client.get(link)
+    assert download.headers["Content-Disposition"].startswith("attachment;")
+    return download.get_data()
 
 
 def send_submission(app, store, organisation: str = "Acme Cleaning Ltd", clock=None) -> str:

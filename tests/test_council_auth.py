@@ -6,7 +6,7 @@ import pytest
 
 from functions.council.officers import Officers
 from functions.storage import open_store
-from tests.officer import VIEWER, council_app_with_officers, Clock, OfficerBrowser, csrf, emails_to, link_in
+from tests.officer import ADMIN, VIEWER, council_app_with_officers, Clock, OfficerBrowser, csrf, emails_to, link_in
 
 
 
@@ -229,3 +229,51 @@ def test_every_admin_route_refuses_a_viewer(council_app, officer):
 def test_add_officer_link_can_name_the_local_address(council_app):
     result = council_app.test_cli_runner().invoke(args=["add-officer", VIEWER, "--base-url", "http://127.0.0.1:8000"])
     assert result.output.strip().splitlines()[-1].startswith("http://127.0.0.1:8000/council/sign-in/")
+
+
+# flask --app portal disable-officer EMAIL
+
+def test_disable_officer_ends_their_sessions_and_is_audited(council_app, browser_for, storage_url, tmp_path):
+    from functions.council import audit
+
+    first, second, admin = browser_for(), browser_for(), browser_for()
+    first.sign_in(VIEWER)
+    second.sign_in(VIEWER)
+    admin.sign_in(ADMIN)
+    result = council_app.test_cli_runner().invoke(args=["disable-officer", VIEWER.upper()])
+    assert result.exit_code == 0, result.output
+    assert f"Disabled {VIEWER}: they can no longer sign in" in result.output and "Ended 2 open sessions." in result.output
+    assert Officers(open_store(storage_url)).find(VIEWER).disabled
+    assert is_sign_in_redirect(first.client.get("/council/submissions/"))
+    assert is_sign_in_redirect(second.client.get("/council/submissions/"))
+    assert admin.client.get("/council/submissions/").status_code == 200  # nobody else is signed out
+
+    # The sessions ended on the server: letting the officer back in does not bring an old cookie back to life.
+    assert council_app.test_cli_runner().invoke(args=["add-officer", VIEWER]).exit_code == 0
+    assert is_sign_in_redirect(first.client.get("/council/submissions/"))
+
+    store = open_store(storage_url)
+    [logged] = [e for e in audit.read(store, audit.keys_newest_first(store)) if e["action"] == "disabled-officer"]
+    assert logged["subject"] == VIEWER and logged["who"] == "system" and logged["details"]["sessions_ended"] == 2
+
+
+def test_a_disabled_officer_cannot_ask_for_a_link(council_app, browser_for, tmp_path):
+    council_app.test_cli_runner().invoke(args=["disable-officer", VIEWER])
+    sent = len(emails_to(tmp_path / "outbox", VIEWER))
+    assert browser_for().ask_for_link(VIEWER).status_code == 303  # the page says the same as for anyone
+    assert len(emails_to(tmp_path / "outbox", VIEWER)) == sent
+
+
+def test_disabling_twice_says_so(council_app):
+    runner = council_app.test_cli_runner()
+    runner.invoke(args=["disable-officer", VIEWER])
+    again = runner.invoke(args=["disable-officer", VIEWER])
+    assert again.exit_code == 0 and f"{VIEWER} was already disabled." in again.output and "Ended 0 open sessions." in again.output
+
+
+@pytest.mark.parametrize("email", ["nobody@exampleshire.gov.uk", "not an address"])
+def test_disable_officer_explains_an_unknown_email_and_changes_nothing(council_app, storage_url, email):
+    result = council_app.test_cli_runner().invoke(args=["disable-officer", email])
+    assert result.exit_code != 0
+    assert f"There is no council officer with the email address {email}" in result.output
+    assert not Officers(open_store(storage_url)).find(VIEWER).disabled

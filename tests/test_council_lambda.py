@@ -5,10 +5,12 @@ import pytest
 
 from functions import handlers
 from functions.council.officers import Officers
+from functions.registrations import Registrations
 from functions.storage import open_store
 from portal import create_app
 
 from .conftest import CONTENT
+from .event_factory import PAST_HYBRID, SAMPLE_NOW, UPCOMING_IN_PERSON, details
 from .lambda_client import LambdaClient
 from .officer import OfficerBrowser, csrf, emails_to, link_in, send_submission
 from .test_html_validity import VNU
@@ -59,6 +61,8 @@ def test_council_pages_are_valid_html(built, tmp_path):
     store = open_store(str(tmp_path / "storage"))
     Officers(store).add(OFFICER, "admin")
     reference = send_submission(app, store)
+    event = app.extensions["portal.content"].event(UPCOMING_IN_PERSON)
+    Registrations(store, clock=lambda: SAMPLE_NOW).register(event, details(1, name="<b>Ann</b> & =1+1"))
     officer = OfficerBrowser(app.test_client(), tmp_path / "outbox")
     pages = {"sign-in": officer.client.get("/council/sign-in"), "sign-in-error": officer.ask_for_link("")}
     officer.sign_in(OFFICER)
@@ -70,6 +74,9 @@ def test_council_pages_are_valid_html(built, tmp_path):
         "status-error": officer.post(f"{submission}status", {"status": "done"}, form_page=submission),
         "notifications": officer.client.get("/council/notifications"),
         "audit": officer.client.get("/council/audit/"),
+        "events": officer.client.get("/council/events/"),
+        "event": officer.client.get(f"/council/events/{event.slug}/"),
+        "event-without-registrations": officer.client.get(f"/council/events/{PAST_HYBRID}/"),
     })
     folder = tmp_path / "html"
     folder.mkdir()

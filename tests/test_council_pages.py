@@ -16,7 +16,7 @@ from functions.council.officers import Officers
 from functions.storage import StorageUnavailable, open_store
 from portal import create_app
 from tests.conftest import BUCKET, CONTENT, CREDENTIALS
-from tests.officer import ADMIN, VIEWER, council_app_with_officers, Clock, OfficerBrowser, send_submission
+from tests.officer import ADMIN, VIEWER, council_app_with_officers, Clock, OfficerBrowser, follow, send_submission
 
 
 
@@ -336,18 +336,6 @@ def test_without_a_virus_checker_evidence_is_offered_and_says_it_was_not_checked
 
 
 # Exports built by functions/exports/, served the same way: written into storage, audited, a short-lived link.
-
-def follow(officer, response, store) -> bytes:
-    """The bytes behind a download link: S3's over HTTP, the file store's through the app."""
-    assert response.status_code == 303, response.get_data(as_text=True)[:300]
-    link = response.headers["Location"]
-    if link.startswith("http"):
-        with urllib.request.urlopen(link, timeout=10) as download:
-            return download.read()
-    download = officer.client.get(link)
-    assert download.headers["Content-Disposition"].startswith("attachment;")
-    return download.get_data()
-
 
 def test_officer_downloads_an_evidence_pack(council_app, viewer, store, clock):
     import zipfile

@@ -69,7 +69,7 @@ OWN_PREFIXES = {
     "AssessmentFunction": ("drafts/", "submissions/", "uploads/", "evidence/"),
     "RegisterFunction": ("events/",),
     "EventRemindersFunction": ("events/",),
-    "CouncilFunction": ("submissions/", "evidence/", "reviews/", "officers/", "audit/", "council/", "exports/"),
+    "CouncilFunction": ("submissions/", "evidence/", "reviews/", "officers/", "audit/", "council/", "exports/", "events/"),
     "CouncilPurgeFunction": ("drafts/", "submissions/", "evidence/", "reviews/", "audit/", "council/"),
     "CouncilNotificationsFunction": ("submissions/", "reviews/", "officers/", "council/notified/"),
     "EvidenceRetentionFunction": ("drafts/", "submissions/", "evidence/"),
@@ -417,6 +417,10 @@ def test_only_the_purge_can_delete_audit_records_and_reviews(template):
         assert deleters <= {"CouncilPurgeFunction"}, (prefix, deleters)
     assert not {"s3:DeleteObject", "s3:DeleteObjectVersion"} & {
         a for s in _statements(template["Resources"]["CouncilFunction"]) for a in _as_list(s["Action"])}
+
+
+def test_the_council_pages_only_read_event_registrations(template):
+    assert _actions_on(template, "CouncilFunction", "events/") == {"s3:GetObject"}
 
 
 def test_council_schedules_run_in_uk_time(template):

@@ -3,5 +3,5 @@
 Modules: officers (who may sign in), links (single-use sign-in links), limits (rate limits kept in storage),
 sessions (server-side sessions), audit (the write-once log), reviews (review statuses), submissions (reading and
 listing what suppliers sent), retention (deleting after configurable periods), notifications (the daily email),
-views (the blueprint) and cli (add-officer, purge, notify).
+views (the blueprint) and cli (add-officer, disable-officer, purge, notify).
 """

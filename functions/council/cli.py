@@ -1,4 +1,4 @@
-"""Commands for whoever runs the portal: `flask --app portal add-officer`, `purge` and `notify-officers`."""
+"""Commands for whoever runs the portal: `flask --app portal add-officer`, `disable-officer`, `purge` and `notify-officers`."""
 import click
 from flask import current_app
 from flask.cli import with_appcontext
@@ -6,6 +6,7 @@ from flask.cli import with_appcontext
 from . import audit
 from .links import SignInLinks
 from .officers import ROLES, OfficerInvalid, Officers
+from .sessions import Sessions
 from .web import store
 
 
@@ -30,6 +31,28 @@ def add_officer(email, role, base_url):
     click.echo(f"{officer.email} can sign in as {officer.role}. Their sign-in link works once, for 15 minutes;"
                " later they can ask for one on the sign-in page:")
     click.echo(link)
+
+
+@click.command("disable-officer")
+@click.argument("email")
+@with_appcontext
+def disable_officer(email):
+    """Stop EMAIL signing in to the council pages or using API tokens, and end their open sessions now."""
+    officers = Officers(store())
+    officer = officers.find(email)
+    if officer is None:
+        raise click.ClickException(f"There is no council officer with the email address {email}. "
+                                   "Check the address; nothing was changed.")
+    was_disabled = officer.disabled
+    if not was_disabled:
+        officer = officers.change(officer, disabled=True)
+    ended = Sessions(store()).end_all(officer.email)
+    audit.record(store(), "system", "disabled-officer", officer.email, "command line",
+                 {"already_disabled": was_disabled, "sessions_ended": ended})
+    click.echo(f"{officer.email} was already disabled." if was_disabled else
+               f"Disabled {officer.email}: they can no longer sign in or use their API tokens.")
+    click.echo(f"Ended {ended} open session{'' if ended == 1 else 's'}. "
+               f"To let them back in, run add-officer {officer.email} --role {officer.role}.")
 
 
 @click.command("purge")

@@ -1,5 +1,6 @@
 """Officers' downloads built by functions/exports/: an evidence pack, and the listed submissions as CSV, XLSX or a ZIP
-of their evidence. Each is written into storage under exports/, audited, then fetched through a short-lived link.
+of their evidence; and an event's registrations as CSV or XLSX (portal/events/export.py, as the command line makes
+them). Each is written into storage under exports/, audited, then fetched through a short-lived link.
 
 They are posts (with a CSRF token), since each writes a new file into storage; the browser follows the redirect
 to the link and saves the file, staying on the page it was on.
@@ -9,9 +10,13 @@ from datetime import timezone
 
 from flask import abort, current_app, redirect, render_template, request
 
+from portal.events import export as event_export
+from portal.events.pages import event_or_404
+
 from ..exports import packs, spreadsheets
 from ..exports.columns import UnknownColumns
 from ..exports.submissions import Submission, SubmissionFilter, find_submissions
+from ..registrations import Registrations
 from ..storage import NotFound
 from . import submissions as submitted
 from .downloads import LINK_SECONDS
@@ -96,3 +101,16 @@ def export_evidence():
     return _link(key, filename, "application/zip")
 
 
+@council_blueprint.post("/exports/events/<slug>")
+def export_event_registrations(slug):
+    event = event_or_404(slug)
+    file_format = request.args.get("format")
+    if file_format not in FORMATS:
+        abort(400)
+    table = event_export.rows(Registrations(store(), clock).everyone(event))
+    data = event_export.to_file(table, file_format, event.slug)
+    filename = f"{event.slug}-registrations-{clock():%Y-%m-%d}.{file_format}"
+    key = f"exports/registrations/{_stamp()}.{file_format}"
+    store().create(key, data, FORMATS[file_format], {"filename": filename})
+    audited("downloaded-event-registrations", event.slug, format=file_format, registrations=len(table), export=key)
+    return _link(key, filename, FORMATS[file_format])

@@ -55,7 +55,11 @@ class Sessions:
         if not token or not isinstance(token, str) or len(token) > 100:
             return None
         folder = _folder(token)
-        keys = self.store.keys(folder)
+        session = self._read(folder, self.store.keys(folder), token)
+        return session if session is not None and self.clock() < session.expires_at else None
+
+    def _read(self, folder: str, keys: list[str], token: str = "") -> Session | None:
+        """The session in `folder` (whose keys are `keys`), live or expired; None if it never started or was signed out."""
         if f"{folder}started.json" not in keys or f"{folder}ended.json" in keys:
             return None
         try:
@@ -65,8 +69,7 @@ class Sessions:
         started_at = datetime.fromisoformat(started["started_at"])
         seen = [datetime.strptime(key.rsplit("/", 1)[1].removesuffix(".json"), _TIME).replace(tzinfo=timezone.utc)
                 for key in keys if key.startswith(f"{folder}seen/")]
-        session = Session(token, started["email"], started_at, max([started_at, *seen]))
-        return session if self.clock() < session.expires_at else None
+        return Session(token, started["email"], started_at, max([started_at, *seen]))
 
     def touch(self, session: Session) -> Session:
         """Record activity, which moves the idle timeout on; written at most once a minute."""
@@ -84,3 +87,20 @@ class Sessions:
             self.store.create_json(f"{_folder(session.token)}ended.json", {"ended_at": self.clock().isoformat()})
         except AlreadyExists:
             pass
+
+    def end_all(self, email: str) -> int:
+        """End every open session of `email`, found from one listing; return how many had not yet expired."""
+        folders = {}
+        for key in self.store.keys(PREFIX):
+            folders.setdefault(PREFIX + key[len(PREFIX):].split("/", 1)[0] + "/", []).append(key)
+        live = 0
+        for folder, keys in sorted(folders.items()):
+            session = self._read(folder, keys)
+            if session is None or session.email != email:
+                continue
+            live += self.clock() < session.expires_at
+            try:
+                self.store.create_json(f"{folder}ended.json", {"ended_at": self.clock().isoformat()})
+            except AlreadyExists:
+                pass  # signed out at the same moment
+        return live

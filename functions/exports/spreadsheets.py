@@ -19,7 +19,8 @@ def table(records: list[dict], columns: list[Column]) -> list[list]:
     return [[neutralise(column.value(record)) for column in columns] for record in records]
 
 
-def _csv_text(value) -> str:
+def csv_text(value) -> str:
+    """A cell as CSV text: blank for nothing, ISO dates, times to the minute."""
     if value is None:
         return ""
     if isinstance(value, datetime):
@@ -36,7 +37,7 @@ def to_csv(assessment: Assessment, records: list[dict], column_ids: list[str] | 
     writer = csv.writer(buffer)
     writer.writerow([neutralise(column.heading) for column in columns])
     for row in table(records, columns):
-        writer.writerow([_csv_text(cell) for cell in row])
+        writer.writerow([csv_text(cell) for cell in row])
     return buffer.getvalue().encode("utf-8-sig")
 
 

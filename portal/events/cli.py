@@ -1,4 +1,4 @@
-"""flask --app portal event-registrations EVENT: an event's registrations for officers, until the council pages exist."""
+"""flask --app portal event-registrations EVENT: an event's registrations for officers, outside the council pages."""
 import click
 from flask import current_app
 from flask.cli import with_appcontext
@@ -25,7 +25,7 @@ def event_registrations(event_slug, file_format, output):
         raise click.UsageError("Give --output FILE for an XLSX file: it cannot be shown on screen")
     registrations = Registrations(open_store(current_app.config["PORTAL_STORAGE"], current_app.config))
     table = export.rows(registrations.everyone(event))
-    data = export.to_csv(table) if file_format == "csv" else export.to_xlsx(table, event.slug)
+    data = export.to_file(table, file_format, event.slug)
     if output:
         with open(output, "wb") as file:
             file.write(data)

@@ -1,12 +1,14 @@
 """Registrations for officers, as CSV or XLSX, with spreadsheet formula injection neutralised.
 
-Rows are plain values here; the caller reads them from storage (functions/registrations.py).
+Rows are plain values here; the caller reads them from storage (functions/registrations.py). The command line
+(portal/events/cli.py) and the council pages (functions/council/export_pages.py) both call `to_file`.
 """
 import csv
 import io
 from datetime import datetime
 
 from functions.exports.cells import neutralise
+from functions.exports.spreadsheets import csv_text
 
 from .model import LONDON, ORGANISATION_SIZES
 
@@ -41,21 +43,22 @@ def to_csv(table: list[list]) -> bytes:
     writer = csv.writer(buffer)
     writer.writerow(COLUMNS)
     for row in table:
-        writer.writerow(["" if cell is None else f"{cell:%Y-%m-%d %H:%M}" if isinstance(cell, datetime) else cell for cell in row])
+        writer.writerow([csv_text(cell) for cell in row])
     return buffer.getvalue().encode("utf-8-sig")
 
 
 def to_xlsx(table: list[list], title: str) -> bytes:
     """One sheet with typed cells: numbers as numbers, times as dates, and every text cell stored as text."""
     from openpyxl import Workbook
-    from openpyxl.cell.cell import TYPE_STRING
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, TYPE_STRING
 
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = title[:31]  # Excel's limit on a sheet's name
     sheet.append(COLUMNS)
     for row in table:
-        sheet.append(row)
+        # The form refuses control characters, but openpyxl would raise on one stored by any other way.
+        sheet.append([ILLEGAL_CHARACTERS_RE.sub("", cell) if isinstance(cell, str) else cell for cell in row])
     for cells in sheet.iter_rows(min_row=2):
         for cell in cells:
             if isinstance(cell.value, str):
@@ -66,3 +69,8 @@ def to_xlsx(table: list[list], title: str) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def to_file(table: list[list], file_format: str, title: str) -> bytes:
+    """The rows as a "csv" or "xlsx" file; `title` names the spreadsheet's sheet."""
+    return to_csv(table) if file_format == "csv" else to_xlsx(table, title)
