@@ -113,6 +113,15 @@ def test_unicode_and_long_answers_survive_both_formats(assessment, tmp_path):
     assert {c.value: v.value for c, v in zip(sheet[1], sheet[2])}[long_text.label] == answer
 
 
+def test_a_stored_answer_with_a_control_character_still_exports_to_xlsx(assessment, tmp_path):
+    """Forms refuse control characters, but a record stored another way may hold one: XML cannot, so it is dropped."""
+    store = FileStore(tmp_path)
+    text = question_of_type(assessment, "text")
+    record = put_submission(store, assessment, typed_answers(assessment, **{text.id: "Bell\x07 and\x00 null"}))
+    sheet = load_workbook(io.BytesIO(to_xlsx([(assessment, [record])]))).active
+    assert {c.value: v.value for c, v in zip(sheet[1], sheet[2])}[text.label] == "Bell and null"
+
+
 def test_filter_takes_the_latest_version_of_each_submission_within_the_dates(assessment, storage_url):
     store = open_store(storage_url)
     early = put_submission(store, assessment, submitted_at=datetime(2026, 10, 1, 9, tzinfo=timezone.utc))

@@ -1,4 +1,5 @@
 """Spreadsheet cells that are safe to open: text a spreadsheet would run as a formula is neutralised."""
+import re
 
 # A cell starting with one of these is read as a formula by Excel, LibreOffice or Google Sheets.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -9,3 +10,13 @@ def neutralise(value):
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value
     return value
+
+
+# Control characters that XML 1.0, and so an XLSX file, cannot hold (openpyxl raises on them). Forms refuse them, but a
+# record stored any other way may still have one, and an export must not fail for it.
+_NOT_IN_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def xlsx_text(value):
+    """Text an XLSX file can hold: the control characters XML refuses are dropped."""
+    return _NOT_IN_XML.sub("", value) if isinstance(value, str) else value

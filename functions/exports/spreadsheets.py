@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 from portal.questionnaire.model import Assessment
 
-from .cells import neutralise
+from .cells import neutralise, xlsx_text
 from .columns import DATE, TIME, Column, chosen
 
 FORMATS = {DATE: "yyyy-mm-dd", TIME: "yyyy-mm-dd hh:mm"}
@@ -68,7 +68,7 @@ def to_xlsx(groups: list[tuple[Assessment, list[dict]]]) -> bytes:
         for row in table(records, columns):
             cells = []
             for column, value in zip(columns, row):
-                cell = WriteOnlyCell(sheet, value=value)
+                cell = WriteOnlyCell(sheet, value=xlsx_text(value))
                 if isinstance(value, str):
                     cell.data_type = TYPE_STRING  # never a formula, whatever it starts with
                 elif column.kind in FORMATS and value is not None:

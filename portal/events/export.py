@@ -7,7 +7,7 @@ import csv
 import io
 from datetime import datetime
 
-from functions.exports.cells import neutralise
+from functions.exports.cells import neutralise, xlsx_text
 from functions.exports.spreadsheets import csv_text
 
 from .model import LONDON, ORGANISATION_SIZES
@@ -50,15 +50,14 @@ def to_csv(table: list[list]) -> bytes:
 def to_xlsx(table: list[list], title: str) -> bytes:
     """One sheet with typed cells: numbers as numbers, times as dates, and every text cell stored as text."""
     from openpyxl import Workbook
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, TYPE_STRING
+    from openpyxl.cell.cell import TYPE_STRING
 
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = title[:31]  # Excel's limit on a sheet's name
     sheet.append(COLUMNS)
     for row in table:
-        # The form refuses control characters, but openpyxl would raise on one stored by any other way.
-        sheet.append([ILLEGAL_CHARACTERS_RE.sub("", cell) if isinstance(cell, str) else cell for cell in row])
+        sheet.append([xlsx_text(cell) for cell in row])
     for cells in sheet.iter_rows(min_row=2):
         for cell in cells:
             if isinstance(cell.value, str):
