@@ -48,7 +48,9 @@ add-officer: install
 disable-officer: install
 	$(VENV)/bin/flask --app portal disable-officer "$(EMAIL)"
 
-test: install system-packages
+# The installs are mostly downloads, so they run side by side.
+test:
+	$(MAKE) --jobs=4 install system-packages
 	$(PY) -m pytest
 
 benchmarks: build system-packages
