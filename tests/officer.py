@@ -71,6 +71,13 @@ class OfficerBrowser:
         return response
 
 
+def signed_in(app, address: str, outbox: Path) -> OfficerBrowser:
+    """An officer signed in to `app` by the emailed link, as a person would be."""
+    officer = OfficerBrowser(app.test_client(), outbox)
+    officer.sign_in(address)
+    return officer
+
+
 def follow(officer, response, store=None) -> bytes:
     """The bytes behind a council download's link: S3's over HTTP, the file store's through the app."""
     assert response.status_code == 303, response.get_data(as_text=True)[:300]

@@ -11,7 +11,7 @@ from functions.council import audit
 from functions.registrations import Registrations
 from functions.storage import open_store
 from tests.event_factory import SAMPLE_NOW, content_with_events, details, upcoming_event
-from tests.officer import VIEWER, Clock, OfficerBrowser, council_app_with_officers, follow
+from tests.officer import VIEWER, Clock, council_app_with_officers, follow, signed_in
 
 HOSTILE_NAME = '=HYPERLINK("http://evil.example","Click")'
 HUGE = "A" * 40_000
@@ -52,9 +52,7 @@ def filled(council_app, storage_url, register):
 
 @pytest.fixture
 def viewer(council_app, tmp_path):
-    officer = OfficerBrowser(council_app.test_client(), tmp_path / "outbox")
-    officer.sign_in(VIEWER)
-    return officer
+    return signed_in(council_app, VIEWER, tmp_path / "outbox")
 
 
 def table_rows(html: str) -> list[list[str]]:

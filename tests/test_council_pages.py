@@ -16,7 +16,7 @@ from functions.council.officers import Officers
 from functions.storage import StorageUnavailable, open_store
 from portal import create_app
 from tests.conftest import BUCKET, CONTENT, CREDENTIALS
-from tests.officer import ADMIN, VIEWER, council_app_with_officers, Clock, OfficerBrowser, follow, send_submission
+from tests.officer import ADMIN, VIEWER, Clock, council_app_with_officers, follow, send_submission, signed_in
 
 
 
@@ -47,16 +47,12 @@ def submit(council_app, assessment, organisation="Acme Cleaning Ltd") -> str:
 
 @pytest.fixture
 def viewer(council_app, tmp_path):
-    officer = OfficerBrowser(council_app.test_client(), tmp_path / "outbox")
-    officer.sign_in(VIEWER)
-    return officer
+    return signed_in(council_app, VIEWER, tmp_path / "outbox")
 
 
 @pytest.fixture
 def admin(council_app, tmp_path):
-    officer = OfficerBrowser(council_app.test_client(), tmp_path / "outbox")
-    officer.sign_in(ADMIN)
-    return officer
+    return signed_in(council_app, ADMIN, tmp_path / "outbox")
 
 
 def rows(html: str) -> list[str]:
@@ -300,8 +296,7 @@ def test_officer_downloads_clean_evidence_through_a_short_lived_attachment_link(
     reference = with_evidence(scanned_app, store, clock, "clean.pdf", "infected.pdf", "waiting.pdf")
     scanned(store, f"evidence/{reference}/clean.pdf", "NO_THREATS_FOUND")
     scanned(store, f"evidence/{reference}/infected.pdf", "THREATS_FOUND")
-    officer = OfficerBrowser(scanned_app.test_client(), tmp_path / "outbox")
-    officer.sign_in(VIEWER)
+    officer = signed_in(scanned_app, VIEWER, tmp_path / "outbox")
     page = f"/council/submissions/readiness/{reference}/"
     html = officer.client.get(page).get_data(as_text=True)
     assert f'href="{page}evidence/clean"' in html
