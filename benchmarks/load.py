@@ -28,17 +28,30 @@ from portal.content import load_content  # noqa: E402
 
 BIN = Path(sys.executable).parent
 BUCKET = "portal-load"
-# moto's server, as `moto_server` runs it, but listing an object's versions (each upload's claim does) by its
-# prefix, as S3 does: moto itself deep-copies every object in the bucket for that, 0.6 s at 3,000 objects, holding
-# Python's GIL, and fails (TypeError, so a 500) when another request deletes an object meanwhile. Its answers
-# are the same.
+# moto's server, as `moto_server` runs it (Werkzeug, a thread per connection), with changes that keep its
+# answers but stop it doing work S3 does not, each request holding Python's GIL in the one process:
+# - listing objects (each draft's load does) and an object's versions (each upload's claim does) by prefix, as S3
+#   does: moto steps through every object in the bucket for a listing, and for versions deep-copies each, 0.6 s
+#   at 3,000 objects, failing (TypeError, so a 500) when another request deletes an object meanwhile;
+# - keeping connections open between requests (HTTP/1.1), as S3 does, rather than a new one and a new thread
+#   for each request;
+# - finding which of its services a request is for once, not again for every request: moto lists its package's
+#   folders for that (a listdir and 150 stat calls) inside a lock that every request waits for;
+# - no line on stderr for every request, which the benchmark throws away: writing it waits for a lock too.
 MOTO_SERVER = """
-import sys, threading
+import functools, logging, sys, threading
+from moto import backends
 from moto.s3.models import S3Backend
 from moto.s3.utils import _VersionedKeyStore
 from moto.server import main
+from werkzeug.serving import WSGIRequestHandler
 
-list_versions, get_bucket, listing = S3Backend.list_object_versions, S3Backend.get_bucket, threading.local()
+backends.list_of_moto_modules = functools.cache(lambda modules=backends.list_of_moto_modules: tuple(modules()))
+logging.getLogger("werkzeug").setLevel(logging.WARNING)
+WSGIRequestHandler.protocol_version = "HTTP/1.1"
+
+list_objects, list_versions, get_bucket = S3Backend.list_objects, S3Backend.list_object_versions, S3Backend.get_bucket
+listing = threading.local()
 
 class PrefixView:
     def __init__(self, bucket, prefix):
@@ -49,6 +62,9 @@ class PrefixView:
 
     def __getattr__(self, name):
         return getattr(self._bucket, name)
+
+def list_prefix_objects(self, bucket, prefix, *args, **options):
+    return list_objects(self, PrefixView(bucket, prefix or ""), prefix, *args, **options)
 
 def list_prefix_versions(self, bucket_name, prefix="", **options):
     listing.prefix = prefix or ""
@@ -62,7 +78,8 @@ def get_bucket_or_view(self, bucket_name):
     prefix = getattr(listing, "prefix", None)
     return bucket if prefix is None else PrefixView(bucket, prefix)
 
-S3Backend.list_object_versions, S3Backend.get_bucket = list_prefix_versions, get_bucket_or_view
+S3Backend.list_objects, S3Backend.list_object_versions = list_prefix_objects, list_prefix_versions
+S3Backend.get_bucket = get_bucket_or_view
 main(["-H", "127.0.0.1", "-p", sys.argv[1]])
 """
 

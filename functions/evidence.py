@@ -2,7 +2,8 @@
 
 The upload form posts the file to storage (S3's presigned POST, or the file store's stand-in), which sends the
 browser back to `uploaded`. That view moves the file to a key of the server's choosing, checks it by reading
-its first bytes and asking storage for its size, and attaches it to the draft or deletes it with a message.
+its first bytes (all of a small file) and the size storage listed, and attaches it to the draft or deletes it
+with a message.
 No byte of a file passes through here, except the ranged reads the checks and the SHA-256 need.
 """
 import hashlib
@@ -104,14 +105,14 @@ def _check(store, key, upload, slot, draft) -> dict:
     """The record of a stored file that passes every check, or EvidenceRejected with the message to show."""
     if len(_in_slot(draft, slot)) >= slot.max_files:
         raise EvidenceRejected(checks.too_many(slot.max_files))
-    size = store.size(key)
-    inspected = checks.inspect(lambda start, length: store.read_range(key, start, length), size,
-                               upload.filename, slot.types, slot.max_bytes)
+    size = upload.size  # the claimed copy's, as storage listed it: no request of its own
+    read_range = _HeadFirst(store, key)
+    inspected = checks.inspect(read_range, size, upload.filename, slot.types, slot.max_bytes)
     valid_until = _valid_until(upload.fields) if slot.ask_valid_until else None
     if malware.scan_status(store, key, current_app.config["PORTAL_MALWARE_SCANNER"]) == malware.THREAT:
         raise EvidenceRejected(checks.virus())
     return {
-        "key": key, "name": inspected.name, "size": size, "sha256": _sha256(store, key, size),
+        "key": key, "name": inspected.name, "size": size, "sha256": _sha256(read_range, size),
         "content_type": inspected.type.content_type, "uploaded_at": datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
         "slots": [slot.id], "valid_until": valid_until,
     }
@@ -130,12 +131,31 @@ def _valid_until(fields: dict) -> str | None:
     return day.isoformat()
 
 
-def _sha256(store, key, size) -> str:
+def _sha256(read_range, size) -> str:
     """Streamed from storage in chunks at attach time, so a function never holds a whole file."""
     digest = hashlib.sha256()
     for start in range(0, size, HASH_CHUNK):
-        digest.update(store.read_range(key, start, HASH_CHUNK))
+        digest.update(read_range(start, HASH_CHUNK))
     return digest.hexdigest()
+
+
+class _HeadFirst:
+    """Ranged reads of a stored file that fetch its first HEAD_BYTES once and answer from them where they can.
+
+    The checks read about in the head, and a file no longer than it (most evidence) is then checked and hashed
+    with one request to storage, instead of one for each seek a PDF reader makes and another for the hash.
+    """
+
+    def __init__(self, store, key):
+        self._store, self._key, self._head = store, key, None
+
+    def __call__(self, start: int, length: int) -> bytes:
+        if self._head is None:
+            self._head = self._store.read_range(self._key, 0, checks.HEAD_BYTES)
+        whole = len(self._head) < checks.HEAD_BYTES  # storage gave less than asked: the file ends there
+        if whole or start + length <= len(self._head):
+            return self._head[start:start + length]
+        return self._store.read_range(self._key, start, length)
 
 
 @assessment_blueprint.post("/<token>/evidence/<slot_id>/reuse")

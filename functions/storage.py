@@ -80,9 +80,11 @@ class UploadForm:
 
 @dataclass(frozen=True)
 class Upload:
-    """A file a browser posted: the name its computer gave it (unsanitised) and the extra fields it sent."""
+    """A file a browser posted: the name its computer gave it (unsanitised), its size in bytes, and the extra
+    fields it sent."""
 
     filename: str
+    size: int
     fields: dict[str, str] = field(default_factory=dict)
 
 
@@ -458,6 +460,7 @@ class FileStore(Store):
         incoming = self._path(received[-1])
         try:
             upload = json.loads(_sidecar(incoming).read_bytes()).get("upload", {})
+            size = incoming.stat().st_size
             path = self._path(key)
             path.parent.mkdir(parents=True, exist_ok=True)
             with _locked(path.parent) as folder:
@@ -470,7 +473,7 @@ class FileStore(Store):
             raise StorageUnavailable(f"Cannot keep the upload at {key}: {err}") from err
         for other in received:
             self.delete(other)
-        return Upload(upload.get("filename", ""), upload.get("fields", {}))
+        return Upload(upload.get("filename", ""), size, upload.get("fields", {}))
 
     def _sign(self, policy: str) -> str:
         return hmac.new(self._upload_key(), policy.encode(), hashlib.sha256).hexdigest()
@@ -730,10 +733,11 @@ class S3Store(Store):
         full = self.prefix + _check_prefix(prefix)
         target = self._full(key)
         with self._errors(prefix):
-            received = [item["Key"] for page in self.client.get_paginator("list_objects_v2").paginate(
-                Bucket=self.bucket, Prefix=full) for item in page.get("Contents", [])]
-            if not received:
+            sizes = {item["Key"]: item["Size"] for page in self.client.get_paginator("list_objects_v2").paginate(
+                Bucket=self.bucket, Prefix=full) for item in page.get("Contents", [])}
+            if not sizes:
                 raise NotFound(prefix)
+            received = sorted(sizes)
             incoming = received[-1]
             fields = self.client.head_object(Bucket=self.bucket, Key=incoming)["Metadata"]
         # IfNoneMatch makes real S3 refuse to copy over an object; moto ignores it on a copy, so ask first too.
@@ -747,7 +751,7 @@ class S3Store(Store):
                                     Metadata={}, IfNoneMatch="*")
             for other in received:
                 self._erase(other)
-        return Upload(incoming[len(full):], fields)
+        return Upload(incoming[len(full):], sizes[incoming], fields)
 
     def _erase(self, full: str) -> None:
         # Every version and delete marker of one exact key, which may be a browser-named upload's.

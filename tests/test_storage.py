@@ -539,6 +539,7 @@ def test_signed_upload_lands_under_its_prefix_and_is_claimed_to_the_servers_key(
     upload = store.claim_upload("uploads/a/1/", "evidence/a/f1")
     assert upload.filename == "Our policy (2026).pdf"
     assert upload.fields == {"note": "kept"}
+    assert upload.size == len(data)
     assert store.read("evidence/a/f1") == data
     assert store.keys("uploads/") == []  # nothing left where the browser posted
     with pytest.raises(NotFound):
