@@ -4,10 +4,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks import build_time, cold_start, evidence_upload, evidence_zip, lighthouse, page_weight  # noqa: E402
+from benchmarks import (build_time, cold_start, council_list, evidence_upload, evidence_zip, lighthouse,  # noqa: E402
+                        page_weight)
 
 for title, benchmark in (("Build time", build_time), ("Page weight", page_weight), ("Lighthouse", lighthouse),
                          ("Cold start", cold_start), ("Evidence uploads", evidence_upload),
-                         ("Evidence ZIP", evidence_zip)):
+                         ("Evidence ZIP", evidence_zip), ("Council list at scale", council_list)):
     print(f"\n## {title}\n")
     benchmark.main()

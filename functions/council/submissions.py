@@ -10,7 +10,7 @@ from math import ceil
 from portal.questionnaire.answers import display_answer
 from portal.questionnaire.progress import shown_questions
 
-from ..storage import NotFound, Store
+from ..storage import NotFound, Store, read_json_many
 from . import reviews
 
 PAGE_SIZE = 20
@@ -48,10 +48,11 @@ def _folders(keys: list[str]) -> dict[tuple[str, str], list[str]]:
 
 def summaries(store: Store) -> list[Summary]:
     """Every submission, as of its newest version, with its newest review status."""
-    statuses = {folder: store.read_json(keys[-1])["status"] for folder, keys in _folders(store.keys("reviews/")).items()}
+    reviewed, submitted = _folders(store.keys("reviews/")), _folders(store.keys("submissions/"))
+    newest = read_json_many(store, [keys[-1] for keys in (*reviewed.values(), *submitted.values())])
+    statuses = {folder: review["status"] for folder, review in zip(reviewed, newest)}
     found = []
-    for (assessment_id, reference), keys in _folders(store.keys("submissions/")).items():
-        record = store.read_json(keys[-1])
+    for ((assessment_id, reference), keys), record in zip(submitted.items(), newest[len(reviewed):]):
         plan = record.get("carbon_reduction_plan")
         found.append(Summary(
             assessment_id=assessment_id, reference=reference,
@@ -111,7 +112,7 @@ def versions(store: Store, assessment_id: str, reference: str) -> list[dict]:
     keys = store.keys(f"submissions/{assessment_id}/{reference}/")
     if not keys:
         raise NotFound(reference)
-    return [store.read_json(key) for key in keys]
+    return read_json_many(store, keys)
 
 
 def answer_rows(assessment, answers: dict) -> list:

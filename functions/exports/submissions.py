@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 
 from portal.questionnaire.model import Assessment
 
-from ..storage import Store
+from ..storage import Store, read_json_many
 
 UK = ZoneInfo("Europe/London")
 
@@ -55,12 +55,8 @@ def find_submissions(store: Store, assessments: dict, which: SubmissionFilter = 
 
     Submissions to a questionnaire no longer in content are left out: their columns cannot be known.
     """
-    found = []
-    for key in latest_keys(store, which.assessment):
-        assessment = assessments.get(key.split("/")[1])
-        if assessment is None:
-            continue
-        record = store.read_json(key)
-        if which.keeps(record):
-            found.append(Submission(assessment, record))
+    wanted = [(assessments[key.split("/")[1]], key) for key in latest_keys(store, which.assessment)
+              if key.split("/")[1] in assessments]
+    records = read_json_many(store, [key for _, key in wanted])
+    found = [Submission(assessment, record) for (assessment, _), record in zip(wanted, records) if which.keeps(record)]
     return sorted(found, key=lambda s: (submitted_at(s.record), s.record["reference"]), reverse=True)
