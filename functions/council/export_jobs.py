@@ -13,9 +13,10 @@ from flask import abort, current_app, g, redirect, render_template, request, url
 from ..exports import jobs
 from ..storage import NotFound
 from .downloads import LINK_SECONDS
-from .export_pages import _listed
+from .export_pages import listed_submissions
 from .web import audited, clock, council_blueprint, store
 
+RUNNERS = ("thread", "s3-event")
 # The list's filters, kept with a job so that "Try again" asks for the same submissions.
 FILTERS = ("theme", "level", "status", "from", "to", "sort")
 
@@ -29,11 +30,14 @@ def run_job(app, job_id: str) -> jobs.Status:
 
 @council_blueprint.post("/exports/evidence")
 def export_evidence():
-    listed = _listed()
+    runner = current_app.config.get("PORTAL_EXPORT_JOBS", "thread")
+    if runner not in RUNNERS:
+        raise ValueError(f"PORTAL_EXPORT_JOBS must be one of {', '.join(RUNNERS)}, not {runner!r}")
+    listed = listed_submissions()
     filters = {name: request.args[name] for name in FILTERS if request.args.get(name)}
     job = jobs.create_job(store(), g.officer.email, filters, listed, clock())
-    audited("asked-for-evidence-zip", "", job=job.id, submissions=len(listed), files=job.files)
-    if current_app.config.get("PORTAL_EXPORT_JOBS", "thread") == "thread":
+    audited("asked-for-evidence-zip", "", job=job.id, submissions=len(job.submissions), files=job.files)
+    if runner == "thread":
         threading.Thread(target=run_job, args=(current_app._get_current_object(), job.id), daemon=True,
                          name=f"evidence-zip-{job.id}").start()
     return redirect(url_for("council.export_job", job_id=job.id), 303)

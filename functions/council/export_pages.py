@@ -49,7 +49,7 @@ def evidence_pack(assessment_id, reference):
     return _link(key, filename, "application/zip")
 
 
-def _listed() -> list[Submission]:
+def listed_submissions() -> list[Submission]:
     """The submissions the list shows with the filters in the form (every page of them), newest first."""
     filters = _filters()
     if filters.errors:
@@ -65,7 +65,7 @@ def export_submissions():
     file_format = request.args.get("format")
     if file_format not in FORMATS:
         abort(400)
-    listed = _listed()
+    listed = listed_submissions()
     groups = {}
     for submission in listed:
         groups.setdefault(submission.assessment.id, (submission.assessment, []))[1].append(submission.record)

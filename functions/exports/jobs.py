@@ -68,11 +68,11 @@ def job_id_from_key(key: str) -> str | None:
 def create_job(store: Store, officer: str, filters: dict, submissions: list[Submission], now: datetime) -> Job:
     """Record a job for the evidence of `submissions`, as of their newest versions now; returns it."""
     versions = {tuple(key.split("/")[1:3]): key for key in latest_keys(store)}
+    covered = [{"assessment": s.assessment.id, "reference": s.record["reference"], "files": len(s.evidence),
+                "key": versions.get((s.assessment.id, s.record["reference"]))} for s in submissions]
     job = Job(id=f"{now.astimezone(timezone.utc):%Y%m%dT%H%M%SZ}-{secrets.token_hex(8)}", officer=officer,
-              created_at=now, filters=dict(filters), submissions=[
-                  {"assessment": s.assessment.id, "reference": s.record["reference"],
-                   "key": versions[(s.assessment.id, s.record["reference"])], "files": len(s.evidence)}
-                  for s in submissions])
+              created_at=now, filters=dict(filters),
+              submissions=[item for item in covered if item["key"]])  # one purged this moment is left out
     store.create_json(job_key(job.id), {"id": job.id, "officer": job.officer, "created_at": now.isoformat(),
                                         "filters": job.filters, "submissions": job.submissions})
     return job
