@@ -85,10 +85,10 @@ def assert_holds_the_evidence(archive, store, reference, names):
 
 def test_asking_for_the_zip_records_a_job_then_its_page_says_preparing_then_ready(council_app, viewer, store, clock):
     reference = with_evidence(council_app, store, clock, "a.pdf", "b.pdf")
-    path = ask_for_zip(viewer, "?status=new")
+    path = ask_for_zip(viewer, "?status=new&from=1/1/2020&theme=" + "x" * 2000)
 
     record = store.read_json(jobs.job_key(job_id(path)))
-    assert record["officer"] == VIEWER and record["filters"] == {"status": "new"}
+    assert record["officer"] == VIEWER and record["filters"] == {"status": "new", "from": "2020-01-01"}  # as checked
     assert record["submissions"] == [{"assessment": "readiness", "reference": reference, "files": 2,
                                       "key": store.keys(f"submissions/readiness/{reference}/")[-1]}]
     asked = [e for e in audit.read(store, audit.keys_newest_first(store)) if e["action"] == "asked-for-evidence-zip"]

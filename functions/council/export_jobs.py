@@ -8,17 +8,16 @@ evidence_export Lambda, started by S3 when the job record is stored).
 import threading
 from datetime import timezone
 
-from flask import abort, current_app, g, redirect, render_template, request, url_for
+from flask import abort, current_app, g, redirect, render_template, url_for
 
 from ..exports import jobs
 from ..storage import NotFound
 from .downloads import LINK_SECONDS
 from .export_pages import listed_submissions
+from .pages import _filters
 from .web import audited, clock, council_blueprint, store
 
 RUNNERS = ("thread", "s3-event")
-# The list's filters, kept with a job so that "Try again" asks for the same submissions.
-FILTERS = ("theme", "level", "status", "from", "to", "sort")
 
 
 def run_job(app, job_id: str) -> jobs.Status:
@@ -28,14 +27,23 @@ def run_job(app, job_id: str) -> jobs.Status:
                             app.config.get("PORTAL_MALWARE_SCANNER"), clock=lambda: clock().astimezone(timezone.utc))
 
 
+def _kept_filters(filters) -> dict:
+    """The list's filters as checked (anything it ignores is dropped), kept with a job so that "Try again" asks for
+    the same submissions."""
+    kept = {"theme": filters.theme, "level": filters.level, "status": filters.status,
+            "from": filters.submitted_from.isoformat() if filters.submitted_from else "",
+            "to": filters.submitted_to.isoformat() if filters.submitted_to else "",
+            "sort": "" if filters.sort == "newest" else filters.sort}
+    return {name: value for name, value in kept.items() if value}
+
+
 @council_blueprint.post("/exports/evidence")
 def export_evidence():
     runner = current_app.config.get("PORTAL_EXPORT_JOBS", "thread")
     if runner not in RUNNERS:
         raise ValueError(f"PORTAL_EXPORT_JOBS must be one of {', '.join(RUNNERS)}, not {runner!r}")
     listed = listed_submissions()
-    filters = {name: request.args[name] for name in FILTERS if request.args.get(name)}
-    job = jobs.create_job(store(), g.officer.email, filters, listed, clock())
+    job = jobs.create_job(store(), g.officer.email, _kept_filters(_filters()), listed, clock())
     audited("asked-for-evidence-zip", "", job=job.id, submissions=len(job.submissions), files=job.files)
     if runner == "thread":
         threading.Thread(target=run_job, args=(current_app._get_current_object(), job.id), daemon=True,
