@@ -178,7 +178,8 @@ def test_the_evidence_export_lambda_builds_the_zip_that_an_s3_event_names(built,
 
     # Events for anything but a job record in this bucket start nothing.
     for event in (object_created("another-bucket", key), object_created(BUCKET, store.prefix + "exports/jobs/x/done.json"),
-                  object_created(BUCKET, key.replace("exports/jobs/", "exports/evidence/")), {"detail-type": "Scheduled Event"}):
+                  object_created(BUCKET, key.replace("exports/jobs/", "exports/evidence/")), {"detail-type": "Scheduled Event"},
+                  {**object_created(BUCKET, key), "detail": "not an object"}, {**object_created(BUCKET, key), "source": "aws.sqs"}):
         assert handlers.evidence_export(event, None) == {"job": None, "state": None}
     assert store.keys("exports/evidence/") == []
 
