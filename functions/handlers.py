@@ -56,6 +56,20 @@ def council(event, context):
     return _handler("council")(event, context)
 
 
+def evidence_export(event, context):
+    """Run by S3's "Object Created" event (through EventBridge) when the council pages store an evidence ZIP job
+    record: builds the ZIP (functions/exports/jobs.py). Any other event is ignored."""
+    from functions.council.export_jobs import run_job
+    from functions.council.web import store
+    from functions.exports.jobs import job_id_in_s3_event
+
+    app = _built("council")[0]
+    with app.app_context():
+        storage = store()
+        job_id = job_id_in_s3_event(event, getattr(storage, "bucket", None), getattr(storage, "prefix", ""))
+    return {"job": job_id, "state": run_job(app, job_id).state if job_id else None}
+
+
 def council_purge(event, context):
     """Run daily by an EventBridge schedule: delete what is past its retention period."""
     from functions.council.retention import purge

@@ -34,6 +34,9 @@ def from_environment() -> dict:
         "PORTAL_SUBMISSION_RETENTION_DAYS": int(os.environ.get("PORTAL_SUBMISSION_RETENTION_DAYS", 6 * 365)),
         "PORTAL_AUDIT_RETENTION_DAYS": int(os.environ.get("PORTAL_AUDIT_RETENTION_DAYS", 2 * 365)),
         "PORTAL_MALWARE_SCANNER": os.environ.get("PORTAL_MALWARE_SCANNER", "none"),
+        # What builds an evidence ZIP (functions/council/export_jobs.py): "thread", a thread in this process, or
+        # "s3-event", the evidence_export Lambda that S3 starts when the job record is stored (infra/template.yaml).
+        "PORTAL_EXPORT_JOBS": os.environ.get("PORTAL_EXPORT_JOBS", "thread"),
         # How long to wait for S3 (seconds) and how many tries in all; defaults in functions/storage.py.
         **s3_settings(),
         "SECRET_KEY": _secret_key(var_dir),

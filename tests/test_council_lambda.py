@@ -1,10 +1,14 @@
 """The council function's Lambda entries, fed API Gateway HTTP API (payload v2) events, and its pages' HTML."""
 import subprocess
+from datetime import datetime, timedelta, timezone
+from urllib.parse import urlsplit
 
 import pytest
 
 from functions import handlers
+from functions.council import export_jobs
 from functions.council.officers import Officers
+from functions.exports import jobs
 from functions.registrations import Registrations
 from functions.storage import open_store
 from portal import create_app
@@ -57,7 +61,7 @@ def test_scheduled_entries_purge_and_email(lambda_environment):
 def test_council_pages_are_valid_html(built, tmp_path):
     app = create_app({"TESTING": True, "PORTAL_CONTENT": CONTENT, "PORTAL_ASSETS": built[1],
                       "PORTAL_STORAGE": str(tmp_path / "storage"), "PORTAL_EMAIL": f"outbox:{tmp_path / 'outbox'}",
-                      "PORTAL_BASE_URL": "http://localhost"})
+                      "PORTAL_BASE_URL": "http://localhost", "PORTAL_EXPORT_JOBS": "s3-event"})
     store = open_store(str(tmp_path / "storage"))
     Officers(store).add(OFFICER, "admin")
     reference = send_submission(app, store)
@@ -78,6 +82,13 @@ def test_council_pages_are_valid_html(built, tmp_path):
         "event": officer.client.get(f"/council/events/{event.slug}/"),
         "event-without-registrations": officer.client.get(f"/council/events/{PAST_HYBRID}/"),
     })
+    job_page = urlsplit(officer.post("/council/exports/evidence", form_page="/council/submissions/").headers["Location"]).path
+    pages["zip-preparing"] = officer.client.get(job_page)
+    export_jobs.run_job(app, job_page.rstrip("/").rsplit("/", 1)[1])
+    pages["zip-ready"] = officer.client.get(job_page)
+    stalled = jobs.create_job(store, OFFICER, {"status": "new"}, [], datetime.now(timezone.utc) - timedelta(minutes=21))
+    pages["zip-failed"] = officer.client.get(f"/council/exports/jobs/{stalled.id}/")
+    assert [pages[p].status_code for p in ("zip-preparing", "zip-ready", "zip-failed")] == [200, 200, 200]
     folder = tmp_path / "html"
     folder.mkdir()
     for name, response in pages.items():

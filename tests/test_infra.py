@@ -74,12 +74,14 @@ OWN_PREFIXES = {
     "CouncilNotificationsFunction": ("submissions/", "reviews/", "officers/", "council/notified/"),
     "EvidenceRetentionFunction": ("drafts/", "submissions/", "evidence/"),
     "CouncilApiFunction": ("submissions/", "officers/", "api-tokens/", "audit/"),
+    "EvidenceExportFunction": ("submissions/", "evidence/", "exports/"),
 }
 
 
-def _scheduled(function) -> bool:
-    """Run by a schedule, not reached through the HTTP API."""
-    return any(e["Type"] in ("Schedule", "ScheduleV2") for e in function["Properties"].get("Events", {}).values())
+def _run_by_events(function) -> bool:
+    """Run by a schedule or another service's events, not reached through the HTTP API."""
+    return any(e["Type"] in ("Schedule", "ScheduleV2", "EventBridgeRule")
+               for e in function["Properties"].get("Events", {}).values())
 
 
 def test_template_passes_cfn_lint():
@@ -349,7 +351,7 @@ def test_every_function_handler_exists(template):
 def test_every_function_address_reaches_its_function(template, make_app):
     site_only = _rules(make_app(()))
     for name, function in _functions(template).items():
-        if _scheduled(function):
+        if _run_by_events(function):
             continue
         entry = function["Properties"]["Handler"].rpartition(".")[2]
         own = {key: rule for key, rule in _rules(make_app((entry,))).items() if key not in site_only}

@@ -1,6 +1,7 @@
-"""Officers' downloads built by functions/exports/: an evidence pack, and the listed submissions as CSV, XLSX or a ZIP
-of their evidence; and an event's registrations as CSV or XLSX (portal/events/export.py, as the command line makes
-them). Each is written into storage under exports/, audited, then fetched through a short-lived link.
+"""Officers' downloads built by functions/exports/: an evidence pack, and the listed submissions as CSV or XLSX;
+and an event's registrations as CSV or XLSX (portal/events/export.py, as the command line makes them). Each is
+written into storage under exports/, audited, then fetched through a short-lived link. The listed submissions'
+evidence as one ZIP takes too long to build while the officer waits: export_jobs.py builds it in the background.
 
 They are posts (with a CSRF token), since each writes a new file into storage; the browser follows the redirect
 to the link and saves the file, staying on the page it was on.
@@ -48,7 +49,7 @@ def evidence_pack(assessment_id, reference):
     return _link(key, filename, "application/zip")
 
 
-def _listed() -> list[Submission]:
+def listed_submissions() -> list[Submission]:
     """The submissions the list shows with the filters in the form (every page of them), newest first."""
     filters = _filters()
     if filters.errors:
@@ -64,7 +65,7 @@ def export_submissions():
     file_format = request.args.get("format")
     if file_format not in FORMATS:
         abort(400)
-    listed = _listed()
+    listed = listed_submissions()
     groups = {}
     for submission in listed:
         groups.setdefault(submission.assessment.id, (submission.assessment, []))[1].append(submission.record)
@@ -89,16 +90,6 @@ def export_submissions():
 
 def _export_problem(message: str):
     return render_template("error.html", title="There is a problem with your download", message=message), 400
-
-
-@council_blueprint.post("/exports/evidence")
-def export_evidence():
-    listed = _listed()
-    key = packs.evidence_zip(store(), listed, current_app.config.get("PORTAL_MALWARE_SCANNER"),
-                             clock=lambda: clock().astimezone(timezone.utc))
-    filename = store().read_metadata(key).get("filename", "evidence.zip")
-    audited("downloaded-evidence-zip", "", submissions=len(listed), export=key)
-    return _link(key, filename, "application/zip")
 
 
 @council_blueprint.post("/exports/events/<slug>")

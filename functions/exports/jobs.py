@@ -1,0 +1,151 @@
+"""Evidence ZIPs built in the background, since a large tender's evidence takes longer than a page may wait.
+
+A job is a write-once record, `exports/jobs/<id>.json`: who asked, when, the list's filters and the exact submission
+versions it covers. Its outcome is a second write-once object, `exports/job-results/<id>/done.json` or `failed.json`,
+so the record is never changed. Results live outside `exports/jobs/`, so that the EventBridge rule for new job records
+(which starts the evidence_export Lambda in AWS) never fires for them. Locally a thread runs the job instead; both
+call `run_job`.
+"""
+import logging
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+
+from ..storage import AlreadyExists, NotFound, Store
+from . import packs
+from .submissions import Submission, latest_keys
+
+JOBS = "exports/jobs/"
+RESULTS = "exports/job-results/"
+# Lambda stops a run after 15 minutes; a job with no outcome well after that has lost its worker.
+GIVE_UP_AFTER = timedelta(minutes=20)
+_JOB_ID = re.compile(r"[0-9]{8}T[0-9]{6}Z-[0-9a-f]{16}\Z")
+_JOB_KEY = re.compile(rf"{re.escape(JOBS)}([^/]+)\.json\Z")
+PREPARING, READY, FAILED = "preparing", "ready", "failed"
+
+log = logging.getLogger(__name__)
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc).replace(microsecond=0)
+
+
+@dataclass(frozen=True)
+class Job:
+    id: str
+    officer: str
+    created_at: datetime
+    filters: dict  # the list's query string, so that "Try again" asks for the same submissions
+    submissions: list  # {"assessment", "reference", "key" (the version), "files"}
+
+    @property
+    def files(self) -> int:
+        return sum(item["files"] for item in self.submissions)
+
+
+@dataclass(frozen=True)
+class Status:
+    state: str  # PREPARING, READY or FAILED
+    job: Job
+    result: dict  # done.json or failed.json; {} while preparing
+
+
+def job_key(job_id: str) -> str:
+    return f"{JOBS}{job_id}.json"
+
+
+def _result_key(job_id: str, outcome: str) -> str:
+    return f"{RESULTS}{job_id}/{outcome}.json"
+
+
+def job_id_from_key(key: str) -> str | None:
+    """The job id in a job record's key; None for any other key."""
+    match = _JOB_KEY.match(key)
+    return match.group(1) if match and _JOB_ID.match(match.group(1)) else None
+
+
+def create_job(store: Store, officer: str, filters: dict, submissions: list[Submission], now: datetime) -> Job:
+    """Record a job for the evidence of `submissions`, as of their newest versions now; returns it."""
+    versions = {tuple(key.split("/")[1:3]): key for key in latest_keys(store)}
+    covered = [{"assessment": s.assessment.id, "reference": s.record["reference"], "files": len(s.evidence),
+                "key": versions.get((s.assessment.id, s.record["reference"]))} for s in submissions]
+    job = Job(id=f"{now.astimezone(timezone.utc):%Y%m%dT%H%M%SZ}-{secrets.token_hex(8)}", officer=officer,
+              created_at=now, filters=dict(filters),
+              submissions=[item for item in covered if item["key"]])  # one purged this moment is left out
+    store.create_json(job_key(job.id), {"id": job.id, "officer": job.officer, "created_at": now.isoformat(),
+                                        "filters": job.filters, "submissions": job.submissions})
+    return job
+
+
+def read_job(store: Store, job_id: str) -> Job:
+    """The job with this id; NotFound for an id that is not one (so a typed address is a 404, not a 500)."""
+    if not isinstance(job_id, str) or not _JOB_ID.match(job_id):
+        raise NotFound(job_id)
+    stored = store.read_json(job_key(job_id))
+    return Job(id=stored["id"], officer=stored["officer"], created_at=datetime.fromisoformat(stored["created_at"]),
+               filters=stored["filters"], submissions=stored["submissions"])
+
+
+def _outcome(store: Store, job_id: str) -> tuple[str, dict] | None:
+    for outcome, state in (("done", READY), ("failed", FAILED)):
+        try:
+            return state, store.read_json(_result_key(job_id, outcome))
+        except NotFound:
+            continue
+    return None
+
+
+def status(store: Store, job_id: str, now: datetime) -> Status:
+    """How the job is going. A job whose worker has given no outcome after GIVE_UP_AFTER has failed."""
+    job = read_job(store, job_id)
+    found = _outcome(store, job_id)
+    if found:
+        return Status(found[0], job, found[1])
+    if now - job.created_at > GIVE_UP_AFTER:
+        return Status(FAILED, job, {"reason": "stopped"})
+    return Status(PREPARING, job, {})
+
+
+def _record(store: Store, job_id: str, outcome: str, result: dict) -> dict:
+    try:
+        store.create_json(_result_key(job_id, outcome), result)
+    except AlreadyExists:  # another run of the same job finished first; its outcome stands
+        return _outcome(store, job_id)[1]
+    return result
+
+
+def run_job(store: Store, job_id: str, assessments: dict, scanner: str | None = None, clock=_now) -> Status:
+    """Build the job's ZIP into storage and record the outcome; a job that already has one is left alone.
+
+    `assessments` maps ids to questionnaires (Content.assessments); `scanner` is PORTAL_MALWARE_SCANNER.
+    """
+    if _outcome(store, job_id) is None:
+        job = read_job(store, job_id)
+        try:
+            submissions = [Submission(assessments[item["assessment"]], store.read_json(item["key"]))
+                           for item in job.submissions]
+            key = packs.evidence_zip(store, submissions, scanner, clock)
+            _record(store, job_id, "done", {"export": key, "finished_at": clock().isoformat(),
+                                            "filename": store.read_metadata(key).get("filename", "evidence.zip")})
+        except Exception:  # the officer is told it failed and may try again; the log says why
+            log.exception("Evidence ZIP job %s failed", job_id)
+            _record(store, job_id, "failed", {"reason": "error", "finished_at": clock().isoformat()})
+    return status(store, job_id, clock())
+
+
+def job_id_in_s3_event(event: dict, bucket: str, prefix: str = "") -> str | None:
+    """The job that S3's "Object Created" event (delivered by EventBridge) announces, if it is a job record stored in
+    `bucket` under the store's `prefix`; None for anything else.
+
+    Job keys hold only letters, digits, '-' and '/', which S3 sends as they are.
+    """
+    if not isinstance(event, dict) or event.get("source") != "aws.s3" or event.get("detail-type") != "Object Created":
+        return None
+    detail = event.get("detail")
+    if not isinstance(detail, dict):
+        return None
+    key = str((detail.get("object") or {}).get("key", ""))
+    if (detail.get("bucket") or {}).get("name") != bucket or not key.startswith(prefix):
+        return None
+    return job_id_from_key(key[len(prefix):])
