@@ -47,7 +47,8 @@ def send(setting: str, message: EmailMessage) -> None:
 def _write_to_outbox(folder: Path, message: EmailMessage) -> None:
     """Each message as its own .eml file, written whole or not at all."""
     folder.mkdir(parents=True, exist_ok=True)
-    name = f"{datetime.now(timezone.utc):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}.eml"
+    # Microseconds, so that the files sort in the order they were sent, as a person (or a test) reads them.
+    name = f"{datetime.now(timezone.utc):%Y%m%dT%H%M%S.%f}-{uuid.uuid4().hex[:8]}.eml"
     partial = folder / f".{name}.partial"
     partial.write_bytes(message.as_bytes())
     os.replace(partial, folder / name)
