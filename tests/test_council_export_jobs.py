@@ -190,3 +190,9 @@ def test_the_evidence_export_lambda_builds_the_zip_that_an_s3_event_names(built,
     # Events may be delivered twice: the second finds the job done and builds nothing more.
     assert handlers.evidence_export(object_created(BUCKET, key), None) == {"job": job_id(path), "state": "ready"}
     assert store.keys("exports/evidence/") == [zip_key]
+
+
+def test_a_mistyped_runner_setting_stops_the_app_at_start_up(built, tmp_path):
+    with pytest.raises(ValueError, match="PORTAL_EXPORT_JOBS must be one of thread, s3-event, not 's3event'"):
+        council_app_with_officers(built[1], str(tmp_path / "storage"), tmp_path / "outbox", Clock(), "http://localhost",
+                                  PORTAL_EXPORT_JOBS="s3event")

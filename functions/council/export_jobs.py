@@ -37,11 +37,17 @@ def _kept_filters(filters) -> dict:
     return {name: value for name, value in kept.items() if value}
 
 
+@council_blueprint.record_once
+def check_runner(state):
+    """A mistyped setting stops the app at start-up, where whoever deployed it sees why, not at an officer's post."""
+    runner = state.app.config.get("PORTAL_EXPORT_JOBS", "thread")
+    if runner not in RUNNERS:
+        raise ValueError(f"PORTAL_EXPORT_JOBS must be one of {', '.join(RUNNERS)}, not {runner!r}")
+
+
 @council_blueprint.post("/exports/evidence")
 def export_evidence():
     runner = current_app.config.get("PORTAL_EXPORT_JOBS", "thread")
-    if runner not in RUNNERS:
-        raise ValueError(f"PORTAL_EXPORT_JOBS must be one of {', '.join(RUNNERS)}, not {runner!r}")
     listed = listed_submissions()
     job = jobs.create_job(store(), g.officer.email, _kept_filters(_filters()), listed, clock())
     audited("asked-for-evidence-zip", "", job=job.id, submissions=len(job.submissions), files=job.files)
