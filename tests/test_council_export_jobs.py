@@ -127,7 +127,9 @@ def test_a_failed_job_says_so_and_trying_again_asks_for_the_same_submissions(cou
     path = ask_for_zip(viewer, "?status=new&sort=oldest")
     assert viewer.post(f"{path}download", form_page=path).headers["Location"] == path  # not ready: back to the page
     newest = store.keys(f"submissions/readiness/{reference}/")[-1]
-    store.delete(newest)  # gone before the job ran, as if purged: the job cannot read what it covers
+    original = store.read(newest)
+    store.delete(newest)
+    store.create(newest, b"{not json", "application/json")  # a record the job cannot read, whatever the reason
 
     assert export_jobs.run_job(council_app, job_id(path)).state == jobs.FAILED
     page = text(viewer, path)
@@ -137,6 +139,8 @@ def test_a_failed_job_says_so_and_trying_again_asks_for_the_same_submissions(cou
     assert parse_qs(urlsplit(html.unescape(action)).query) == {"status": ["new"], "sort": ["oldest"]}
     assert "Download the ZIP" not in page
 
+    store.delete(newest)
+    store.create(newest, original, "application/json")
     again = ask_for_zip(viewer, "?status=new&sort=oldest")
     assert again != path and "We are preparing your ZIP" in text(viewer, again)
     assert export_jobs.run_job(council_app, job_id(path)).state == jobs.FAILED  # an outcome is never rewritten
@@ -179,7 +183,8 @@ def test_the_evidence_export_lambda_builds_the_zip_that_an_s3_event_names(built,
     # Events for anything but a job record in this bucket start nothing.
     for event in (object_created("another-bucket", key), object_created(BUCKET, store.prefix + "exports/jobs/x/done.json"),
                   object_created(BUCKET, key.replace("exports/jobs/", "exports/evidence/")), {"detail-type": "Scheduled Event"},
-                  {**object_created(BUCKET, key), "detail": "not an object"}, {**object_created(BUCKET, key), "source": "aws.sqs"}):
+                  {**object_created(BUCKET, key), "detail": "not an object"}, {**object_created(BUCKET, key), "source": "aws.sqs"},
+                  {**object_created(BUCKET, key), "detail": {"object": "a key", "bucket": [BUCKET]}}):
         assert handlers.evidence_export(event, None) == {"job": None, "state": None}
     assert store.keys("exports/evidence/") == []
 
@@ -190,6 +195,17 @@ def test_the_evidence_export_lambda_builds_the_zip_that_an_s3_event_names(built,
     # Events may be delivered twice: the second finds the job done and builds nothing more.
     assert handlers.evidence_export(object_created(BUCKET, key), None) == {"job": job_id(path), "state": "ready"}
     assert store.keys("exports/evidence/") == [zip_key]
+
+
+def test_a_submission_purged_after_the_job_was_asked_for_is_left_out_and_the_rest_is_zipped(council_app, viewer, store,
+                                                                                             clock):
+    kept = with_evidence(council_app, store, clock, "kept.pdf")
+    purged = with_evidence(council_app, store, clock, "purged.pdf")
+    path = ask_for_zip(viewer)
+    for key in store.keys(f"submissions/readiness/{purged}/") + store.keys(f"evidence/{purged}/"):
+        store.delete(key)  # as the retention purge deletes a submission with its evidence
+    assert export_jobs.run_job(council_app, job_id(path)).state == jobs.READY
+    assert_holds_the_evidence(downloaded_zip(viewer, path, store), store, kept, ["kept.pdf"])
 
 
 def test_a_mistyped_runner_setting_stops_the_app_at_start_up(built, tmp_path):

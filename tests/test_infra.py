@@ -425,6 +425,28 @@ def test_the_council_pages_only_read_event_registrations(template):
     assert _actions_on(template, "CouncilFunction", "events/") == {"s3:GetObject"}
 
 
+def _writers(template, prefix):
+    """The functions that may put an object under `prefix`, through any resource pattern that covers it."""
+    key = f"${{SubmissionsBucket.Arn}}/{prefix}some-object"
+    return {name for name, function in _functions(template).items() for s in _statements(function)
+            if "s3:PutObject" in _as_list(s["Action"]) and any(fnmatchcase(key, r) for r in _as_list(s["Resource"]))}
+
+
+def test_only_the_council_pages_record_evidence_zip_jobs_and_only_the_export_function_finishes_them(template):
+    # A function that could write a job record would start the export function; one that could write an outcome
+    # could say a ZIP is ready that is not.
+    assert _writers(template, "exports/jobs/") == {"CouncilFunction"}
+    assert _writers(template, "exports/job-results/") == _writers(template, "exports/evidence/") == {"EvidenceExportFunction"}
+    [rule] = template["Resources"]["EvidenceExportFunction"]["Properties"]["Events"].values()
+    assert rule["Properties"]["Pattern"]["detail"]["object"]["key"] == [{"prefix": "exports/jobs/"}]
+
+
+def test_the_evidence_export_can_tell_a_purged_submission_from_a_refused_read(template):
+    listed = {prefix for s in _statements(template["Resources"]["EvidenceExportFunction"]) if "s3:ListBucket" in s["Action"]
+              for prefix in s["Condition"]["StringLike"]["s3:prefix"]}
+    assert {"submissions/*", "evidence/*", "exports/*"} <= listed
+
+
 def test_council_schedules_run_in_uk_time(template):
     for name, expression in (("CouncilPurgeFunction", "cron(0 2 * * ? *)"),
                              ("CouncilNotificationsFunction", "cron(0 7 * * ? *)")):

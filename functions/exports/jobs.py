@@ -115,6 +115,17 @@ def _record(store: Store, job_id: str, outcome: str, result: dict) -> dict:
     return result
 
 
+def _still_kept(store: Store, items: list[dict]) -> list[dict | None]:
+    """Each submission's record, or None where the retention purge deleted it after the job was recorded."""
+    records = []
+    for item in items:
+        try:
+            records.append(store.read_json(item["key"]))
+        except NotFound:
+            records.append(None)
+    return records
+
+
 def run_job(store: Store, job_id: str, assessments: dict, scanner: str | None = None, clock=_now) -> Status:
     """Build the job's ZIP into storage and record the outcome; a job that already has one is left alone.
 
@@ -123,8 +134,8 @@ def run_job(store: Store, job_id: str, assessments: dict, scanner: str | None = 
     if _outcome(store, job_id) is None:
         job = read_job(store, job_id)
         try:
-            submissions = [Submission(assessments[item["assessment"]], store.read_json(item["key"]))
-                           for item in job.submissions]
+            submissions = [Submission(assessments[item["assessment"]], record)
+                           for item, record in zip(job.submissions, _still_kept(store, job.submissions)) if record]
             key = packs.evidence_zip(store, submissions, scanner, clock)
             _record(store, job_id, "done", {"export": key, "finished_at": clock().isoformat(),
                                             "filename": store.read_metadata(key).get("filename", "evidence.zip")})
@@ -145,7 +156,10 @@ def job_id_in_s3_event(event: dict, bucket: str, prefix: str = "") -> str | None
     detail = event.get("detail")
     if not isinstance(detail, dict):
         return None
-    key = str((detail.get("object") or {}).get("key", ""))
-    if (detail.get("bucket") or {}).get("name") != bucket or not key.startswith(prefix):
+    found, where = detail.get("object"), detail.get("bucket")
+    if not isinstance(found, dict) or not isinstance(where, dict):
+        return None
+    key = str(found.get("key", ""))
+    if where.get("name") != bucket or not key.startswith(prefix):
         return None
     return job_id_from_key(key[len(prefix):])
