@@ -163,12 +163,15 @@ def _editable(dist: metadata.Distribution) -> bool:
 def site_packages(pins: list[str], runtime: Runtime | None) -> Path:
     """A folder holding `pins` and everything they require, installed from wheels for `runtime`.
 
-    runtime None means this interpreter (for tests that run a package here). pip resolves the requirements with the
-    runtime's markers and takes only wheels built for it, so nothing compiled for the build machine is shipped. The
-    folder is kept, named for its inputs, so only a change of runtime or versions fetches again.
+    runtime None means this interpreter (for tests that run a package here). pip takes only wheels built for the
+    runtime, so nothing compiled for the build machine is shipped. It evaluates requirements' markers for the Python
+    running it, though (pypa/pip#11664), so tests/test_lambda_packages.py checks that every requirement Lambda's
+    Python needs is shipped. The folder is kept, named for its inputs, so only a change of runtime or versions
+    fetches again.
     """
     constraints = _constraints()
-    key = hashlib.sha256(json.dumps([str(runtime), sys.version, pins, constraints]).encode()).hexdigest()[:16]
+    options = runtime.pip_options() if runtime else []
+    key = hashlib.sha256(json.dumps([options, sys.version, pins, constraints]).encode()).hexdigest()[:16]
     folder = SITE_PACKAGES / f"{runtime.python + '-' + runtime.machine if runtime else 'this-machine'}-{key}"
     if folder.is_dir():
         return folder
@@ -177,7 +180,7 @@ def site_packages(pins: list[str], runtime: Runtime | None) -> Path:
         (Path(scratch) / "constraints.txt").write_text(constraints)
         command = [sys.executable, "-m", "pip", "install", "--quiet", "--no-compile", "--no-input", "--only-binary=:all:",
                    "--target", f"{scratch}/site", "--constraint", f"{scratch}/constraints.txt",
-                   *(runtime.pip_options() if runtime else []), *pins]
+                   *options, *pins]
         result = subprocess.run(command, capture_output=True, text=True)
         if result.returncode != 0:
             errors = [line for line in result.stderr.splitlines() if not line.startswith("WARNING: Location")]
