@@ -14,7 +14,7 @@ leaves nothing that the next settle() cannot put right.
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
-from .storage import AlreadyExists, Store
+from .storage import AlreadyExists, Store, read_json_many
 
 SETTLE_ROUNDS = 50  # each round gives at least one place or ends; this only stops a pathological loop
 
@@ -85,6 +85,9 @@ class Places:
 
     def held(self, snapshot: Snapshot) -> dict[str, int]:
         """Registration id -> the place it holds (its lowest, if a race ever gave it two)."""
+        unread = [keys[-1] for keys in snapshot.places.values() if keys[-1] not in self._holders]
+        for key, place in zip(unread, read_json_many(self.store, unread, remember=False)):  # all at once, not in turn
+            self._holders[key] = place["registration"]
         holding = {}
         for place in sorted(snapshot.places):
             holder = self.holder(snapshot.places[place][-1])

@@ -14,7 +14,7 @@ from datetime import datetime, timedelta, timezone
 from portal.events.model import REGISTRATION_RETENTION_DAYS, Event
 
 from .places import Places, Standing, prefix, read_snapshot
-from .storage import AlreadyExists, NotFound, Store
+from .storage import AlreadyExists, NotFound, Store, read_json_many
 
 ATTEMPTS = 5  # two requests for the same email at once: the loser becomes an update of the winner
 
@@ -121,11 +121,13 @@ class Registrations:
     def everyone(self, event: Event) -> list[tuple[Registration, Standing, bool]]:
         """Every registration that got a place, a spot in the queue or was cancelled, with whether it was reminded."""
         snapshot = read_snapshot(self.store, event.slug)
-        found = []
-        for registration_id, keys in snapshot.registrations.items():
-            standing = self.places.standing(snapshot, registration_id)
-            if standing is not None:  # None: a request that lost a race for its email, or never finished
-                found.append((self._latest(keys), standing, registration_id in snapshot.reminded))
+        standings = {registration_id: self.places.standing(snapshot, registration_id)
+                     for registration_id in snapshot.registrations}
+        # None: a request that lost a race for its email, or never finished
+        shown = [registration_id for registration_id, standing in standings.items() if standing is not None]
+        latest = read_json_many(self.store, [snapshot.registrations[r][-1] for r in shown], remember=False)
+        found = [(Registration(**data), standings[registration_id], registration_id in snapshot.reminded)
+                 for registration_id, data in zip(shown, latest)]
         order = {"confirmed": 0, "waiting": 1, "cancelled": 2}
         return sorted(found, key=lambda r: (order[r[1].status], r[1].place or r[1].position or 0, r[0].created_at))
 

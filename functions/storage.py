@@ -870,15 +870,17 @@ _RECORDS = _RecordCache(RECORD_CACHE_BYTES)
 _UNREAD = object()
 
 
-def read_json_many(store: Store, keys: list[str]) -> list:
+def read_json_many(store: Store, keys: list[str], remember: bool = True) -> list:
     """The JSON value at each of `keys`, in their order; NotFound if one has gone.
 
     Values read before in this process come from memory (keys are write-once); the rest are read READ_THREADS at a
     time, so that a list of a thousand records costs a warm function only its new ones, and a cold one about a
     sixteenth of the time one after another would. The values are shared between callers: never change them.
+    remember=False reads them all, and keeps none: for keys that may be deleted and written again with other values
+    (an event's places and registrations, whose losers of a race are erased).
     """
     location = store.location
-    found = {key: _RECORDS.get(location, key, _UNREAD) for key in keys}
+    found = {key: _RECORDS.get(location, key, _UNREAD) if remember else _UNREAD for key in keys}
     unread = [key for key, value in found.items() if value is _UNREAD]
     if len(unread) > 1:
         with ThreadPoolExecutor(max_workers=min(READ_THREADS, len(unread))) as pool:
@@ -887,7 +889,8 @@ def read_json_many(store: Store, keys: list[str]) -> list:
         read = [store.read(key) for key in unread]
     for key, data in zip(unread, read):
         found[key] = json.loads(data)
-        _RECORDS.put(location, key, found[key], len(data))
+        if remember:
+            _RECORDS.put(location, key, found[key], len(data))
     return [found[key] for key in keys]
 
 
