@@ -755,25 +755,28 @@ class S3Store(Store):
         full = self.prefix + _check_prefix(prefix)
         target = self._full(key)
         with self._errors(prefix):
-            sizes = {item["Key"]: item["Size"] for page in self.client.get_paginator("list_objects_v2").paginate(
-                Bucket=self.bucket, Prefix=full) for item in page.get("Contents", [])}
-            if not sizes:
+            received = sorted(item["Key"] for page in self.client.get_paginator("list_objects_v2").paginate(
+                Bucket=self.bucket, Prefix=full) for item in page.get("Contents", []))
+            if not received:
                 raise NotFound(prefix)
-            received = sorted(sizes)
             incoming = received[-1]
-            fields = self.client.head_object(Bucket=self.bucket, Key=incoming)["Metadata"]
+            head = self.client.head_object(Bucket=self.bucket, Key=incoming)
         # IfNoneMatch makes real S3 refuse to copy over an object; moto ignores it on a copy, so ask first too.
         with suppress(NotFound):
             self.size(key)
             raise AlreadyExists(key)
         with self._errors(prefix):
             # A write-once copy inside S3: no byte of the file passes through the function. The key is the server's own.
-            self.client.copy_object(Bucket=self.bucket, Key=target, CopySource={"Bucket": self.bucket, "Key": incoming},
-                                    MetadataDirective="REPLACE", ContentType="application/octet-stream",
-                                    Metadata={}, IfNoneMatch="*")
+            copied = self.client.copy_object(
+                Bucket=self.bucket, Key=target, CopySource={"Bucket": self.bucket, "Key": incoming},
+                MetadataDirective="REPLACE", ContentType="application/octet-stream", Metadata={}, IfNoneMatch="*")
+            if copied["CopyObjectResult"]["ETag"] != head["ETag"]:
+                # Posted again between the HEAD and the copy: the size and fields are another file's. Keep neither.
+                self._erase(target)
+                raise NotFound(prefix)
             for other in received:
                 self._erase(other)
-        return Upload(incoming[len(full):], sizes[incoming], fields)
+        return Upload(incoming[len(full):], head["ContentLength"], head["Metadata"])
 
     def _erase(self, full: str) -> None:
         # Every version and delete marker of one exact key, which may be a browser-named upload's.

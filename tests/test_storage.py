@@ -555,6 +555,22 @@ def test_claimed_upload_never_overwrites(store):
     assert store.read("evidence/a/f1") == b"first"
 
 
+def test_a_file_posted_again_while_it_is_claimed_is_not_kept_under_the_first_ones_size(s3_store):
+    form = s3_store.upload_form("uploads/a/1/", "http://portal.test/back", max_bytes=1000)
+    post_upload(s3_store, form, "policy.pdf", b"first, short")
+
+    def post_again(**_):  # the supplier's second post lands between the claim's HEAD and its copy
+        s3_store.client.meta.events.unregister("before-call.s3.CopyObject", post_again)
+        post_upload(s3_store, form, "policy.pdf", b"second, and rather longer than the first")
+
+    s3_store.client.meta.events.register("before-call.s3.CopyObject", post_again)
+    with pytest.raises(NotFound):
+        s3_store.claim_upload("uploads/a/1/", "evidence/a/f1")
+    assert s3_store.keys("evidence/") == []  # nothing kept with a size and fields that are not its own
+    upload = s3_store.claim_upload("uploads/a/1/", "evidence/a/f2")  # trying again takes the second, whole
+    assert upload.size == len(s3_store.read("evidence/a/f2")) == len(b"second, and rather longer than the first")
+
+
 def test_upload_keeps_only_the_name_after_the_last_slash(store):
     form = store.upload_form("uploads/a/1/", "http://portal.test/back", max_bytes=1000)
     post_upload(store, form, "../../etc/passwd", b"x")
