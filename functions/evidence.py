@@ -135,7 +135,7 @@ def _sha256(read_range, size) -> str:
     """Streamed from storage in chunks at attach time, so a function never holds a whole file."""
     digest = hashlib.sha256()
     for start in range(0, size, HASH_CHUNK):
-        digest.update(read_range(start, HASH_CHUNK))
+        digest.update(read_range(start, min(HASH_CHUNK, size - start)))  # a file of exactly HEAD_BYTES is in the head
     return digest.hexdigest()
 
 
