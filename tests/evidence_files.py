@@ -19,6 +19,17 @@ def pdf(pages: int = 1, padding: int = 0) -> bytes:
     return out.getvalue()
 
 
+def pdf_of_size(size: int) -> bytes:
+    """A real PDF of exactly `size` bytes (at least about 1 KB)."""
+    padding = size - (len(pdf(padding=1000)) - 1000)
+    for _ in range(5):  # the offsets in the cross-reference table may take a digit more or less
+        data = pdf(padding=padding)
+        if len(data) == size:
+            return data
+        padding += size - len(data)
+    raise ValueError(f"could not make a PDF of {size} bytes")
+
+
 def encrypted_pdf() -> bytes:
     writer = PdfWriter()
     writer.add_blank_page(width=595, height=842)
