@@ -73,22 +73,22 @@ class Evidence(Schema):
     valid_until = fields.String(allow_none=True, metadata={"format": "date"})
 
 
-class SubmissionSummary(Schema):
+class _SubmissionFields(Schema):
+    """What a submission and its summary both say about it."""
     reference = fields.String(required=True)
     assessment = fields.String(required=True)
     questionnaire_version = fields.Integer(required=True)
     submitted_at = fields.String(required=True, metadata={"format": "date-time"})
+
+
+class SubmissionSummary(_SubmissionFields):
     readiness = fields.Dict(keys=fields.String(), values=fields.Nested(Readiness), required=True,
                             metadata={"description": "Readiness for each scored section, by section id"})
     evidence_files = fields.Integer(required=True)
     url = fields.String(required=True, metadata={"description": "Where to fetch the whole submission"})
 
 
-class Submission(Schema):
-    reference = fields.String(required=True)
-    assessment = fields.String(required=True)
-    questionnaire_version = fields.Integer(required=True)
-    submitted_at = fields.String(required=True, metadata={"format": "date-time"})
+class Submission(_SubmissionFields):
     answers = fields.Dict(keys=fields.String(), required=True, metadata={
         "description": "Answers by question id, typed as the questionnaire's YAML declares"})
     readiness = fields.Dict(keys=fields.String(), values=fields.Nested(Readiness), required=True)
