@@ -184,3 +184,13 @@ def test_a_distribution_pip_cannot_fetch_for_lambda_stops_the_build_with_pips_re
         lambda_packages.site_packages(["no-such-distribution-for-the-portal==0.0.1"], runtime)
     assert str(runtime) in str(raised.value) and "no-such-distribution-for-the-portal" in str(raised.value)
     assert not list(lambda_packages.SITE_PACKAGES.glob("tmp*")), "a failed fetch leaves nothing behind"
+
+
+def test_installs_for_older_versions_are_deleted_and_those_for_this_machine_kept(tmp_path, monkeypatch):
+    monkeypatch.setattr(lambda_packages, "SITE_PACKAGES", tmp_path)
+    runtime = lambda_packages.Runtime("3.13", "aarch64")
+    used, older, here = (tmp_path / name for name in ("3.13-aarch64-new", "3.13-aarch64-old", "this-machine-old"))
+    for folder in (used, older, here):
+        (folder / "pkg").mkdir(parents=True)
+    lambda_packages._forget_other_installs(runtime, {used})
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["3.13-aarch64-new", "this-machine-old"]
