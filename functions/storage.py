@@ -48,9 +48,10 @@ def s3_settings(environ=os.environ) -> dict:
     """S3_SETTINGS as the environment sets them."""
     return {name: type(default)(environ.get(name, default)) for name, default in S3_SETTINGS.items()}
 
-# S3 error codes that mean "try again later" rather than "you asked for something wrong".
+
 # Streaming writes to S3 go up in parts of this size (S3's minimum is 5 MiB): memory stays at about one part.
 UPLOAD_PART_BYTES = 8 * 1024 * 1024
+# S3 error codes that mean "try again later" rather than "you asked for something wrong".
 _S3_BUSY = {"SlowDown", "Throttling", "ThrottlingException", "RequestLimitExceeded",
             "TooManyRequestsException", "RequestTimeout", "ServiceUnavailable", "InternalError"}
 
