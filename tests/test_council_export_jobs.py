@@ -17,7 +17,7 @@ from functions import handlers
 from functions.council import audit, export_jobs
 from functions.council.officers import Officers
 from functions.exports import jobs
-from functions.storage import open_store
+from functions.storage import StorageUnavailable, open_store
 from tests.conftest import BUCKET, CONTENT
 from tests.officer import ADMIN, VIEWER, Clock, council_app_with_officers, follow, signed_in
 
@@ -212,3 +212,101 @@ def test_a_mistyped_runner_setting_stops_the_app_at_start_up(built, tmp_path):
     with pytest.raises(ValueError, match="PORTAL_EXPORT_JOBS must be one of thread, s3-event, not 's3event'"):
         council_app_with_officers(built[1], str(tmp_path / "storage"), tmp_path / "outbox", Clock(), "http://localhost",
                                   PORTAL_EXPORT_JOBS="s3event")
+
+
+# The evidence ZIPs page: an officer's jobs of the last week, so that closing a job's page loses nothing.
+
+def listed_jobs(officer) -> list[dict]:
+    """The rows of the evidence ZIPs page's table, as a person reads them, with each row's link."""
+    page = text(officer, "/council/exports/jobs/")
+    headers = [re.sub(r"<[^>]+>", "", h).strip() for h in re.findall(r"<th scope=\"col\"[^>]*>(.*?)</th>", page, re.S)]
+    rows = []
+    for row in re.findall(r"<tr class=\"govuk-table__row\">(.*?)</tr>", page.split("<tbody", 1)[-1], re.S):
+        cells = re.findall(r"<td class=\"govuk-table__cell[^\"]*\">(.*?)</td>", row, re.S)
+        found = dict(zip(headers, (" ".join(re.sub(r"<[^>]+>", " ", c).split()) for c in cells)))
+        found["href"] = re.search(r'href="([^"]+)"', row).group(1)
+        rows.append(found)
+    return rows
+
+
+def test_the_evidence_zips_page_lists_the_officers_own_jobs_newest_first_with_their_state(council_app, viewer, store,
+                                                                                          clock, tmp_path):
+    with_evidence(council_app, store, clock, "a.pdf", "b.pdf")
+    ready = ask_for_zip(viewer)
+    export_jobs.run_job(council_app, job_id(ready))
+    clock.advance(minutes=1)
+    stalled = ask_for_zip(viewer)
+    clock.advance(minutes=21)  # its worker never reported back
+    preparing = ask_for_zip(viewer)
+    Officers(store).add("another.viewer@exampleshire.gov.uk", "viewer")
+    someone_elses = ask_for_zip(signed_in(council_app, "another.viewer@exampleshire.gov.uk", tmp_path / "outbox"))
+
+    rows = listed_jobs(viewer)
+    assert [(row["href"], row["State"], row["Submissions"], row["Files"]) for row in rows] == [
+        (preparing, "Preparing", "1", "2"), (stalled, "Failed", "1", "2"), (ready, "Ready", "1", "2")]
+    assert "Officer" not in rows[0] and someone_elses not in {row["href"] for row in rows}
+    assert "Your ZIP is ready" in text(viewer, rows[2]["href"])  # where the download is
+    assert "Try again" in text(viewer, rows[1]["href"])
+
+    admin = signed_in(council_app, ADMIN, tmp_path / "outbox")
+    assert [(row["href"], row["Officer"]) for row in listed_jobs(admin)] == [
+        (someone_elses, "another.viewer@exampleshire.gov.uk"), (preparing, VIEWER), (stalled, VIEWER), (ready, VIEWER)]
+
+
+def test_jobs_asked_for_more_than_a_week_ago_are_not_listed(council_app, viewer, store, clock, tmp_path):
+    with_evidence(council_app, store, clock, "a.pdf")
+    older = ask_for_zip(viewer)
+    clock.advance(days=6, hours=23)
+    newer = ask_for_zip(signed_in(council_app, VIEWER, tmp_path / "outbox"))  # the first session has long ended
+    assert [row["href"] for row in listed_jobs(signed_in(council_app, VIEWER, tmp_path / "outbox"))] == [newer, older]
+    clock.advance(hours=2)
+    again = signed_in(council_app, VIEWER, tmp_path / "outbox")
+    assert [row["href"] for row in listed_jobs(again)] == [newer]
+    clock.advance(days=7)
+    page = text(signed_in(council_app, VIEWER, tmp_path / "outbox"), "/council/exports/jobs/")
+    assert "You have not asked for an evidence ZIP in the last 7 days" in page and "<table" not in page
+
+
+def test_the_evidence_zips_page_is_linked_from_the_list_the_job_page_and_the_navigation(council_app, viewer, store, clock):
+    with_evidence(council_app, store, clock, "a.pdf")
+    path = ask_for_zip(viewer)
+    link = 'href="/council/exports/jobs/">See all your evidence ZIPs</a>'
+    assert link in text(viewer, "/council/submissions/") and link in text(viewer, path)
+    for page, current in (("/council/submissions/", ""), ("/council/exports/jobs/", ' aria-current="true"')):
+        navigation = text(viewer, page).split('<nav aria-label="Council pages"', 1)[1].split("</nav>", 1)[0]
+        assert f'href="/council/exports/jobs/"{current}>' in navigation
+
+
+def test_a_missing_or_damaged_job_record_is_left_out_and_the_rest_are_listed(council_app, viewer, store, clock):
+    with_evidence(council_app, store, clock, "a.pdf")
+    good = ask_for_zip(viewer)
+    stamp = f"{clock.now:%Y%m%dT%H%M%SZ}"
+    damaged = {f"{stamp}-{n:016x}": value for n, value in enumerate([
+        b"{not json", b"[]", b'"a string"', json.dumps({"id": "x", "officer": VIEWER}).encode(),
+        json.dumps({"id": f"{stamp}-{3:016x}", "officer": VIEWER, "created_at": "yesterday", "filters": {},
+                    "submissions": []}).encode(),
+        json.dumps({"id": f"{stamp}-{4:016x}", "officer": VIEWER, "created_at": clock.now.isoformat(), "filters": {},
+                    "submissions": ["not a submission"]}).encode(),
+        json.dumps({"id": f"{stamp}-{5:016x}", "officer": VIEWER, "created_at": clock.now.replace(tzinfo=None).isoformat(),
+                    "filters": {}, "submissions": []}).encode()])}
+    for damaged_id, data in damaged.items():
+        store.create(jobs.job_key(damaged_id), data, "application/json")
+    store.create("exports/jobs/not-a-job.json", b"{}", "application/json")
+    store.create(f"exports/job-results/{job_id(good)}/done.json", b"{not json", "application/json")
+
+    assert [(row["href"], row["State"]) for row in listed_jobs(viewer)] == [(good, "Preparing")]
+    for damaged_id in damaged:
+        assert viewer.client.get(f"/council/exports/jobs/{damaged_id}/").status_code == 404
+
+
+def test_the_evidence_zips_page_says_so_when_storage_is_down(council_app, viewer, monkeypatch):
+    store = council_app.extensions["portal.council.store"]
+    listing = store.keys
+
+    def keys(prefix=""):
+        if prefix.startswith("exports/"):
+            raise StorageUnavailable("down")
+        return listing(prefix)
+    monkeypatch.setattr(store, "keys", keys)
+    response = viewer.client.get("/council/exports/jobs/")
+    assert response.status_code == 503 and "Sorry, there is a problem with the service" in response.get_data(as_text=True)

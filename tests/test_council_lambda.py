@@ -82,13 +82,16 @@ def test_council_pages_are_valid_html(built, tmp_path):
         "event": officer.client.get(f"/council/events/{event.slug}/"),
         "event-without-registrations": officer.client.get(f"/council/events/{PAST_HYBRID}/"),
     })
+    pages["zips-none"] = officer.client.get("/council/exports/jobs/")
     job_page = urlsplit(officer.post("/council/exports/evidence", form_page="/council/submissions/").headers["Location"]).path
     pages["zip-preparing"] = officer.client.get(job_page)
     export_jobs.run_job(app, job_page.rstrip("/").rsplit("/", 1)[1])
     pages["zip-ready"] = officer.client.get(job_page)
     stalled = jobs.create_job(store, OFFICER, {"status": "new"}, [], datetime.now(timezone.utc) - timedelta(minutes=21))
     pages["zip-failed"] = officer.client.get(f"/council/exports/jobs/{stalled.id}/")
-    assert [pages[p].status_code for p in ("zip-preparing", "zip-ready", "zip-failed")] == [200, 200, 200]
+    pages["zips"] = officer.client.get("/council/exports/jobs/")
+    assert [pages[p].status_code for p in ("zip-preparing", "zip-ready", "zip-failed", "zips-none", "zips")] == [200] * 5
+    assert "Nobody has asked" in pages["zips-none"].get_data(as_text=True) and "<table" in pages["zips"].get_data(as_text=True)
     folder = tmp_path / "html"
     folder.mkdir()
     for name, response in pages.items():

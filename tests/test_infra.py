@@ -12,6 +12,7 @@ import boto3
 import pytest
 import yaml
 
+from functions.exports.jobs import KEPT_FOR
 from portal import create_app, lambda_packages
 from portal.config import PROJECT_ROOT
 from portal.content import load_content
@@ -266,7 +267,7 @@ def test_retention_rules_match_the_privacy_notice(template):
     assert expiring["submissions/"] == "SubmissionRetentionDays"
     assert expiring["events/"] == "EventRegistrationRetentionDays"
     assert expiring["uploads/"] == 1  # a browser's post is moved or deleted at once; leftovers were abandoned
-    assert expiring["exports/"] == 7
+    assert expiring["exports/"] == 7 == KEPT_FOR.days  # the evidence ZIPs page lists jobs whose ZIPs are still kept
     assert parameters["EventRegistrationRetentionDays"]["Default"] == REGISTRATION_RETENTION_DAYS
     # Versioning keeps what expires unless old versions and markers are erased too.
     [everything] = [rule for rule in rules.values() if "Prefix" not in rule]

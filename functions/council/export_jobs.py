@@ -1,7 +1,8 @@
 """The listed submissions' evidence as one ZIP, built in the background (functions/exports/jobs.py).
 
 Posting the list's form records a job and sends the officer to its page, which says how it is going: preparing,
-ready to download, or failed with a way to try again. Only the officer who asked, or an admin, can see a job.
+ready to download, or failed with a way to try again. Only the officer who asked, or an admin, can see a job. The
+officer's jobs of the last week (everyone's, for an admin) are listed, so that closing a job's page loses nothing.
 PORTAL_EXPORT_JOBS says what runs the job: "thread" (locally, a thread in this process) or "s3-event" (in AWS, the
 evidence_export Lambda, started by S3 when the job record is stored).
 """
@@ -61,11 +62,18 @@ def _own_status(job_id: str) -> jobs.Status:
     """The job's status, for the officer who asked for it or an admin; a 404 for anyone else, as if there were none."""
     try:
         found = jobs.status(store(), job_id, clock())
-    except NotFound:
+    except (NotFound, ValueError):  # ValueError: a damaged record, which can be neither shown nor tried again
         abort(404)
     if found.job.officer != g.officer.email and not g.officer.is_admin:
         abort(404)
     return found
+
+
+@council_blueprint.get("/exports/jobs/")
+def export_jobs():
+    listed = jobs.recent(store(), clock(), officer=None if g.officer.is_admin else g.officer.email)
+    return render_template("council/export_jobs.html", title="Evidence ZIPs" if g.officer.is_admin else "Your evidence ZIPs",
+                           listed=listed, jobs=jobs, days=jobs.KEPT_FOR.days)
 
 
 @council_blueprint.get("/exports/jobs/<job_id>/")

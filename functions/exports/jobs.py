@@ -12,7 +12,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
-from ..storage import AlreadyExists, NotFound, Store
+from ..storage import AlreadyExists, NotFound, Store, read_json_many
 from . import packs
 from .submissions import Submission, latest_keys
 
@@ -20,6 +20,8 @@ JOBS = "exports/jobs/"
 RESULTS = "exports/job-results/"
 # Lambda stops a run after 15 minutes; a job with no outcome well after that has lost its worker.
 GIVE_UP_AFTER = timedelta(minutes=20)
+# The bucket's DeleteExports rule (infra/template.yaml) deletes everything under exports/ this long after it was made.
+KEPT_FOR = timedelta(days=7)
 _JOB_ID = re.compile(r"[0-9]{8}T[0-9]{6}Z-[0-9a-f]{16}\Z")
 _JOB_KEY = re.compile(rf"{re.escape(JOBS)}([^/]+)\.json\Z")
 PREPARING, READY, FAILED = "preparing", "ready", "failed"
@@ -79,12 +81,25 @@ def create_job(store: Store, officer: str, filters: dict, submissions: list[Subm
 
 
 def read_job(store: Store, job_id: str) -> Job:
-    """The job with this id; NotFound for an id that is not one (so a typed address is a 404, not a 500)."""
+    """The job with this id; NotFound for an id that is not one (so a typed address is a 404, not a 500), ValueError
+    for a record that is damaged."""
     if not isinstance(job_id, str) or not _JOB_ID.match(job_id):
         raise NotFound(job_id)
-    stored = store.read_json(job_key(job_id))
-    return Job(id=stored["id"], officer=stored["officer"], created_at=datetime.fromisoformat(stored["created_at"]),
-               filters=stored["filters"], submissions=stored["submissions"])
+    return _job(store.read_json(job_key(job_id)))
+
+
+def _job(stored) -> Job:
+    """A job from its stored record; ValueError for anything that is not one (pages show it, so its types matter)."""
+    try:
+        job = Job(id=stored["id"], officer=stored["officer"], created_at=datetime.fromisoformat(stored["created_at"]),
+                  filters=stored["filters"], submissions=stored["submissions"])
+        shaped = (isinstance(job.officer, str) and job.created_at.tzinfo is not None and isinstance(job.filters, dict)
+                  and isinstance(job.submissions, list) and isinstance(job.files, int))
+    except (KeyError, TypeError, ValueError) as error:
+        raise ValueError("Not a job record") from error
+    if not shaped:
+        raise ValueError("Not a job record")
+    return job
 
 
 def _outcome(store: Store, job_id: str) -> tuple[str, dict] | None:
@@ -98,13 +113,60 @@ def _outcome(store: Store, job_id: str) -> tuple[str, dict] | None:
 
 def status(store: Store, job_id: str, now: datetime) -> Status:
     """How the job is going. A job whose worker has given no outcome after GIVE_UP_AFTER has failed."""
-    job = read_job(store, job_id)
-    found = _outcome(store, job_id)
+    return _status(read_job(store, job_id), _outcome(store, job_id), now)
+
+
+def _status(job: Job, found: tuple[str, dict] | None, now: datetime) -> Status:
     if found:
         return Status(found[0], job, found[1])
     if now - job.created_at > GIVE_UP_AFTER:
         return Status(FAILED, job, {"reason": "stopped"})
     return Status(PREPARING, job, {})
+
+
+def _asked_at(job_id: str) -> datetime:
+    return datetime.strptime(job_id[:16], "%Y%m%dT%H%M%SZ").replace(tzinfo=timezone.utc)
+
+
+def _read_each(store: Store, keys: list[str]) -> dict:
+    """The JSON at each key that can be read, all at once; should one have gone or be damaged, one by one without it."""
+    try:
+        return dict(zip(keys, read_json_many(store, keys)))
+    except (NotFound, ValueError):
+        found = {}
+        for key in keys:
+            try:
+                found[key] = read_json_many(store, [key])[0]
+            except (NotFound, ValueError):
+                log.warning("Skipped %s: it has gone or is not JSON", key)
+        return found
+
+
+def recent(store: Store, now: datetime, officer: str | None = None) -> list[Status]:
+    """The jobs asked for in the last KEPT_FOR (whose ZIPs may still be in storage), newest first; only `officer`'s if
+    given. A record that has gone or is damaged is left out, so that one bad object does not hide the rest.
+
+    Old jobs are dropped by the time in their ids, unread. Records and outcomes are write-once, so read_json_many may
+    remember them; outcomes are found by listing, never by asking for one that may not be there yet.
+    """
+    ids = sorted((job_id for job_id in map(job_id_from_key, store.keys(JOBS))
+                  if job_id and _asked_at(job_id) > now - KEPT_FOR), reverse=True)
+    records = _read_each(store, [job_key(job_id) for job_id in ids])
+    listed = set(store.keys(RESULTS))
+    outcomes = _read_each(store, [_result_key(job_id, outcome) for job_id in ids for outcome in ("done", "failed")
+                                  if _result_key(job_id, outcome) in listed])
+    found = []
+    for job_id in ids:
+        try:
+            job = _job(records[job_key(job_id)])
+        except (KeyError, ValueError):  # gone, or not a job record
+            continue
+        if job.id != job_id or (officer is not None and job.officer != officer):
+            continue
+        outcome = next(((state, outcomes[_result_key(job_id, name)]) for name, state in (("done", READY), ("failed", FAILED))
+                        if _result_key(job_id, name) in outcomes), None)
+        found.append(_status(job, outcome, now))
+    return sorted(found, key=lambda each: each.job.created_at, reverse=True)  # ids order them only to the second
 
 
 def _record(store: Store, job_id: str, outcome: str, result: dict) -> dict:
