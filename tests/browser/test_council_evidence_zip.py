@@ -40,6 +40,13 @@ def test_officer_waits_for_the_evidence_zip_then_downloads_it_with_javascript_of
     page.goto(app.test_cli_runner().invoke(args=["add-officer", VIEWER]).output.strip().splitlines()[-1])
     page.get_by_role("button", name="Sign in").click()
 
+    # The council navigation leads to the officer's evidence ZIPs: none yet.
+    page.get_by_role("navigation", name="Council pages").get_by_role("link", name="Evidence ZIPs").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your evidence ZIPs")
+    expect(page.get_by_role("main")).to_contain_text("You have not asked for an evidence ZIP")
+    assert violations(page, axe_page) == []
+    page.get_by_role("link", name="Back to submissions").click()
+
     page.get_by_role("button", name="Their evidence files (ZIP)").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("We are preparing your ZIP")
     expect(page.get_by_role("main")).to_contain_text("2 submissions with 2 evidence files")
@@ -58,6 +65,14 @@ def test_officer_waits_for_the_evidence_zip_then_downloads_it_with_javascript_of
     assert sorted(names) == sorted([f"readiness/{reference}/001-policy.pdf", f"readiness/{reference}/002-certificate.pdf",
                                     "manifest.json"])
 
+    # An officer who closed the job's page finds the ZIP again on their evidence ZIPs page.
+    page.get_by_role("link", name="See all your evidence ZIPs").click()
+    table = page.get_by_role("table", name="1 evidence ZIP in the last 7 days")
+    expect(table.get_by_role("row").nth(1)).to_contain_text("Ready")
+    assert violations(page, axe_page) == []
+    table.get_by_role("link", name="View").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your ZIP is ready")
+
     # A second ZIP whose worker never reports back is shown as failed after 20 minutes, and can be asked for again.
     page.get_by_role("link", name="Back to submissions").click()
     page.get_by_role("button", name="Their evidence files (ZIP)").click()
@@ -68,6 +83,11 @@ def test_officer_waits_for_the_evidence_zip_then_downloads_it_with_javascript_of
     assert violations(page, axe_page) == []
     page.get_by_role("button", name="Try again").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("We are preparing your ZIP")
+    page.get_by_role("link", name="See all your evidence ZIPs").click()
+    rows = page.get_by_role("table", name="3 evidence ZIPs in the last 7 days").get_by_role("row")
+    for number, state in enumerate(("Preparing", "Failed", "Ready"), 1):
+        expect(rows.nth(number)).to_contain_text(state)
+    assert violations(page, axe_page) == []
 
 
 def test_with_javascript_the_page_shows_the_zip_is_ready_without_checking_again(portal, page):
