@@ -292,6 +292,7 @@ def test_a_missing_or_damaged_job_record_is_left_out_and_the_rest_are_listed(cou
     for damaged_id, data in damaged.items():
         store.create(jobs.job_key(damaged_id), data, "application/json")
     store.create("exports/jobs/not-a-job.json", b"{}", "application/json")
+    store.create_json(jobs.job_key("20261399T999999Z-0123456789abcdef"), {})  # shaped like an id, but no time
     store.create(f"exports/job-results/{job_id(good)}/done.json", b"{not json", "application/json")
 
     assert [(row["href"], row["State"]) for row in listed_jobs(viewer)] == [(good, "Preparing")]

@@ -124,8 +124,12 @@ def _status(job: Job, found: tuple[str, dict] | None, now: datetime) -> Status:
     return Status(PREPARING, job, {})
 
 
-def _asked_at(job_id: str) -> datetime:
-    return datetime.strptime(job_id[:16], "%Y%m%dT%H%M%SZ").replace(tzinfo=timezone.utc)
+def _asked_since(job_id: str | None, since: datetime) -> bool:
+    """Whether the job id (None for a key that holds none) starts with a real time after `since`."""
+    try:
+        return job_id is not None and datetime.strptime(job_id[:16], "%Y%m%dT%H%M%SZ").replace(tzinfo=timezone.utc) > since
+    except ValueError:  # digits in the right places, but not a time: no job page can have made it
+        return False
 
 
 def _read_each(store: Store, keys: list[str]) -> dict:
@@ -149,8 +153,7 @@ def recent(store: Store, now: datetime, officer: str | None = None) -> list[Stat
     Old jobs are dropped by the time in their ids, unread. Records and outcomes are write-once, so read_json_many may
     remember them; outcomes are found by listing, never by asking for one that may not be there yet.
     """
-    ids = sorted((job_id for job_id in map(job_id_from_key, store.keys(JOBS))
-                  if job_id and _asked_at(job_id) > now - KEPT_FOR), reverse=True)
+    ids = [job_id for job_id in map(job_id_from_key, store.keys(JOBS)) if _asked_since(job_id, now - KEPT_FOR)]
     records = _read_each(store, [job_key(job_id) for job_id in ids])
     listed = set(store.keys(RESULTS))
     outcomes = _read_each(store, [_result_key(job_id, outcome) for job_id in ids for outcome in ("done", "failed")
