@@ -1,7 +1,9 @@
 """Build the static site into build/site/: compile and fingerprint assets, freeze every page, check every link.
 Then package each function for Lambda as build/functions/<name>.zip (portal/lambda_packages.py).
 
-Usage: python build.py
+Usage: python build.py [--lock]
+  --lock  first rewrite infra/lambda-lock.txt, the sha256 of every wheel the functions ship: after any change to the
+          versions in .venv, or when a function imports a new distribution.
 """
 import sys
 import time
@@ -13,7 +15,7 @@ from portal.assets import AssetsMissing, build_assets
 from portal.config import PROJECT_ROOT
 from portal.content import ContentError
 from portal.freeze import BrokenLinks, check_links, freeze
-from portal.lambda_packages import PackagingError, package_all
+from portal.lambda_packages import LOCK, PackagingError, lock_all, package_all
 
 SITE = PROJECT_ROOT / "build" / "site"
 FUNCTIONS = PROJECT_ROOT / "build" / "functions"
@@ -32,7 +34,10 @@ def build(content_dir: Path | None = None, destination: Path = SITE, assets_dir:
     return urls
 
 
-def main() -> int:
+def main(arguments: list[str]) -> int:
+    if arguments not in ([], ["--lock"]):
+        print(__doc__.split("Usage: ")[1], file=sys.stderr)
+        return 2
     started = time.perf_counter()
     try:
         urls = build()
@@ -42,6 +47,10 @@ def main() -> int:
     print(f"Built {len(urls)} files into {SITE.relative_to(PROJECT_ROOT)}/ in {time.perf_counter() - started:.1f} s")
     started = time.perf_counter()
     try:
+        if arguments == ["--lock"]:
+            wheels = lock_all(FUNCTIONS)
+            print(f"Locked {wheels} wheels in {LOCK.relative_to(PROJECT_ROOT)} in {time.perf_counter() - started:.1f} s")
+            started = time.perf_counter()
         packages = package_all(FUNCTIONS)  # after the site: the packages carry the built assets' manifest
     except PackagingError as error:
         print(error, file=sys.stderr)
@@ -56,4 +65,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))

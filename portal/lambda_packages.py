@@ -5,8 +5,9 @@ API Gateway event (in a throwaway folder), then imports every module our own cod
 made inside functions (WeasyPrint, boto3). The zip holds our code, the content and the built assets it reads at
 run time, and the distributions those imports need, with their own requirements. Those come from wheels that pip
 fetches for Lambda's runtime (the Python version and processor infra/template.yaml names), at the versions installed
-here, so no code compiled for the build machine is shipped. The zip is the same bytes for the same inputs: files in
-sorted order, fixed dates and permissions, no bytecode.
+here, so no code compiled for the build machine is shipped. Each wheel must match its sha256 in the committed lock
+(infra/lambda-lock.txt, written by `python build.py --lock`), so a file replaced on the index is refused. The zip is
+the same bytes for the same inputs: files in sorted order, fixed dates and permissions, no bytecode.
 """
 import functools
 import hashlib
@@ -23,6 +24,9 @@ from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name, parse_wheel_filename
+
 from .config import PROJECT_ROOT
 
 OUR_PACKAGES = ("portal", "functions")
@@ -32,6 +36,10 @@ ASSETS = PROJECT_ROOT / "build" / "assets"
 # Sources that only the build reads.
 BUILD_ONLY = ("portal/assets/",)
 TEMPLATE = PROJECT_ROOT / "infra" / "template.yaml"
+# Every wheel the functions ship for the template's runtime, with its sha256 (portal/lambda_packages.write_lock).
+LOCK = PROJECT_ROOT / "infra" / "lambda-lock.txt"
+REFRESH_LOCK = ".venv/bin/python build.py --lock"
+_LOCKED = re.compile(r"(?m)^([A-Za-z0-9._-]+)==(\S+)((?:[ \t]*\\?\n?[ \t]*--hash=sha256:[0-9a-f]{64})+)")
 # Wheels installed for a runtime, kept between builds (portal/lambda_packages.site_packages).
 SITE_PACKAGES = PROJECT_ROOT / "build" / "lambda-site-packages"
 # The glibc of the Amazon Linux under each Lambda Python runtime: 2 for 3.11, 2023 from 3.12.
@@ -121,6 +129,12 @@ class Runtime:
         options = ["--implementation", "cp", "--python-version", self.python, "--abi", abi, "--abi", "abi3", "--abi", "none"]
         return options + [option for platform in self.platforms for option in ("--platform", platform)]
 
+    def markers(self) -> dict[str, str]:
+        """The environment markers (PEP 508) that requirements are evaluated against on this runtime."""
+        return {"python_version": self.python, "python_full_version": f"{self.python}.0", "platform_machine": self.machine,
+                "sys_platform": "linux", "platform_system": "Linux", "os_name": "posix", "implementation_name": "cpython",
+                "platform_python_implementation": "CPython"}
+
     def __str__(self) -> str:
         return f"python{self.python} on {self.machine}"
 
@@ -160,32 +174,111 @@ def _editable(dist: metadata.Distribution) -> bool:
     return bool(json.loads(dist.read_text("direct_url.json") or "{}").get("dir_info", {}).get("editable"))
 
 
-def site_packages(pins: list[str], runtime: Runtime | None) -> Path:
+def shipped(pins: list[str], runtime: Runtime) -> dict[str, str]:
+    """The distributions `pins` name and all they require on `runtime`, extras included: canonical name -> the
+    version installed here. Markers are evaluated for the runtime, not for the Python running the build."""
+    found: dict[str, set[str]] = {}
+    todo = [(pin.split("==")[0], "") for pin in pins]
+    while todo:
+        name, extra = todo.pop()
+        if extra in found.setdefault(canonicalize_name(name), set()):
+            continue
+        found[canonicalize_name(name)].add(extra)
+        try:
+            requires = metadata.requires(name) or []
+        except metadata.PackageNotFoundError:
+            raise PackagingError(f"The functions need {name} on {runtime}, but it is not installed in .venv: "
+                                 "add it to pyproject.toml, run make install, then refresh the lock "
+                                 f"({REFRESH_LOCK})") from None
+        for line in requires:
+            requirement = Requirement(line)
+            if requirement.marker is None or requirement.marker.evaluate({**runtime.markers(), "extra": extra}):
+                todo += [(requirement.name, wanted) for wanted in ("", *requirement.extras)]
+    return {name: metadata.version(name) for name in found}
+
+
+def read_lock(runtime: Runtime, lock: Path = LOCK) -> dict[str, tuple[str, str]]:
+    """Canonical name -> (version, the lock's requirement line with its hashes)."""
+    text = lock.read_text() if lock.exists() else ""
+    if f"# For {runtime}:" not in text:
+        raise PackagingError(f"{lock} is not a lock for {runtime}, the runtime infra/template.yaml names. "
+                             f"Refresh it with {REFRESH_LOCK}, then commit it.")
+    return {canonicalize_name(m[1]): (m[2], m[0]) for m in _LOCKED.finditer(text)}
+
+
+def locked_requirements(pins: list[str], runtime: Runtime, lock: Path = LOCK) -> list[str]:
+    """The lock's lines for what `pins` ship on `runtime`. Stops the build if the lock lacks one or has another
+    version than .venv (the tests ran against .venv's)."""
+    locked, lines = read_lock(runtime, lock), []
+    for name, version in sorted(shipped(pins, runtime).items()):
+        if name not in locked:
+            raise PackagingError(f"{lock} has no {name}, which the functions now ship ({name}=={version}). "
+                                 f"Refresh it with {REFRESH_LOCK}, then commit it.")
+        if locked[name][0] != version:
+            raise PackagingError(f"{lock} has {name}=={locked[name][0]}, but .venv has {name}=={version}. "
+                                 f"Refresh it with {REFRESH_LOCK}, then commit it.")
+        lines.append(locked[name][1])
+    return lines
+
+
+def write_lock(pins: list[str], runtime: Runtime, lock: Path = LOCK) -> int:
+    """Lock what `pins` ship on `runtime`: download each wheel pip would choose for the runtime and record its sha256.
+    Returns the number of wheels."""
+    versions = shipped(pins, runtime)
+    with tempfile.TemporaryDirectory() as scratch:
+        command = [sys.executable, "-m", "pip", "download", "--quiet", "--no-input", "--no-deps", "--only-binary=:all:",
+                   "--dest", scratch, *runtime.pip_options(), *(f"{name}=={v}" for name, v in sorted(versions.items()))]
+        result = subprocess.run(command, capture_output=True, text=True)
+        if result.returncode != 0:
+            errors = [line for line in result.stderr.splitlines() if not line.startswith("WARNING: Location")]
+            raise PackagingError(f"Could not fetch the functions' wheels for {runtime} (pip needs PyPI):\n"
+                                 + "\n".join(errors[-15:]))
+        hashes = {canonicalize_name(parse_wheel_filename(wheel.name)[0]): hashlib.sha256(wheel.read_bytes()).hexdigest()
+                  for wheel in Path(scratch).glob("*.whl")}
+    header = (f"# For {runtime}: every wheel the Lambda functions ship, with its sha256. build.py installs each\n"
+              "# function's share with pip install --require-hashes --no-deps, so a file that changes on the index stops\n"
+              f"# the build. Made by `{REFRESH_LOCK}` (portal/lambda_packages.write_lock), which downloads the wheels\n"
+              "# pip chooses for the runtime at the versions in .venv; refresh it whenever those versions change.\n")
+    lock.write_text(header + "".join(f"{name}=={version} \\\n    --hash=sha256:{hashes[name]}\n"
+                                     for name, version in sorted(versions.items())))
+    return len(versions)
+
+
+def site_packages(pins: list[str], runtime: Runtime | None, lock: Path = LOCK) -> Path:
     """A folder holding `pins` and everything they require, installed from wheels for `runtime`.
 
-    runtime None means this interpreter (for tests that run a package here). pip takes only wheels built for the
-    runtime, so nothing compiled for the build machine is shipped. It evaluates requirements' markers for the Python
-    running it, though (pypa/pip#11664), so tests/test_lambda_packages.py checks that every requirement Lambda's
-    Python needs is shipped. The folder is kept, named for its inputs, so only a change of runtime or versions
-    fetches again.
+    For Lambda's runtime the wheels are the lock's, each checked against its sha256: pip installs exactly the
+    lock's lines for what the pins need on that runtime (`shipped`), with --no-deps, because in hash-checking mode
+    every requirement, dependencies included, must be listed and hashed. runtime None means this interpreter (for
+    tests and benchmarks/cold_start.py, which run a package here): the lock's hashes are for Lambda's wheels, not
+    this machine's, so pip resolves the pins' requirements itself, constrained to the versions installed here, with no
+    hashes. pip takes only wheels built for the runtime, so nothing compiled for the build machine is shipped. The
+    folder is kept, named for its inputs (the lock's lines, hashes included), so only a change of runtime, versions or
+    hashes fetches again.
     """
-    constraints = _constraints()
-    options = runtime.pip_options() if runtime else []
-    key = hashlib.sha256(json.dumps([options, sys.version, pins, constraints]).encode()).hexdigest()[:16]
+    if runtime:
+        requirements = locked_requirements(pins, runtime, lock)
+        options = [*runtime.pip_options(), "--require-hashes", "--no-deps"]
+        key = hashlib.sha256(json.dumps([options, requirements]).encode()).hexdigest()[:16]
+    else:
+        requirements, options = pins, ["--constraint", "constraints.txt"]
+        key = hashlib.sha256(json.dumps([sys.version, pins, _constraints()]).encode()).hexdigest()[:16]
     folder = SITE_PACKAGES / f"{runtime.python + '-' + runtime.machine if runtime else 'this-machine'}-{key}"
     if folder.is_dir():
         return folder
     SITE_PACKAGES.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=SITE_PACKAGES) as scratch:
-        (Path(scratch) / "constraints.txt").write_text(constraints)
+        (Path(scratch) / "constraints.txt").write_text(_constraints())
+        (Path(scratch) / "requirements.txt").write_text("\n".join(requirements) + "\n")
         command = [sys.executable, "-m", "pip", "install", "--quiet", "--no-compile", "--no-input", "--only-binary=:all:",
-                   "--target", f"{scratch}/site", "--constraint", f"{scratch}/constraints.txt",
-                   *options, *pins]
-        result = subprocess.run(command, capture_output=True, text=True)
+                   "--target", "site", "--requirement", "requirements.txt", *options]
+        result = subprocess.run(command, capture_output=True, text=True, cwd=scratch)
         if result.returncode != 0:
             errors = [line for line in result.stderr.splitlines() if not line.startswith("WARNING: Location")]
+            hint = (f"\nA hash that does not match means the index now serves another file than the one {lock} "
+                    f"names: find out why before refreshing it ({REFRESH_LOCK}).") if runtime else ""
             raise PackagingError(f"Could not fetch the functions' dependencies for {runtime or 'this machine'} "
-                                 f"(pip needs PyPI):\n" + "\n".join(errors[-15:]))
+                                 f"(pip needs PyPI):\n" + "\n".join(errors[-15:]) + hint)
         try:
             (Path(scratch) / "site").rename(folder)
         except OSError:
@@ -264,17 +357,8 @@ def package_all(destination_dir: Path) -> list[Path]:
     Probing and zipping take seconds, so both are skipped when nothing they depend on has changed.
     """
     digests_file = destination_dir / "digests.json"
-    digests = json.loads(digests_file.read_text()) if digests_file.exists() else {}
-    code = _code_digest()
-
-    def probed(entry):
-        if digests.get(f"{entry} imports", {}).get("code") != code:
-            names = imported_top_level_names(entry, PROBE_EVENT)
-            digests[f"{entry} imports"] = {"code": code, "names": sorted(names)}
-        return set(digests[f"{entry} imports"]["names"])
-
-    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:  # the probes are separate processes
-        imports = dict(zip(entries(), pool.map(probed, entries())))
+    digests = _digests(destination_dir)
+    imports = _probed(digests)
     runtime = lambda_runtime()
     contents = {entry: _files(names, runtime) for entry, names in imports.items()}
     destination_dir.mkdir(parents=True, exist_ok=True)
@@ -292,6 +376,30 @@ def package_all(destination_dir: Path) -> list[Path]:
     digests_file.write_text(json.dumps(digests, indent=1, sort_keys=True))
     _forget_other_installs(runtime, {site_packages(_pins(names), runtime) for names in imports.values()})
     return [destination_dir / f"{entry}.zip" for entry in contents]
+
+
+def lock_all(destination_dir: Path, lock: Path = LOCK) -> int:
+    """Write the lock for what every entry imports, on the template's runtime. Returns the number of wheels."""
+    return write_lock(_pins(set().union(*_probed(_digests(destination_dir)).values())), lambda_runtime(), lock)
+
+
+def _digests(destination_dir: Path) -> dict:
+    digests_file = destination_dir / "digests.json"
+    return json.loads(digests_file.read_text()) if digests_file.exists() else {}
+
+
+def _probed(digests: dict) -> dict[str, set[str]]:
+    """Each entry's imported top-level names, probed again only if the code or versions changed since `digests`."""
+    code = _code_digest()
+
+    def probed(entry):
+        if digests.get(f"{entry} imports", {}).get("code") != code:
+            names = imported_top_level_names(entry, PROBE_EVENT)
+            digests[f"{entry} imports"] = {"code": code, "names": sorted(names)}
+        return set(digests[f"{entry} imports"]["names"])
+
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:  # the probes are separate processes
+        return dict(zip(entries(), pool.map(probed, entries())))
 
 
 def _forget_other_installs(runtime: Runtime, used: set[Path]) -> None:

@@ -178,12 +178,59 @@ def test_the_runtime_is_read_from_the_template_and_one_runtime_is_required(tmp_p
         lambda_packages.lambda_runtime(template)
 
 
-def test_a_distribution_pip_cannot_fetch_for_lambda_stops_the_build_with_pips_reason():
+def test_the_committed_lock_has_every_shipped_distribution_at_the_versions_installed_here(for_lambda):
+    """The lock that build.py installs from names .venv's versions, for every distribution any entry ships."""
     runtime = lambda_packages.lambda_runtime()
+    locked = lambda_packages.read_lock(runtime)
+    assert {name: version for name, (version, _) in locked.items()} == {name: metadata.version(name) for name in locked}
+    every_entry = set().union(*lambda_packages._probed({}).values())  # every entry run afresh, as build.py does
+    assert set(lambda_packages.shipped(lambda_packages._pins(every_entry), runtime)) == set(locked)
+    normal = lambda name: re.sub(r"[-_.]+", "-", name).lower()  # noqa: E731
+    in_the_zip = {normal(m[1]) for m in (re.match(r"([^/]+)-[^-/]+\.dist-info/METADATA$", n) for n in for_lambda) if m}
+    assert "weasyprint" in in_the_zip and in_the_zip <= set(locked)
+    assert all(re.search(r"--hash=sha256:[0-9a-f]{64}$", line) for _, line in locked.values())
+
+
+def _a_copy_of_the_lock(tmp_path, change):
+    lock = tmp_path / "lambda-lock.txt"
+    lock.write_text(change(lambda_packages.LOCK.read_text()))
+    return lock
+
+
+def test_a_wheel_whose_hash_is_not_the_locked_one_stops_the_build_with_pips_reason(tmp_path):
+    runtime = lambda_packages.lambda_runtime()
+    locked = lambda_packages.read_lock(runtime)["itsdangerous"][1]  # a small wheel that requires nothing
+    digest = locked.rsplit(":", 1)[1]
+    lock = _a_copy_of_the_lock(tmp_path, lambda text: text.replace(digest, digest[::-1]))
     with pytest.raises(lambda_packages.PackagingError) as raised:
-        lambda_packages.site_packages(["no-such-distribution-for-the-portal==0.0.1"], runtime)
-    assert str(runtime) in str(raised.value) and "no-such-distribution-for-the-portal" in str(raised.value)
+        lambda_packages.site_packages([f"itsdangerous=={metadata.version('itsdangerous')}"], runtime, lock)
+    assert "DO NOT MATCH THE HASHES" in str(raised.value) and digest[::-1] in str(raised.value)
+    assert str(runtime) in str(raised.value)
     assert not list(lambda_packages.SITE_PACKAGES.glob("tmp*")), "a failed fetch leaves nothing behind"
+
+
+def test_a_lock_without_a_distribution_a_function_ships_stops_the_build_with_the_command_to_refresh_it(tmp_path):
+    runtime = lambda_packages.lambda_runtime()
+    lock = _a_copy_of_the_lock(tmp_path, lambda text: re.sub(r"(?m)^markupsafe==.*\n.*\n", "", text))
+    with pytest.raises(lambda_packages.PackagingError) as raised:
+        lambda_packages.site_packages([f"flask=={metadata.version('flask')}"], runtime, lock)  # Jinja2 needs MarkupSafe
+    assert str(lock) in str(raised.value) and "markupsafe" in str(raised.value)
+    assert lambda_packages.REFRESH_LOCK in str(raised.value)
+
+
+def test_a_lock_with_another_version_than_installed_here_stops_the_build(tmp_path):
+    runtime = lambda_packages.lambda_runtime()
+    lock = _a_copy_of_the_lock(tmp_path, lambda text: text.replace(f"flask=={metadata.version('flask')} ", "flask==0.1 "))
+    with pytest.raises(lambda_packages.PackagingError) as raised:
+        lambda_packages.site_packages([f"flask=={metadata.version('flask')}"], runtime, lock)
+    assert "flask==0.1" in str(raised.value) and f"flask=={metadata.version('flask')}" in str(raised.value)
+    assert lambda_packages.REFRESH_LOCK in str(raised.value)
+
+
+def test_a_lock_for_another_runtime_stops_the_build(tmp_path):
+    runtime = lambda_packages.Runtime("3.12", "x86_64")
+    with pytest.raises(lambda_packages.PackagingError, match="not a lock for python3.12 on x86_64"):
+        lambda_packages.site_packages([f"flask=={metadata.version('flask')}"], runtime)
 
 
 def test_installs_for_older_versions_are_deleted_and_those_for_this_machine_kept(tmp_path, monkeypatch):
