@@ -16,6 +16,7 @@ from portal.preview import serving
 CONTENT = PROJECT_ROOT / "content"
 BUCKET = "portal-submissions"
 REGION = "eu-west-2"
+PATIENT_S3 = {"PORTAL_S3_CONNECT_TIMEOUT": 30, "PORTAL_S3_READ_TIMEOUT": 120}  # point_at_moto says why
 CREDENTIALS = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing", "region_name": REGION}
 CHROMIUM = "/usr/bin/chromium"
 # As the environment notes: without these, headless Chromium tries to reach Google's hosts and fails noisily.
@@ -117,6 +118,11 @@ def point_at_moto(environment: pytest.MonkeyPatch, endpoint: str) -> None:
     environment.setenv("AWS_SECRET_ACCESS_KEY", "testing")
     environment.setenv("AWS_DEFAULT_REGION", REGION)
     environment.setenv("AWS_ENDPOINT_URL", endpoint)
+    # moto answers from inside the test process, sharing two cores with it, so on a busy machine an answer can take
+    # longer than the few seconds a deployed function waits for S3. Tests wait as long as it takes; the fault tests
+    # set their own short waits, and test_storage checks the deployed defaults.
+    for name, seconds in PATIENT_S3.items():
+        environment.setenv(name, str(seconds))
 
 
 @pytest.fixture(params=["file", "s3"])

@@ -13,15 +13,12 @@ from .event_factory import SAMPLE_NOW, content_with_events, details, make_app, u
 CROWD = 50
 CAPACITY = 12
 ALREADY_TAKEN = 2  # so 10 places are left when the crowd arrives
-# This test is about who gets a place, not about speed: moto serves fifty at once from inside this process,
-# sharing its two cores, so an answer can take longer than the 4 s a deployed function waits for S3.
-PATIENT = {"PORTAL_S3_CONNECT_TIMEOUT": 30, "PORTAL_S3_READ_TIMEOUT": 120}
 
 
 @pytest.fixture
 def crowded_app(built, storage_url, tmp_path):
     content = content_with_events(tmp_path, upcoming_event("popular", capacity=CAPACITY, now=SAMPLE_NOW))
-    return make_app(content, built[1], storage_url, tmp_path / "outbox", clock=lambda: SAMPLE_NOW, **PATIENT)
+    return make_app(content, built[1], storage_url, tmp_path / "outbox", clock=lambda: SAMPLE_NOW)
 
 
 def test_fifty_people_at_once_for_ten_places_get_ten_places_and_forty_waiting(crowded_app, storage_url):
