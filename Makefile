@@ -48,10 +48,11 @@ add-officer: install
 disable-officer: install
 	$(VENV)/bin/flask --app portal disable-officer "$(EMAIL)"
 
-# The installs are mostly downloads, so they run side by side.
+# The installs are mostly downloads, so they run side by side. The tests run in a process per core (at most 4),
+# a file's tests in one process, so that the fixtures a file shares are made once.
 test:
 	$(MAKE) --jobs=4 install system-packages
-	$(PY) -m pytest
+	$(PY) -m pytest --numprocesses=auto --maxprocesses=4 --dist=loadfile
 
 benchmarks: build system-packages
 	$(PY) benchmarks/run.py

@@ -23,8 +23,8 @@ from .conftest import CONTENT, CREDENTIALS, REGION
 from .supplier import Supplier
 
 BUCKET = "portal-faults"
-# Short waits, so that each outage is noticed within a second or two.
-IMPATIENT = {"PORTAL_S3_CONNECT_TIMEOUT": 0.5, "PORTAL_S3_READ_TIMEOUT": 1.0, "PORTAL_S3_MAX_ATTEMPTS": 2}
+# Short waits, so that each outage is noticed within seconds, but long enough for a busy machine's moto to answer.
+IMPATIENT = {"PORTAL_S3_CONNECT_TIMEOUT": 1.0, "PORTAL_S3_READ_TIMEOUT": 2.5, "PORTAL_S3_MAX_ATTEMPTS": 2}
 
 
 def _free_port() -> int:
