@@ -5,14 +5,16 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run build test system-packages benchmarks bench clean add-officer disable-officer
+.PHONY: install run build test system-packages benchmarks bench clean add-officer disable-officer lock
 
 install: $(VENV)/.installed $(VENV)/checkov/.installed $(VENV)/sam/.installed node_modules/.installed
 
-$(VENV)/.installed: pyproject.toml
+# constraints.txt pins every distribution, requirements of requirements too, so that every machine gets the
+# versions that the tests ran against and that infra/lambda-lock.txt hashes. make lock refreshes both.
+$(VENV)/.installed: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test]'
+	$(PY) -m pip install --quiet -e '.[test]' --constraint constraints.txt
 	touch $@
 
 # The infrastructure tools (checkov, the SAM CLI) pin their own boto3 and more, so each gets an environment of its
@@ -61,9 +63,21 @@ benchmarks: build system-packages
 bench: build $(VENV)/.bench-installed
 	$(PY) benchmarks/load.py
 
-$(VENV)/.bench-installed: pyproject.toml | $(VENV)/.installed
-	$(PY) -m pip install --quiet -e '.[test,bench]'
+$(VENV)/.bench-installed: pyproject.toml constraints.txt | $(VENV)/.installed
+	$(PY) -m pip install --quiet -e '.[test,bench]' --constraint constraints.txt
 	touch $@
+
+# After changing a version in pyproject.toml: resolve every dependency afresh in a scratch environment, pin what
+# it installed, install that here, and lock the Lambda wheels to match (docs/deploy.md, "Updating dependencies").
+lock:
+	rm -rf build/lock-venv
+	$(PYTHON) -m venv build/lock-venv
+	build/lock-venv/bin/pip install --quiet '.[test,bench]'
+	{ echo "# Every distribution make install installs, at the version the tests ran against. Made by make lock."; \
+	  build/lock-venv/bin/pip freeze --exclude social-value-portal; } > constraints.txt
+	rm -rf build/lock-venv
+	$(MAKE) install
+	$(PY) build.py --lock
 
 clean:
 	rm -rf build var .pytest_cache

@@ -2,8 +2,8 @@
 Then package each function for Lambda as build/functions/<name>.zip (portal/lambda_packages.py).
 
 Usage: python build.py [--lock]
-  --lock  first rewrite infra/lambda-lock.txt, the sha256 of every wheel the functions ship: after any change to the
-          versions in .venv, or when a function imports a new distribution.
+  --lock  first rewrite infra/lambda-lock.txt, the sha256 of every wheel the functions ship, for the versions in
+          .venv (make lock pins those in constraints.txt, then runs this).
 """
 import sys
 import time

@@ -38,7 +38,7 @@ BUILD_ONLY = ("portal/assets/",)
 TEMPLATE = PROJECT_ROOT / "infra" / "template.yaml"
 # Every wheel the functions ship for the template's runtime, with its sha256 (portal/lambda_packages.write_lock).
 LOCK = PROJECT_ROOT / "infra" / "lambda-lock.txt"
-REFRESH_LOCK = ".venv/bin/python build.py --lock"
+REFRESH_LOCK = "make lock"  # constraints.txt, then this lock (python build.py --lock)
 _LOCKED = re.compile(r"(?m)^([A-Za-z0-9._-]+)==(\S+)((?:[ \t]*\\?\n?[ \t]*--hash=sha256:[0-9a-f]{64})+)")
 # Wheels installed for a runtime, kept between builds (portal/lambda_packages.site_packages).
 SITE_PACKAGES = PROJECT_ROOT / "build" / "lambda-site-packages"
@@ -130,8 +130,10 @@ class Runtime:
         return options + [option for platform in self.platforms for option in ("--platform", platform)]
 
     def markers(self) -> dict[str, str]:
-        """The environment markers (PEP 508) that requirements are evaluated against on this runtime."""
-        return {"python_version": self.python, "python_full_version": f"{self.python}.0", "platform_machine": self.machine,
+        """The environment markers (PEP 508) that requirements are evaluated against on this runtime. The patch
+        release is taken as .0 and the kernel's release left as the build machine's: no requirement we ship asks."""
+        return {"python_version": self.python, "python_full_version": f"{self.python}.0",
+                "implementation_version": f"{self.python}.0", "platform_machine": self.machine,
                 "sys_platform": "linux", "platform_system": "Linux", "os_name": "posix", "implementation_name": "cpython",
                 "platform_python_implementation": "CPython"}
 
@@ -188,8 +190,7 @@ def shipped(pins: list[str], runtime: Runtime) -> dict[str, str]:
             requires = metadata.requires(name) or []
         except metadata.PackageNotFoundError:
             raise PackagingError(f"The functions need {name} on {runtime}, but it is not installed in .venv: "
-                                 "add it to pyproject.toml, run make install, then refresh the lock "
-                                 f"({REFRESH_LOCK})") from None
+                                 f"add it to pyproject.toml, then run {REFRESH_LOCK}") from None
         for line in requires:
             requirement = Requirement(line)
             if requirement.marker is None or requirement.marker.evaluate({**runtime.markers(), "extra": extra}):
