@@ -1,6 +1,7 @@
 """Front-end assets: compiled from portal/assets/ with Sass, fingerprinted for caching, looked up by name."""
 import hashlib
 import json
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -54,7 +55,10 @@ def compile_stylesheet(brand_colour: str, destination: Path) -> Path:
     finally:
         entry.unlink(missing_ok=True)
     cached.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(output, cached)
+    # Copied aside, then renamed into place, so that a build running at the same moment never copies half a file.
+    draft = cached.with_name(f".{cached.name}.{os.getpid()}")
+    shutil.copyfile(output, draft)
+    os.replace(draft, cached)
     return output
 
 

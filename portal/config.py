@@ -1,6 +1,8 @@
 """Every setting in one place, read from the environment with working local defaults."""
+import contextlib
 import os
 import secrets
+import tempfile
 from pathlib import Path
 
 from functions.storage import s3_settings
@@ -16,8 +18,13 @@ def _secret_key(var_dir: Path) -> str:
     key_file = var_dir / "secret_key"
     if not key_file.exists():
         var_dir.mkdir(parents=True, exist_ok=True)
-        key_file.write_text(secrets.token_urlsafe(48))
-        key_file.chmod(0o600)
+        # Written aside, then linked into place: processes starting together (the tests' workers) never read a
+        # half-written key, and the first one's key is the one they all keep.
+        with tempfile.NamedTemporaryFile("w", dir=var_dir, prefix=".secret_key-") as draft:
+            draft.write(secrets.token_urlsafe(48))
+            draft.flush()
+            with contextlib.suppress(FileExistsError):
+                os.link(draft.name, key_file)
     return key_file.read_text().strip()
 
 
