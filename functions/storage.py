@@ -49,6 +49,14 @@ def s3_settings(environ=os.environ) -> dict:
     return {name: type(default)(environ.get(name, default)) for name, default in S3_SETTINGS.items()}
 
 
+def parse_json(data: bytes):
+    """A stored record's JSON; ValueError for anything that is not, nesting too deep for Python's parser included."""
+    try:
+        return json.loads(data)
+    except RecursionError as error:
+        raise ValueError("JSON nested too deeply") from error
+
+
 # Streaming writes to S3 go up in parts of this size (S3's minimum is 5 MiB): memory stays at about one part.
 UPLOAD_PART_BYTES = 8 * 1024 * 1024
 # S3 error codes that mean "try again later" rather than "you asked for something wrong".
@@ -178,7 +186,7 @@ class Store(abc.ABC):
 
     def read_json(self, key: str):
         """Return the JSON value stored at `key`, or raise NotFound."""
-        return json.loads(self.read(key))
+        return parse_json(self.read(key))
 
     @abc.abstractmethod
     def download_url(self, key: str, filename: str, expires_seconds: int,
@@ -892,7 +900,7 @@ def read_json_many(store: Store, keys: list[str], remember: bool = True) -> list
     else:
         read = [store.read(key) for key in unread]
     for key, data in zip(unread, read):
-        found[key] = json.loads(data)
+        found[key] = parse_json(data)
         if remember:
             _RECORDS.put(location, key, found[key], len(data))
     return [found[key] for key in keys]

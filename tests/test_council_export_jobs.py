@@ -8,6 +8,7 @@ import json
 import re
 import uuid
 import zipfile
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -281,21 +282,29 @@ def test_a_missing_or_damaged_job_record_is_left_out_and_the_rest_are_listed(cou
     with_evidence(council_app, store, clock, "a.pdf")
     good = ask_for_zip(viewer)
     stamp = f"{clock.now:%Y%m%dT%H%M%SZ}"
-    damaged = {f"{stamp}-{n:016x}": value for n, value in enumerate([
-        b"{not json", b"[]", b'"a string"', json.dumps({"id": "x", "officer": VIEWER}).encode(),
-        json.dumps({"id": f"{stamp}-{3:016x}", "officer": VIEWER, "created_at": "yesterday", "filters": {},
-                    "submissions": []}).encode(),
-        json.dumps({"id": f"{stamp}-{4:016x}", "officer": VIEWER, "created_at": clock.now.isoformat(), "filters": {},
-                    "submissions": ["not a submission"]}).encode(),
-        json.dumps({"id": f"{stamp}-{5:016x}", "officer": VIEWER, "created_at": clock.now.replace(tzinfo=None).isoformat(),
-                    "filters": {}, "submissions": []}).encode()])}
+    ids = [f"{stamp}-{n:016x}" for n in range(9)]
+
+    def record(n, **changes):
+        return json.dumps({"id": ids[n], "officer": VIEWER, "created_at": clock.now.isoformat(), "filters": {},
+                           "submissions": [], **changes}).encode()
+
+    damaged = dict(zip(ids, [
+        b"{not json", b"[]", b'"a string"', b"[" * 100_000, json.dumps({"id": ids[4], "officer": VIEWER}).encode(),
+        record(5, created_at="yesterday"), record(6, submissions=["not a submission"]),
+        record(7, created_at=clock.now.replace(tzinfo=None).isoformat()),
+        record(8, created_at=(clock.now - timedelta(days=1)).isoformat()),  # not the time its id says
+    ]))
+    damaged[f"{stamp}-{9:016x}"] = record(0)  # well formed, but another job's record
     for damaged_id, data in damaged.items():
         store.create(jobs.job_key(damaged_id), data, "application/json")
     store.create("exports/jobs/not-a-job.json", b"{}", "application/json")
     store.create_json(jobs.job_key("20261399T999999Z-0123456789abcdef"), {})  # shaped like an id, but no time
     store.create(f"exports/job-results/{job_id(good)}/done.json", b"{not json", "application/json")
 
-    assert [(row["href"], row["State"]) for row in listed_jobs(viewer)] == [(good, "Preparing")]
+    # A damaged outcome is a failure the officer can try again, on the list and on the job's page alike.
+    assert [(row["href"], row["State"]) for row in listed_jobs(viewer)] == [(good, "Failed")]
+    page = text(viewer, good)
+    assert "We could not prepare your ZIP" in page and "Try again" in page
     for damaged_id in damaged:
         assert viewer.client.get(f"/council/exports/jobs/{damaged_id}/").status_code == 404
 

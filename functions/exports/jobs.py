@@ -25,6 +25,7 @@ KEPT_FOR = timedelta(days=7)
 _JOB_ID = re.compile(r"[0-9]{8}T[0-9]{6}Z-[0-9a-f]{16}\Z")
 _JOB_KEY = re.compile(rf"{re.escape(JOBS)}([^/]+)\.json\Z")
 PREPARING, READY, FAILED = "preparing", "ready", "failed"
+OUTCOMES = (("done", READY), ("failed", FAILED))  # the outcome objects' names, and the state each means
 
 log = logging.getLogger(__name__)
 
@@ -85,30 +86,54 @@ def read_job(store: Store, job_id: str) -> Job:
     for a record that is damaged."""
     if not isinstance(job_id, str) or not _JOB_ID.match(job_id):
         raise NotFound(job_id)
-    return _job(store.read_json(job_key(job_id)))
+    return _job(job_id, store.read_json(job_key(job_id)))
 
 
-def _job(stored) -> Job:
-    """A job from its stored record; ValueError for anything that is not one (pages show it, so its types matter)."""
+def _asked_at(job_id: str) -> datetime:
+    """The time a job id begins with; ValueError if its digits are no time."""
+    return datetime.strptime(job_id[:16], "%Y%m%dT%H%M%SZ").replace(tzinfo=timezone.utc)
+
+
+def _job(job_id: str, stored) -> Job:
+    """The job stored under `job_id`; ValueError for anything that is not it (pages show it, so its types matter)."""
     try:
         job = Job(id=stored["id"], officer=stored["officer"], created_at=datetime.fromisoformat(stored["created_at"]),
                   filters=stored["filters"], submissions=stored["submissions"])
-        shaped = (isinstance(job.officer, str) and job.created_at.tzinfo is not None and isinstance(job.filters, dict)
-                  and isinstance(job.submissions, list) and isinstance(job.files, int))
-    except (KeyError, TypeError, ValueError) as error:
+        shaped = (job.id == job_id and isinstance(job.officer, str) and job.created_at.tzinfo is not None
+                  and job.created_at.astimezone(timezone.utc).replace(microsecond=0) == _asked_at(job_id)
+                  and isinstance(job.filters, dict) and isinstance(job.submissions, list) and isinstance(job.files, int))
+    except (KeyError, TypeError, ValueError, OverflowError) as error:
         raise ValueError("Not a job record") from error
     if not shaped:
         raise ValueError("Not a job record")
     return job
 
 
+def _outcome_among(job_id: str, read: dict) -> tuple[str, dict] | None:
+    """The job's outcome among `read` (key -> stored JSON, None where it is not JSON); None while it has none.
+    An outcome that is damaged counts as a failure, so that the officer can try again."""
+    for name, state in OUTCOMES:
+        key = _result_key(job_id, name)
+        if key in read:
+            result = read[key]
+            usable = isinstance(result, dict) and (state == FAILED or (
+                isinstance(result.get("export"), str) and isinstance(result.get("filename"), str)))
+            return (state, result) if usable else (FAILED, {"reason": "error"})
+    return None
+
+
 def _outcome(store: Store, job_id: str) -> tuple[str, dict] | None:
-    for outcome, state in (("done", READY), ("failed", FAILED)):
+    read = {}
+    for name, _ in OUTCOMES:
+        key = _result_key(job_id, name)
         try:
-            return state, store.read_json(_result_key(job_id, outcome))
+            read[key] = store.read_json(key)
         except NotFound:
             continue
-    return None
+        except ValueError:
+            read[key] = None
+        break
+    return _outcome_among(job_id, read)
 
 
 def status(store: Store, job_id: str, now: datetime) -> Status:
@@ -127,13 +152,14 @@ def _status(job: Job, found: tuple[str, dict] | None, now: datetime) -> Status:
 def _asked_since(job_id: str | None, since: datetime) -> bool:
     """Whether the job id (None for a key that holds none) starts with a real time after `since`."""
     try:
-        return job_id is not None and datetime.strptime(job_id[:16], "%Y%m%dT%H%M%SZ").replace(tzinfo=timezone.utc) > since
+        return job_id is not None and _asked_at(job_id) > since
     except ValueError:  # digits in the right places, but not a time: no job page can have made it
         return False
 
 
 def _read_each(store: Store, keys: list[str]) -> dict:
-    """The JSON at each key that can be read, all at once; should one have gone or be damaged, one by one without it."""
+    """key -> the JSON stored there (None where it is not JSON), without the keys where nothing is; all at once, or,
+    should one have gone or be damaged, one by one."""
     try:
         return dict(zip(keys, read_json_many(store, keys)))
     except (NotFound, ValueError):
@@ -141,8 +167,11 @@ def _read_each(store: Store, keys: list[str]) -> dict:
         for key in keys:
             try:
                 found[key] = read_json_many(store, [key])[0]
-            except (NotFound, ValueError):
-                log.warning("Skipped %s: it has gone or is not JSON", key)
+            except NotFound:
+                log.warning("Skipped %s: it has gone", key)
+            except ValueError:
+                log.warning("%s is not JSON", key)
+                found[key] = None
         return found
 
 
@@ -156,19 +185,16 @@ def recent(store: Store, now: datetime, officer: str | None = None) -> list[Stat
     ids = [job_id for job_id in map(job_id_from_key, store.keys(JOBS)) if _asked_since(job_id, now - KEPT_FOR)]
     records = _read_each(store, [job_key(job_id) for job_id in ids])
     listed = set(store.keys(RESULTS))
-    outcomes = _read_each(store, [_result_key(job_id, outcome) for job_id in ids for outcome in ("done", "failed")
-                                  if _result_key(job_id, outcome) in listed])
+    outcomes = _read_each(store, [_result_key(job_id, name) for job_id in ids for name, _ in OUTCOMES
+                                  if _result_key(job_id, name) in listed])
     found = []
     for job_id in ids:
         try:
-            job = _job(records[job_key(job_id)])
+            job = _job(job_id, records[job_key(job_id)])
         except (KeyError, ValueError):  # gone, or not a job record
             continue
-        if job.id != job_id or (officer is not None and job.officer != officer):
-            continue
-        outcome = next(((state, outcomes[_result_key(job_id, name)]) for name, state in (("done", READY), ("failed", FAILED))
-                        if _result_key(job_id, name) in outcomes), None)
-        found.append(_status(job, outcome, now))
+        if officer is None or job.officer == officer:
+            found.append(_status(job, _outcome_among(job_id, outcomes), now))
     return sorted(found, key=lambda each: each.job.created_at, reverse=True)  # ids order them only to the second
 
 
