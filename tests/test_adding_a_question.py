@@ -38,6 +38,18 @@ def app_with_new_question(content_copy, built, tmp_path):
                        "PORTAL_STORAGE": str(tmp_path / "storage")})
 
 
+def test_a_question_left_empty_gets_the_error_its_yaml_gives_in_the_summary_and_at_the_field(app_with_new_question):
+    assessment = app_with_new_question.extensions["portal.content"].assessment("readiness")
+    [organisation_name] = [q for s in assessment.sections for q in s.questions if q.id == "organisation_name"]
+    supplier = Supplier(app_with_new_question.test_client(), assessment)
+    supplier.start()
+    refused = supplier.answer("organisation", "organisation_name", "")
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 400 and organisation_name.error_if_empty == "Enter your organisation's name"
+    assert f'<a href="#organisation_name">Enter your organisation&#39;s name</a>' in page  # the error summary
+    assert "</span> Enter your organisation&#39;s name" in page  # and above the field
+
+
 def test_a_question_added_in_yaml_is_asked_checked_scored_and_stored(app_with_new_question, tmp_path):
     assessment = app_with_new_question.extensions["portal.content"].assessment("readiness")
     supplier = Supplier(app_with_new_question.test_client(), assessment)

@@ -146,3 +146,10 @@ def test_evidence_slot_mistakes_name_the_file_line_and_problem(content_copy, old
     message = yaml_problem(content_copy, lambda text: text.replace(old, new, 1))
     assert "content/assessments/readiness.yaml, line " in message
     assert expected in message
+
+
+def test_an_optional_question_with_an_error_for_leaving_it_empty_is_refused(content_copy):
+    message = yaml_problem(content_copy, lambda text: text.replace(
+        "        optional: true\n", "        optional: true\n        error_if_empty: Enter something\n", 1))
+    assert "content/assessments/readiness.yaml, line " in message
+    assert "an optional question can be left empty, so it has no error_if_empty" in message

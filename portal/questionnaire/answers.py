@@ -125,7 +125,7 @@ def parse_answer(question: Question, raw):
     else:
         value = _text(question, raw) or None
     if value is None and not question.optional:
-        raise AnswerInvalid(REQUIRED_MESSAGES.get(question.type, "Enter an answer"))
+        raise AnswerInvalid(question.error_if_empty or REQUIRED_MESSAGES.get(question.type, "Enter an answer"))
     return value
 
 

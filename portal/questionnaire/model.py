@@ -44,6 +44,7 @@ class Question:
     unit: str | None = None
     max_length: int | None = None
     show_if: ShowIf | None = None
+    error_if_empty: str | None = None  # what to do, as GOV.UK error messages say it: "Enter your organisation's name"
 
     @property
     def length_limit(self) -> int | None:
