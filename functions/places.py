@@ -40,8 +40,11 @@ class Snapshot:
     reminded: set[str] = field(default_factory=set)
 
 
+FOLDER = "events/"  # each event's objects are in a folder of its own under this
+
+
 def prefix(slug: str) -> str:
-    return f"events/{slug}/"
+    return f"{FOLDER}{slug}/"
 
 
 def place_key(slug: str, place: int, generation: int) -> str:

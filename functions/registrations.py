@@ -111,16 +111,18 @@ class Registrations:
     def standing(self, event: Event, registration_id: str) -> Standing | None:
         return self.places.standing(read_snapshot(self.store, event.slug), registration_id)
 
-    def tally(self, event: Event) -> Tally:
-        """Counts from one listing, reading only who holds each place, never the registrations themselves."""
-        snapshot = read_snapshot(self.store, event.slug)
+    def tally(self, slug: str) -> Tally:
+        """Counts from one listing, reading only who holds each place, never the registrations themselves.
+
+        Only the event's slug is needed, so an event taken out of the content still shows what is stored."""
+        snapshot = read_snapshot(self.store, slug)
         holding = self.places.held(snapshot)
         return Tally(confirmed=len(holding), waiting=len(self.places.queue(snapshot, holding)),
                      cancelled=len(snapshot.cancelled))
 
-    def everyone(self, event: Event) -> list[tuple[Registration, Standing, bool]]:
+    def everyone(self, slug: str) -> list[tuple[Registration, Standing, bool]]:
         """Every registration that got a place, a spot in the queue or was cancelled, with whether it was reminded."""
-        snapshot = read_snapshot(self.store, event.slug)
+        snapshot = read_snapshot(self.store, slug)
         standings = {registration_id: self.places.standing(snapshot, registration_id)
                      for registration_id in snapshot.registrations}
         # None: a request that lost a race for its email, or never finished

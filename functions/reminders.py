@@ -26,7 +26,7 @@ def send_reminders(now=None) -> RemindersSent:
     now = now or clock()
     result = RemindersSent()
     for event in starting_tomorrow(current_app.extensions["portal.content"].events, now):
-        for registration, standing, reminded in registrations().everyone(event):
+        for registration, standing, reminded in registrations().everyone(event.slug):
             if standing.status != "confirmed":
                 continue
             if reminded or not registrations().mark_reminded(event, registration.id):

@@ -171,6 +171,13 @@ class Store(abc.ABC):
         """Return every key starting with `prefix`, sorted ascending."""
 
     @abc.abstractmethod
+    def folders(self, prefix: str) -> list[str]:
+        """The names of the folders directly under `prefix` (ending in '/') that hold a key, sorted ascending.
+
+        One delimited listing: it names an event's folder without listing every object inside it.
+        """
+
+    @abc.abstractmethod
     def delete(self, key: str) -> None:
         """Erase `key` for good, as UK GDPR erasure needs; deleting a missing key is not an error."""
 
@@ -330,6 +337,32 @@ class FileStore(Store):
                 return []
             raise failure from err
         return sorted(found)
+
+    def folders(self, prefix):
+        if not prefix.endswith("/"):
+            raise ValueError(f"Folders are listed under a prefix ending in '/', not {prefix!r}")
+        top = self._inside(self.root / _check_prefix(prefix), prefix)
+        try:
+            with os.scandir(top) as entries:
+                names = [entry.name for entry in entries if entry.is_dir() and not entry.name.startswith(".")]
+            # A delete leaves its folder behind on disk; S3 has no empty folders, so neither do we.
+            return sorted(name for name in names if self._holds_a_key(top / name))
+        except OSError as err:
+            failure = self._failure(err, prefix)
+            if isinstance(failure, NotFound):
+                return []
+            raise failure from err
+
+    @staticmethod
+    def _holds_a_key(folder: Path) -> bool:
+        def fail(err):
+            raise err
+
+        for _, folders, files in os.walk(folder, onerror=fail):
+            folders[:] = [name for name in folders if not name.startswith(".")]
+            if any(not name.startswith(".") for name in files):
+                return True
+        return False
 
     def delete(self, key):
         path = self._path(key)
@@ -629,6 +662,19 @@ class S3Store(Store):
                 Bucket=self.bucket, Prefix=self.prefix + prefix)
             for page in pages:
                 found.extend(item["Key"][len(self.prefix):] for item in page.get("Contents", []))
+        return sorted(found)
+
+    def folders(self, prefix):
+        if not prefix.endswith("/"):
+            raise ValueError(f"Folders are listed under a prefix ending in '/', not {prefix!r}")
+        _check_prefix(prefix)
+        found = []
+        with self._errors(prefix):
+            pages = self.client.get_paginator("list_objects_v2").paginate(
+                Bucket=self.bucket, Prefix=self.prefix + prefix, Delimiter="/")
+            for page in pages:
+                found.extend(item["Prefix"][len(self.prefix + prefix):].removesuffix("/")
+                             for item in page.get("CommonPrefixes", []))
         return sorted(found)
 
     def delete(self, key):

@@ -2,6 +2,7 @@
 import csv
 import io
 import re
+from dataclasses import replace
 from datetime import datetime
 
 import pytest
@@ -9,13 +10,13 @@ from openpyxl import load_workbook
 
 from functions.council import audit
 from functions.registrations import Registrations
-from functions.storage import open_store
+from functions.storage import StorageUnavailable, open_store
 from tests.event_factory import SAMPLE_NOW, content_with_events, details, upcoming_event
 from tests.officer import VIEWER, Clock, council_app_with_officers, follow, signed_in
 
 HOSTILE_NAME = '=HYPERLINK("http://evil.example","Click")'
 HUGE = "A" * 40_000
-EVENT, EMPTY = "meet-the-buyer", "nobody-yet"
+EVENT, EMPTY, REMOVED = "meet-the-buyer", "nobody-yet", "old-market-day"
 
 
 @pytest.fixture
@@ -164,3 +165,77 @@ def test_anonymous_requests_are_sent_to_sign_in(council_app):
     for path in ("/council/events/", f"/council/events/{EVENT}/"):
         response = client.get(path)
         assert response.status_code == 302 and response.headers["Location"].startswith("/council/sign-in")
+
+
+@pytest.fixture
+def removed(filled, storage_url):
+    """Eve has the one place at an event since taken out of the content, Fay waits; odd folders lie beside it."""
+    store = open_store(storage_url)
+    registrations = Registrations(store, clock=lambda: SAMPLE_NOW)
+    gone = replace(filled.extensions["portal.content"].event(EVENT), slug=REMOVED, capacity=1)
+    registrations.register(gone, details(5, name="Eve"))
+    registrations.register(gone, details(6, name=HOSTILE_NAME + " Fay"))
+    store.create_json("events/Not A Slug/registrations/x/000001.json", {"details": {}})  # no event has that name
+    store.create_json("events/only-links/links/abc.json", {"registration": "x"})  # nothing registered
+    store.create_json("events/broken-event/registrations/x/000001.json", {"id": "x"})
+    store.create_json("events/broken-event/places/not-a-number/0001.json", {"registration": "x"})
+    return filled
+
+
+def test_events_taken_out_of_the_content_are_listed_once_with_their_registrations(removed, viewer):
+    response = viewer.client.get("/council/events/")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert [row[:2] for row in table_rows(html)][-2:] == [
+        ["broken-event", "Cannot be read: ask your digital team to check storage"], [REMOVED, "2"]]
+    assert html.count(f'href="/council/events/{EVENT}/"') == 1  # a current event is not listed again
+    assert f'href="/council/events/{REMOVED}/"' in html and 'href="/council/events/broken-event/"' not in html
+    assert "only-links" not in html and "Not A Slug" not in html
+
+
+def test_current_events_alone_show_no_removed_section(filled, viewer):
+    assert "Events taken off the website" not in viewer.client.get("/council/events/").get_data(as_text=True)
+
+
+def test_registrations_of_a_removed_event_are_shown_as_stored(removed, viewer, storage_url):
+    response = viewer.client.get(f"/council/events/{REMOVED}/")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and response.headers["Cache-Control"] == "no-store"
+    assert f'<h1 class="govuk-heading-l">{REMOVED}</h1>' in html and "no longer on the website" in html
+    assert [row[:4] for row in table_rows(html)] == [
+        ["Eve", "Firm 5 Ltd", "person5@example.com", "Confirmed Place 1"],
+        [HOSTILE_NAME.replace('"', "&#34;") + " Fay", "Firm 6 Ltd", "person6@example.com",
+         "Waiting list Number 1 in the queue"]]
+    [viewed] = [e for e in actions(open_store(storage_url)) if e["action"] == "viewed-event-registrations"]
+    assert viewed["who"] == VIEWER and viewed["subject"] == REMOVED
+
+
+def test_registrations_of_a_removed_event_download_as_csv_and_xlsx_audited(removed, viewer, storage_url):
+    page = f"/council/events/{REMOVED}/"
+    data = follow(viewer, viewer.post(f"/council/exports/events/{REMOVED}?format=csv", form_page=page))
+    people = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
+    assert [(p["Status"], p["Full name"]) for p in people] == [("Confirmed", "Eve"), ("Waiting list", "'" + HOSTILE_NAME + " Fay")]
+    data = follow(viewer, viewer.post(f"/council/exports/events/{REMOVED}?format=xlsx", form_page=page))
+    sheet = load_workbook(io.BytesIO(data)).active
+    assert sheet.title == REMOVED
+    assert [(row[0].value, row[6].value) for row in sheet.iter_rows(min_row=2)] == [
+        ("Confirmed", "Eve"), ("Waiting list", "'" + HOSTILE_NAME + " Fay")]
+    logged = [e for e in actions(open_store(storage_url)) if e["action"] == "downloaded-event-registrations"]
+    assert [(e["who"], e["subject"], e["details"]["format"], e["details"]["registrations"]) for e in logged] == [
+        (VIEWER, REMOVED, "xlsx", 2), (VIEWER, REMOVED, "csv", 2)]
+
+
+@pytest.mark.parametrize("slug", ["broken-event", "only-links", "never-here", "Not%20A%20Slug", "..", "a" * 2000])
+def test_odd_stored_folders_are_not_found_and_nothing_is_exported(removed, viewer, storage_url, slug):
+    page = f"/council/events/{REMOVED}/"
+    assert viewer.client.get(f"/council/events/{slug}/").status_code == 404
+    assert viewer.post(f"/council/exports/events/{slug}?format=csv", form_page=page).status_code == 404
+    assert open_store(storage_url).keys("exports/") == []
+
+
+def test_storage_outage_on_the_events_list_shows_the_unavailable_page(removed, viewer, storage_url, monkeypatch):
+    def unavailable(*args, **kwargs):
+        raise StorageUnavailable("down")
+    monkeypatch.setattr(type(open_store(storage_url)), "folders", unavailable)
+    response = viewer.client.get("/council/events/")
+    assert response.status_code == 503 and "Sorry, there is a problem with the service" in response.get_data(as_text=True)

@@ -1,5 +1,6 @@
 """The council function's Lambda entries, fed API Gateway HTTP API (payload v2) events, and its pages' HTML."""
 import subprocess
+from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 from urllib.parse import urlsplit
 
@@ -67,6 +68,8 @@ def test_council_pages_are_valid_html(built, tmp_path):
     reference = send_submission(app, store)
     event = app.extensions["portal.content"].event(UPCOMING_IN_PERSON)
     Registrations(store, clock=lambda: SAMPLE_NOW).register(event, details(1, name="<b>Ann</b> & =1+1"))
+    removed = replace(event, slug="taken-off-the-website")  # an event since removed from content/
+    Registrations(store, clock=lambda: SAMPLE_NOW).register(removed, details(2, name="<i>Bo</i>"))
     officer = OfficerBrowser(app.test_client(), tmp_path / "outbox")
     pages = {"sign-in": officer.client.get("/council/sign-in"), "sign-in-error": officer.ask_for_link("")}
     officer.sign_in(OFFICER)
@@ -81,6 +84,7 @@ def test_council_pages_are_valid_html(built, tmp_path):
         "events": officer.client.get("/council/events/"),
         "event": officer.client.get(f"/council/events/{event.slug}/"),
         "event-without-registrations": officer.client.get(f"/council/events/{PAST_HYBRID}/"),
+        "event-removed": officer.client.get(f"/council/events/{removed.slug}/"),
     })
     pages["zips-none"] = officer.client.get("/council/exports/jobs/")
     job_page = urlsplit(officer.post("/council/exports/evidence", form_page="/council/submissions/").headers["Location"]).path
@@ -90,6 +94,8 @@ def test_council_pages_are_valid_html(built, tmp_path):
     stalled = jobs.create_job(store, OFFICER, {"status": "new"}, [], datetime.now(timezone.utc) - timedelta(minutes=21))
     pages["zip-failed"] = officer.client.get(f"/council/exports/jobs/{stalled.id}/")
     pages["zips"] = officer.client.get("/council/exports/jobs/")
+    assert "taken-off-the-website" in pages["events"].get_data(as_text=True)
+    assert "&lt;i&gt;Bo&lt;/i&gt;" in pages["event-removed"].get_data(as_text=True)
     assert [pages[p].status_code for p in ("zip-preparing", "zip-ready", "zip-failed", "zips-none", "zips")] == [200] * 5
     assert "Nobody has asked" in pages["zips-none"].get_data(as_text=True) and "<table" in pages["zips"].get_data(as_text=True)
     folder = tmp_path / "html"

@@ -75,6 +75,27 @@ def test_keys_lists_only_under_prefix_sorted(store):
     assert store.keys("d/") == []
 
 
+def test_folders_names_each_folder_under_a_prefix_once(store):
+    for key in ["events/b/registrations/1/000001.json", "events/a/places/0001/0001.json", "events/a/waiting/x.json",
+                "events/loose.json", "eventsx/c/1.json", "other/d/1.json"]:
+        store.create(key, b"x")
+    assert store.folders("events/") == ["a", "b"]
+    assert store.folders("events/a/") == ["places", "waiting"]
+    assert store.folders("missing/") == []
+
+
+def test_folders_leaves_out_a_folder_whose_keys_were_all_deleted(store):
+    store.create("events/a/registrations/1/000001.json", b"x")
+    store.create("events/b/registrations/1/000001.json", b"x")
+    store.delete("events/a/registrations/1/000001.json")
+    assert store.folders("events/") == ["b"]
+
+
+def test_folders_needs_a_prefix_ending_in_a_slash(store):
+    with pytest.raises(ValueError):
+        store.folders("events")
+
+
 def test_keys_of_an_empty_store_is_empty(store):
     assert store.keys("") == []
 
@@ -250,6 +271,13 @@ def test_key_inside_another_key_is_refused_on_disk(file_store):
 
 
 # The S3 store.
+
+def test_folders_pages_past_a_thousand(s3_store):
+    names = [f"e{number:04d}" for number in range(1005)]
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        list(pool.map(lambda name: s3_store.create(f"events/{name}/x.json", b"x"), names))
+    assert s3_store.folders("events/") == names
+
 
 def test_keys_pages_past_a_thousand(s3_store):
     keys = [f"many/{number:04d}" for number in range(1005)]

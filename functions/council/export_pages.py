@@ -12,15 +12,14 @@ from datetime import timezone
 from flask import abort, current_app, redirect, render_template, request
 
 from portal.events import export as event_export
-from portal.events.pages import event_or_404
 
 from ..exports import packs, spreadsheets
 from ..exports.columns import UnknownColumns
 from ..exports.submissions import Submission, SubmissionFilter, find_submissions
-from ..registrations import Registrations
 from ..storage import NotFound
 from . import submissions as submitted
 from .downloads import LINK_SECONDS
+from .event_pages import event_or_stored, everyone_at
 from .pages import _assessment, _filters
 from .web import audited, clock, council_blueprint, store
 
@@ -94,14 +93,14 @@ def _export_problem(message: str):
 
 @council_blueprint.post("/exports/events/<slug>")
 def export_event_registrations(slug):
-    event = event_or_404(slug)
+    event = event_or_stored(slug)  # an event no longer in the content still has its stored registrations
     file_format = request.args.get("format")
     if file_format not in FORMATS:
         abort(400)
-    table = event_export.rows(Registrations(store(), clock).everyone(event))
-    data = event_export.to_file(table, file_format, event.slug)
-    filename = f"{event.slug}-registrations-{clock():%Y-%m-%d}.{file_format}"
+    table = event_export.rows(everyone_at(slug, event))
+    data = event_export.to_file(table, file_format, slug)
+    filename = f"{slug}-registrations-{clock():%Y-%m-%d}.{file_format}"
     key = f"exports/registrations/{_stamp()}.{file_format}"
     store().create(key, data, FORMATS[file_format], {"filename": filename})
-    audited("downloaded-event-registrations", event.slug, format=file_format, registrations=len(table), export=key)
+    audited("downloaded-event-registrations", slug, format=file_format, registrations=len(table), export=key)
     return _link(key, filename, FORMATS[file_format])

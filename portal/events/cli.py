@@ -24,7 +24,7 @@ def event_registrations(event_slug, file_format, output):
     if file_format == "xlsx" and not output:
         raise click.UsageError("Give --output FILE for an XLSX file: it cannot be shown on screen")
     registrations = Registrations(open_store(current_app.config["PORTAL_STORAGE"], current_app.config))
-    table = export.rows(registrations.everyone(event))
+    table = export.rows(registrations.everyone(event.slug))
     data = export.to_file(table, file_format, event.slug)
     if output:
         with open(output, "wb") as file:

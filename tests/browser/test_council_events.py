@@ -1,9 +1,11 @@
 """An officer finds who registered for an event, in real Chromium with JavaScript off, and downloads the list.
 
-axe-core checks the events list, an event's registrations and an event nobody has registered for yet.
+axe-core checks the events list, an event's registrations, an event nobody has registered for yet, and the
+registrations of an event taken out of the content.
 """
 import csv
 import io
+from dataclasses import replace
 
 import openpyxl
 import pytest
@@ -37,6 +39,7 @@ def portal(built, tmp_path_factory):
     event = app.extensions["portal.content"].event("meet-the-buyer")
     registrations.register(event, details(1, name="Priya Shah", organisation="Shah Landscapes Ltd"))
     registrations.register(event, details(2, name=HOSTILE, organisation="Waiting Firm Ltd"))
+    registrations.register(replace(event, slug="old-market-day"), details(3, name="Omar Reid"))  # since removed
     Officers(store).add(OFFICER)
     with serving_app(app):
         yield app, root
@@ -85,3 +88,27 @@ def test_officer_sees_who_registered_and_downloads_the_list(portal, page_without
     sheet = openpyxl.load_workbook(io.BytesIO(open(download.value.path(), "rb").read())).active
     assert [row[6].value for row in sheet.iter_rows(min_row=2)] == ["Priya Shah", "'" + HOSTILE]
     expect(page.get_by_role("heading", level=1)).to_have_text("Test event meet-the-buyer")  # still on the page
+
+
+def test_officer_finds_the_registrations_of_an_event_taken_off_the_website(portal, page_without_js, axe_page):
+    app, root = portal
+    page = page_without_js
+    base = app.config["PORTAL_BASE_URL"]
+    page.goto(base + "/council/events/")
+    page.get_by_label("Work email address").fill(OFFICER)
+    page.get_by_role("button", name="Email me a sign-in link").click()
+    page.goto(base + link_in(emails_to(root / "outbox", OFFICER)[-1]))
+    page.get_by_role("button", name="Sign in").click()
+
+    expect(page.get_by_role("heading", level=2, name="Events taken off the website")).to_be_visible()
+    expect(page.locator("tbody tr", has_text="old-market-day").locator("td")).to_have_text("1")
+    assert violations(page, axe_page) == []
+    page.get_by_role("link", name="old-market-day").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("old-market-day")
+    expect(page.locator("tbody tr")).to_contain_text("Omar Reid")
+    assert violations(page, axe_page) == []
+    with page.expect_download() as download:
+        page.get_by_role("button", name="CSV").click()
+    assert download.value.suggested_filename == "old-market-day-registrations-2026-11-23.csv"
+    people = list(csv.DictReader(io.StringIO(open(download.value.path(), encoding="utf-8-sig").read())))
+    assert [(p["Full name"], p["Status"]) for p in people] == [("Omar Reid", "Confirmed")]

@@ -120,5 +120,5 @@ def test_register_download_the_calendar_cancel_and_the_next_person_gets_the_plac
     assert [m["To"] for m in offers if m["Subject"].startswith("A place has come up")] == ["person2@example.com"]
     registrations = Registrations(open_store(str(root / "storage")))
     event_model = app.extensions["portal.content"].event(SLUG)
-    assert [(r.details["name"], s.status) for r, s, _ in registrations.everyone(event_model)] == [
+    assert [(r.details["name"], s.status) for r, s, _ in registrations.everyone(event_model.slug)] == [
         ("Person 2", "confirmed"), ("Ann Example-Smith", "cancelled")]
