@@ -260,16 +260,18 @@ def site_packages(pins: list[str], runtime: Runtime | None, lock: Path = LOCK) -
     if runtime:
         requirements = locked_requirements(pins, runtime, lock)
         options = [*runtime.pip_options(), "--require-hashes", "--no-deps"]
+        constraints = None  # the lock's lines name every distribution, so pip resolves nothing
         key = hashlib.sha256(json.dumps([options, requirements]).encode()).hexdigest()[:16]
     else:
-        requirements, options = pins, ["--constraint", "constraints.txt"]
-        key = hashlib.sha256(json.dumps([sys.version, pins, _constraints()]).encode()).hexdigest()[:16]
+        requirements, options, constraints = pins, ["--constraint", "constraints.txt"], _constraints()
+        key = hashlib.sha256(json.dumps([sys.version, pins, constraints]).encode()).hexdigest()[:16]
     folder = SITE_PACKAGES / f"{runtime.python + '-' + runtime.machine if runtime else 'this-machine'}-{key}"
     if folder.is_dir():
         return folder
     SITE_PACKAGES.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=SITE_PACKAGES) as scratch:
-        (Path(scratch) / "constraints.txt").write_text(_constraints())
+        if constraints is not None:
+            (Path(scratch) / "constraints.txt").write_text(constraints)
         (Path(scratch) / "requirements.txt").write_text("\n".join(requirements) + "\n")
         command = [sys.executable, "-m", "pip", "install", "--quiet", "--no-compile", "--no-input", "--only-binary=:all:",
                    "--target", "site", "--requirement", "requirements.txt", *options]
