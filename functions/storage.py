@@ -138,6 +138,13 @@ def _check_prefix(prefix: str) -> str:
     return prefix
 
 
+def _check_folder(prefix: str) -> str:
+    """A prefix whose folders are listed: it must end in '/', so that a name is never cut in two."""
+    if not prefix.endswith("/"):
+        raise ValueError(f"Folders are listed under a prefix ending in '/', not {prefix!r}")
+    return _check_prefix(prefix)
+
+
 def _check_metadata(metadata: dict[str, str] | None) -> dict[str, str]:
     metadata = dict(metadata or {})
     for name, value in metadata.items():
@@ -339,9 +346,7 @@ class FileStore(Store):
         return sorted(found)
 
     def folders(self, prefix):
-        if not prefix.endswith("/"):
-            raise ValueError(f"Folders are listed under a prefix ending in '/', not {prefix!r}")
-        top = self._inside(self.root / _check_prefix(prefix), prefix)
+        top = self._inside(self.root / _check_folder(prefix), prefix)
         try:
             with os.scandir(top) as entries:
                 names = [entry.name for entry in entries if entry.is_dir() and not entry.name.startswith(".")]
@@ -665,9 +670,7 @@ class S3Store(Store):
         return sorted(found)
 
     def folders(self, prefix):
-        if not prefix.endswith("/"):
-            raise ValueError(f"Folders are listed under a prefix ending in '/', not {prefix!r}")
-        _check_prefix(prefix)
+        _check_folder(prefix)
         found = []
         with self._errors(prefix):
             pages = self.client.get_paginator("list_objects_v2").paginate(
