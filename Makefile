@@ -68,7 +68,7 @@ $(VENV)/.bench-installed: pyproject.toml constraints.txt | $(VENV)/.installed
 	touch $@
 
 # After changing a version in pyproject.toml: resolve every dependency afresh in a scratch environment, pin what
-# it installed, install that here, and lock the Lambda wheels to match (docs/deploy.md, "Updating dependencies").
+# it installed, install that here, and lock the Lambda wheels to match (docs/deploy.md, "The lock of the functions' wheels").
 lock:
 	rm -rf build/lock-venv
 	$(PYTHON) -m venv build/lock-venv
