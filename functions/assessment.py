@@ -6,7 +6,8 @@ from flask import Blueprint, abort, current_app, make_response, redirect, render
 from portal.crp.pdf import PdfUnavailable, pdf_from_html
 from portal.crp.plan import Plan
 from portal.questionnaire import progress
-from portal.questionnaire.answers import EMAIL, display_answer
+from portal.email_address import FORMAT_MESSAGE, normalised_email_address
+from portal.questionnaire.answers import display_answer
 from portal.questionnaire.forms import error_summary, form_class, render_params
 
 from . import crp, keep_private, mailer, refuse_cross_site_post
@@ -99,8 +100,8 @@ def email_link(assessment_id, token):
     assessment = _assessment(assessment_id)
     draft = _draft(assessment, token)
     address = request.form.get("email", "").strip()
-    if not address or len(address) > 254 or not EMAIL.match(address):
-        return _render_task_list(assessment, draft, email_error="Enter an email address in the correct format, like name@example.com",
+    if not normalised_email_address(address):
+        return _render_task_list(assessment, draft, email_error=FORMAT_MESSAGE,
                                  email_value=address[:254]), 400
     site = current_app.extensions["portal.content"].site
     link = _resume_link(assessment, token)

@@ -3,7 +3,7 @@ import hashlib
 from dataclasses import asdict, dataclass, replace
 from datetime import datetime, timezone
 
-from portal.questionnaire.answers import EMAIL
+from portal.email_address import normalised_email_address
 
 from ..storage import Store
 from . import versions
@@ -25,8 +25,7 @@ def email_digest(email: str) -> str:
 
 
 def valid_email(email: str) -> bool:
-    email = normalise_email(email)
-    return 3 <= len(email) <= 254 and bool(EMAIL.match(email))
+    return normalised_email_address(normalise_email(email)) is not None
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ from govuk_frontend_wtf.wtforms_widgets import GovCharacterCount, GovRadioInput,
 from wtforms import RadioField, StringField, TextAreaField, ValidationError
 from wtforms.fields.choices import SelectChoice
 
-from ..questionnaire.answers import EMAIL
+from ..email_address import FORMAT_MESSAGE, normalised_email_address
 from .model import ORGANISATION_SIZES
 
 # Control characters (NUL and the like) have no place in a name or a question; line breaks do, in the long answers.
@@ -37,8 +37,8 @@ def _email(form, field):
     field.data = value
     if not value:
         raise ValidationError("Enter your email address")
-    if len(value) > 254 or not EMAIL.match(value) or _CONTROL.search(value):
-        raise ValidationError("Enter an email address in the correct format, like name@example.com")
+    if _CONTROL.search(value) or not normalised_email_address(value):
+        raise ValidationError(FORMAT_MESSAGE)
 
 
 def _size(form, field):

@@ -3,13 +3,13 @@ import re
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
+from ..email_address import FORMAT_MESSAGE as EMAIL_FORMAT_MESSAGE, normalised_email_address
 from .model import Question
 
 WHOLE_NUMBER = re.compile(r"^-?\d+$")
 DECIMAL = re.compile(r"^-?\d+(\.\d+)?$")
 MONEY = re.compile(r"^-?\d+(\.\d{1,2})?$")
 URL = re.compile(r"^https?://[^\s/$.?#][^\s]*\.[^\s]+$", re.I)
-EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 MAX_NUMBER_LENGTH = 30  # digits and separators; anything longer is not a real figure
 
 
@@ -83,8 +83,8 @@ def _text(question, raw):
         raise AnswerInvalid(f"Answer must be {question.length_limit} characters or fewer")
     if value and question.type == "url" and not URL.match(value):
         raise AnswerInvalid("Enter a web address in the correct format, like https://www.example.co.uk")
-    if value and question.type == "email" and not EMAIL.match(value):
-        raise AnswerInvalid("Enter an email address in the correct format, like name@example.com")
+    if value and question.type == "email" and not normalised_email_address(value):
+        raise AnswerInvalid(EMAIL_FORMAT_MESSAGE)
     return value
 
 
