@@ -1,7 +1,6 @@
 """The S3 store: keys as objects in a bucket, through boto3, on AWS or any S3-compatible endpoint."""
 from __future__ import annotations
 
-import io
 import itertools
 import os
 import threading
@@ -11,6 +10,7 @@ from .contract import (FILENAME_PLACEHOLDER, UPLOAD_EXPIRES_IN, AlreadyExists, N
                        StorageUnavailable, Upload, UploadForm, check_folder, check_key, check_metadata, check_prefix)
 from .downloads import content_disposition
 from .records import READ_THREADS, RECORDS
+from .s3_streams import S3Stream, in_parts
 
 __all__ = ["S3_SETTINGS", "UPLOAD_PART_BYTES", "S3Store", "s3_settings"]
 
@@ -140,11 +140,11 @@ class S3Store(Store):
     def open(self, key):
         with self._errors(key):
             body = self.client.get_object(Bucket=self.bucket, Key=self._full(key))["Body"]
-        return _S3Stream(self, key, body)
+        return S3Stream(self, key, body)
 
     def create_stream(self, key, chunks, content_type="application/octet-stream", metadata=None):
         metadata = check_metadata(metadata)
-        parts = _parts(chunks, UPLOAD_PART_BYTES)
+        parts = in_parts(chunks, UPLOAD_PART_BYTES)
         ahead = [next(parts, b"")]
         ahead.append(next(parts, None))
         if ahead[1] is None:  # small enough for one ordinary write
@@ -280,40 +280,6 @@ class S3Store(Store):
             for item in page.get("Versions", []) + page.get("DeleteMarkers", []):
                 if item["Key"] == full:
                     self.client.delete_object(Bucket=self.bucket, Key=full, VersionId=item["VersionId"])
-
-
-class _S3Stream(io.RawIOBase):
-    """An S3 object's body as a file, with failures mid-read reported as storage errors."""
-
-    def __init__(self, store: S3Store, key: str, body):
-        self._store, self._key, self._body = store, key, body
-
-    def readable(self):
-        return True
-
-    def readinto(self, buffer):
-        with self._store._errors(self._key):
-            data = self._body.read(len(buffer))
-        buffer[:len(data)] = data
-        return len(data)
-
-    def close(self):
-        self._body.close()
-        super().close()
-
-
-def _parts(chunks, size: int):
-    """Chunks of any size gathered into parts of at least `size` bytes, the last one shorter."""
-    pending, length = [], 0
-    for chunk in chunks:
-        pending.append(chunk)
-        length += len(chunk)
-        if length >= size:
-            part, pending, length = b"".join(pending), [], 0
-            yield part
-            del part
-    if pending:
-        yield b"".join(pending)
 
 
 def _s3_failure(err, key: str) -> StorageError:
