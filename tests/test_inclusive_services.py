@@ -1,11 +1,14 @@
 """The inclusive and accessible services theme: listed with the other themes' guidance, scored fairly for a supplier
-that builds no digital services, and asking for its evidence with the same types and limits as the other slots."""
+that builds no digital services, asking for its evidence with the same types and limits as the other slots, and a
+filter on the council's list."""
 import pytest
 
+from functions.storage import open_store
 from portal import create_app
 from portal.questionnaire.progress import section_evidence
 
 from .conftest import CONTENT
+from .officer import VIEWER, Clock, council_app_with_officers, send_submission, signed_in
 from .supplier import Supplier
 
 SECTION = "inclusive-services"
@@ -98,3 +101,19 @@ def test_evidence_slots_take_the_same_types_and_limits_as_the_others(app, assess
         assert f'href="{supplier.task_list}evidence/{slot.id}/"' in check
     page = supplier.client.get(f"{supplier.task_list}evidence/{statement.id}/").get_data(as_text=True)
     assert statement.label in page and "It must be a PDF, DOCX or ODT, smaller than 25MB" in page
+
+
+def test_the_council_list_filters_by_the_theme(built, tmp_path):
+    app = council_app_with_officers(built[1], str(tmp_path / "storage"), tmp_path / "outbox", Clock(),
+                                    "http://localhost")
+    store = open_store(app.config["PORTAL_STORAGE"])
+    reference = send_submission(app, store, "Inclusive Ltd")
+    level = store.read_json(store.keys(f"submissions/readiness/{reference}/")[-1])["readiness"][SECTION]["level"]
+    other = next(lv.id for lv in app.extensions["portal.content"].assessment("readiness").levels if lv.id != level)
+    viewer = signed_in(app, VIEWER, tmp_path / "outbox")
+
+    listed = viewer.client.get("/council/submissions/").get_data(as_text=True)
+    assert f'<option value="{SECTION}">Inclusive and accessible services</option>' in listed
+    assert reference in viewer.client.get(f"/council/submissions/?theme={SECTION}&level={level}").get_data(as_text=True)
+    assert reference not in viewer.client.get(f"/council/submissions/?theme={SECTION}&level={other}").get_data(
+        as_text=True)
