@@ -1,7 +1,8 @@
-"""The emails about a registration: confirmation, waiting list, a freed place, an update and the reminder.
+"""The emails about a registration: confirmation, waiting list, a freed place, a repeated registration, the reminder.
 
-Each is a plain-text template in portal/templates/events/emails/. A confirmed place gets the event's calendar
-file attached, with the online joining details that the public calendar leaves out.
+Each is a Markdown template in portal/templates/events/emails/, sent as plain text and HTML. None holds anything the
+person typed into the form: anyone can type anyone's address, so the form must not let them write to it. A
+confirmed place gets the event's calendar file attached, with the online joining details the public one leaves out.
 """
 from flask import current_app, render_template, url_for
 
@@ -13,7 +14,7 @@ SUBJECTS = {
     "confirmed": "Your place at {title}",
     "waiting": "You are on the waiting list for {title}",
     "promoted": "A place has come up for you at {title}",
-    "updated": "We have updated your registration for {title}",
+    "already": "You had already registered for {title}",
     "reminder": "Reminder: {title} is tomorrow",
 }
 
@@ -34,13 +35,12 @@ def send(kind: str, event, registration, standing, token: str) -> bool:
     """Send one email about `registration`; False (and logged) if it could not be sent."""
     site = current_app.extensions["portal.content"].site
     confirmed = standing is not None and standing.status == "confirmed"
-    body = render_template(f"events/emails/{kind}.txt", event=event, registration=registration, standing=standing,
+    body = render_template(f"events/emails/{kind}.md", event=event, standing=standing,
                            confirmed=confirmed, link=private_link(event, token), site=site)
     message = mailer.compose(site.council.contact_email, registration.details["email"],
-                             SUBJECTS[kind].format(title=event.title), body)
+                             SUBJECTS[kind].format(title=event.title), body, markdown=True)
     if confirmed:
-        message.add_attachment(personal_calendar(event, confirmed=True), maintype="text", subtype="calendar",
-                               filename=f"{event.slug}.ics")
+        mailer.attach_calendar(message, personal_calendar(event, confirmed=True), f"{event.slug}.ics")
     try:
         mailer.send(current_app.config["PORTAL_EMAIL"], message)
     except mailer.EmailFailed:

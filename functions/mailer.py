@@ -1,23 +1,55 @@
-"""Send email through the sender PORTAL_EMAIL names: an outbox folder of .eml files, Amazon SES, or SMTP."""
+"""Compose email (plain text and HTML, one address, dated) and send it through the sender PORTAL_EMAIL names."""
 import os
 import smtplib
 import uuid
 from datetime import datetime, timezone
+from email.header import Header
 from email.message import EmailMessage
+from email.utils import format_datetime
 from pathlib import Path
 from urllib.parse import urlsplit
+
+from . import email_body
 
 
 class EmailFailed(RuntimeError):
     """The message could not be handed to the sender."""
 
 
-def compose(sender: str, to: str, subject: str, body: str) -> EmailMessage:
+def compose(sender: str, to: str, subject: str, body: str, *, markdown: bool = False,
+            now: datetime | None = None) -> EmailMessage:
+    """A message to exactly one address, with a plain text part and an HTML part made from `body`.
+
+    `body` is Markdown when `markdown` is set (both parts are made from it), otherwise plain text (shown as it is,
+    with an HTML part of its paragraphs). An address that is not one valid address, such as a list, is refused.
+    """
+    from portal.email_address import normalised_email_address
+
+    recipient = normalised_email_address(to)
+    if recipient is None:
+        raise ValueError(f"Not a single valid email address: {to!r}")
     message = EmailMessage()
-    message["From"], message["To"], message["Subject"] = sender, to, subject
+    message["Date"] = format_datetime(now or datetime.now(timezone.utc))
+    message["From"], message["To"] = sender, recipient
+    # Folded by the older header encoder: the default one leaves a doubled space where it folds before non-ASCII text.
+    message.set_raw("Subject", Header(subject, "us-ascii" if subject.isascii() else "utf-8",
+                                      header_name="Subject").encode(linesep="\n"))
     message["Message-ID"] = f"<{uuid.uuid4()}@{sender.rsplit('@', 1)[-1]}>"
-    message.set_content(body)
+    if markdown:
+        html, text = email_body.html_and_text(body, subject)
+    else:
+        text, html = body, email_body.text_as_html(body, subject)
+    message.set_content(text)
+    message.add_alternative(html, subtype="html")
     return message
+
+
+def attach_calendar(message: EmailMessage, calendar: bytes, filename: str) -> None:
+    """Attach an iCalendar file, labelled with its own METHOD, as calendar clients expect of an emailed invitation."""
+    method = next((line.split(b":", 1)[1].strip().decode() for line in calendar.splitlines()
+                   if line.upper().startswith(b"METHOD:")), "PUBLISH")
+    message.add_attachment(calendar, maintype="text", subtype="calendar", filename=filename,
+                           params={"charset": "utf-8", "method": method})
 
 
 def send(setting: str, message: EmailMessage) -> None:

@@ -6,12 +6,17 @@ from portal.events.model import ORGANISATION_SIZES
 from portal.events.pages import event_or_404, now, render_event
 
 from . import event_emails, keep_private, refuse_cross_site_post
+from .council.web import client_ip
+from .limits import RateLimits
 from .registrations import RegistrationClosed, RegistrationNotFound, Registrations
 from .storage import StorageUnavailable, open_store
 
 register_blueprint = Blueprint("register", __name__, url_prefix="/events/<slug>")
 CLOSED = "Registration for this event has closed, so we did not take your details."
 NOT_SAVED = "We could not save your registration. Your answers are still below: try again in a few minutes."
+TOO_MANY = "We have had too many registrations from here or for this email address. Wait 15 minutes, then try again."
+LIMIT_PER_CLIENT = 20  # registrations from one network address per 15 minutes, for any event
+LIMIT_PER_ADDRESS = 3  # registrations for one email address per 15 minutes, for any event
 
 
 def registrations() -> Registrations:
@@ -35,6 +40,8 @@ def register(slug):
     if not form.validate():
         return render_event(event, form, 400)
     try:
+        if not _within_limits(form.email.data):
+            return render_event(event, form, 429, problem=TOO_MANY)
         outcome = registrations().register(event, form.details())
     except RegistrationClosed:
         return render_event(event, form, 409, problem=CLOSED)
@@ -42,13 +49,21 @@ def register(slug):
         current_app.logger.exception("Could not save a registration for %s", slug)
         return render_event(event, form, 503, problem=NOT_SAVED)
     _tell_the_promoted(event, outcome.promoted)
-    if outcome.updated:
-        # Only the owner of the address gets the link: anyone can type someone else's email into the form.
-        emailed = event_emails.send("updated", event, outcome.registration, outcome.standing, outcome.token)
-        return redirect(url_for(".updated", slug=slug, emailed=int(emailed)), 303)
-    kind = "confirmed" if outcome.standing.status == "confirmed" else "waiting"
-    emailed = event_emails.send(kind, event, outcome.registration, outcome.standing, outcome.token)
-    return redirect(url_for(".registration", slug=slug, token=outcome.token, registered=1, emailed=int(emailed)), 303)
+    # The page is the same whether or not the address was registered already, and only the address's owner gets
+    # the private link: anyone can type someone else's email into the form.
+    if outcome.already:
+        kind = "already"
+    else:
+        kind = "confirmed" if outcome.standing.status == "confirmed" else "waiting"
+    event_emails.send(kind, event, outcome.registration, outcome.standing, outcome.token)
+    return redirect(url_for(".check_email", slug=slug), 303)
+
+
+def _within_limits(email: str) -> bool:
+    """Each request counts against the client and the address, so that nobody can make us email someone over and over."""
+    limits = RateLimits(registrations().store, now)
+    return limits.allow("register-client", client_ip(), LIMIT_PER_CLIENT) and \
+        limits.allow("register-email", email.lower(), LIMIT_PER_ADDRESS)
 
 
 def _tell_the_promoted(event, promoted):
@@ -58,11 +73,9 @@ def _tell_the_promoted(event, promoted):
         event_emails.send("promoted", event, registration, registrations().standing(event, registration.id), token)
 
 
-@register_blueprint.get("/register/updated")
-def updated(slug):
-    event = event_or_404(slug)
-    return render_template("events/updated.html", event=event, emailed=request.args.get("emailed") != "0",
-                           title="Your registration has been updated")
+@register_blueprint.get("/register/check-your-email")
+def check_email(slug):
+    return render_template("events/check_email.html", event=event_or_404(slug), title="Check your email")
 
 
 def _registration(event, token):

@@ -1,4 +1,5 @@
-"""Rate limits kept in storage, so that they hold across every Lambda instance: one write-once marker per request.
+"""The portal's one rate limiter (council sign-in, event registration), kept in storage so that it holds across every
+Lambda instance: one write-once marker per request.
 
 Markers live at `council/rate-limits/<window start>/<sha256 of what is limited>/<time>-<random>.json`; a window's
 count is one listing. The bucket's lifecycle rule (and `flask --app portal purge`) deletes old windows.
@@ -7,7 +8,7 @@ import hashlib
 import secrets
 from datetime import datetime, timedelta, timezone
 
-from ..storage import Store
+from .storage import Store
 
 PREFIX = "council/rate-limits/"
 WINDOW = timedelta(minutes=15)
