@@ -68,7 +68,7 @@ def _as_list(value):
 # The storage prefixes each function may touch: what it stores, and nothing else.
 OWN_PREFIXES = {
     "AssessmentFunction": ("drafts/", "submissions/", "uploads/", "evidence/"),
-    "RegisterFunction": ("events/",),
+    "RegisterFunction": ("events/", "council/rate-limits/"),  # the portal's one rate limiter
     "EventRemindersFunction": ("events/",),
     "CouncilFunction": ("submissions/", "evidence/", "reviews/", "officers/", "audit/", "council/", "exports/", "events/"),
     "CouncilPurgeFunction": ("drafts/", "submissions/", "evidence/", "reviews/", "audit/", "council/"),
