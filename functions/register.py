@@ -55,7 +55,7 @@ def register(slug):
         kind = "already"
     else:
         kind = "confirmed" if outcome.standing.status == "confirmed" else "waiting"
-    event_emails.send(kind, event, outcome.registration, outcome.standing, outcome.token)
+    event_emails.send(registrations().store, kind, event, outcome.registration, outcome.standing, outcome.token)
     return redirect(url_for(".check_email", slug=slug), 303)
 
 
@@ -70,7 +70,7 @@ def _tell_the_promoted(event, promoted):
     """Email each person just given a freed place; they get a new private link, since we keep only hashes of the old."""
     for registration in promoted:
         token = registrations().new_link(event, registration.id)
-        event_emails.send("promoted", event, registration, registrations().standing(event, registration.id), token)
+        event_emails.send(registrations().store, "promoted", event, registration, registrations().standing(event, registration.id), token)
 
 
 @register_blueprint.get("/register/check-your-email")
