@@ -114,6 +114,8 @@ def cancel(slug, token):
         return redirect(url_for(".registration", slug=slug, token=token))
     if request.method == "POST":  # the CSRF token was checked before this view ran
         _tell_the_promoted(event, registrations().cancel(event, found))
+        # The calendar entry an earlier email added is removed by this one's METHOD:CANCEL.
+        event_emails.send(registrations().store, "cancelled", event, found, registrations().standing(event, found.id), token)
         return redirect(url_for(".registration", slug=slug, token=token, cancelled=1), 303)
     waiting = standing is not None and standing.status == "waiting"
     return render_template("events/cancel.html", event=event, token=token, waiting=waiting,
@@ -125,6 +127,6 @@ def calendar(slug, token):
     event = event_or_404(slug)
     found = _registration(event, token)
     standing = registrations().standing(event, found.id)
-    body = event_emails.personal_calendar(event, confirmed=standing is not None and standing.status == "confirmed")
+    body = event_emails.personal_calendar(event, standing)
     return body, {"Content-Type": "text/calendar; charset=utf-8",
                   "Content-Disposition": f'attachment; filename="{event.slug}.ics"'}

@@ -153,7 +153,8 @@ def test_no_email_carries_what_was_typed_into_the_form(one_place, outbox):
         Registrant(client, "one-place").register(**details(n, **FREE_TEXT))
     Registrant(client, "one-place").cancel(private_page(outbox, "person1@example.com"))  # person 2 is promoted
     sent = emails(outbox)
-    assert [m["Subject"].split(" ")[0] for m in sent] == ["Your", "You", "You", "A"]
+    assert [m["Subject"].split(" ")[0:3] for m in sent] == [
+        ["Your", "place", "at"], ["You", "are", "on"], ["You", "had", "already"], ["A", "place", "has"], ["You", "have", "cancelled"]]
     for message in sent:
         raw = message.as_bytes().decode("ascii", "replace") + "".join(
             part.get_content() for part in message.walk() if part.get_content_maintype() == "text")
@@ -194,8 +195,8 @@ def test_cancelling_gives_the_place_to_the_first_person_waiting_and_emails_them(
     assert "We have cancelled your registration" in client.get(cancelled.headers["Location"]).get_data(as_text=True)
     assert "You have a place" in client.get(second).get_data(as_text=True)
     assert "You are number 1 on the waiting list" in client.get(third).get_data(as_text=True)
-    offer = emails(outbox)[-1]
-    assert offer["To"] == "person2@example.com" and offer["Subject"].startswith("A place has come up for you")
+    [offer] = [m for m in emails(outbox) if m["Subject"].startswith("A place has come up for you")]
+    assert offer["To"] == "person2@example.com"
     assert calendar_attachment(offer).events
     # The place is the same place, given again: its second generation.
     assert store.keys("events/one-place/places/") == ["events/one-place/places/0001/0001.json", "events/one-place/places/0001/0002.json"]
@@ -371,3 +372,27 @@ def test_a_message_is_never_addressed_to_more_than_one_recipient(address, joiner
     except ValueError:
         return
     assert len(getaddresses([message["To"]])) == 1
+
+
+def calendar_bytes(message) -> tuple[bytes, str]:
+    [attachment] = [part for part in message.iter_attachments() if part.get_content_type() == "text/calendar"]
+    return attachment.get_payload(decode=True), attachment["Content-Type"]
+
+
+def test_cancelling_tells_the_calendar_to_remove_the_event(person, outbox):
+    from .calendars import read_everywhere
+
+    person.register(**details(20))
+    page = private_page(outbox, "person20@example.com")
+    [added] = read_everywhere(calendar_bytes(emails(outbox)[0])[0])
+    assert person.cancel(page).status_code == 303
+    cancellation = emails(outbox)[-1]
+    assert cancellation["To"] == "person20@example.com" and cancellation["Subject"].startswith("You have cancelled")
+    data, content_type = calendar_bytes(cancellation)
+    assert 'method="CANCEL"' in content_type and 'charset="utf-8"' in content_type
+    [removed] = read_everywhere(data)
+    assert removed["method"] == "CANCEL" and removed["uid"] == added["uid"]
+    assert removed["sequence"] > added["sequence"] and removed["status"] == "CANCELLED"
+    # The private calendar file now says so too.
+    [private] = read_everywhere(person.client.get(page + "calendar.ics").data)
+    assert private["status"] == "CANCELLED" and private["uid"] == added["uid"] and private["sequence"] > added["sequence"]
