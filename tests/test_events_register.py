@@ -396,3 +396,23 @@ def test_cancelling_tells_the_calendar_to_remove_the_event(person, outbox):
     # The private calendar file now says so too.
     [private] = read_everywhere(person.client.get(page + "calendar.ics").data)
     assert private["status"] == "CANCELLED" and private["uid"] == added["uid"] and private["sequence"] > added["sequence"]
+
+
+def test_event_emails_read_right_in_any_mail_client(sample_app, outbox):
+    person = Registrant(sample_app.test_client(), UPCOMING_ONLINE)
+    person.register(**details(30))
+    person.cancel(private_page(outbox, "person30@example.com"))
+    for message in emails(outbox):
+        for header in ("Date", "Message-ID", "From", "To", "Subject"):
+            assert message[header], header
+        plain, html = message.get_body(("plain",)).get_content(), message.get_body(("html",)).get_content()
+        assert "](" not in plain and "](" not in html and "**" not in plain + html  # no Markdown as typed
+        for part in message.iter_attachments():
+            data, content_type = calendar_bytes(message)
+            method = re.search(rb"\r\nMETHOD:(\w+)\r\n", data).group(1).decode()
+            assert f'method="{method}"' in content_type and 'charset="utf-8"' in content_type
+    confirmation = emails(outbox)[0]
+    assert "join the briefing (https://teams.example.com/l/meetup-join/exampleshire-school-meals)" in \
+        confirmation.get_body(("plain",)).get_content()
+    assert '<a href="https://teams.example.com/l/meetup-join/exampleshire-school-meals">join the briefing</a>' in \
+        confirmation.get_body(("html",)).get_content()
