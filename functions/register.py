@@ -48,7 +48,7 @@ def register(slug):
     except StorageUnavailable:
         current_app.logger.exception("Could not save a registration for %s", slug)
         return render_event(event, form, 503, problem=NOT_SAVED)
-    _tell_the_promoted(event, outcome.promoted)
+    email_the_promoted(event, outcome.promoted)
     # The page is the same whether or not the address was registered already, and only the address's owner gets
     # the private link: anyone can type someone else's email into the form.
     if outcome.already:
@@ -66,7 +66,7 @@ def _within_limits(email: str) -> bool:
         limits.allow("register-email", email.lower(), LIMIT_PER_ADDRESS)
 
 
-def _tell_the_promoted(event, promoted):
+def email_the_promoted(event, promoted):
     """Email each person just given a freed place; they get a new private link, since we keep only hashes of the old."""
     for registration in promoted:
         token = registrations().new_link(event, registration.id)
@@ -113,7 +113,7 @@ def cancel(slug, token):
     if (standing is not None and standing.status == "cancelled") or event.has_ended(now()):
         return redirect(url_for(".registration", slug=slug, token=token))
     if request.method == "POST":  # the CSRF token was checked before this view ran
-        _tell_the_promoted(event, registrations().cancel(event, found))
+        email_the_promoted(event, registrations().cancel(event, found))
         # The calendar entry an earlier email added is removed by this one's METHOD:CANCEL.
         event_emails.send(registrations().store, "cancelled", event, found, registrations().standing(event, found.id), token)
         return redirect(url_for(".registration", slug=slug, token=token, cancelled=1), 303)

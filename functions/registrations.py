@@ -5,6 +5,8 @@ Under events/<slug>/ (beside the places and waiting list of functions/places.py)
   emails/<sha256 of email>/<n>.json    which registration an email address has; a new one only after a cancellation
   links/<sha256 of token>.json         a private link to a registration; only the hash is kept, never the link
   reminded/<id>.json                   the reminder was sent
+  changes/<sequence>/<id>.json         the email about the event's change to that SEQUENCE was sent to <id>
+  changes/<sequence>/done.json         everyone registered before that change has been told
 """
 import hashlib
 import secrets
@@ -227,6 +229,28 @@ class Registrations:
             return True
         except AlreadyExists:
             return False
+
+    def mark_told_of_change(self, event: Event, registration_id: str) -> bool:
+        """Record that the email about the event's latest change is being sent; False if it was sent before."""
+        try:
+            self.store.create_json(f"{prefix(event.slug)}changes/{event.sequence:04d}/{registration_id}.json",
+                                   {"sent_at": self.clock().isoformat()})
+            return True
+        except AlreadyExists:
+            return False
+
+    def unmark_told_of_change(self, event: Event, registration_id: str) -> None:
+        self.store.delete(f"{prefix(event.slug)}changes/{event.sequence:04d}/{registration_id}.json")
+
+    def change_told(self, event: Event, done: bool = False) -> bool:
+        """Whether everyone has been told of the event's latest change; `done` records that they have."""
+        key = f"{prefix(event.slug)}changes/{event.sequence:04d}/done.json"
+        if done:
+            try:
+                self.store.create_json(key, {"at": self.clock().isoformat()})
+            except AlreadyExists:
+                pass
+        return bool(self.store.keys(key))
 
     def unmark_reminded(self, event: Event, registration_id: str) -> None:
         """The email failed: let the next run try again."""

@@ -205,12 +205,14 @@ def test_reminders_write_only_their_markers_and_new_links(template):
     writes = {r for s in statements if {"s3:PutObject", "s3:DeleteObject"} & set(_as_list(s["Action"]))
               for r in _as_list(s["Resource"])}
     assert writes == {"${SubmissionsBucket.Arn}/events/*/reminded/*", "${SubmissionsBucket.Arn}/events/*/links/*",
+                      "${SubmissionsBucket.Arn}/events/*/changes/*", "${SubmissionsBucket.Arn}/events/*/places/*",
                       "${SubmissionsBucket.Arn}/outbox/*", *OUTBOX_TIDIED}
 
 
 def test_reminders_run_every_morning_in_uk_time(template):
     function = template["Resources"]["EventRemindersFunction"]
-    [schedule] = function["Properties"]["Events"].values()
+    schedule = function["Properties"]["Events"]["DailyAtNine"]
+    assert schedule["Properties"]["Input"] == '{"reminders": true}'
     assert schedule["Type"] == "ScheduleV2"
     assert schedule["Properties"]["ScheduleExpressionTimezone"] == "Europe/London"
     assert schedule["Properties"]["ScheduleExpression"] == "cron(0 9 * * ? *)"
