@@ -8,7 +8,7 @@ import re
 from html import escape
 from html.parser import HTMLParser
 
-__all__ = ["html_and_text", "text_as_html"]
+__all__ = ["html_and_text"]
 
 _BLOCKS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "pre", "blockquote", "hr", "table"}
 
@@ -66,14 +66,6 @@ def html_and_text(markdown_source: str, title: str) -> tuple[str, str]:
     reader.feed(body)
     reader.close()
     return _document(body, title), reader.text()
-
-
-def text_as_html(text: str, title: str) -> str:
-    """An HTML part for a message written as plain text: its paragraphs and line breaks, with web addresses as links."""
-    paragraphs = [p for p in re.split(r"\n\s*\n", text.strip()) if p.strip()]
-    linked = [re.sub(r"(https?://[^\s<>\"]+)", r'<a href="\1">\1</a>', escape(p, quote=True)).replace("\n", "<br>\n")
-              for p in paragraphs]
-    return _document("\n".join(f"<p>{p}</p>" for p in linked), title)
 
 
 def _document(body: str, title: str) -> str:

@@ -18,10 +18,10 @@ class EmailFailed(RuntimeError):
 
 def compose(sender: str, to: str, subject: str, body: str, *, markdown: bool = False,
             now: datetime | None = None) -> EmailMessage:
-    """A message to exactly one address, with a plain text part and an HTML part made from `body`.
+    """A dated message to exactly one address; an address that is not one valid address, such as a list, is refused.
 
-    `body` is Markdown when `markdown` is set (both parts are made from it), otherwise plain text (shown as it is,
-    with an HTML part of its paragraphs). An address that is not one valid address, such as a list, is refused.
+    With `markdown`, `body` is Markdown and the message has a plain text part and an HTML part, both made from it;
+    otherwise `body` is plain text, sent as it is (the sign-in, resume and daily emails, written as plain text).
     """
     from portal.email_address import normalised_email_address
 
@@ -37,10 +37,10 @@ def compose(sender: str, to: str, subject: str, body: str, *, markdown: bool = F
     message["Message-ID"] = f"<{uuid.uuid4()}@{sender.rsplit('@', 1)[-1]}>"
     if markdown:
         html, text = email_body.html_and_text(body, subject)
+        message.set_content(text)
+        message.add_alternative(html, subtype="html")
     else:
-        text, html = body, email_body.text_as_html(body, subject)
-    message.set_content(text)
-    message.add_alternative(html, subtype="html")
+        message.set_content(body)
     return message
 
 
