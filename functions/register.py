@@ -93,8 +93,7 @@ def registration(slug, token):
     standing = registrations().standing(event, found.id)
     return render_template(
         "events/registration.html", event=event, registration=found, standing=standing, token=token,
-        link=event_emails.private_link(event, token), registered=request.args.get("registered") == "1",
-        emailed=request.args.get("emailed") != "0", cancelled_now=request.args.get("cancelled") == "1",
+        link=event_emails.private_link(event, token), cancelled_now=request.args.get("cancelled") == "1",
         ended=event.has_ended(now()), title=_title(standing), sizes=ORGANISATION_SIZES,
     )
 
