@@ -16,10 +16,14 @@ _BLOCKS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "pre", "blockquo
 class _PlainText(HTMLParser):
     def __init__(self):
         super().__init__(convert_charrefs=True)
-        self.out, self.lists, self.links = [], [], []
+        self.out, self.lists, self.links, self.items = [], [], [], 0
+
+    def _block(self, tag) -> bool:
+        # A loose list's paragraphs, and a nested list, stay within their item.
+        return tag in _BLOCKS and not (tag in ("p", "ul", "ol") and self.items)
 
     def handle_starttag(self, tag, attrs):
-        if tag in _BLOCKS:
+        if self._block(tag):
             self.out.append("\n\n")
         if tag in ("ul", "ol"):
             self.lists.append(0 if tag == "ol" else None)
@@ -31,12 +35,15 @@ class _PlainText(HTMLParser):
             else:
                 bullet = "- "
             self.out.append("\n" + "  " * max(depth, 0) + bullet)
+            self.items += 1
         elif tag == "br":
             self.out.append("\n")
         elif tag == "a":
             self.links.append((dict(attrs).get("href") or "", len(self.out)))
 
     def handle_endtag(self, tag):
+        if tag == "li":
+            self.items = max(self.items - 1, 0)
         if tag in ("ul", "ol") and self.lists:
             self.lists.pop()
         elif tag == "a" and self.links:
@@ -44,11 +51,14 @@ class _PlainText(HTMLParser):
             text = "".join(self.out[start:]).strip()
             if href and href not in (text, f"mailto:{text}"):
                 self.out.append(f" ({href.removeprefix('mailto:')})")
-        if tag in _BLOCKS:
+        if self._block(tag):
             self.out.append("\n\n")
 
     def handle_data(self, data):
-        self.out.append(re.sub(r"[ \t\r\n]+", " ", data))
+        text = re.sub(r"[ \t\r\n]+", " ", data)
+        if text == " " and (not self.out or self.out[-1].endswith((" ", "\n"))):
+            return  # the whitespace between tags
+        self.out.append(text)
 
     def text(self) -> str:
         # Strip the spaces that joining inline text leaves, but keep a nested list item's indent.
