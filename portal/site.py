@@ -7,6 +7,7 @@ from flask import Blueprint, abort, current_app, render_template, send_from_dire
 from .content import Content
 from .events.pages import calendar_files, event_pages
 from .questionnaire.forms import form_class, render_params
+from .questionnaire.numbers import write_number
 from .questionnaire.progress import checklist_of
 
 site_blueprint = Blueprint("site", __name__)
@@ -165,6 +166,12 @@ def checklists_for(path: str) -> list[dict]:
 def long_date(iso: str) -> str:
     """An ISO date or timestamp as GOV.UK writes dates: 5 January 2027."""
     return f"{datetime.fromisoformat(iso):%-d %B %Y}"
+
+
+@site_blueprint.app_template_filter("number")
+def number(value) -> str:
+    """A figure with thousands separators and never in exponent form: 1,250.5, not 1.2505E+3."""
+    return write_number(value)
 
 
 @site_blueprint.route("/404.html")

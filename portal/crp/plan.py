@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
+from ..questionnaire.numbers import write_number
+
 TONNES = "tCO2e"
 YEARS = ("baseline", "reporting")
 
@@ -61,7 +63,7 @@ class Quantity:
             raise ValueError(f"cannot combine {self.unit} with {other.unit}")
 
     def __str__(self) -> str:
-        return f"{self.amount:,} {self.unit}"
+        return f"{write_number(self.amount)} {self.unit}"
 
 
 ZERO = Quantity(Decimal(0))

@@ -48,6 +48,7 @@ class QuestionSchema(Schema):
     max_length = fields.Integer(load_default=None, strict=True, validate=validate.Range(min=1, max=20000))
     show_if = fields.Nested(ShowIfSchema, load_default=None)
     error_if_empty = fields.String(load_default=None, validate=validate.Length(min=1, max=200))
+    thousands_separator = fields.Boolean(load_default=True)
 
     @post_load
     def make(self, data, **kwargs):
@@ -176,6 +177,8 @@ def _question_problems(question: model.Question, section: model.Section, at: tup
         yield at + ("max",), "max must not be less than min"
     if question.max_length is not None and question.type not in TEXTUAL:
         yield at + ("max_length",), f"only {', '.join(TEXTUAL)} questions have max_length"
+    if not question.thousands_separator and question.type != "whole_number":
+        yield at + ("thousands_separator",), "only a whole_number question can leave out the thousands separator"
     if question.error_if_empty and question.optional:
         yield at + ("error_if_empty",), "an optional question can be left empty, so it has no error_if_empty"
     if question.show_if:
