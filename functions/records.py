@@ -143,14 +143,15 @@ class Drafts:
         reference = draft.reference_if_submitted
         key = f"submissions/{assessment.id}/{reference}/000001.json"
         submitted_at = self.clock()
+        answers = progress.shown_answers(assessment, draft.answers)  # never answers to questions no longer asked
         record = {
             "reference": reference, "assessment": assessment.id, "questionnaire_version": assessment.version,
             "submitted_at": submitted_at.isoformat(),
-            "answers": _check_answers(assessment, draft.answers),
+            "answers": _check_answers(assessment, answers),
             "readiness": {r.section.id: {"percent": r.percent, "level": r.level.id}
-                          for r in readiness_by_theme(assessment, draft.answers)},
-            "carbon_reduction_plan": plan_check(draft.answers, submitted_at.date()) if plan_check else None,
-            "evidence": submitted_evidence(assessment, draft.answers, draft.evidence),
+                          for r in readiness_by_theme(assessment, answers)},
+            "carbon_reduction_plan": plan_check(answers, submitted_at.date()) if plan_check else None,
+            "evidence": submitted_evidence(assessment, answers, draft.evidence),
         }
         try:
             self.store.create_json(key, record)
