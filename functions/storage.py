@@ -24,6 +24,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
 
+from portal.text import strip_bidi_and_controls
+
 # S3's own limit on a key, and a limit per path segment that leaves room on disk for the sidecar's longer name.
 MAX_KEY_BYTES = 1024
 MAX_SEGMENT_BYTES = 200
@@ -491,7 +493,7 @@ class FileStore(Store):
             raise UploadRefused("A field does not match the signed policy")
         metadata = {name: fields.get(f"x-amz-meta-{name}", "") for name in policy["metadata"]}
         # Like S3, only the name after the last slash or backslash; kept in the sidecar, never in the path.
-        name = re.split(r"[/\\]", filename or "")[-1]
+        name = strip_bidi_and_controls(re.split(r"[/\\]", filename or "")[-1])
         key = policy["prefix"] + secrets.token_hex(8)
         folder = self._path(key).parent
         try:
@@ -537,7 +539,7 @@ class FileStore(Store):
             raise StorageUnavailable(f"Cannot keep the upload at {key}: {err}") from err
         for other in received:
             self.delete(other)
-        return Upload(upload.get("filename", ""), size, upload.get("fields", {}))
+        return Upload(strip_bidi_and_controls(upload.get("filename", "")), size, upload.get("fields", {}))
 
     def _sign(self, policy: str) -> str:
         return hmac.new(self._upload_key(), policy.encode(), hashlib.sha256).hexdigest()
@@ -834,7 +836,7 @@ class S3Store(Store):
                 raise NotFound(prefix)
             for other in received:
                 self._erase(other)
-        return Upload(incoming[len(full):], head["ContentLength"], head["Metadata"])
+        return Upload(strip_bidi_and_controls(incoming[len(full):]), head["ContentLength"], head["Metadata"])
 
     def _erase(self, full: str) -> None:
         # Every version and delete marker of one exact key, which may be a browser-named upload's.
@@ -974,8 +976,8 @@ _UNSAFE_IN_FILENAME = re.compile(r'[\x00-\x1f\x7f"\\/:*?<>|;%]+')
 
 
 def safe_filename(filename: str) -> str:
-    """A filename with no path, quotes or control characters, at most 150 characters, never empty."""
-    name = _UNSAFE_IN_FILENAME.sub("_", str(filename).replace("\\", "/").rsplit("/", 1)[-1]).strip(" .")
+    """A filename with no path, quotes, bidi or control characters, at most 150 characters, never empty."""
+    name = _UNSAFE_IN_FILENAME.sub("_", strip_bidi_and_controls(str(filename)).replace("\\", "/").rsplit("/", 1)[-1]).strip(" .")
     if len(name) > 150:
         stem, dot, extension = name.rpartition(".")
         name = (stem[:140] + dot + extension[:9]) if dot and len(extension) <= 9 else name[:150]

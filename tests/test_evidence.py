@@ -133,6 +133,7 @@ def test_supplier_attaches_reuses_removes_and_submits_exactly_those_files(app, s
     ("", b"", checks.no_file()),
     ("policy.docx", files.plain_zip(), checks.wrong_type(("pdf", "docx", "odt"))),
     ("policy.pdf", files.encrypted_pdf(), checks.password_protected()),
+    ("policy.docx", files.macro_enabled("word"), checks.macro_enabled()),
     ("policy.docx", files.encrypted_docx(), checks.password_protected()),
     ("policy.docx", files.zip_bomb_by_count(), checks.zip_bomb()),
     ("figures.xlsx", files.xlsx(), checks.wrong_type(("pdf", "docx", "odt"))),
@@ -165,6 +166,8 @@ def test_a_file_over_the_limit_is_refused(app, supplier):
 @pytest.mark.parametrize("hostile, shown", [
     ("../../../etc/plan.pdf", "plan.pdf"),
     ("invoice\u202efdp.exe", "invoicefdp.exe.pdf"),
+    ("policy\u202efdp.exe.pdf", "policyfdp.exe.pdf"),
+    ("plan\u2067\u200f\u061c.pdf", "plan.pdf"),
     ("p" * 300 + ".pdf", "p" * 96 + ".pdf"),
 ])
 def test_hostile_names_are_neutralised_and_never_make_the_key(app, supplier, hostile, shown):
