@@ -95,6 +95,9 @@ def parse_answer(question: Question, raw):
         picked = [v for v in (raw if isinstance(raw, list) else [raw]) if v]
         if any(question.option(v) is None for v in picked):
             raise AnswerInvalid("Select from the options given")
+        alone = next((question.option(v) for v in picked if question.option(v).exclusive), None)
+        if alone and len(set(picked)) > 1:
+            raise AnswerInvalid(f"Select the options that apply, or select ‘{alone.label}’ on its own")
         value = [o.value for o in question.options if o.value in picked] or None
     elif isinstance(raw, list) or (raw is not None and not isinstance(raw, str)):
         raise AnswerInvalid("Give one answer")

@@ -20,6 +20,7 @@ class Option:
     hint: str | None = None
     points: int = 0
     advice: Markup | None = None
+    exclusive: bool = False  # "None of these": picked on its own, after an "or", in a choices question
 
 
 @dataclass(frozen=True)

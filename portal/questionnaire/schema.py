@@ -17,6 +17,7 @@ class OptionSchema(Schema):
     hint = fields.String(load_default=None)
     points = fields.Integer(load_default=0, strict=True, validate=validate.Range(min=0, max=100))
     advice = markdown(required=False)
+    exclusive = fields.Boolean(load_default=False)
 
     @post_load
     def make(self, data, **kwargs):
@@ -164,6 +165,11 @@ def _question_problems(question: model.Question, section: model.Section, at: tup
         yield at + ("options",), f"a {question.type} question cannot have options"
     if question.type == "yes_no" and sorted(o.value for o in question.options) != ["no", "yes"]:
         yield at + ("options",), "a yes_no question's options must be exactly 'yes' and 'no'"
+    exclusive = [o for o in question.options if o.exclusive]
+    if exclusive and question.type != "choices":
+        yield at + ("options",), "only a choices question has an exclusive option"
+    elif len(exclusive) > 1 or exclusive and question.options[-1] is not exclusive[0]:
+        yield at + ("options",), "give one exclusive option, as the last option"
     values = [o.value for o in question.options]
     if len(set(values)) != len(values):
         yield at + ("options",), "two options have the same value"
