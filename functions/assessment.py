@@ -99,10 +99,10 @@ def email_link(assessment_id, token):
     """Send the resume link to an address the supplier gives; the address itself is not stored."""
     assessment = _assessment(assessment_id)
     draft = _draft(assessment, token)
-    address = request.form.get("email", "").strip()
-    if not normalised_email_address(address):
-        return _render_task_list(assessment, draft, email_error=FORMAT_MESSAGE,
-                                 email_value=address[:254]), 400
+    typed = request.form.get("email", "").strip()
+    address = normalised_email_address(typed)
+    if not address:
+        return _render_task_list(assessment, draft, email_error=FORMAT_MESSAGE, email_value=typed[:254]), 400
     site = current_app.extensions["portal.content"].site
     link = _resume_link(assessment, token)
     body = render_template("assessments/resume_email.txt", assessment=assessment, draft=draft, link=link, site=site)

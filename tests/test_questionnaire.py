@@ -182,3 +182,13 @@ def test_an_exclusive_option_must_be_the_last_of_a_choices_question(content_copy
                     .replace("          - value: all-roles\n", "          - value: all-roles\n            exclusive: true\n", 1))
     with pytest.raises(ContentError, match="only a choices question has an exclusive option"):
         load_content(content_copy)
+
+
+@pytest.mark.parametrize("hostile", ["<script>@x.com", "a@b.com, c@d.com", "Name <a@b.com>", "a..b@x.com", "a@-x.com"])
+def test_an_email_question_takes_only_a_real_address(hostile):
+    with pytest.raises(AnswerInvalid, match="^Enter an email address in the correct format, like name@example.com$"):
+        parse_answer(question("email"), hostile)
+
+
+def test_an_email_answer_is_stored_as_it_will_be_written_to():
+    assert parse_answer(question("email"), " Owner@Example.CO.UK ") == "Owner@example.co.uk"

@@ -71,8 +71,10 @@ def _text(question, raw):
         raise AnswerInvalid(f"Answer must be {question.length_limit} characters or fewer")
     if value and question.type == "url" and not URL.match(value):
         raise AnswerInvalid("Enter a web address in the correct format, like https://www.example.co.uk")
-    if value and question.type == "email" and not normalised_email_address(value):
-        raise AnswerInvalid(EMAIL_FORMAT_MESSAGE)
+    if value and question.type == "email":
+        value = normalised_email_address(value)  # stored as it will be written to: the domain in lower case
+        if value is None:
+            raise AnswerInvalid(EMAIL_FORMAT_MESSAGE)
     return value
 
 
