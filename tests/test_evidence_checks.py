@@ -10,7 +10,7 @@ from portal.evidence.filetypes import DEFAULT_TYPES, FILE_TYPES
 
 from . import evidence_files as files
 
-MB = 1024 * 1024
+MB = 1_000_000  # as the check and the page count it
 
 
 def check(data: bytes, name: str, allowed=DEFAULT_TYPES, max_bytes=25 * MB):

@@ -11,6 +11,7 @@ import unicodedata
 import zipfile
 from dataclasses import dataclass
 
+from ..questionnaire.model import BYTES_PER_MB
 from ..text import strip_bidi_and_controls
 from .filetypes import FILE_TYPES, FileType, list_in_words
 
@@ -124,8 +125,8 @@ def inspect(read_range, size: int, filename: str, allowed: tuple[str, ...], max_
         raise EvidenceRejected(no_file())
     if size == 0:
         raise EvidenceRejected(empty())
-    if size > max_bytes:
-        raise EvidenceRejected(too_big(max_bytes // (1024 * 1024)))
+    if size >= max_bytes:
+        raise EvidenceRejected(too_big(max_bytes // BYTES_PER_MB))
     file = io.BufferedReader(RangedFile(read_range, size), buffer_size=HEAD_BYTES)
     head = file.peek(HEAD_BYTES)[:HEAD_BYTES]
     type_id = _detect(file, head, filename)

@@ -10,6 +10,9 @@ QUESTION_TYPES = {
     "whole_number": False, "quantity": False, "money": False, "date": False,
     "text": False, "long_text": False, "url": False, "email": False,
 }
+# One meaning of MB for the hint, the check and the sizes shown: a million bytes, as the supplier's computer
+# most likely counts it. A file must be smaller than its slot's limit.
+BYTES_PER_MB = 1_000_000
 DEFAULT_MAX_LENGTH = {"text": 200, "long_text": 2000, "url": 500, "email": 254}
 
 
@@ -82,7 +85,7 @@ class EvidenceSlot:
 
     @property
     def max_bytes(self) -> int:
-        return self.max_size_mb * 1024 * 1024
+        return self.max_size_mb * BYTES_PER_MB
 
     def applies(self, answer) -> bool:
         """Whether an answer to its question asks for this evidence."""

@@ -16,7 +16,7 @@
   function problem (file) {
     if (!file) return 'Select a file'
     if (file.size === 0) return 'The selected file is empty'
-    if (file.size > Number(form.getAttribute('data-max-bytes'))) {
+    if (file.size >= Number(form.getAttribute('data-max-bytes'))) {
       return 'The selected file must be smaller than ' + form.getAttribute('data-max-size-mb') + 'MB'
     }
     var name = file.name.toLowerCase()
