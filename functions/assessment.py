@@ -10,7 +10,7 @@ from portal.email_address import FORMAT_MESSAGE, normalised_email_address
 from portal.questionnaire.answers import display_answer
 from portal.questionnaire.forms import error_summary, form_class, render_params
 
-from . import crp, keep_private, mailer, refuse_cross_site_post
+from . import crp, keep_private, log_storage_failure, mailer, refuse_cross_site_post
 from .records import DraftExpired, DraftNotFound, Drafts
 from .storage import NotFound, StorageUnavailable, open_store
 
@@ -129,9 +129,10 @@ def question(assessment_id, token, section_id, question_id):
     assessment = _assessment(assessment_id)
     try:
         draft = _draft(assessment, token)
-    except StorageUnavailable:
+    except StorageUnavailable as failure:
         if request.method != "POST":
             raise
+        log_storage_failure(failure)
         return _unsaved_answer(assessment, token, section_id, question_id), 503
     section = _section(assessment, draft, section_id)
     asked = section.question(question_id)
@@ -148,7 +149,8 @@ def question(assessment_id, token, section_id, question_id):
         completed = tuple(c for c in draft.completed if c != section.id) if changed else draft.completed
         try:
             draft = drafts().save(assessment, draft, answers=answers, completed=completed)
-        except StorageUnavailable:
+        except StorageUnavailable as failure:
+            log_storage_failure(failure)
             return _render_question(assessment, section, draft, asked, form, back, save_failed=True), 503
         following = progress.next_question(section, draft.answers, after=asked.id)
         while changing and following is not None and following.id in draft.answers:

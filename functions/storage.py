@@ -64,6 +64,8 @@ UPLOAD_PART_BYTES = 8 * 1024 * 1024
 # S3 error codes that mean "try again later" rather than "you asked for something wrong".
 _S3_BUSY = {"SlowDown", "Throttling", "ThrottlingException", "RequestLimitExceeded",
             "TooManyRequestsException", "RequestTimeout", "ServiceUnavailable", "InternalError"}
+_S3_MISCONFIGURED = {"NoSuchBucket", "AccessDenied", "AllAccessDisabled", "InvalidAccessKeyId", "SignatureDoesNotMatch",
+                     "InvalidToken", "ExpiredToken", "InvalidBucketName", "PermanentRedirect", "AuthorizationHeaderMalformed"}
 
 
 class StorageError(Exception):
@@ -80,6 +82,15 @@ class NotFound(StorageError):
 
 class StorageUnavailable(StorageError):
     """The storage cannot be reached or written just now; trying again later may work."""
+
+
+class StorageMisconfigured(StorageUnavailable):
+    """The storage refuses us as set up (no such bucket, access denied, no credentials): a setting to fix.
+
+    A kind of outage to the supplier (the same try-again page, the answer kept); to whoever runs it, a log line
+    naming the settings."""
+
+    SETTINGS = "PORTAL_STORAGE (the bucket and prefix) and the AWS credentials (AWS_* or the function's role)"
 
 
 # A signed upload: the file's form field, how long the form may be used, and the name S3 swaps for the browser's.
@@ -769,7 +780,7 @@ class S3Store(Store):
         except (ConnectionError, HTTPClientError) as err:  # unreachable endpoint, timeouts, dropped connections
             raise StorageUnavailable(f"Cannot reach S3 for {key}: {err}") from err
         except BotoCoreError as err:  # missing credentials and other local misconfiguration
-            raise StorageError(f"S3 request for {key} failed: {err}") from err
+            raise StorageMisconfigured(f"S3 request for {key} failed ({err}): check {StorageMisconfigured.SETTINGS}") from err
 
     # Evidence uploads: a presigned POST straight to the bucket; the function only asks S3 about the object.
 
@@ -890,6 +901,8 @@ def _s3_failure(err, key: str) -> StorageError:
         return NotFound(key)
     if status >= 500 or code in _S3_BUSY:
         return StorageUnavailable(f"S3 is unavailable for {key}: {code}")
+    if code in _S3_MISCONFIGURED or status in (401, 403):
+        return StorageMisconfigured(f"S3 refused {key} as set up ({code}): check {StorageMisconfigured.SETTINGS}")
     return StorageError(f"S3 refused {key}: {code} {err.response.get('Error', {}).get('Message', '')}".rstrip())
 
 

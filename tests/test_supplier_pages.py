@@ -41,3 +41,29 @@ def test_a_script_tag_is_not_taken_as_an_email_address(supplier, storage, tmp_pa
     assert not (tmp_path / "outbox").exists() or not list((tmp_path / "outbox").iterdir())
     draft = open_store(storage).keys("drafts/")
     assert all("contact_email" not in open_store(storage).read_json(key)["answers"] for key in draft)
+
+
+def test_a_bucket_that_does_not_exist_gives_the_try_again_page_keeps_the_answer_and_names_the_setting(
+        built, s3_env, caplog):
+    app = create_app({"TESTING": True, "WTF_CSRF_ENABLED": False, "PORTAL_CONTENT": CONTENT, "PORTAL_ASSETS": built[1],
+                      "PORTAL_STORAGE": "s3://no-such-bucket-here/portal", "PORTAL_BASE_URL": "http://localhost"})
+    client = app.test_client()
+    started = client.post("/assessments/readiness/start")
+    assert started.status_code == 503 and "try again" in started.get_data(as_text=True).lower()
+    answered = client.post("/assessments/readiness/" + "a" * 32 + "/organisation/organisation_name/",
+                           data={"organisation_name": "Acme Cleaning Ltd"})
+    page = answered.get_data(as_text=True)
+    assert answered.status_code == 503 and 'value="Acme Cleaning Ltd"' in page
+    misconfigured = [r.getMessage() for r in caplog.records if "misconfigured" in r.getMessage()]
+    assert misconfigured and all("PORTAL_STORAGE" in line and "AWS" in line for line in misconfigured)
+
+
+@pytest.mark.parametrize("code", ["AccessDenied", "InvalidAccessKeyId", "NoSuchBucket"])
+def test_every_refusal_of_the_setup_is_a_misconfiguration_not_a_crash(code):
+    from botocore.exceptions import ClientError
+
+    from functions.storage import StorageMisconfigured, StorageUnavailable, _s3_failure
+
+    failure = _s3_failure(ClientError({"Error": {"Code": code, "Message": "no"},
+                                       "ResponseMetadata": {"HTTPStatusCode": 403}}, "GetObject"), "drafts/x")
+    assert isinstance(failure, StorageMisconfigured) and isinstance(failure, StorageUnavailable)
