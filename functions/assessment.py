@@ -78,7 +78,7 @@ def _render_task_list(assessment, draft, email_error=None, email_value=""):
     return render_template(
         "assessments/task_list.html", assessment=assessment, draft=draft, statuses=statuses,
         ready=progress.ready_to_submit(assessment, draft.answers, completed),
-        resume_link=_resume_link(assessment, draft.token), title=assessment.title,
+        resume_link=_resume_link(assessment, draft.token), title=f"Your answers: {assessment.title}",
         just_started=request.args.get("started") == "1", emailed=request.args.get("emailed") == "1",
         email_error=email_error, email_value=email_value, error_title=bool(email_error),
     )

@@ -1,4 +1,6 @@
 """The supplier's pages through the function's HTTP interface, on the file store: what a supplier sees and keeps."""
+import re
+
 import pytest
 
 from functions.storage import open_store
@@ -67,3 +69,21 @@ def test_every_refusal_of_the_setup_is_a_misconfiguration_not_a_crash(code):
     failure = _s3_failure(ClientError({"Error": {"Code": code, "Message": "no"},
                                        "ResponseMetadata": {"HTTPStatusCode": 403}}, "GetObject"), "drafts/x")
     assert isinstance(failure, StorageMisconfigured) and isinstance(failure, StorageUnavailable)
+
+
+def test_the_task_list_has_its_own_title_its_heading_first_and_the_email_form_folded_away(supplier, assessment):
+    page = supplier.client.get(supplier.task_list).get_data(as_text=True)
+    title = re.search(r"<title>\s*(.*?)\s*</title>", page, re.S).group(1)
+    assert title.startswith(f"Your answers: {assessment.title}")
+    main = page[page.index('<main'):]
+    assert main.index("<h1") < main.index("Keep this link") < main.index('id="email"') < main.index("govuk-task-list")
+    assert re.search(r'<details class="govuk-details[^"]*"\s*>', main)  # closed until asked for
+    refused = supplier.post(f"{supplier.task_list}email-link", {"email": "nobody"}, form_page=supplier.task_list)
+    assert re.search(r'<details class="govuk-details[^"]*"\s*open', refused.get_data(as_text=True))
+
+
+@pytest.mark.parametrize("question_id, token", [("organisation_name", "organization"), ("contact_name", "name"),
+                                                ("website", "url"), ("contact_role", "organization-title")])
+def test_questions_about_the_supplier_let_the_browser_fill_them_in(supplier, question_id, token):
+    page = supplier.client.get(supplier.question_url("organisation", question_id)).get_data(as_text=True)
+    assert re.search(rf'<input[^>]*name="{question_id}"[^>]*autocomplete="{token}"', page)

@@ -139,4 +139,6 @@ def render_params(question: Question, page_heading: bool = True) -> dict:
         params.update({"type": "email", "autocomplete": "email", "spellcheck": False})
     elif question.type == "url":
         params.update({"type": "url", "spellcheck": False})
+    if question.autocomplete:
+        params["autocomplete"] = question.autocomplete
     return params

@@ -49,6 +49,7 @@ class Question:
     max_length: int | None = None
     show_if: ShowIf | None = None
     error_if_empty: str | None = None  # what to do, as GOV.UK error messages say it: "Enter your organisation's name"
+    autocomplete: str | None = None  # the HTML autocomplete token, so browsers can fill it in (WCAG 1.3.5)
     thousands_separator: bool = True  # false for a whole number that is a year or a code: 2045, not 2,045
 
     @property
