@@ -235,28 +235,6 @@ def submit(assessment_id, token):
     return redirect(url_for(".confirmation", assessment_id=assessment.id, token=token), 303)
 
 
-@assessment_blueprint.get("/<token>/confirmation/")
-def confirmation(assessment_id, token):
-    assessment = _assessment(assessment_id)
-    draft = _draft(assessment, token)
-    if draft.reference is None:
-        return redirect(url_for(".task_list", assessment_id=assessment.id, token=token))
-    try:
-        record = drafts().submission(assessment, draft.reference)
-    except NotFound:
-        abort(404)
-    answers = record["answers"]
-    return render_template(
-        "assessments/confirmation.html", assessment=assessment, record=record, title="Self-assessment submitted",
-        readiness=progress.readiness_by_theme(assessment, answers),
-        summary=[(s, [(q, display_answer(q, answers.get(q.id))) for q in progress.shown_questions(s, answers)])
-                 for s in assessment.sections],
-        carbon_plan=_checked_plan(assessment, answers, record) if crp.applies(assessment, answers) else None, token=token,
-        evidence=[(slot, entries) for slot in assessment.evidence_slots
-                  if (entries := [e for e in record.get("evidence", []) if slot.id in e["slots"]])],
-    )
-
-
 # The carbon reduction plan, written out from the answers: for the supplier's own draft or submission only,
 # since the resume link in the address is the only way in.
 
@@ -307,4 +285,5 @@ def carbon_reduction_plan_pdf(assessment_id, token):
     return response
 
 
-from . import evidence  # noqa: E402,F401  the evidence pages are routes of this blueprint, kept in their own module
+# The evidence pages and the pages about what was sent are routes of this blueprint, kept in their own modules.
+from . import evidence, submission  # noqa: E402,F401

@@ -87,3 +87,48 @@ def test_the_task_list_has_its_own_title_its_heading_first_and_the_email_form_fo
 def test_questions_about_the_supplier_let_the_browser_fill_them_in(supplier, question_id, token):
     page = supplier.client.get(supplier.question_url("organisation", question_id)).get_data(as_text=True)
     assert re.search(rf'<input[^>]*name="{question_id}"[^>]*autocomplete="{token}"', page)
+
+
+def pdf_text(data: bytes) -> str:
+    import io
+
+    from pypdf import PdfReader
+
+    assert data.startswith(b"%PDF-")
+    return " ".join(" ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(data)).pages)
+
+
+def test_the_confirmation_offers_a_pdf_of_the_whole_submission(journey_app, assessment, storage):
+    from . import evidence_files as files
+    from .test_evidence import ASKS_FOR_EVERYTHING, EvidenceSupplier
+
+    supplier = EvidenceSupplier(journey_app.test_client(), assessment)
+    supplier.start()
+    supplier.answer("carbon-reduction-plan", "has_crp", "published")
+    plan = files.pdf()
+    assert supplier.upload("carbon-reduction-plan", "Our plan.pdf", plan).status_code == 303
+    supplier.complete_all(ASKS_FOR_EVERYTHING)
+    supplier.submit()
+    confirmation = supplier.client.get(f"{supplier.task_list}confirmation/").get_data(as_text=True)
+    assert "download your self-assessment as a PDF" in confirmation
+    import hashlib
+    sha256 = hashlib.sha256(plan).hexdigest()
+    assert sha256 in confirmation  # the README says the confirmation lists each file's size and SHA-256
+
+    response = supplier.client.get(f"{supplier.task_list}your-self-assessment.pdf")
+    record = open_store(storage).read_json(open_store(storage).keys("submissions/")[-1])
+    assert response.status_code == 200 and response.headers["Content-Type"] == "application/pdf"
+    assert response.headers["Content-Disposition"] == f'attachment; filename="self-assessment-{record["reference"]}.pdf"'
+    assert response.headers["Cache-Control"] == "no-store"
+    text = pdf_text(response.data)
+    for words in (record["reference"], "How ready you are", "What happens next", "Your answers", "Example answer",
+                  "Our plan.pdf", sha256[:20], "We checked your plan against", *(s.title for s in assessment.sections)):
+        assert words in text.replace(" ", "") or words.replace(" ", "") in text.replace(" ", ""), words
+    for theme in assessment.scored_sections:
+        level = next(l for l in assessment.levels if l.id == record["readiness"][theme.id]["level"])
+        assert f"{theme.title}: {level.label}".replace(" ", "") in text.replace(" ", "")
+
+
+def test_an_unsent_draft_has_no_submission_pdf(supplier):
+    response = supplier.client.get(f"{supplier.task_list}your-self-assessment.pdf")
+    assert response.status_code == 302 and response.headers["Location"].endswith(supplier.task_list)

@@ -1,0 +1,67 @@
+"""What a supplier sent, through its resume link: the confirmation page and a PDF of the whole submission."""
+from flask import abort, current_app, make_response, redirect, render_template, url_for
+
+from portal.crp.pdf import PdfUnavailable, pdf_from_html
+from portal.questionnaire import progress
+from portal.questionnaire.answers import display_answer
+
+from . import crp
+from .assessment import _assessment, _checked_plan, _draft, assessment_blueprint, drafts
+from .storage import NotFound
+
+
+def submission_page(assessment, record: dict) -> dict:
+    """Everything the confirmation page, its PDF and the email say about one sent submission."""
+    answers = record["answers"]
+    return {
+        "assessment": assessment, "record": record,
+        "readiness": progress.readiness_by_theme(assessment, answers),
+        "summary": [(s, [(q, display_answer(q, answers.get(q.id))) for q in progress.shown_questions(s, answers)])
+                    for s in assessment.sections],
+        "carbon_plan": _checked_plan(assessment, answers, record) if crp.applies(assessment, answers) else None,
+        "evidence": [(slot, entries) for slot in assessment.evidence_slots
+                     if (entries := [e for e in record.get("evidence", []) if slot.id in e["slots"]])],
+    }
+
+
+def _sent(assessment_id, token):
+    """The assessment, the draft and its newest sent version; an unsent draft goes back to its task list."""
+    assessment = _assessment(assessment_id)
+    draft = _draft(assessment, token)
+    if draft.reference is None:
+        abort(redirect(url_for(".task_list", assessment_id=assessment.id, token=token)))
+    try:
+        return assessment, draft, drafts().submission(assessment, draft.reference)
+    except NotFound:
+        abort(404)
+
+
+@assessment_blueprint.get("/<token>/confirmation/")
+def confirmation(assessment_id, token):
+    assessment, draft, record = _sent(assessment_id, token)
+    return render_template("assessments/confirmation.html", title="Self-assessment submitted", token=token,
+                           **submission_page(assessment, record))
+
+
+def submission_pdf(assessment, record: dict) -> bytes:
+    """The whole submission as a tagged PDF (PdfUnavailable where WeasyPrint cannot run)."""
+    return pdf_from_html(render_template("assessments/submission_document.html", **submission_page(assessment, record)))
+
+
+def pdf_name(record: dict) -> str:
+    return f"self-assessment-{record['reference']}.pdf"
+
+
+@assessment_blueprint.get("/<token>/your-self-assessment.pdf")
+def confirmation_pdf(assessment_id, token):
+    assessment, draft, record = _sent(assessment_id, token)
+    try:
+        pdf = submission_pdf(assessment, record)
+    except PdfUnavailable:
+        current_app.logger.exception("Could not make a PDF of a self-assessment")
+        return render_template("crp/pdf_unavailable.html", title="Sorry, we cannot make a PDF just now", print_text="view your self-assessment",
+                               print_href=url_for(".confirmation", assessment_id=assessment.id, token=token)), 503
+    response = make_response(pdf)
+    response.headers["Content-Type"] = "application/pdf"
+    response.headers["Content-Disposition"] = f'attachment; filename="{pdf_name(record)}"'
+    return response
