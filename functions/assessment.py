@@ -63,7 +63,7 @@ def start(assessment_id):
 def task_list(assessment_id, token):
     assessment = _assessment(assessment_id)
     draft = _draft(assessment, token)
-    if draft.reference:
+    if not draft.editing:
         return redirect(url_for(".confirmation", assessment_id=assessment.id, token=token))
     return _render_task_list(assessment, draft)
 
@@ -87,7 +87,7 @@ def _render_task_list(assessment, draft, email_error=None, email_value=""):
 def _section(assessment, draft, section_id):
     """The section to work on; a submitted draft or a section that cannot start yet sends the user back."""
     section = assessment.section(section_id) or abort(404)
-    if draft.reference:
+    if not draft.editing:
         abort(redirect(url_for(".confirmation", assessment_id=assessment.id, token=draft.token)))
     if progress.section_status(assessment, section, draft.answers, set(draft.completed)) == progress.CANNOT_START:
         abort(redirect(url_for(".task_list", assessment_id=assessment.id, token=draft.token)))
@@ -229,7 +229,9 @@ def check_answers(assessment_id, token, section_id):
 def submit(assessment_id, token):
     assessment = _assessment(assessment_id)
     draft = _draft(assessment, token)
-    if draft.reference is None and not progress.ready_to_submit(assessment, draft.answers, set(draft.completed)):
+    if not draft.editing:  # sent already (a double click, or Back and Send again): nothing new to send
+        return redirect(url_for(".confirmation", assessment_id=assessment.id, token=token), 303)
+    if not progress.ready_to_submit(assessment, draft.answers, set(draft.completed)):
         return redirect(url_for(".task_list", assessment_id=assessment.id, token=token), 303)
     drafts().submit(assessment, draft, plan_check=crp.record_check(assessment))
     return redirect(url_for(".confirmation", assessment_id=assessment.id, token=token), 303)
@@ -252,7 +254,7 @@ def _plan_page(assessment_id, token) -> dict:
     assessment = _assessment(assessment_id)
     draft = _draft(assessment, token)
     record = None
-    if draft.reference:
+    if not draft.editing:  # what was sent; a draft, or an update under way, as it stands
         try:
             record = drafts().submission(assessment, draft.reference)
         except NotFound:

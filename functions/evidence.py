@@ -231,8 +231,10 @@ def remove(assessment_id, token, slot_id):
             entry = {**entry, "slots": [s for s in entry["slots"] if s != slot.id]}
         (kept if entry["slots"] or entry.get("held_for") else gone).append(entry)
     drafts().save(assessment, draft, evidence=tuple(kept))
+    sent = drafts().sent_keys(assessment, draft.reference)  # a version already sent keeps its files
     for entry in gone:  # only once the draft no longer lists it
-        _store().delete(entry["key"])
+        if entry["key"] not in sent:
+            _store().delete(entry["key"])
     removed = next(entry["name"] for entry in draft.evidence if entry["id"] == file_id)
     flash(f"{removed} has been removed", "removed")  # said on the page the browser is sent back to
     return redirect(url_for(".evidence", assessment_id=assessment.id, token=token, slot_id=slot.id), 303)

@@ -25,8 +25,9 @@ def abandoned_evidence(store: Store, assessment: Assessment, now: datetime) -> l
         versions = store.keys(f"drafts/{assessment.id}/{digest}/")
         if versions:
             draft = store.read_json(versions[-1])
-            if draft["reference"] is None and datetime.fromisoformat(draft["expires_at"]) > now:
-                continue  # still being worked on
+            editing = draft["reference"] is None or draft.get("updates_version") is not None
+            if editing and datetime.fromisoformat(draft["expires_at"]) > now:
+                continue  # still being worked on, before sending or in an update after it
         abandoned.extend(keys)
     return abandoned
 

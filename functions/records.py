@@ -44,6 +44,12 @@ class Draft:
     completed: tuple = ()
     reference: str | None = None  # set once submitted
     evidence: tuple = ()  # one dict per uploaded file, in the shape the submission record keeps
+    updates_version: int | None = None  # being changed after sending: the sent version it started from
+
+    @property
+    def editing(self) -> bool:
+        """Not sent yet, or being updated after sending: its sections and evidence can be changed."""
+        return self.reference is None or self.updates_version is not None
 
     @property
     def digest(self) -> str:
@@ -60,7 +66,7 @@ class Draft:
             "assessment": self.assessment_id, "questionnaire_version": self.questionnaire_version,
             "created_at": self.created_at, "expires_at": self.expires_at, "version": self.version,
             "answers": self.answers, "completed": sorted(self.completed), "reference": self.reference,
-            "evidence": list(self.evidence),
+            "evidence": list(self.evidence), "updates_version": self.updates_version,
         }
 
 
@@ -105,14 +111,17 @@ class Drafts:
         if not versions:
             raise DraftNotFound(token)
         data = self.store.read_json(versions[-1])
-        if data["reference"] is None and datetime.fromisoformat(data["expires_at"]) <= self.clock():
+        expired = datetime.fromisoformat(data["expires_at"]) <= self.clock()
+        if data["reference"] is None and expired:
             raise DraftExpired(token)
+        updates_version = None if expired else data.get("updates_version")  # an update left too long lapses
         return Draft(
             token=token, assessment_id=data["assessment"], questionnaire_version=data["questionnaire_version"],
             created_at=data["created_at"], expires_at=data["expires_at"], version=data["version"],
             answers=data["answers"],
             completed=tuple(data["completed"]), reference=data["reference"],
             evidence=tuple(data.get("evidence", [])),  # drafts saved before evidence existed have none
+            updates_version=updates_version,
         )
 
     def save(self, assessment: Assessment, draft: Draft, **changes) -> Draft:
@@ -141,7 +150,8 @@ class Drafts:
         evidence files attached to slots that the final answers still ask for.
         """
         reference = draft.reference_if_submitted
-        key = f"submissions/{assessment.id}/{reference}/000001.json"
+        # The version after the one the draft started from: write-once, so sending twice stores it once.
+        key = f"submissions/{assessment.id}/{reference}/{(draft.updates_version or 0) + 1:06d}.json"
         submitted_at = self.clock()
         answers = progress.shown_answers(assessment, draft.answers)  # never answers to questions no longer asked
         record = {
@@ -157,9 +167,26 @@ class Drafts:
             self.store.create_json(key, record)
         except AlreadyExists:
             record = self.store.read_json(key)
-        if draft.reference is None:
-            self.save(assessment, draft, reference=reference)
+        if draft.editing:
+            self.save(assessment, draft, reference=reference, updates_version=None)
         return record
+
+    def update(self, assessment: Assessment, draft: Draft) -> Draft:
+        """Start changing a sent submission: the draft starts again from what was sent, every section completed."""
+        versions = self.store.keys(f"submissions/{assessment.id}/{draft.reference}/")
+        if not versions:
+            raise NotFound(draft.reference)
+        record = self.store.read_json(versions[-1])
+        return self.save(assessment, draft, answers=record["answers"], evidence=tuple(record.get("evidence") or ()),
+                         completed=tuple(s.id for s in assessment.sections),
+                         updates_version=int(versions[-1].rsplit("/", 1)[1].split(".")[0]))
+
+    def sent_keys(self, assessment: Assessment, reference: str | None) -> set[str]:
+        """The storage keys of every file any sent version lists: kept whatever the draft does now."""
+        if reference is None:
+            return set()
+        return {entry["key"] for key in self.store.keys(f"submissions/{assessment.id}/{reference}/")
+                for entry in self.store.read_json(key).get("evidence") or []}
 
     def submission(self, assessment: Assessment, reference: str) -> dict:
         versions = self.store.keys(f"submissions/{assessment.id}/{reference}/")

@@ -40,7 +40,7 @@ def _sent(assessment_id, token):
 def confirmation(assessment_id, token):
     assessment, draft, record = _sent(assessment_id, token)
     return render_template("assessments/confirmation.html", title="Self-assessment submitted", token=token,
-                           **submission_page(assessment, record))
+                           updating=draft.editing, **submission_page(assessment, record))
 
 
 def submission_pdf(assessment, record: dict) -> bytes:
@@ -65,3 +65,12 @@ def confirmation_pdf(assessment_id, token):
     response.headers["Content-Type"] = "application/pdf"
     response.headers["Content-Disposition"] = f'attachment; filename="{pdf_name(record)}"'
     return response
+
+
+@assessment_blueprint.post("/<token>/update")
+def update(assessment_id, token):
+    """Change what was sent: the answers start from the newest version sent, and sending again adds a version."""
+    assessment, draft, record = _sent(assessment_id, token)
+    if not draft.editing:
+        drafts().update(assessment, draft)
+    return redirect(url_for(".task_list", assessment_id=assessment.id, token=token), 303)
