@@ -11,7 +11,7 @@ from portal.questionnaire.answers import display_answer
 from portal.questionnaire.forms import error_summary, form_class, render_params
 
 from . import crp, keep_private, log_storage_failure, mailer, refuse_cross_site_post
-from .records import DraftExpired, DraftNotFound, Drafts
+from .records import DraftDeleted, DraftExpired, DraftNotFound, Drafts
 from .storage import NotFound, StorageUnavailable, open_store
 
 assessment_blueprint = Blueprint("assessment", __name__, url_prefix="/assessments/<assessment_id>")
@@ -35,6 +35,9 @@ def _draft(assessment, token):
         abort(404)
     except DraftExpired:
         abort(410)
+    except DraftDeleted:
+        abort(make_response(render_template("assessments/deleted.html", title="Your answers have been deleted",
+                                            assessment=assessment), 410))
 
 
 @assessment_blueprint.record_once

@@ -12,6 +12,7 @@ from portal.questionnaire.record import answers_schema
 
 from .storage import AlreadyExists, NotFound, Store
 
+DELETED = "/deleted.json"  # beside a deleted draft's versions, after them in a listing: says when, nothing else
 SAVE_ATTEMPTS = 5  # two tabs saving at once each get a version; after this many collisions something is wrong
 
 
@@ -21,6 +22,10 @@ class DraftNotFound(LookupError):
 
 class DraftExpired(LookupError):
     """The draft was kept for its full time and has gone."""
+
+
+class DraftDeleted(LookupError):
+    """The supplier deleted the draft; only the fact that it was deleted is kept, so that the link can say so."""
 
 
 def _now() -> datetime:
@@ -111,6 +116,8 @@ class Drafts:
         if not versions:
             raise DraftNotFound(token)
         data = self.store.read_json(versions[-1])
+        if versions[-1].endswith(DELETED):
+            raise DraftDeleted(token)
         expired = datetime.fromisoformat(data["expires_at"]) <= self.clock()
         if data["reference"] is None and expired:
             raise DraftExpired(token)
@@ -170,6 +177,22 @@ class Drafts:
         if draft.editing:
             self.save(assessment, draft, reference=reference, updates_version=None)
         return record
+
+    def delete(self, assessment: Assessment, token: str) -> None:
+        """Erase an unsent draft, every version of it and every file it took (UK GDPR); keep only when it was deleted.
+
+        The mark is written first, so that a delete cut short still reads as deleted, and finishes when repeated.
+        """
+        prefix = self._prefix(assessment.id, token)
+        try:
+            self.store.create_json(prefix + DELETED.lstrip("/"), {"deleted_at": self.clock().isoformat()})
+        except AlreadyExists:
+            pass  # finishing a delete cut short
+        digest = _digest(token)
+        for key in [*self.store.keys(f"evidence/{assessment.id}/{digest}/"),
+                    *self.store.keys(f"uploads/{assessment.id}/{digest}/"), *self.store.keys(prefix)]:
+            if not key.endswith(DELETED):
+                self.store.delete(key)
 
     def update(self, assessment: Assessment, draft: Draft) -> Draft:
         """Start changing a sent submission: the draft starts again from what was sent, every section completed."""

@@ -1,5 +1,6 @@
-"""What a supplier sent, through its resume link: the confirmation page and a PDF of the whole submission."""
-from flask import abort, current_app, make_response, redirect, render_template, url_for
+"""What a supplier sent, through its resume link: the confirmation page, a PDF of the whole submission, updating
+what was sent; and deleting answers never sent."""
+from flask import abort, current_app, make_response, redirect, render_template, request, url_for
 
 from portal.crp.pdf import PdfUnavailable, pdf_from_html
 from portal.questionnaire import progress
@@ -74,3 +75,19 @@ def update(assessment_id, token):
     if not draft.editing:
         drafts().update(assessment, draft)
     return redirect(url_for(".task_list", assessment_id=assessment.id, token=token), 303)
+
+
+@assessment_blueprint.route("/<token>/delete", methods=["GET", "POST"])
+def delete(assessment_id, token):
+    """Delete answers never sent, and their files, for good; a sent submission is the council's record."""
+    assessment = _assessment(assessment_id)
+    draft = _draft(assessment, token)
+    if draft.reference is not None:
+        return redirect(url_for(".confirmation", assessment_id=assessment.id, token=token))
+    back = url_for(".task_list", assessment_id=assessment.id, token=token)
+    if request.method == "POST":
+        drafts().delete(assessment, token)
+        return render_template("assessments/deleted.html", title="Your answers have been deleted", assessment=assessment,
+                               just_deleted=True)
+    return render_template("assessments/delete.html", title="Are you sure you want to delete your answers?",
+                           assessment=assessment, draft=draft, back=back)
