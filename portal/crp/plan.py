@@ -196,6 +196,9 @@ class Plan:
         return asked | set(self.other_scope_3_categories)
 
 
+PLAN_QUESTION = "has_crp"  # the question that says whether there is a plan: where a questionnaire holds one
+
+
 def has_plan(answers: dict) -> bool:
     """Whether the supplier told us it has a plan, so that there is one to check and print."""
-    return answers.get("has_crp") in HAS_PLAN
+    return answers.get(PLAN_QUESTION) in HAS_PLAN
