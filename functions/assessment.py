@@ -228,18 +228,6 @@ def check_answers(assessment_id, token, section_id):
     ), 400 if error else 200
 
 
-@assessment_blueprint.post("/<token>/submit")
-def submit(assessment_id, token):
-    assessment = _assessment(assessment_id)
-    draft = _draft(assessment, token)
-    if not draft.editing:  # sent already (a double click, or Back and Send again): nothing new to send
-        return redirect(url_for(".confirmation", assessment_id=assessment.id, token=token), 303)
-    if not progress.ready_to_submit(assessment, draft.answers, set(draft.completed)):
-        return redirect(url_for(".task_list", assessment_id=assessment.id, token=token), 303)
-    drafts().submit(assessment, draft, plan_check=crp.record_check(assessment))
-    return redirect(url_for(".confirmation", assessment_id=assessment.id, token=token), 303)
-
-
 # The carbon reduction plan, written out from the answers: for the supplier's own draft or submission only,
 # since the resume link in the address is the only way in.
 

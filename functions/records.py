@@ -149,12 +149,13 @@ class Drafts:
         self.store.create_json(f"{self._prefix(draft.assessment_id, draft.token)}{version:06d}.json", draft.stored())
         return draft
 
-    def submit(self, assessment: Assessment, draft: Draft, plan_check=None) -> dict:
+    def submit(self, assessment: Assessment, draft: Draft, plan_check=None, when_stored=None) -> dict:
         """Store the submission once; submitting the same draft again returns the record already stored.
 
         `plan_check(answers, day)` gives the carbon reduction plan checker's result to keep beside the answers
         (None when there is no plan), so that council officers see what the supplier saw. The record lists the
-        evidence files attached to slots that the final answers still ask for.
+        evidence files attached to slots that the final answers still ask for. `when_stored(record)` runs once,
+        after this call stored it (not when it was stored already): to tell the supplier once.
         """
         reference = draft.reference_if_submitted
         # The version after the one the draft started from: write-once, so sending twice stores it once.
@@ -173,9 +174,11 @@ class Drafts:
         try:
             self.store.create_json(key, record)
         except AlreadyExists:
-            record = self.store.read_json(key)
+            record, when_stored = self.store.read_json(key), None
         if draft.editing:
             self.save(assessment, draft, reference=reference, updates_version=None)
+        if when_stored:
+            when_stored(record)
         return record
 
     def delete(self, assessment: Assessment, token: str) -> None:

@@ -6,9 +6,9 @@ from portal.crp.pdf import PdfUnavailable, pdf_from_html
 from portal.questionnaire import progress
 from portal.questionnaire.answers import display_answer
 
-from . import crp
+from . import crp, mailer, outbox
 from .assessment import _assessment, _checked_plan, _draft, assessment_blueprint, drafts
-from .storage import NotFound
+from .storage import NotFound, StorageError
 
 
 def submission_page(assessment, record: dict) -> dict:
@@ -23,6 +23,19 @@ def submission_page(assessment, record: dict) -> dict:
         "evidence": [(slot, entries) for slot in assessment.evidence_slots
                      if (entries := [e for e in record.get("evidence", []) if slot.id in e["slots"]])],
     }
+
+
+@assessment_blueprint.post("/<token>/submit")
+def submit(assessment_id, token):
+    assessment = _assessment(assessment_id)
+    draft = _draft(assessment, token)
+    if not draft.editing:  # sent already (a double click, or Back and Send again): nothing new to send
+        return redirect(url_for(".confirmation", assessment_id=assessment.id, token=token), 303)
+    if not progress.ready_to_submit(assessment, draft.answers, set(draft.completed)):
+        return redirect(url_for(".task_list", assessment_id=assessment.id, token=token), 303)
+    drafts().submit(assessment, draft, plan_check=crp.record_check(assessment),
+                    when_stored=lambda record: email_the_submission(assessment, record, token))
+    return redirect(url_for(".confirmation", assessment_id=assessment.id, token=token), 303)
 
 
 def _sent(assessment_id, token):
@@ -51,6 +64,33 @@ def submission_pdf(assessment, record: dict) -> bytes:
 
 def pdf_name(record: dict) -> str:
     return f"self-assessment-{record['reference']}.pdf"
+
+
+def email_the_submission(assessment, record: dict, token: str) -> None:
+    """Tell the supplier what it sent, where it gave an email address: through the outbox, so an email outage
+    loses nothing. Never fails the sending itself: the submission is stored already."""
+    address = next((record["answers"][q.id] for q in assessment.questions
+                    if q.type == "email" and record["answers"].get(q.id)), None)
+    if address is None:
+        return
+    site = current_app.extensions["portal.content"].site
+    page = submission_page(assessment, record)
+    try:
+        pdf = submission_pdf(assessment, record)
+    except PdfUnavailable:
+        current_app.logger.exception("Could not make a PDF of a self-assessment for its email")
+        pdf = None
+    confirmation = current_app.config["PORTAL_BASE_URL"].rstrip("/") + url_for(
+        ".confirmation", assessment_id=assessment.id, token=token)
+    body = render_template("assessments/submitted_email.txt", link=confirmation, attached=pdf is not None, **page)
+    message = mailer.compose(site.council.contact_email, address,
+                             f"We have received your {assessment.title.lower()}: {record['reference']}", body)
+    if pdf is not None:
+        message.add_attachment(pdf, maintype="application", subtype="pdf", filename=pdf_name(record))
+    try:
+        outbox.post(drafts().store, message)
+    except StorageError:
+        current_app.logger.exception("Could not store the email about a sent self-assessment")
 
 
 @assessment_blueprint.get("/<token>/your-self-assessment.pdf")
