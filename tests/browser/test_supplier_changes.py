@@ -139,3 +139,39 @@ def _journey(portal, page, axe_page, tmp_path, mail):  # noqa: F811
     assert response.status == 410
     expect(page.get_by_role("heading", level=1)).to_have_text("Your answers have been deleted")
     accessible(page, axe_page)
+
+
+def test_the_browser_check_refuses_a_macro_enabled_file_whatever_its_name(portal, browser, tmp_path):  # noqa: F811
+    context = browser.new_context()  # JavaScript on: the check before the file is sent
+    try:
+        page = context.new_page()
+        task_list = ready_to_send(portal)
+        page.goto(f"{task_list}evidence/wellbeing-policy/")
+        posts = []
+        page.on("request", lambda request: posts.append(request.url) if request.method == "POST" else None)
+        for name in ("policy.docx", "policy.docm"):
+            path = tmp_path / name
+            path.write_bytes(files.macro_enabled("word"))
+            page.get_by_label("Choose a file").set_input_files(path)
+            page.get_by_role("button", name="Upload file").click()
+            expect(page.locator(".govuk-error-summary")).to_contain_text("The selected file contains macros")
+        assert posts == [], "nothing was sent to storage"
+    finally:
+        context.close()
+
+
+def test_on_a_phone_the_task_list_starts_with_its_heading_and_reaches_the_sections_soon(portal, browser):  # noqa: F811
+    phone = browser.new_context(viewport={"width": 320, "height": 640}, java_script_enabled=False)
+    try:
+        page = phone.new_page()
+        start(page, portal)
+        main = page.locator("main")
+        expect(main.locator("h1")).to_have_text(re.compile("^Your answers: "))
+        first_in_main = page.evaluate("document.querySelector('main .govuk-grid-column-two-thirds > *').tagName")
+        assert first_in_main == "H1"
+        expect(page.get_by_label("Your email address")).to_be_hidden()  # folded away until asked for
+        first_task = page.locator(".govuk-task-list__item").first.bounding_box()
+        assert first_task["y"] < 2 * 640, "the sections start within two screens of a phone"
+        assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    finally:
+        phone.close()
