@@ -24,8 +24,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
 
-from portal.text import strip_bidi_and_controls
-
 # S3's own limit on a key, and a limit per path segment that leaves room on disk for the sidecar's longer name.
 MAX_KEY_BYTES = 1024
 MAX_SEGMENT_BYTES = 200
@@ -286,7 +284,7 @@ class FileStore(Store):
             if err.errno in (errno.EEXIST, errno.ENOTDIR) and os.path.isdir(self.root):
                 # On disk a key cannot also be a folder of other keys, as it can in S3.
                 raise StorageError(f"Cannot create {key}: part of its path is already a key") from err
-            raise StorageUnavailable(f"Cannot create {key} in {self.root}: {err}") from err
+            raise self._cannot(err, f"Cannot create {key} in {self.root}: {err}") from err
         data_temp = sidecar_temp = None
         try:
             # The slow writes happen outside the lock, into temporary names that keys() never lists.
@@ -308,7 +306,7 @@ class FileStore(Store):
         except FileExistsError as err:
             raise AlreadyExists(key) from err
         except OSError as err:
-            raise StorageUnavailable(f"Cannot create {key} in {self.root}: {err}") from err
+            raise self._cannot(err, f"Cannot create {key} in {self.root}: {err}") from err
         finally:
             for temp in (data_temp, sidecar_temp):
                 if temp:
@@ -443,11 +441,19 @@ class FileStore(Store):
             raise ValueError(f"Key {key!r} leads outside {self.root}")
         return path
 
+    def _cannot(self, err: OSError, what: str) -> StorageUnavailable:
+        """A write that failed: a setting to fix (the root is not a folder, or not ours), or an outage."""
+        if os.path.exists(self.root) and not os.path.isdir(self.root) or err.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+            return StorageMisconfigured(f"{what}: check PORTAL_STORAGE ({self.root}) and its permissions")
+        return StorageUnavailable(what)
+
     def _failure(self, err: OSError, key: str) -> StorageError:
         if os.path.exists(self.root) and not os.path.isdir(self.root):
-            return StorageUnavailable(f"Storage root {self.root} is not a folder")
+            return StorageMisconfigured(f"Storage root {self.root} is not a folder: check PORTAL_STORAGE")
         if err.errno in (errno.ENOENT, errno.ENOTDIR, errno.EISDIR):
             return NotFound(key)
+        if err.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+            return StorageMisconfigured(f"Cannot use {key} in {self.root} ({err}): check PORTAL_STORAGE and its permissions")
         return StorageUnavailable(f"Cannot reach {key} in {self.root}: {err}")
 
     # Evidence uploads. The file store stands in for S3's POST endpoint: the app serves UPLOAD_PATH locally
@@ -511,7 +517,7 @@ class FileStore(Store):
             folder.mkdir(parents=True, exist_ok=True)
             handle, temp = tempfile.mkstemp(dir=folder, prefix=".tmp-")
         except OSError as err:
-            raise StorageUnavailable(f"Cannot receive an upload in {self.root}: {err}") from err
+            raise self._cannot(err, f"Cannot receive an upload in {self.root}: {err}") from err
         try:
             with os.fdopen(handle, "wb") as file:
                 received = 0
@@ -525,7 +531,7 @@ class FileStore(Store):
                  "upload": {"filename": name, "fields": metadata}}))
             os.link(temp, self._path(key))
         except OSError as err:
-            raise StorageUnavailable(f"Cannot receive an upload in {self.root}: {err}") from err
+            raise self._cannot(err, f"Cannot receive an upload in {self.root}: {err}") from err
         finally:
             os.unlink(temp)
         return policy["redirect"]
@@ -547,7 +553,7 @@ class FileStore(Store):
                 os.link(incoming, path)
                 os.fsync(folder)
         except OSError as err:
-            raise StorageUnavailable(f"Cannot keep the upload at {key}: {err}") from err
+            raise self._cannot(err, f"Cannot keep the upload at {key}: {err}") from err
         for other in received:
             self.delete(other)
         return Upload(strip_bidi_and_controls(upload.get("filename", "")), size, upload.get("fields", {}))
@@ -988,9 +994,17 @@ FILE_DOWNLOAD_PATH = "/storage/download/"  # the file store's local stand-in for
 _UNSAFE_IN_FILENAME = re.compile(r'[\x00-\x1f\x7f"\\/:*?<>|;%]+')
 
 
+def strip_bidi_and_controls(text: str) -> str:
+    """portal/text.py's, imported when first used: importing the portal package here would be circular."""
+    from portal.text import strip_bidi_and_controls as strip
+
+    return strip(text)
+
+
 def safe_filename(filename: str) -> str:
     """A filename with no path, quotes, bidi or control characters, at most 150 characters, never empty."""
-    name = _UNSAFE_IN_FILENAME.sub("_", strip_bidi_and_controls(str(filename)).replace("\\", "/").rsplit("/", 1)[-1]).strip(" .")
+    name = _UNSAFE_IN_FILENAME.sub("_", str(filename).replace("\\", "/").rsplit("/", 1)[-1])
+    name = strip_bidi_and_controls(name).strip(" .")
     if len(name) > 150:
         stem, dot, extension = name.rpartition(".")
         name = (stem[:140] + dot + extension[:9]) if dot and len(extension) <= 9 else name[:150]

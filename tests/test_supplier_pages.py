@@ -132,3 +132,13 @@ def test_the_confirmation_offers_a_pdf_of_the_whole_submission(journey_app, asse
 def test_an_unsent_draft_has_no_submission_pdf(supplier):
     response = supplier.client.get(f"{supplier.task_list}your-self-assessment.pdf")
     assert response.status_code == 302 and response.headers["Location"].endswith(supplier.task_list)
+
+
+def test_a_file_store_that_is_not_a_folder_is_a_misconfiguration_with_the_try_again_page(built, tmp_path, caplog):
+    not_a_folder = tmp_path / "storage"
+    not_a_folder.write_text("oops")
+    app = create_app({"TESTING": True, "PORTAL_CONTENT": CONTENT, "PORTAL_ASSETS": built[1],
+                      "PORTAL_STORAGE": str(not_a_folder), "PORTAL_BASE_URL": "http://localhost"})
+    response = app.test_client().post("/assessments/readiness/start")
+    assert response.status_code == 503 and "try again" in response.get_data(as_text=True).lower()
+    assert any("misconfigured" in r.getMessage() and "PORTAL_STORAGE" in r.getMessage() for r in caplog.records)
