@@ -11,8 +11,8 @@ Everything a caller needs is importable from here; `open_store` makes the store 
 from pathlib import Path
 
 from .contract import (MAX_KEY_BYTES, MAX_METADATA_BYTES, MAX_SEGMENT_BYTES, UPLOAD_EXPIRES_IN, UPLOAD_FIELD,
-                       AlreadyExists, NotFound, Store, StorageError, StorageUnavailable, Upload, UploadForm,
-                       UploadRefused, check_key, parse_json)
+                       AlreadyExists, NotFound, Store, StorageError, StorageMisconfigured, StorageUnavailable, Upload,
+                       UploadForm, UploadRefused, check_key, parse_json)
 from .downloads import content_disposition, safe_filename
 from .file_store import FileStore
 from .local_endpoints import FILE_DOWNLOAD_PATH
@@ -21,7 +21,7 @@ from .s3_store import S3_SETTINGS, UPLOAD_PART_BYTES, S3Store, s3_settings
 
 __all__ = ["FILE_DOWNLOAD_PATH", "MAX_KEY_BYTES", "MAX_METADATA_BYTES", "MAX_SEGMENT_BYTES", "READ_THREADS",
            "RECORD_CACHE_BYTES", "S3_SETTINGS", "UPLOAD_EXPIRES_IN", "UPLOAD_FIELD", "UPLOAD_PART_BYTES",
-           "AlreadyExists", "FileStore", "NotFound", "S3Store", "Store", "StorageError", "StorageUnavailable",
+           "AlreadyExists", "FileStore", "NotFound", "S3Store", "Store", "StorageError", "StorageMisconfigured", "StorageUnavailable",
            "Upload", "UploadForm", "UploadRefused", "check_key", "content_disposition", "open_store", "parse_json",
            "read_json_many", "s3_settings", "safe_filename"]
 

@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass, field
 
 __all__ = ["MAX_KEY_BYTES", "MAX_METADATA_BYTES", "MAX_SEGMENT_BYTES", "UPLOAD_EXPIRES_IN", "UPLOAD_FIELD",
-           "AlreadyExists", "NotFound", "Store", "StorageError", "StorageUnavailable", "Upload", "UploadForm",
+           "AlreadyExists", "NotFound", "Store", "StorageError", "StorageMisconfigured", "StorageUnavailable", "Upload", "UploadForm",
            "UploadRefused", "check_folder", "check_key", "check_metadata", "check_prefix", "parse_json"]
 
 # S3's own limit on a key, and a limit per path segment that leaves room on disk for the sidecar's longer name.
@@ -43,6 +43,15 @@ class NotFound(StorageError):
 
 class StorageUnavailable(StorageError):
     """The storage cannot be reached or written just now; trying again later may work."""
+
+
+class StorageMisconfigured(StorageUnavailable):
+    """The storage refuses us as set up (no such bucket, access denied, no credentials): a setting to fix.
+
+    A kind of outage to the supplier (the same try-again page, the answer kept); to whoever runs it, a log line
+    naming the settings."""
+
+    SETTINGS = "PORTAL_STORAGE (the bucket and prefix) and the AWS credentials (AWS_* or the function's role)"
 
 
 # A signed upload: the file's form field, how long the form may be used, and the name S3 swaps for the browser's.

@@ -9,8 +9,9 @@ from contextlib import suppress
 from pathlib import Path
 
 from . import disk
-from .contract import (AlreadyExists, NotFound, Store, StorageError, StorageUnavailable, Upload, check_folder,
-                       check_key, check_metadata, check_prefix)
+from .contract import (AlreadyExists, NotFound, Store, StorageError, StorageMisconfigured, StorageUnavailable, Upload,
+                       check_folder, check_key, check_metadata, check_prefix)
+from .downloads import strip_bidi_and_controls
 from .local_endpoints import LocalEndpoints
 from .records import RECORDS
 
@@ -40,7 +41,7 @@ class FileStore(LocalEndpoints, Store):
             if err.errno in (errno.EEXIST, errno.ENOTDIR) and os.path.isdir(self.root):
                 # On disk a key cannot also be a folder of other keys, as it can in S3.
                 raise StorageError(f"Cannot create {key}: part of its path is already a key") from err
-            raise StorageUnavailable(f"Cannot create {key} in {self.root}: {err}") from err
+            raise self._cannot(err, f"Cannot create {key} in {self.root}: {err}") from err
         data_temp = sidecar_temp = None
         try:
             # The slow writes happen outside the lock, into temporary names that keys() never lists.
@@ -62,7 +63,7 @@ class FileStore(LocalEndpoints, Store):
         except FileExistsError as err:
             raise AlreadyExists(key) from err
         except OSError as err:
-            raise StorageUnavailable(f"Cannot create {key} in {self.root}: {err}") from err
+            raise self._cannot(err, f"Cannot create {key} in {self.root}: {err}") from err
         finally:
             for temp in (data_temp, sidecar_temp):
                 if temp:
@@ -171,11 +172,19 @@ class FileStore(LocalEndpoints, Store):
             raise ValueError(f"Key {key!r} leads outside {self.root}")
         return path
 
+    def _cannot(self, err: OSError, what: str) -> StorageUnavailable:
+        """A write that failed: a setting to fix (the root is not a folder, or not ours), or an outage."""
+        if os.path.exists(self.root) and not os.path.isdir(self.root) or err.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+            return StorageMisconfigured(f"{what}: check PORTAL_STORAGE ({self.root}) and its permissions")
+        return StorageUnavailable(what)
+
     def _failure(self, err: OSError, key: str) -> StorageError:
         if os.path.exists(self.root) and not os.path.isdir(self.root):
-            return StorageUnavailable(f"Storage root {self.root} is not a folder")
+            return StorageMisconfigured(f"Storage root {self.root} is not a folder: check PORTAL_STORAGE")
         if err.errno in (errno.ENOENT, errno.ENOTDIR, errno.EISDIR):
             return NotFound(key)
+        if err.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+            return StorageMisconfigured(f"Cannot use {key} in {self.root} ({err}): check PORTAL_STORAGE and its permissions")
         return StorageUnavailable(f"Cannot reach {key} in {self.root}: {err}")
 
 
@@ -225,7 +234,7 @@ class FileStore(LocalEndpoints, Store):
                 os.link(incoming, path)
                 os.fsync(folder)
         except OSError as err:
-            raise StorageUnavailable(f"Cannot keep the upload at {key}: {err}") from err
+            raise self._cannot(err, f"Cannot keep the upload at {key}: {err}") from err
         for other in received:
             self.delete(other)
-        return Upload(upload.get("filename", ""), size, upload.get("fields", {}))
+        return Upload(strip_bidi_and_controls(upload.get("filename", "")), size, upload.get("fields", {}))

@@ -12,9 +12,9 @@ import tempfile
 import time
 from contextlib import suppress
 
-from .contract import (FILENAME_PLACEHOLDER, UPLOAD_EXPIRES_IN, NotFound, StorageUnavailable, UploadForm,
-                       UploadRefused, check_prefix)
+from .contract import FILENAME_PLACEHOLDER, UPLOAD_EXPIRES_IN, NotFound, UploadForm, UploadRefused, check_prefix
 from .disk import sidecar
+from .downloads import strip_bidi_and_controls
 
 __all__ = ["FILE_DOWNLOAD_PATH", "LocalEndpoints"]
 
@@ -22,7 +22,7 @@ FILE_DOWNLOAD_PATH = "/storage/download/"  # the file store's local stand-in for
 
 
 class LocalEndpoints:
-    """Mixed into FileStore, which gives it `root`, `_path` and `_failure`."""
+    """Mixed into FileStore, which gives it `root`, `_path`, `_cannot` and `_failure`."""
 
     UPLOAD_PATH = "/storage/upload"
 
@@ -63,14 +63,14 @@ class LocalEndpoints:
             raise UploadRefused("A field does not match the signed policy")
         metadata = {name: fields.get(f"x-amz-meta-{name}", "") for name in policy["metadata"]}
         # Like S3, only the name after the last slash or backslash; kept in the sidecar, never in the path.
-        name = re.split(r"[/\\]", filename or "")[-1]
+        name = strip_bidi_and_controls(re.split(r"[/\\]", filename or "")[-1])
         key = policy["prefix"] + secrets.token_hex(8)
         folder = self._path(key).parent
         try:
             folder.mkdir(parents=True, exist_ok=True)
             handle, temp = tempfile.mkstemp(dir=folder, prefix=".tmp-")
         except OSError as err:
-            raise StorageUnavailable(f"Cannot receive an upload in {self.root}: {err}") from err
+            raise self._cannot(err, f"Cannot receive an upload in {self.root}: {err}") from err
         try:
             with os.fdopen(handle, "wb") as file:
                 received = 0
@@ -84,7 +84,7 @@ class LocalEndpoints:
                  "upload": {"filename": name, "fields": metadata}}))
             os.link(temp, self._path(key))
         except OSError as err:
-            raise StorageUnavailable(f"Cannot receive an upload in {self.root}: {err}") from err
+            raise self._cannot(err, f"Cannot receive an upload in {self.root}: {err}") from err
         finally:
             os.unlink(temp)
         return policy["redirect"]

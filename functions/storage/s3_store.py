@@ -7,8 +7,9 @@ import threading
 from contextlib import contextmanager, suppress
 
 from .contract import (FILENAME_PLACEHOLDER, UPLOAD_EXPIRES_IN, AlreadyExists, NotFound, Store, StorageError,
-                       StorageUnavailable, Upload, UploadForm, check_folder, check_key, check_metadata, check_prefix)
-from .downloads import content_disposition
+                       StorageMisconfigured, StorageUnavailable, Upload, UploadForm, check_folder, check_key,
+                       check_metadata, check_prefix)
+from .downloads import content_disposition, strip_bidi_and_controls
 from .records import READ_THREADS, RECORDS
 from .s3_streams import S3Stream, in_parts
 
@@ -33,6 +34,8 @@ UPLOAD_PART_BYTES = 8 * 1024 * 1024
 # S3 error codes that mean "try again later" rather than "you asked for something wrong".
 _S3_BUSY = {"SlowDown", "Throttling", "ThrottlingException", "RequestLimitExceeded",
             "TooManyRequestsException", "RequestTimeout", "ServiceUnavailable", "InternalError"}
+_S3_MISCONFIGURED = {"NoSuchBucket", "AccessDenied", "AllAccessDisabled", "InvalidAccessKeyId", "SignatureDoesNotMatch",
+                     "InvalidToken", "ExpiredToken", "InvalidBucketName", "PermanentRedirect", "AuthorizationHeaderMalformed"}
 
 
 
@@ -204,7 +207,7 @@ class S3Store(Store):
         except (ConnectionError, HTTPClientError) as err:  # unreachable endpoint, timeouts, dropped connections
             raise StorageUnavailable(f"Cannot reach S3 for {key}: {err}") from err
         except BotoCoreError as err:  # missing credentials and other local misconfiguration
-            raise StorageError(f"S3 request for {key} failed: {err}") from err
+            raise StorageMisconfigured(f"S3 request for {key} failed ({err}): check {StorageMisconfigured.SETTINGS}") from err
 
     # Evidence uploads: a presigned POST straight to the bucket; the function only asks S3 about the object.
 
@@ -271,7 +274,7 @@ class S3Store(Store):
                 raise NotFound(prefix)
             for other in received:
                 self._erase(other)
-        return Upload(incoming[len(full):], head["ContentLength"], head["Metadata"])
+        return Upload(strip_bidi_and_controls(incoming[len(full):]), head["ContentLength"], head["Metadata"])
 
     def _erase(self, full: str) -> None:
         # Every version and delete marker of one exact key, which may be a browser-named upload's.
@@ -291,6 +294,8 @@ def _s3_failure(err, key: str) -> StorageError:
         return NotFound(key)
     if status >= 500 or code in _S3_BUSY:
         return StorageUnavailable(f"S3 is unavailable for {key}: {code}")
+    if code in _S3_MISCONFIGURED or status in (401, 403):
+        return StorageMisconfigured(f"S3 refused {key} as set up ({code}): check {StorageMisconfigured.SETTINGS}")
     return StorageError(f"S3 refused {key}: {code} {err.response.get('Error', {}).get('Message', '')}".rstrip())
 
 

@@ -1,16 +1,12 @@
 """Turn what a supplier typed or picked into a typed, storable answer, or say in GOV.UK style what is wrong."""
 import re
 from datetime import date
-from decimal import Decimal, InvalidOperation
 
 from ..email_address import FORMAT_MESSAGE as EMAIL_FORMAT_MESSAGE, normalised_email_address
 from .model import Question
+from .numbers import NotANumber, read_number, stored_number, write_number
 
-WHOLE_NUMBER = re.compile(r"^-?\d+$")
-DECIMAL = re.compile(r"^-?\d+(\.\d+)?$")
-MONEY = re.compile(r"^-?\d+(\.\d{1,2})?$")
 URL = re.compile(r"^https?://[^\s/$.?#][^\s]*\.[^\s]+$", re.I)
-MAX_NUMBER_LENGTH = 30  # digits and separators; anything longer is not a real figure
 
 
 class AnswerInvalid(ValueError):
@@ -24,39 +20,31 @@ class AnswerInvalid(ValueError):
         self.parts = parts
 
 
-def _clean_number(raw: str) -> str:
-    return raw.strip().replace(",", "").replace(" ", "").removeprefix("£")
-
-
-def _in_range(question: Question, value, shown: str):
+def _in_range(question: Question, value):
     if question.min is not None and value < question.min or question.max is not None and value > question.max:
         if question.min is not None and question.max is not None:
             raise AnswerInvalid(f"Enter a number between {question.min} and {question.max}")
         if question.min is not None:
             raise AnswerInvalid(f"Enter a number that is {question.min} or more")
         raise AnswerInvalid(f"Enter a number that is {question.max} or less")
-    return shown
 
 
-def _whole_number(question, raw):
-    cleaned = _clean_number(raw)
-    if len(cleaned) > MAX_NUMBER_LENGTH or not WHOLE_NUMBER.match(cleaned):
-        raise AnswerInvalid("Enter a whole number, like 12")
-    number = int(cleaned)
-    _in_range(question, number, cleaned)
-    return number
+# How each number type is read, and what it says when it cannot be.
+NUMBER_READING = {
+    "whole_number": ({"whole": True}, "Enter a whole number, like 12"),
+    "quantity": ({}, "Enter a number, like 12 or 12.5"),
+    "money": ({"places": 2, "prefix": "£"}, "Enter an amount in pounds, like 1250 or 1250.50"),
+}
 
 
-def _decimal(question, raw, pattern, message):
-    cleaned = _clean_number(raw)
-    if len(cleaned) > MAX_NUMBER_LENGTH or not pattern.match(cleaned):
-        raise AnswerInvalid(message)
+def _number(question: Question, raw: str):
+    how, message = NUMBER_READING[question.type]
     try:
-        value = Decimal(cleaned)
-    except InvalidOperation:
+        value = read_number(raw, **how)
+    except NotANumber:
         raise AnswerInvalid(message) from None
-    _in_range(question, value, cleaned)
-    return str(value)
+    _in_range(question, value)
+    return int(value) if question.type == "whole_number" else stored_number(value)
 
 
 def _date(question, parts):
@@ -83,8 +71,10 @@ def _text(question, raw):
         raise AnswerInvalid(f"Answer must be {question.length_limit} characters or fewer")
     if value and question.type == "url" and not URL.match(value):
         raise AnswerInvalid("Enter a web address in the correct format, like https://www.example.co.uk")
-    if value and question.type == "email" and not normalised_email_address(value):
-        raise AnswerInvalid(EMAIL_FORMAT_MESSAGE)
+    if value and question.type == "email":
+        value = normalised_email_address(value)  # stored as it will be written to: the domain in lower case
+        if value is None:
+            raise AnswerInvalid(EMAIL_FORMAT_MESSAGE)
     return value
 
 
@@ -107,6 +97,9 @@ def parse_answer(question: Question, raw):
         picked = [v for v in (raw if isinstance(raw, list) else [raw]) if v]
         if any(question.option(v) is None for v in picked):
             raise AnswerInvalid("Select from the options given")
+        alone = next((question.option(v) for v in picked if question.option(v).exclusive), None)
+        if alone and len(set(picked)) > 1:
+            raise AnswerInvalid(f"Select the options that apply, or select ‘{alone.label}’ on its own")
         value = [o.value for o in question.options if o.value in picked] or None
     elif isinstance(raw, list) or (raw is not None and not isinstance(raw, str)):
         raise AnswerInvalid("Give one answer")
@@ -116,12 +109,8 @@ def parse_answer(question: Question, raw):
         value = raw or None
     elif not (raw or "").strip():
         value = None
-    elif question.type == "whole_number":
-        value = _whole_number(question, raw)
-    elif question.type == "quantity":
-        value = _decimal(question, raw, DECIMAL, "Enter a number, like 12 or 12.5")
-    elif question.type == "money":
-        value = _decimal(question, raw, MONEY, "Enter an amount in pounds, like 1250 or 1250.50")
+    elif question.type in NUMBER_READING:
+        value = _number(question, raw)
     else:
         value = _text(question, raw) or None
     if value is None and not question.optional:
@@ -138,9 +127,9 @@ def display_answer(question: Question, value) -> str:
     if question.type == "date":
         return date.fromisoformat(value).strftime("%-d %B %Y")
     if question.type == "money":
-        return f"£{Decimal(value):,.2f}"
+        return "£" + write_number(value, places=2)
     if question.type == "quantity":
-        return f"{value} {question.unit}"
+        return f"{write_number(value)} {question.unit}"
     if question.type == "whole_number":
-        return f"{value:,}"
+        return write_number(value, grouped=question.thousands_separator)
     return str(value)

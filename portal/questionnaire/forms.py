@@ -25,6 +25,25 @@ class DatePartsInput(GovDateInput):
         return params
 
 
+class ExclusiveCheckboxesInput(GovCheckboxesInput):
+    """GOV.UK's checkboxes, with an "or" divider before an exclusive option ("None of these")."""
+
+    def __init__(self, exclusive: tuple[str, ...] = ()):
+        super().__init__()
+        self.exclusive = exclusive
+
+    def map_gov_params(self, field, **kwargs):
+        params = super().map_gov_params(field, **kwargs)
+        items = []
+        for item in params["items"]:
+            if item.get("value") in self.exclusive:
+                items.append({"divider": "or"})
+                item["behaviour"] = "exclusive"
+            items.append(item)
+        params["items"] = items
+        return params
+
+
 class DatePartsField(Field):
     """Day, month and year boxes; keeps exactly three parts so the widget can always redisplay them."""
 
@@ -78,7 +97,8 @@ def _field(question: Question) -> Field:
     common = {"label": _label(question), "description": question.hint or "", "validators": [_validator(question)]}
     choices = [SelectChoice(o.value, o.label) for o in question.options]
     if question.type == "choices":
-        field = SelectMultipleField(choices=choices, validate_choice=False, widget=GovCheckboxesInput(), **common)
+        exclusive = tuple(o.value for o in question.options if o.exclusive)
+        field = SelectMultipleField(choices=choices, validate_choice=False, widget=ExclusiveCheckboxesInput(exclusive), **common)
     elif question.options:
         field = RadioField(choices=choices, validate_choice=False, widget=GovRadioInput(), **common)
     elif question.type == "date":
@@ -119,4 +139,6 @@ def render_params(question: Question, page_heading: bool = True) -> dict:
         params.update({"type": "email", "autocomplete": "email", "spellcheck": False})
     elif question.type == "url":
         params.update({"type": "url", "spellcheck": False})
+    if question.autocomplete:
+        params["autocomplete"] = question.autocomplete
     return params

@@ -10,6 +10,9 @@ QUESTION_TYPES = {
     "whole_number": False, "quantity": False, "money": False, "date": False,
     "text": False, "long_text": False, "url": False, "email": False,
 }
+# One meaning of MB for the hint, the check and the sizes shown: a million bytes, as the supplier's computer
+# most likely counts it. A file must be smaller than its slot's limit.
+BYTES_PER_MB = 1_000_000
 DEFAULT_MAX_LENGTH = {"text": 200, "long_text": 2000, "url": 500, "email": 254}
 
 
@@ -20,6 +23,7 @@ class Option:
     hint: str | None = None
     points: int = 0
     advice: Markup | None = None
+    exclusive: bool = False  # "None of these": picked on its own, after an "or", in a choices question
 
 
 @dataclass(frozen=True)
@@ -45,6 +49,8 @@ class Question:
     max_length: int | None = None
     show_if: ShowIf | None = None
     error_if_empty: str | None = None  # what to do, as GOV.UK error messages say it: "Enter your organisation's name"
+    autocomplete: str | None = None  # the HTML autocomplete token, so browsers can fill it in (WCAG 1.3.5)
+    thousands_separator: bool = True  # false for a whole number that is a year or a code: 2045, not 2,045
 
     @property
     def length_limit(self) -> int | None:
@@ -80,7 +86,7 @@ class EvidenceSlot:
 
     @property
     def max_bytes(self) -> int:
-        return self.max_size_mb * 1024 * 1024
+        return self.max_size_mb * BYTES_PER_MB
 
     def applies(self, answer) -> bool:
         """Whether an answer to its question asks for this evidence."""

@@ -8,6 +8,9 @@ from . import model
 QUESTION_ID = validate.Regexp(r"^[a-z][a-z0-9_]*$", error="use lowercase letters, numbers and underscores, like 'flexible_working'")
 NUMERIC = ("whole_number", "quantity", "money")
 TEXTUAL = ("text", "long_text", "url", "email")
+# The HTML autocomplete tokens (WCAG 2.2, 1.3.5) a question about the supplier or its contact may declare.
+AUTOCOMPLETE = ("name", "given-name", "family-name", "organization", "organization-title", "email", "tel", "url",
+                "street-address", "address-line1", "address-line2", "address-level2", "postal-code", "country-name")
 YES_NO = (model.Option("yes", "Yes"), model.Option("no", "No"))
 
 
@@ -17,6 +20,7 @@ class OptionSchema(Schema):
     hint = fields.String(load_default=None)
     points = fields.Integer(load_default=0, strict=True, validate=validate.Range(min=0, max=100))
     advice = markdown(required=False)
+    exclusive = fields.Boolean(load_default=False)
 
     @post_load
     def make(self, data, **kwargs):
@@ -48,6 +52,9 @@ class QuestionSchema(Schema):
     max_length = fields.Integer(load_default=None, strict=True, validate=validate.Range(min=1, max=20000))
     show_if = fields.Nested(ShowIfSchema, load_default=None)
     error_if_empty = fields.String(load_default=None, validate=validate.Length(min=1, max=200))
+    thousands_separator = fields.Boolean(load_default=True)
+    autocomplete = fields.String(load_default=None, validate=validate.OneOf(
+        AUTOCOMPLETE, error="use one of the HTML autocomplete tokens for a person or organisation: " + ", ".join(AUTOCOMPLETE)))
 
     @post_load
     def make(self, data, **kwargs):
@@ -163,6 +170,11 @@ def _question_problems(question: model.Question, section: model.Section, at: tup
         yield at + ("options",), f"a {question.type} question cannot have options"
     if question.type == "yes_no" and sorted(o.value for o in question.options) != ["no", "yes"]:
         yield at + ("options",), "a yes_no question's options must be exactly 'yes' and 'no'"
+    exclusive = [o for o in question.options if o.exclusive]
+    if exclusive and question.type != "choices":
+        yield at + ("options",), "only a choices question has an exclusive option"
+    elif len(exclusive) > 1 or exclusive and question.options[-1] is not exclusive[0]:
+        yield at + ("options",), "give one exclusive option, as the last option"
     values = [o.value for o in question.options]
     if len(set(values)) != len(values):
         yield at + ("options",), "two options have the same value"
@@ -176,6 +188,10 @@ def _question_problems(question: model.Question, section: model.Section, at: tup
         yield at + ("max",), "max must not be less than min"
     if question.max_length is not None and question.type not in TEXTUAL:
         yield at + ("max_length",), f"only {', '.join(TEXTUAL)} questions have max_length"
+    if not question.thousands_separator and question.type != "whole_number":
+        yield at + ("thousands_separator",), "only a whole_number question can leave out the thousands separator"
+    if question.autocomplete and question.type not in ("text", "url", "email"):
+        yield at + ("autocomplete",), "only a text, url or email question has autocomplete"
     if question.error_if_empty and question.optional:
         yield at + ("error_if_empty",), "an optional question can be left empty, so it has no error_if_empty"
     if question.show_if:
