@@ -70,7 +70,7 @@ def email_the_submission(assessment, record: dict, token: str) -> None:
     """Tell the supplier what it sent, where it gave an email address: through the outbox, so an email outage
     loses nothing. Never fails the sending itself: the submission is stored already."""
     address = next((record["answers"][q.id] for q in assessment.questions
-                    if q.type == "email" and record["answers"].get(q.id)), None)
+                    if q.kind.is_contact and record["answers"].get(q.id)), None)
     if address is None:
         return
     site = current_app.extensions["portal.content"].site
