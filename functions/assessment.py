@@ -1,43 +1,17 @@
 """The self-assessment function: start, answer, check, submit. Translates HTTP to the questionnaire core and records."""
-from datetime import date
 
-from flask import Blueprint, abort, current_app, make_response, redirect, render_template, request, url_for
+from flask import abort, current_app, make_response, redirect, render_template, request, url_for
 
 from portal.crp.pdf import PdfUnavailable, pdf_from_html
-from portal.crp.plan import Plan
 from portal.questionnaire import progress
 from portal.email_address import FORMAT_MESSAGE, normalised_email_address
 from portal.questionnaire.answers import display_answer
 from portal.questionnaire.forms import error_summary, form_class, render_params
 
 from . import crp, keep_private, log_storage_failure, mailer, outbox, refuse_cross_site_post
-from .records import DraftDeleted, DraftExpired, DraftNotFound, Drafts
-from .storage import NotFound, StorageError, StorageUnavailable, open_store
-
-assessment_blueprint = Blueprint("assessment", __name__, url_prefix="/assessments/<assessment_id>")
-
-
-def _assessment(assessment_id):
-    return current_app.extensions["portal.content"].assessment(assessment_id) or abort(404)
-
-
-def drafts() -> Drafts:
-    if "portal.drafts" not in current_app.extensions:
-        current_app.extensions["portal.drafts"] = Drafts(open_store(current_app.config["PORTAL_STORAGE"], current_app.config))
-    return current_app.extensions["portal.drafts"]
-
-
-def _draft(assessment, token):
-    """The draft behind a resume link, or the page that explains why there is none."""
-    try:
-        return drafts().load(assessment, token)
-    except DraftNotFound:
-        abort(404)
-    except DraftExpired:
-        abort(410)
-    except DraftDeleted:
-        abort(make_response(render_template("assessments/deleted.html", title="Your answers have been deleted",
-                                            assessment=assessment), 410))
+from .assessment_web import (assessment_blueprint, assessment_or_404, checked_plan, draft_or_404, drafts,
+                             section_or_404)
+from .storage import NotFound, StorageError, StorageUnavailable
 
 
 @assessment_blueprint.record_once
@@ -57,15 +31,15 @@ def expired(error):
 def start(assessment_id):
     """Posted from the static start page, which cannot carry a CSRF token; refuse posts from other sites instead."""
     refuse_cross_site_post()
-    assessment = _assessment(assessment_id)
+    assessment = assessment_or_404(assessment_id)
     draft = drafts().start(assessment)
     return redirect(url_for(".task_list", assessment_id=assessment.id, token=draft.token, started=1), 303)
 
 
 @assessment_blueprint.get("/<token>/")
 def task_list(assessment_id, token):
-    assessment = _assessment(assessment_id)
-    draft = _draft(assessment, token)
+    assessment = assessment_or_404(assessment_id)
+    draft = draft_or_404(assessment, token)
     if not draft.editing:
         return redirect(url_for(".confirmation", assessment_id=assessment.id, token=token))
     return _render_task_list(assessment, draft)
@@ -87,21 +61,11 @@ def _render_task_list(assessment, draft, email_error=None, email_value=""):
     )
 
 
-def _section(assessment, draft, section_id):
-    """The section to work on; a submitted draft or a section that cannot start yet sends the user back."""
-    section = assessment.section(section_id) or abort(404)
-    if not draft.editing:
-        abort(redirect(url_for(".confirmation", assessment_id=assessment.id, token=draft.token)))
-    if progress.section_status(assessment, section, draft.answers, set(draft.completed)) == progress.CANNOT_START:
-        abort(redirect(url_for(".task_list", assessment_id=assessment.id, token=draft.token)))
-    return section
-
-
 @assessment_blueprint.post("/<token>/email-link")
 def email_link(assessment_id, token):
     """Send the resume link to an address the supplier gives; the address itself is not stored."""
-    assessment = _assessment(assessment_id)
-    draft = _draft(assessment, token)
+    assessment = assessment_or_404(assessment_id)
+    draft = draft_or_404(assessment, token)
     typed = request.form.get("email", "").strip()
     address = normalised_email_address(typed)
     if not address:
@@ -120,24 +84,24 @@ def email_link(assessment_id, token):
 
 @assessment_blueprint.route("/<token>/<section_id>/", methods=["GET"])
 def section_start(assessment_id, token, section_id):
-    assessment = _assessment(assessment_id)
-    draft = _draft(assessment, token)
-    section = _section(assessment, draft, section_id)
+    assessment = assessment_or_404(assessment_id)
+    draft = draft_or_404(assessment, token)
+    section = section_or_404(assessment, draft, section_id)
     first = progress.next_question(section, draft.answers)
     return redirect(url_for(".question", assessment_id=assessment.id, token=token, section_id=section.id, question_id=first.id))
 
 
 @assessment_blueprint.route("/<token>/<section_id>/<question_id>/", methods=["GET", "POST"])
 def question(assessment_id, token, section_id, question_id):
-    assessment = _assessment(assessment_id)
+    assessment = assessment_or_404(assessment_id)
     try:
-        draft = _draft(assessment, token)
+        draft = draft_or_404(assessment, token)
     except StorageUnavailable as failure:
         if request.method != "POST":
             raise
         log_storage_failure(failure)
         return _unsaved_answer(assessment, token, section_id, question_id), 503
-    section = _section(assessment, draft, section_id)
+    section = section_or_404(assessment, draft, section_id)
     asked = section.question(question_id)
     if asked is None or asked not in progress.shown_questions(section, draft.answers):
         abort(404)
@@ -201,9 +165,9 @@ def _render_question(assessment, section, draft, asked, form, back, save_failed=
 
 @assessment_blueprint.route("/<token>/<section_id>/check-answers/", methods=["GET", "POST"])
 def check_answers(assessment_id, token, section_id):
-    assessment = _assessment(assessment_id)
-    draft = _draft(assessment, token)
-    section = _section(assessment, draft, section_id)
+    assessment = assessment_or_404(assessment_id)
+    draft = draft_or_404(assessment, token)
+    section = section_or_404(assessment, draft, section_id)
     missing = progress.unanswered(section, draft.answers)
     error = None
     if request.method == "POST":
@@ -231,19 +195,9 @@ def check_answers(assessment_id, token, section_id):
 # The carbon reduction plan, written out from the answers: for the supplier's own draft or submission only,
 # since the resume link in the address is the only way in.
 
-def _checked_plan(assessment, answers: dict, record: dict | None) -> dict:
-    """The plan and its check: a submission as it was checked when sent, a draft as of today."""
-    if record is None:
-        result = crp.check(answers, crp.today())
-    else:
-        stored = record.get("carbon_reduction_plan") or {}
-        result = crp.check(answers, date.fromisoformat(record["submitted_at"][:10]), stored.get("ruleset"))
-    return {"plan": Plan.from_answers(answers), "result": result, "organisation": answers.get("organisation_name")}
-
-
 def _plan_page(assessment_id, token) -> dict:
-    assessment = _assessment(assessment_id)
-    draft = _draft(assessment, token)
+    assessment = assessment_or_404(assessment_id)
+    draft = draft_or_404(assessment, token)
     record = None
     if not draft.editing:  # what was sent; a draft, or an update under way, as it stands
         try:
@@ -254,7 +208,7 @@ def _plan_page(assessment_id, token) -> dict:
     if not crp.applies(assessment, answers):
         abort(404)
     back = url_for(".confirmation" if record else ".task_list", assessment_id=assessment.id, token=token)
-    return {"assessment": assessment, "draft": draft, "record": record, "back": back, **_checked_plan(assessment, answers, record)}
+    return {"assessment": assessment, "draft": draft, "record": record, "back": back, **checked_plan(assessment, answers, record)}
 
 
 @assessment_blueprint.get("/<token>/your-carbon-reduction-plan/")

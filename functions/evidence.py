@@ -22,7 +22,7 @@ from portal.evidence.filetypes import FILE_TYPES, list_in_words
 from portal.questionnaire import progress
 
 from . import malware
-from .assessment import _assessment, _draft, _section, assessment_blueprint, drafts
+from .assessment_web import assessment_blueprint, assessment_or_404, draft_or_404, drafts, section_or_404
 from .storage import AlreadyExists, NotFound, StorageError
 
 UPLOAD_ID = re.compile(r"[0-9a-f]{32}\Z")
@@ -40,7 +40,7 @@ def _store():
 def _slot(assessment, draft, slot_id):
     """The evidence slot, if the answers ask for it; with the section it belongs to (which must be open)."""
     slot = assessment.evidence_slot(slot_id) or abort(404)
-    section = _section(assessment, draft, assessment.section_of(slot.question).id)
+    section = section_or_404(assessment, draft, assessment.section_of(slot.question).id)
     if slot not in progress.section_evidence(section, draft.answers):
         abort(404)
     return section, slot
@@ -60,8 +60,8 @@ def _in_slot(draft, slot) -> list[dict]:
 
 @assessment_blueprint.get("/<token>/evidence/<slot_id>/")
 def evidence(assessment_id, token, slot_id):
-    assessment = _assessment(assessment_id)
-    draft = _draft(assessment, token)
+    assessment = assessment_or_404(assessment_id)
+    draft = draft_or_404(assessment, token)
     section, slot = _slot(assessment, draft, slot_id)
     return _render(assessment, draft, section, slot, added=request.args.get("added"))
 
@@ -69,8 +69,8 @@ def evidence(assessment_id, token, slot_id):
 @assessment_blueprint.get("/<token>/evidence/<slot_id>/uploaded/<upload_id>")
 def uploaded(assessment_id, token, slot_id, upload_id):
     """Where storage sends the browser after an upload: check the file, then attach it or delete it."""
-    assessment = _assessment(assessment_id)
-    draft = _draft(assessment, token)
+    assessment = assessment_or_404(assessment_id)
+    draft = draft_or_404(assessment, token)
     section, slot = _slot(assessment, draft, slot_id)
     if not UPLOAD_ID.match(upload_id):
         abort(404)
@@ -113,8 +113,8 @@ def uploaded(assessment_id, token, slot_id, upload_id):
 @assessment_blueprint.post("/<token>/evidence/<slot_id>/valid-until")
 def valid_until(assessment_id, token, slot_id):
     """The date for a file kept while its date was wrong: attach the file with it, or ask again."""
-    assessment = _assessment(assessment_id)
-    draft = _draft(assessment, token)
+    assessment = assessment_or_404(assessment_id)
+    draft = draft_or_404(assessment, token)
     section, slot = _slot(assessment, draft, slot_id)
     held = _held(draft, slot)
     if held is None or request.form.get("file") != held["id"]:
@@ -198,8 +198,8 @@ class _HeadFirst:
 @assessment_blueprint.post("/<token>/evidence/<slot_id>/reuse")
 def reuse(assessment_id, token, slot_id):
     """Attach files already uploaded for another question, without uploading them again (WCAG 2.2, 3.3.7)."""
-    assessment = _assessment(assessment_id)
-    draft = _draft(assessment, token)
+    assessment = assessment_or_404(assessment_id)
+    draft = draft_or_404(assessment, token)
     section, slot = _slot(assessment, draft, slot_id)
     chosen = set(request.form.getlist("file"))
     offered = {entry["id"] for entry in draft.evidence if entry["slots"] and slot.id not in entry["slots"]}
@@ -219,8 +219,8 @@ def reuse(assessment_id, token, slot_id):
 @assessment_blueprint.post("/<token>/evidence/<slot_id>/remove")
 def remove(assessment_id, token, slot_id):
     """Take a file off this question; a file on no question any more is deleted from storage."""
-    assessment = _assessment(assessment_id)
-    draft = _draft(assessment, token)
+    assessment = assessment_or_404(assessment_id)
+    draft = draft_or_404(assessment, token)
     slot = _slot(assessment, draft, slot_id)[1]
     file_id = request.form.get("file", "")
     if file_id not in {entry["id"] for entry in _in_slot(draft, slot)}:

@@ -7,7 +7,7 @@ from portal.questionnaire import progress
 from portal.questionnaire.answers import display_answer
 
 from . import crp, mailer, outbox
-from .assessment import _assessment, _checked_plan, _draft, assessment_blueprint, drafts
+from .assessment_web import assessment_blueprint, assessment_or_404, checked_plan, draft_or_404, drafts
 from .storage import NotFound, StorageError
 
 
@@ -19,7 +19,7 @@ def submission_page(assessment, record: dict) -> dict:
         "readiness": progress.readiness_by_theme(assessment, answers),
         "summary": [(s, [(q, display_answer(q, answers.get(q.id))) for q in progress.shown_questions(s, answers)])
                     for s in assessment.sections],
-        "carbon_plan": _checked_plan(assessment, answers, record) if crp.applies(assessment, answers) else None,
+        "carbon_plan": checked_plan(assessment, answers, record) if crp.applies(assessment, answers) else None,
         "evidence": [(slot, entries) for slot in assessment.evidence_slots
                      if (entries := [e for e in record.get("evidence", []) if slot.id in e["slots"]])],
     }
@@ -27,8 +27,8 @@ def submission_page(assessment, record: dict) -> dict:
 
 @assessment_blueprint.post("/<token>/submit")
 def submit(assessment_id, token):
-    assessment = _assessment(assessment_id)
-    draft = _draft(assessment, token)
+    assessment = assessment_or_404(assessment_id)
+    draft = draft_or_404(assessment, token)
     if not draft.editing:  # sent already (a double click, or Back and Send again): nothing new to send
         return redirect(url_for(".confirmation", assessment_id=assessment.id, token=token), 303)
     if not progress.ready_to_submit(assessment, draft.answers, set(draft.completed)):
@@ -40,8 +40,8 @@ def submit(assessment_id, token):
 
 def _sent(assessment_id, token):
     """The assessment, the draft and its newest sent version; an unsent draft goes back to its task list."""
-    assessment = _assessment(assessment_id)
-    draft = _draft(assessment, token)
+    assessment = assessment_or_404(assessment_id)
+    draft = draft_or_404(assessment, token)
     if draft.reference is None:
         abort(redirect(url_for(".task_list", assessment_id=assessment.id, token=token)))
     try:
@@ -120,8 +120,8 @@ def update(assessment_id, token):
 @assessment_blueprint.route("/<token>/delete", methods=["GET", "POST"])
 def delete(assessment_id, token):
     """Delete answers never sent, and their files, for good; a sent submission is the council's record."""
-    assessment = _assessment(assessment_id)
-    draft = _draft(assessment, token)
+    assessment = assessment_or_404(assessment_id)
+    draft = draft_or_404(assessment, token)
     if draft.reference is not None:
         return redirect(url_for(".confirmation", assessment_id=assessment.id, token=token))
     back = url_for(".task_list", assessment_id=assessment.id, token=token)

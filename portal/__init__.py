@@ -1,139 +1,16 @@
-"""The social value portal: a Flask app factory for the site (frozen to static files) and, locally, the functions."""
-import importlib
+"""The social value portal: the site (frozen to static files), its content and questionnaires, and the app factory.
 
-from flask import Flask, abort, render_template, request
-from flask_wtf.csrf import CSRFError, CSRFProtect
-from werkzeug.exceptions import HTTPException
-from govuk_frontend_wtf.main import WTFormsHelpers
-from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
+`create_app` lives in portal/app.py, where the site and the functions meet; it is imported only when asked for
+(`from portal import create_app`, `flask --app portal`), so importing the core (portal.questionnaire, portal.content,
+portal.crp…) loads neither Flask nor the functions.
+"""
 
-from . import config, headers
-from .assets import AssetsMissing, read_manifest
-from .content import load_content
+__all__ = ["create_app"]
 
 
-def create_app(overrides: dict | None = None, functions: tuple[str, ...] | None = None) -> Flask:
-    """The site and the functions (all of them, or those named) in one app, configured from the environment.
+def __getattr__(name: str):
+    if name == "create_app":
+        from .app import create_app
 
-    Locally everything runs in one process; a Lambda entry names only its own function.
-    """
-    app = Flask(__name__, static_folder=None)
-    app.config.from_mapping(config.from_environment())
-    app.config.update(overrides or {})
-    app.jinja_loader = ChoiceLoader([
-        PackageLoader("portal"),
-        PrefixLoader({
-            "govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja"),
-            "govuk_frontend_wtf": PackageLoader("govuk_frontend_wtf"),
-        }),
-    ])
-    app.jinja_env.trim_blocks = True
-    app.jinja_env.lstrip_blocks = True
-    app.jinja_env.add_extension("jinja2.ext.do")
-    WTFormsHelpers(app)
-
-    content = load_content(app.config["PORTAL_CONTENT"])
-    app.extensions["portal.content"] = content
-    if not app.config["PORTAL_BASE_URL"]:
-        app.config["PORTAL_BASE_URL"] = content.site.base_url
-
-    if "SESSION_COOKIE_SECURE" not in (overrides or {}):
-        app.config["SESSION_COOKIE_SECURE"] = app.config["PORTAL_BASE_URL"].startswith("https://")
-
-    from functions.api_tokens_cli import issue_api_token, revoke_api_token
-    from functions.outbox import send_email, start_sender
-
-    from .events.cli import event_registrations
-    from .events.pages import events_blueprint
-    from .site import assets_blueprint, site_blueprint
-
-    app.register_blueprint(assets_blueprint(app.config["PORTAL_ASSETS"]))
-    app.register_blueprint(site_blueprint)
-    app.register_blueprint(events_blueprint)
-    app.cli.add_command(event_registrations)
-    app.cli.add_command(issue_api_token)
-    app.cli.add_command(revoke_api_token)
-    app.cli.add_command(send_email)
-    if app.config["PORTAL_SEND_EMAIL_EVERY"]:  # make run: deliver what the outbox could not send at once
-        app.extensions["portal.email_sender"] = start_sender(app, app.config["PORTAL_SEND_EMAIL_EVERY"])
-
-    @app.before_request
-    def refuse_oversized_posts():
-        """Before the CSRF check reads the form, so that a huge post is told it is too large, not that it expired."""
-        # Evidence files are posted to storage; locally that is the file store's endpoint, which keeps its own limit.
-        if (request.content_length or 0) > app.config["MAX_CONTENT_LENGTH"] and request.endpoint != "storage_upload.upload":
-            abort(413)
-
-    csrf = CSRFProtect(app)
-    for blueprint, exempt_views in _function_blueprints(functions):
-        app.register_blueprint(blueprint)
-        for view in exempt_views:
-            csrf.exempt(view)
-    if functions is None or "register" in functions:
-        from functions.reminders import send_reminders_command
-
-        app.cli.add_command(send_reminders_command)
-    if functions is None or "council" in functions:
-        from functions.council.cli import add_officer, disable_officer, notify_officers, purge
-
-        for command in (add_officer, disable_officer, purge, notify_officers):
-            app.cli.add_command(command)
-
-    @app.errorhandler(CSRFError)
-    def form_expired(error):
-        return render_template("form_expired.html", title="Your form could not be sent"), 400
-
-    @app.errorhandler(HTTPException)
-    def http_error(error):
-        """Every other 4xx as a page in the portal's own style; 404 has its own page in the site blueprint."""
-        if error.code == 404:
-            return render_template("404.html", title="Page not found"), 404
-        messages = {
-            403: "This request came from another website, so we did not act on it.",
-            405: "That page cannot be used in that way. Go back and try again.",
-            413: "What you sent is too large.",
-        }
-        message = messages.get(error.code, "We could not deal with that request. Go back and try again.")
-        return render_template("error.html", title="There is a problem", message=message), error.code
-
-    def asset_url(name: str) -> str:
-        """The fingerprinted address of a built asset; the manifest is read on first use, after any build."""
-        if "portal.assets" not in app.extensions:
-            app.extensions["portal.assets"] = read_manifest(app.config["PORTAL_ASSETS"])
-        try:
-            return "/assets/" + app.extensions["portal.assets"][name]
-        except KeyError:  # the code has an asset that the last build did not: say what to do, not just KeyError
-            raise AssetsMissing(f"{name} is not in {app.config['PORTAL_ASSETS']}/manifest.json: "
-                                "run 'python build.py' (or 'make run') again") from None
-
-    @app.context_processor
-    def portal_globals():
-        return {"site": content.site, "content": content, "asset_url": asset_url}
-
-    headers.init_app(app)
-    return app
-
-
-# Each function: its module, its blueprint, and the views the CSRF check leaves alone: posts from static pages
-# (which cannot carry a token) and the council API, which is read-only and authenticated by a bearer token, never a
-# cookie. Only the functions named are imported, so a Lambda loads, and its package holds, only its own code.
-FUNCTIONS = {
-    "assessment": ("functions.assessment", "assessment_blueprint", ["start"]),
-    "checklist": ("functions.checklist", "checklist_blueprint", ["result"]),
-    "register": ("functions.register", "register_blueprint", ["register"]),
-    "council_api": ("functions.council_api", "council_api_blueprint", ["nothing_here"]),
-    "council": ("functions.council.views", "council_blueprint", []),
-    # The file store's local stand-ins for S3's upload and download endpoints; no Lambda needs them.
-    "storage-upload": ("functions.storage_upload", "storage_upload_blueprint", ["upload"]),
-    "storage-download": ("functions.storage_download", "storage_download_blueprint", []),
-}
-
-
-def _function_blueprints(names):
-    """(blueprint, views exempt from CSRF) for each function named, or for all of them."""
-    found = []
-    for name in names if names is not None else FUNCTIONS:
-        module_name, blueprint, exempt = FUNCTIONS[name]
-        module = importlib.import_module(module_name)
-        found.append((getattr(module, blueprint), [getattr(module, view) for view in exempt]))
-    return found
+        return create_app
+    raise AttributeError(f"module 'portal' has no attribute {name!r}")

@@ -5,7 +5,6 @@ import secrets
 import tempfile
 from pathlib import Path
 
-from functions.storage import s3_settings
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -47,8 +46,6 @@ def from_environment() -> dict:
         # What builds an evidence ZIP (functions/council/export_jobs.py): "thread", a thread in this process, or
         # "s3-event", the evidence_export Lambda that S3 starts when the job record is stored (infra/template.yaml).
         "PORTAL_EXPORT_JOBS": os.environ.get("PORTAL_EXPORT_JOBS", "thread"),
-        # How long to wait for S3 (seconds) and how many tries in all; defaults in functions/storage/s3_store.py.
-        **s3_settings(),
         "SECRET_KEY": _secret_key(var_dir),
         "MAX_CONTENT_LENGTH": 1024 * 1024,  # forms only: evidence files go straight to storage
         "SESSION_COOKIE_SAMESITE": "Lax",

@@ -8,7 +8,7 @@ from openpyxl import load_workbook
 
 from functions.registrations import Registrations
 from functions.storage import open_store
-from portal.events.export import neutralise
+from functions.exports.cells import neutralise
 
 from .event_factory import SAMPLE_NOW, content_with_events, details, make_app, upcoming_event
 

@@ -1,4 +1,4 @@
-from portal.content.markdown import render
+from portal.reading.markdown import render
 
 
 def test_markdown_gets_govuk_typography_classes():

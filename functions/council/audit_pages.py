@@ -4,7 +4,7 @@ import io
 
 from flask import make_response, render_template, request
 
-from portal.events.export import neutralise
+from functions.exports.cells import neutralise
 
 from . import audit, submissions
 from .web import admin_only, audited, council_blueprint, store

@@ -10,8 +10,8 @@ from collections import Counter
 
 from flask import abort, current_app, render_template, request
 
-from portal.content.schemas import SLUG
-from portal.events.export import STATUS_LABELS
+from portal.reading.fields import SLUG
+from ..exports.registrations import STATUS_LABELS
 from portal.events.model import Event
 
 from ..places import FOLDER, prefix

@@ -1,5 +1,5 @@
 """Officers' downloads built by functions/exports/: an evidence pack, and the listed submissions as CSV or XLSX;
-and an event's registrations as CSV or XLSX (portal/events/export.py, as the command line makes them). Each is
+and an event's registrations as CSV or XLSX (functions/exports/registrations.py, as the command line makes them). Each is
 written into storage under exports/, audited, then fetched through a short-lived link. The listed submissions'
 evidence as one ZIP takes too long to build while the officer waits: export_jobs.py builds it in the background.
 
@@ -11,7 +11,7 @@ from datetime import timezone
 
 from flask import abort, current_app, redirect, render_template, request
 
-from portal.events import export as event_export
+from ..exports import registrations as event_export
 
 from ..exports import packs, spreadsheets
 from ..exports.columns import UnknownColumns

@@ -1,5 +1,5 @@
 """The council's content: loaded from content/, validated, and handed to the site as plain objects."""
-from .errors import ContentError, Problem
+from ..reading.errors import ContentError, Problem
 from .loader import load_content
 from .model import Content
 

@@ -4,9 +4,9 @@ from pathlib import Path
 from marshmallow import Schema, ValidationError
 
 from . import model, schemas
-from .errors import ContentError, Problem, flatten_messages
-from .markdown import render
-from .source import Source, read_markdown, read_yaml
+from ..reading.errors import ContentError, Problem, flatten_messages
+from ..reading.markdown import render
+from ..reading.source import Source, read_markdown, read_yaml
 
 
 class _Loader:

@@ -1,40 +1,14 @@
 """marshmallow schemas for each kind of content file; they check shape and turn data into model objects."""
 from marshmallow import Schema, ValidationError, fields, post_load, validate, validates
 
+from ..reading.fields import SLUG, markdown, text, text_list
 from . import model
-from .markdown import render
 
-SLUG = validate.Regexp(r"^[a-z0-9]+(-[a-z0-9]+)*$", error="use lowercase letters, numbers and hyphens only, like 'local-jobs'")
 HEX_COLOUR = validate.Regexp(r"^#[0-9a-fA-F]{6}$", error="give a colour as # and six hex digits, like '#0b4f6c'")
 REPORTING = tuple(model.REPORTING_LABELS)
 SECTIONS = ("home", "about", "guidance", "what-we-look-for", "legal")
 # Page file names that would clash with the addresses of pages the portal builds itself.
 RESERVED_SLUGS = {"framework", "measures", "charter", "guidance", "assets", "events", "assessments", "council", "sitemap", "404"}
-
-
-NOT_EMPTY = validate.Length(min=1, error="this cannot be empty")
-
-
-def text(validate=None):
-    """A required, non-blank line of text, with any further check."""
-    return fields.String(required=True, validate=[NOT_EMPTY] + ([validate] if validate else []))
-
-
-class MarkdownText(fields.String):
-    """Markdown in the file, safe HTML in the model."""
-
-    def _deserialize(self, value, attr, data, **kwargs):
-        return render(super()._deserialize(value, attr, data, **kwargs))
-
-
-def markdown(required: bool = True):
-    if required:
-        return MarkdownText(required=True, validate=NOT_EMPTY)
-    return MarkdownText(load_default=None, validate=NOT_EMPTY)
-
-
-def text_list():
-    return fields.List(fields.String(validate=validate.Length(min=1)), required=True, validate=validate.Length(min=1, error="list at least one item"))
 
 
 def contrast_ratio(hex_a: str, hex_b: str) -> float:

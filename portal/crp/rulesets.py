@@ -8,9 +8,9 @@ from pathlib import Path
 
 from marshmallow import Schema, ValidationError, fields, validate
 
-from ..content.errors import ContentError, Problem, flatten_messages
-from ..content.schemas import SLUG, text
-from ..content.source import Source, read_yaml
+from ..reading.errors import ContentError, Problem, flatten_messages
+from ..reading.fields import SLUG, text
+from ..reading.source import Source, read_yaml
 from ..questionnaire.answer_types import answer_type
 from .plan import ASKED_CATEGORIES, HAS_PLAN, QUESTIONS, SIGNED_OFF_BY
 from .rules import RULES_BY_ID, Rule, Settings

@@ -3,7 +3,7 @@ from datetime import datetime, timezone
 
 from flask import Blueprint, abort, current_app, render_template
 
-from ..content.markdown import render
+from ..reading.markdown import render
 from . import model
 from .calendar import calendar_file
 from .form import RegistrationForm, render_params

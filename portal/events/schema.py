@@ -4,7 +4,7 @@ from datetime import date, datetime, timezone
 
 from marshmallow import Schema, ValidationError, fields, post_load, pre_load, validate, validates_schema
 
-from ..content.schemas import markdown, text, text_list
+from ..reading.fields import markdown, text, text_list
 from . import model
 
 WALL_CLOCK = re.compile(r"^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}$")

@@ -11,7 +11,7 @@ import unicodedata
 import zipfile
 from dataclasses import dataclass
 
-from ..questionnaire.model import BYTES_PER_MB
+from .filetypes import BYTES_PER_MB
 from ..text import strip_bidi_and_controls
 from .filetypes import FILE_TYPES, FileType, list_in_words
 

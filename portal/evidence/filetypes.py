@@ -21,6 +21,9 @@ FILE_TYPES = {t.id: t for t in (
     FileType("jpeg", "JPG", "image/jpeg", (".jpg", ".jpeg")),
 )}
 DEFAULT_TYPES = tuple(FILE_TYPES)
+# One meaning of MB for the hint, the check and the sizes shown: a million bytes, as the supplier's computer
+# most likely counts it. A file must be smaller than its slot's limit.
+BYTES_PER_MB = 1_000_000
 
 
 def list_in_words(type_ids) -> str:

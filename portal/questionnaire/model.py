@@ -4,11 +4,9 @@ from functools import cached_property
 
 from markupsafe import Markup
 
+from ..evidence.filetypes import BYTES_PER_MB
 from .answer_types import AnswerType, answer_type
 
-# One meaning of MB for the hint, the check and the sizes shown: a million bytes, as the supplier's computer
-# most likely counts it. A file must be smaller than its slot's limit.
-BYTES_PER_MB = 1_000_000
 
 
 @dataclass(frozen=True)

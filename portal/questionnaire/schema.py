@@ -1,7 +1,7 @@
 """marshmallow schemas for content/assessments/*.yaml, and the checks that span questions and sections."""
 from marshmallow import Schema, ValidationError, fields, post_load, validate
 
-from ..content.schemas import SLUG, markdown, text
+from ..reading.fields import SLUG, markdown, text
 from ..evidence.filetypes import DEFAULT_TYPES, FILE_TYPES
 from . import model
 from .answer_types import ANSWER_TYPES

@@ -1,16 +1,16 @@
 """Registrations for officers, as CSV or XLSX, with spreadsheet formula injection neutralised.
 
 Rows are plain values here; the caller reads them from storage (functions/registrations.py). The command line
-(portal/events/cli.py) and the council pages (functions/council/export_pages.py) both call `to_file`.
+(functions/registrations_cli.py) and the council pages (functions/council/export_pages.py) both call `to_file`.
 """
 import csv
 import io
 from datetime import datetime
 
-from functions.exports.cells import neutralise, xlsx_text
-from functions.exports.spreadsheets import csv_text
+from portal.events.model import LONDON, ORGANISATION_SIZES
 
-from .model import LONDON, ORGANISATION_SIZES
+from .cells import neutralise, xlsx_text
+from .spreadsheets import csv_text
 
 COLUMNS = ["Status", "Place", "Waiting list position", "Registered", "Last changed", "Reminder sent", "Full name",
            "Organisation", "Email address", "Size of organisation", "Role", "Access or dietary needs",

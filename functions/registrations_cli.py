@@ -3,7 +3,9 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from . import export
+from .exports import registrations as export
+from .registrations import Registrations
+from .storage import open_store
 
 
 @click.command("event-registrations")
@@ -13,9 +15,6 @@ from . import export
 @with_appcontext
 def event_registrations(event_slug, file_format, output):
     """Registrations, waiting list, access needs and questions for EVENT (the event file's name, without .md)."""
-    from functions.registrations import Registrations
-    from functions.storage import open_store
-
     content = current_app.extensions["portal.content"]
     event = content.event(event_slug)
     if event is None:
