@@ -46,7 +46,7 @@ def test_a_question_left_empty_gets_the_error_its_yaml_gives_in_the_summary_and_
     refused = supplier.answer("organisation", "organisation_name", "")
     page = refused.get_data(as_text=True)
     assert refused.status_code == 400 and organisation_name.error_if_empty == "Enter your organisation's name"
-    assert f'<a href="#organisation_name">Enter your organisation&#39;s name</a>' in page  # the error summary
+    assert '<a href="#organisation_name">Enter your organisation&#39;s name</a>' in page  # the error summary
     assert "</span> Enter your organisation&#39;s name" in page  # and above the field
 
 

@@ -2,7 +2,6 @@
 import email
 import re
 from email import policy
-from urllib.parse import urlsplit
 
 import pytest
 from hypothesis import given, strategies as st

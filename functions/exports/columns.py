@@ -7,6 +7,8 @@ from portal.questionnaire.model import Assessment, Question
 
 from .submissions import UK, submitted_at
 
+__all__ = ["DATE", "NUMBER", "TEXT", "TIME", "Column", "UnknownColumns", "chosen", "columns"]
+
 TIME = "time"
 
 

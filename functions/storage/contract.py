@@ -222,10 +222,3 @@ class Store(abc.ABC):
 
         Nothing is visible at `key` until every chunk is stored; if the chunks fail, nothing is stored.
         """
-
-
-class FileStore(Store):
-    """Keys as files under a root folder: the embedded default for local development."""
-
-    def __init__(self, root: Path | str):
-        self.root = Path(root)

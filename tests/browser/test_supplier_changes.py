@@ -5,7 +5,6 @@ import email
 import email.policy
 import re
 
-import pytest
 from playwright.sync_api import Page, expect
 
 from tests import evidence_files as files
