@@ -170,3 +170,34 @@ def test_the_lambda_entry_serves_the_api(built, tmp_path, monkeypatch):
     client.headers["Authorization"] = f"Bearer {issue_token(api_app(storage, built))}"
     response = client.get("/council/api/submissions")
     assert response.status_code == 200 and json.loads(response.get_data())["total"] == 1
+
+
+def test_disabling_an_officer_revokes_their_tokens_for_good(built, storage_url, store, tmp_path):
+    """issue-api-token, disable-officer, add-officer: the old token stays refused, and only a new one works."""
+    from portal import create_app
+
+    app = create_app({"TESTING": True, "PORTAL_CONTENT": CONTENT, "PORTAL_ASSETS": built[1], "PORTAL_STORAGE": storage_url,
+                      "PORTAL_EMAIL": f"outbox:{tmp_path / 'outbox'}"}, functions=("council", "council_api"))
+    cli = app.test_cli_runner()
+    assert cli.invoke(args=["add-officer", OFFICER]).exit_code == 0
+    old = {"Authorization": f"Bearer {issue_token(app)}"}
+    assert app.test_client().get("/council/api/submissions", headers=old).status_code == 200
+
+    disabled = cli.invoke(args=["disable-officer", OFFICER])
+    assert disabled.exit_code == 0 and "Revoked 1 API token" in disabled.output
+    assert error_of(app.test_client().get("/council/api/submissions", headers=old), 401)
+    assert cli.invoke(args=["add-officer", OFFICER]).exit_code == 0
+    assert "revoked" in error_of(app.test_client().get("/council/api/submissions", headers=old), 401)
+    new = {"Authorization": f"Bearer {issue_token(app)}"}
+    assert app.test_client().get("/council/api/submissions", headers=new).status_code == 200
+
+
+def test_a_token_issued_before_a_disable_stays_revoked_without_its_revocation_record(app, store):
+    """An officer disabled before disabling revoked tokens (no revoked.json), then re-added: the token is refused."""
+    from functions.council.officers import Officers
+
+    headers = {"Authorization": f"Bearer {issue_token(app)}"}
+    officers = Officers(store)
+    officers.change(officers.find(OFFICER), disabled=True)
+    officers.add(OFFICER)
+    assert "revoked" in error_of(app.test_client().get("/council/api/submissions", headers=headers), 401)
