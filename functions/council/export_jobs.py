@@ -15,7 +15,7 @@ from ..exports import jobs
 from ..storage import NotFound
 from .downloads import LINK_SECONDS
 from .export_pages import listed_submissions
-from .pages import _filters
+from .pages import _filters, filter_query
 from .web import audited, clock, council_blueprint, store
 
 RUNNERS = ("thread", "s3-event")
@@ -81,7 +81,8 @@ def export_job(job_id):
     found = _own_status(job_id)
     titles = {jobs.PREPARING: "We are preparing your ZIP", jobs.READY: "Your ZIP is ready",
               jobs.FAILED: "We could not prepare your ZIP"}
-    return render_template("council/export_job.html", title=titles[found.state], status=found, jobs=jobs)
+    return render_template("council/export_job.html", title=titles[found.state], status=found, jobs=jobs,
+                           filters=filter_query(found.job.filters))
 
 
 @council_blueprint.post("/exports/jobs/<job_id>/download")

@@ -13,6 +13,13 @@ from . import submissions as submitted
 from .web import audited, clock, council_blueprint, officers, store
 
 EXPIRY_WARNING = timedelta(days=90)
+FILTER_KEYS = ("theme", "level", "status", "from", "to", "sort")  # all that the list's links carry, besides the page
+
+
+def filter_query(values) -> dict[str, str]:
+    """The list's own filters from a query string (or a job's stored copy), for its links: any other key, such as
+    url_for's `_external` or `_anchor`, or a `format` that clashes with a link's own, never reaches url_for."""
+    return {name: values[name] for name in FILTER_KEYS if isinstance(values.get(name), str) and values[name]}
 
 
 def _assessment(assessment_id):
@@ -58,7 +65,7 @@ def submissions():
     page = submitted.page_of(found, filters.page)
     audited("viewed-submissions-list", "", page=page.number, shown=len(page.items))
     assessments = list(current_app.extensions["portal.content"].assessments.values())
-    query = {k: v for k, v in request.args.items() if k != "page" and v}
+    query = filter_query(request.args)
     return render_template(
         "council/submissions.html", title="Submissions", page=page, filters=filters, assessments=assessments,
         csv_columns={assessment.id: columns(assessment) for assessment in assessments},
