@@ -12,6 +12,7 @@ from werkzeug.routing import PathConverter
 
 from .api_tokens import ApiTokens, TokenRefused
 from .council.audit import record as audit
+from .council.viewer import client_ip
 from .exports.submissions import SubmissionFilter, find_submissions
 from .storage import NotFound as NotStored
 from .storage import Store, StorageUnavailable, open_store
@@ -184,7 +185,7 @@ def list_submissions():
     shown = found[(page - 1) * per_page:page * per_page]
     more = page < math.ceil(len(found) / per_page)
     arguments = {k: v for k, v in request.args.items() if k != "page"}
-    audit(_store(), who, "api.list-submissions", "submissions", request.remote_addr,
+    audit(_store(), who, "api.list-submissions", "submissions", client_ip(),
           {"filter": arguments, "page": page, "count": len(shown)})
     return jsonify(SubmissionPage().dump({
         "items": [_summary(s.record) for s in shown], "page": page, "per_page": per_page, "total": len(found),
@@ -217,7 +218,7 @@ def fetch_submission(assessment_id, reference):
         record = _store().read_json(versions[-1])
     except NotStored:
         raise NotFound("There is no submission with that questionnaire and reference") from None
-    audit(_store(), who, "api.fetch-submission", f"{assessment_id}/{reference}", request.remote_addr)
+    audit(_store(), who, "api.fetch-submission", f"{assessment_id}/{reference}", client_ip())
     return jsonify(Submission().dump({**record, "evidence": record.get("evidence") or []}))
 
 

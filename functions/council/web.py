@@ -14,6 +14,7 @@ from ..storage import open_store
 from . import audit
 from .officers import Officers
 from .sessions import WARN_WITHIN, Sessions
+from .viewer import client_ip  # noqa: F401  (the pages and the events function call it from here)
 
 council_blueprint = Blueprint("council", __name__, url_prefix="/council")
 PUBLIC = {"council.sign_in", "council.check_email", "council.use_link", "council.signed_out"}
@@ -37,12 +38,6 @@ def sessions() -> Sessions:
 
 def officers() -> Officers:
     return Officers(store(), clock)
-
-
-def client_ip() -> str:
-    """The viewer's address: CloudFront passes it in CloudFront-Viewer-Address (ip:port); locally, the socket's."""
-    viewer = request.headers.get("CloudFront-Viewer-Address", "")
-    return (viewer.rpartition(":")[0].strip("[]") if ":" in viewer else viewer) or request.remote_addr or "unknown"
 
 
 def audited(action: str, subject: str = "", **details) -> None:
