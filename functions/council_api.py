@@ -5,7 +5,7 @@ Its OpenAPI 3 document is generated from the marshmallow schemas below, and serv
 import json
 import math
 
-from flask import Blueprint, current_app, jsonify, request, url_for
+from flask import Blueprint, current_app, g, jsonify, request, url_for
 from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, validate, validates_schema
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 from werkzeug.routing import PathConverter
@@ -31,6 +31,19 @@ class _AnyPath(PathConverter):
 def _add_converter(state):
     # Before the routes below are added: a rule needs its converter when it is bound to the URL map.
     state.app.url_map.converters["anypath"] = _AnyPath
+
+
+@council_api_blueprint.before_app_request
+def _router_refusals_in_json():
+    """A method no rule takes (TRACE, CONNECT, anything) is refused by the router before any API view is chosen, so
+    the site's HTML page would answer; under the API it is answered here in JSON, with its Allow header."""
+    refused = request.routing_exception
+    if not isinstance(refused, HTTPException) or not request.path.startswith(council_api_blueprint.url_prefix + "/"):
+        return None
+    if isinstance(refused, MethodNotAllowed):
+        allowed = _allowed_methods()
+        refused = MethodNotAllowed(allowed) if allowed else NotFound("There is nothing at this address in the council API")
+    return http_error(refused)
 REFERENCE = r"^SV-[A-Z2-7]{4}-[A-Z2-7]{4}$"
 IDENTIFIER = r"^[a-z0-9][a-z0-9-]{0,99}$"
 MAX_PER_PAGE = 100
@@ -45,7 +58,8 @@ class ListQuery(Schema):
     assessment = fields.String(validate=validate.Regexp(IDENTIFIER), metadata={
         "description": "Only submissions to this questionnaire, by its id (the name of its YAML file)"})
     submitted_from = fields.Date(metadata={"description": "Only those submitted on or after this UK day"})
-    submitted_to = fields.Date(metadata={"description": "Only those submitted on or before this UK day"})
+    submitted_to = fields.Date(metadata={"description": "Only those submitted on or before this UK day. It must not be "
+                                         "before submitted_from: the API answers 400, naming submitted_to, if it is"})
     page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
     per_page = fields.Integer(load_default=25, validate=validate.Range(min=1, max=MAX_PER_PAGE))
 
@@ -126,9 +140,20 @@ def _store() -> Store:
 
 def _officer() -> str:
     try:
-        return ApiTokens(_store()).officer_for(request.headers.get("Authorization"))
+        g.api_officer = ApiTokens(_store()).officer_for(request.headers.get("Authorization"))
     except TokenRefused as refused:
         raise _Refused(str(refused)) from None
+    return g.api_officer
+
+
+def _audit_refusal(status: int, message: str) -> None:
+    """Every answer but a 200 goes on the record too (a 503 cannot: storage is what failed), under the token's
+    officer when it was good, else "anonymous"."""
+    try:
+        audit(_store(), g.get("api_officer") or "anonymous", "api.refused", request.path[:300], client_ip(),
+              {"status": status, "method": request.method, "message": message})
+    except StorageUnavailable:
+        current_app.logger.exception("Could not record a refused API request")
 
 
 class _Refused(HTTPException):
@@ -146,6 +171,7 @@ def _error(status: int, message: str, **extra):
 
 @council_api_blueprint.errorhandler(HTTPException)
 def http_error(error):
+    _audit_refusal(error.code, str(error.description))
     response = _error(error.code, str(error.description))
     if isinstance(error, _Refused):
         response.headers["WWW-Authenticate"] = 'Bearer realm="council-api"'
@@ -158,6 +184,7 @@ def http_error(error):
 def invalid(error):
     messages = {name: " ".join(problems) if isinstance(problems, list) else str(problems)
                 for name, problems in error.normalized_messages().items()}
+    _audit_refusal(400, "; ".join(f"{name}: {problem}" for name, problem in sorted(messages.items()))[:1000])
     return _error(400, "Correct the parameters and try again", fields=messages)
 
 
@@ -230,12 +257,17 @@ def openapi():
     return current_app.response_class(json.dumps(openapi_document(), indent=2), mimetype="application/json")
 
 
+def _allowed_methods() -> list[str]:
+    """The methods a real route (not the catch-all) takes at this address: the API only reads."""
+    adapter = current_app.url_map.bind_to_environ(request.environ)
+    return [m for m in ("GET", "HEAD") if adapter.test(request.path, method=m)
+            and adapter.match(request.path, method=m)[0] != f"{council_api_blueprint.name}.nothing_here"]
+
+
 @council_api_blueprint.route("/<anypath:anything>", methods=["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"])
 def nothing_here(anything):
     """Unknown addresses and methods under the API answer in JSON too, not with the site's HTML pages."""
-    adapter = current_app.url_map.bind_to_environ(request.environ)
-    allowed = [m for m in ("GET", "HEAD") if adapter.test(request.path, method=m)
-               and adapter.match(request.path, method=m)[0] != f"{council_api_blueprint.name}.nothing_here"]
+    allowed = _allowed_methods()
     if allowed and request.method not in allowed:
         raise MethodNotAllowed(allowed)
     raise NotFound("There is nothing at this address in the council API")

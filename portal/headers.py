@@ -46,7 +46,6 @@ def security_headers() -> dict:
 def init_app(app: Flask) -> None:
     values = security_headers()
 
-    @app.before_request
     def only_through_cloudfront():
         """With PORTAL_ORIGIN_SECRET set, a request that did not come through CloudFront (which adds the secret,
         overwriting any a viewer sent) is refused: the API's own execute-api address leads nowhere, and
@@ -54,6 +53,9 @@ def init_app(app: Flask) -> None:
         secret = app.config.get("PORTAL_ORIGIN_SECRET")
         if secret and not hmac.compare_digest(request.headers.get(ORIGIN_SECRET_HEADER, "").encode(), secret.encode()):
             abort(403)
+
+    # First of all the checks, so that nothing else answers a request that did not come through CloudFront.
+    app.before_request_funcs.setdefault(None, []).insert(0, only_through_cloudfront)
 
     @app.after_request
     def add_security_headers(response):

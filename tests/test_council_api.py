@@ -201,3 +201,23 @@ def test_a_token_issued_before_a_disable_stays_revoked_without_its_revocation_re
     officers.change(officers.find(OFFICER), disabled=True)
     officers.add(OFFICER)
     assert "revoked" in error_of(app.test_client().get("/council/api/submissions", headers=headers), 401)
+
+
+@pytest.mark.parametrize("method", ["TRACE", "CONNECT", "PROPFIND", "FOO", "POST", "DELETE"])
+@pytest.mark.parametrize("path", ["/council/api/submissions", "/council/api/openapi.json", "/council/api/nowhere"])
+def test_every_method_and_address_under_the_api_is_answered_in_json(app, method, path):
+    response = app.test_client().open(path, method=method)
+    if path.endswith("nowhere"):
+        assert error_of(response, 404)
+    else:
+        assert error_of(response, 405)
+        assert set(response.headers["Allow"].split(", ")) == {"GET", "HEAD"}
+
+
+def test_the_openapi_document_says_dates_must_be_in_order_and_the_api_refuses_them_otherwise(app, api):
+    document = app.test_client().get("/council/api/openapi.json").get_json()
+    [to] = [p for p in document["paths"]["/submissions"]["get"]["parameters"] if p["name"] == "submitted_to"]
+    assert "must not be before submitted_from" in to["description"]
+    response = api.get("/council/api/submissions?submitted_from=2026-11-02&submitted_to=2026-11-01")
+    assert error_of(response, 400) and "submitted_to" in response.get_json()["error"]["fields"]
+    assert api.get("/council/api/submissions?submitted_from=2026-11-01&submitted_to=2026-11-01").status_code == 200

@@ -76,10 +76,13 @@ def use_link(token):
             return render_template("council/use_link.html", title="Sign in to the council pages")
         email = sign_in_links().redeem(token)
     except LinkInvalid as invalid:
+        audit.record(store(), invalid.email or "anonymous", "refused-sign-in-link", "", client_ip(),
+                     {"reason": invalid.reason, "method": request.method}, at=clock())
         return render_template("council/link_invalid.html", title="This sign-in link cannot be used",
                                reason=invalid.reason), 410 if invalid.reason != "unknown" else 404
     officer = officers().find(email)
     if officer is None or officer.disabled:
+        audit.record(store(), email, "refused-sign-in-link", "", client_ip(), {"reason": "disabled"}, at=clock())
         return render_template("council/link_invalid.html", title="This sign-in link cannot be used", reason="unknown"), 404
     started = sessions().start(officer.email)
     next_page = safe_next(session.pop("council_next", None))

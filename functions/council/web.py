@@ -6,6 +6,7 @@ from functools import wraps
 from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, current_app, g, redirect, render_template, request, session, url_for
+from flask_wtf.csrf import CSRFError
 
 from portal.events.pages import now
 
@@ -115,7 +116,25 @@ def uk_clock(value) -> str:
     return uk_time(value).rsplit(" at ", 1)[1]
 
 
+def _refused(action: str, subject: str, **details) -> None:
+    """Record a refusal under the signed-in officer, else whoever's session cookie came with it, else "anonymous"."""
+    who = g.officer.email if g.get("officer") else None
+    if who is None:
+        found = sessions().find(session.get(SESSION_KEY))
+        who = found.email if found else "anonymous"
+    audit.record(store(), who, action, subject, client_ip(), details, at=clock())
+
+
 @council_blueprint.errorhandler(403)
 def not_allowed(error):
     """A signed-in officer without the role (anyone else is sent to sign in before a view can refuse them)."""
+    _refused("refused-not-allowed", request.path, method=request.method)
     return render_template("council/forbidden.html", title="You cannot see this page"), 403
+
+
+@council_blueprint.errorhandler(CSRFError)
+def form_expired(error):
+    """A council form posted without its token (another site's, or a stale page's): refused, and on the record,
+    under the officer whose session cookie came with it, if any (the check runs before sign-in is looked at)."""
+    _refused("refused-csrf", request.path, method=request.method, reason=error.description)
+    return render_template("form_expired.html", title="Your form could not be sent"), 400
