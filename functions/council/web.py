@@ -12,7 +12,7 @@ from portal.events.pages import now
 
 from .. import crp, keep_private
 from ..storage import open_store
-from . import audit
+from . import audit, bidi
 from .officers import Officers
 from .sessions import WARN_WITHIN, Sessions
 from .viewer import client_ip  # noqa: F401  (the pages and the events function call it from here)
@@ -67,6 +67,11 @@ def safe_next(target: str | None) -> str | None:
 @council_blueprint.record_once
 def load_carbon_reduction_plan_rules(state):
     crp.load_into(state.app)
+
+
+@council_blueprint.record_once
+def isolate_bidi_text(state):
+    bidi.install(state.app)
 
 
 @council_blueprint.before_request

@@ -1,8 +1,27 @@
-"""Spreadsheet cells that are safe to open: text a spreadsheet would run as a formula is neutralised."""
+"""Spreadsheet cells that are safe to open: text a spreadsheet would run as a formula is neutralised (in CSV; XLSX
+cells are typed as text instead), and bidi and control characters are dropped.
+
+`strip_bidi_and_controls` lives here until the one in portal/text.py (for file names) lands; they are to be one.
+"""
 import re
 
 # A cell starting with one of these is read as a formula by Excel, LibreOffice or Google Sheets.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+# Bidi formatting characters (U+202E turns "evil" into "live"), other C0 controls but tab and line ends, DEL and C1.
+BIDI_CONTROLS = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+_BIDI_AND_CONTROLS = re.compile(f"[{BIDI_CONTROLS}\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def strip_bidi_and_controls(value):
+    """Text as its characters read, with nothing that reorders or hides them; anything else as it is."""
+    return _BIDI_AND_CONTROLS.sub("", value) if isinstance(value, str) else value
+
+
+def csv_cell(value):
+    """A CSV cell: controls dropped, and text a spreadsheet would run as a formula kept as typed with an apostrophe."""
+    return neutralise(strip_bidi_and_controls(value))
 
 
 def neutralise(value):
