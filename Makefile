@@ -40,7 +40,7 @@ build: install
 	$(PY) build.py
 
 run: build
-	PORTAL_BASE_URL=http://$(HOST):$(PORT) $(VENV)/bin/flask --app portal run --host $(HOST) --port $(PORT)
+	PORTAL_BASE_URL=http://$(HOST):$(PORT) PORTAL_SEND_EMAIL_EVERY=$${PORTAL_SEND_EMAIL_EVERY:-30} $(VENV)/bin/flask --app portal run --host $(HOST) --port $(PORT)
 
 # make add-officer EMAIL=you@council.gov.uk [ROLE=admin]: an officer, and a sign-in link for `make run`'s address.
 add-officer: install

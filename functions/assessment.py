@@ -10,9 +10,9 @@ from portal.email_address import FORMAT_MESSAGE, normalised_email_address
 from portal.questionnaire.answers import display_answer
 from portal.questionnaire.forms import error_summary, form_class, render_params
 
-from . import crp, keep_private, mailer, refuse_cross_site_post
+from . import crp, keep_private, mailer, outbox, refuse_cross_site_post
 from .records import DraftExpired, DraftNotFound, Drafts
-from .storage import NotFound, StorageUnavailable, open_store
+from .storage import NotFound, StorageError, StorageUnavailable, open_store
 
 assessment_blueprint = Blueprint("assessment", __name__, url_prefix="/assessments/<assessment_id>")
 
@@ -107,9 +107,9 @@ def email_link(assessment_id, token):
     link = _resume_link(assessment, token)
     body = render_template("assessments/resume_email.txt", assessment=assessment, draft=draft, link=link, site=site)
     try:
-        mailer.send(current_app.config["PORTAL_EMAIL"], mailer.compose(site.council.contact_email, address, f"Your link to {assessment.title.lower()}", body))
-    except mailer.EmailFailed:
-        current_app.logger.exception("Could not send a resume link")
+        outbox.post(drafts().store, mailer.compose(site.council.contact_email, address, f"Your link to {assessment.title.lower()}", body))
+    except StorageError:
+        current_app.logger.exception("Could not store a resume link's email")
         return _render_task_list(assessment, draft, email_error="We could not send the email just now. Copy the link above instead, or try again later.",
                                  email_value=address), 503
     return redirect(url_for(".task_list", assessment_id=assessment.id, token=token, emailed=1), 303)

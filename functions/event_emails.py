@@ -7,7 +7,8 @@ from flask import current_app, render_template, url_for
 
 from portal.events.calendar import calendar_file
 
-from . import mailer
+from . import mailer, outbox
+from .storage import StorageError
 
 SUBJECTS = {
     "confirmed": "Your place at {title}",
@@ -30,8 +31,8 @@ def personal_calendar(event, confirmed: bool) -> bytes:
                          joining=confirmed)
 
 
-def send(kind: str, event, registration, standing, token: str) -> bool:
-    """Send one email about `registration`; False (and logged) if it could not be sent."""
+def send(store, kind: str, event, registration, standing, token: str) -> bool:
+    """Post one email about `registration` to the outbox; False (and logged) if it could not be stored."""
     site = current_app.extensions["portal.content"].site
     confirmed = standing is not None and standing.status == "confirmed"
     body = render_template(f"events/emails/{kind}.txt", event=event, registration=registration, standing=standing,
@@ -42,8 +43,8 @@ def send(kind: str, event, registration, standing, token: str) -> bool:
         message.add_attachment(personal_calendar(event, confirmed=True), maintype="text", subtype="calendar",
                                filename=f"{event.slug}.ics")
     try:
-        mailer.send(current_app.config["PORTAL_EMAIL"], message)
-    except mailer.EmailFailed:
-        current_app.logger.exception("Could not send the %s email for %s", kind, event.slug)
+        outbox.post(store, message)
+    except StorageError:
+        current_app.logger.exception("Could not store the %s email for %s", kind, event.slug)
         return False
     return True

@@ -101,3 +101,17 @@ def evidence_retention(event, context):
     store = open_store(app.config["PORTAL_STORAGE"], app.config)
     return {"deleted": delete_abandoned_evidence(store, app.extensions["portal.content"].assessments.values())}
 
+
+
+def email_sender(event, context):
+    """Run every minute by an EventBridge schedule: deliver the stored emails that are due (functions/outbox.py)."""
+    from functions.outbox import deliver_due
+    from functions.storage import open_store
+
+    if "email_sender" not in _handlers:
+        from portal import create_app
+
+        _handlers["email_sender"] = (create_app(functions=()), None)  # no pages: the settings, the clock, the transport
+    app = _handlers["email_sender"][0]
+    with app.app_context():
+        return asdict(deliver_due(open_store(app.config["PORTAL_STORAGE"], app.config)))

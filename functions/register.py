@@ -44,10 +44,10 @@ def register(slug):
     _tell_the_promoted(event, outcome.promoted)
     if outcome.updated:
         # Only the owner of the address gets the link: anyone can type someone else's email into the form.
-        emailed = event_emails.send("updated", event, outcome.registration, outcome.standing, outcome.token)
+        emailed = event_emails.send(registrations().store, "updated", event, outcome.registration, outcome.standing, outcome.token)
         return redirect(url_for(".updated", slug=slug, emailed=int(emailed)), 303)
     kind = "confirmed" if outcome.standing.status == "confirmed" else "waiting"
-    emailed = event_emails.send(kind, event, outcome.registration, outcome.standing, outcome.token)
+    emailed = event_emails.send(registrations().store, kind, event, outcome.registration, outcome.standing, outcome.token)
     return redirect(url_for(".registration", slug=slug, token=outcome.token, registered=1, emailed=int(emailed)), 303)
 
 
@@ -55,7 +55,7 @@ def _tell_the_promoted(event, promoted):
     """Email each person just given a freed place; they get a new private link, since we keep only hashes of the old."""
     for registration in promoted:
         token = registrations().new_link(event, registration.id)
-        event_emails.send("promoted", event, registration, registrations().standing(event, registration.id), token)
+        event_emails.send(registrations().store, "promoted", event, registration, registrations().standing(event, registration.id), token)
 
 
 @register_blueprint.get("/register/updated")

@@ -34,7 +34,7 @@ def send_reminders(now=None) -> RemindersSent:
                 continue
             # We keep only hashes of private links, so each reminder carries a new one.
             token = registrations().new_link(event, registration.id)
-            if event_emails.send("reminder", event, registration, standing, token):
+            if event_emails.send(registrations().store, "reminder", event, registration, standing, token):
                 result.sent += 1
             else:
                 registrations().unmark_reminded(event, registration.id)

@@ -41,6 +41,7 @@ def create_app(overrides: dict | None = None, functions: tuple[str, ...] | None 
         app.config["SESSION_COOKIE_SECURE"] = app.config["PORTAL_BASE_URL"].startswith("https://")
 
     from functions.api_tokens_cli import issue_api_token, revoke_api_token
+    from functions.outbox import send_email, start_sender
 
     from .events.cli import event_registrations
     from .events.pages import events_blueprint
@@ -52,6 +53,9 @@ def create_app(overrides: dict | None = None, functions: tuple[str, ...] | None 
     app.cli.add_command(event_registrations)
     app.cli.add_command(issue_api_token)
     app.cli.add_command(revoke_api_token)
+    app.cli.add_command(send_email)
+    if app.config["PORTAL_SEND_EMAIL_EVERY"]:  # make run: deliver what the outbox could not send at once
+        app.extensions["portal.email_sender"] = start_sender(app, app.config["PORTAL_SEND_EMAIL_EVERY"])
 
     @app.before_request
     def refuse_oversized_posts():

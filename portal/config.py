@@ -37,6 +37,9 @@ def from_environment() -> dict:
         "PORTAL_BASE_URL": os.environ.get("PORTAL_BASE_URL", ""),
         "PORTAL_STORAGE": os.environ.get("PORTAL_STORAGE", str(var_dir / "storage")),
         "PORTAL_EMAIL": os.environ.get("PORTAL_EMAIL", f"outbox:{var_dir / 'outbox'}"),
+        # Seconds between the rounds of a sender thread in this process that retries the emails the durable
+        # outbox could not send at once (functions/outbox.py); make run sets it, 0 starts none.
+        "PORTAL_SEND_EMAIL_EVERY": float(os.environ.get("PORTAL_SEND_EMAIL_EVERY", 0)),
         # How long the council's retention purge keeps a submission (with its evidence) and an audit record.
         "PORTAL_SUBMISSION_RETENTION_DAYS": int(os.environ.get("PORTAL_SUBMISSION_RETENTION_DAYS", 6 * 365)),
         "PORTAL_AUDIT_RETENTION_DAYS": int(os.environ.get("PORTAL_AUDIT_RETENTION_DAYS", 2 * 365)),

@@ -5,11 +5,11 @@ from email import policy
 
 import pytest
 
-from functions import mailer
 from functions.registrations import Registrations
 from functions.storage import open_store
 from portal.events.model import LONDON
 
+from .test_outbox import free_port
 from .event_factory import content_with_events, details, event_markdown, make_app
 
 # An event at 9am on Sunday 31 October 2027, the day the clocks go back: "tomorrow" must be counted in UK days.
@@ -71,14 +71,22 @@ def test_no_reminders_on_other_days(reminders_app, tmp_path):
     assert sent(tmp_path) == []
 
 
-def test_a_failed_email_is_tried_again_on_the_next_run(reminders_app, tmp_path, monkeypatch):
-    def down(setting, message):
-        raise mailer.EmailFailed("mail server down")
+def test_reminders_made_while_the_mail_server_is_down_arrive_once_when_it_is_back(reminders_app, tmp_path):
+    from functions import outbox
 
-    with monkeypatch.context() as patch:
-        patch.setattr(mailer, "send", down)
-        assert send(reminders_app).failed == 2
-    assert send(reminders_app).sent == 2
+    transport = reminders_app.config["PORTAL_EMAIL"]
+    reminders_app.config["PORTAL_EMAIL"] = f"smtp://127.0.0.1:{free_port()}"  # nothing listens there
+    try:
+        assert send(reminders_app).sent == 2  # stored in the outbox, to be delivered when the server is back
+    finally:
+        reminders_app.config["PORTAL_EMAIL"] = transport
+    assert sent(tmp_path) == []
+    assert send(reminders_app).already_sent == 2
+    store = open_store(str(tmp_path / "storage"))
+    with reminders_app.app_context():
+        assert outbox.deliver_due(store, now=DAY_BEFORE + timedelta(minutes=5)).sent == 2
+        assert outbox.deliver_due(store, now=DAY_BEFORE + timedelta(hours=5)).sent == 0
+    assert sorted(m["To"] for m in sent(tmp_path)) == ["person1@example.com", "person2@example.com"]
 
 
 def test_the_lambda_entry_runs_the_reminders(built, tmp_path, monkeypatch):

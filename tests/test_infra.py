@@ -67,14 +67,15 @@ def _as_list(value):
 
 # The storage prefixes each function may touch: what it stores, and nothing else.
 OWN_PREFIXES = {
-    "AssessmentFunction": ("drafts/", "submissions/", "uploads/", "evidence/"),
-    "RegisterFunction": ("events/",),
-    "EventRemindersFunction": ("events/",),
-    "CouncilFunction": ("submissions/", "evidence/", "reviews/", "officers/", "audit/", "council/", "exports/", "events/"),
+    "AssessmentFunction": ("drafts/", "submissions/", "uploads/", "evidence/", "outbox/"),
+    "RegisterFunction": ("events/", "outbox/"),
+    "EventRemindersFunction": ("events/", "outbox/"),
+    "CouncilFunction": ("submissions/", "evidence/", "reviews/", "officers/", "audit/", "council/", "exports/", "events/", "outbox/"),
     "CouncilPurgeFunction": ("drafts/", "submissions/", "evidence/", "reviews/", "audit/", "council/"),
-    "CouncilNotificationsFunction": ("submissions/", "reviews/", "officers/", "council/notified/"),
+    "CouncilNotificationsFunction": ("submissions/", "reviews/", "officers/", "council/notified/", "outbox/"),
     "EvidenceRetentionFunction": ("drafts/", "submissions/", "evidence/"),
     "CouncilApiFunction": ("submissions/", "officers/", "api-tokens/", "audit/"),
+    "EmailSenderFunction": ("outbox/",),
     "EvidenceExportFunction": ("submissions/", "evidence/", "exports/"),
 }
 
@@ -203,7 +204,8 @@ def test_reminders_write_only_their_markers_and_new_links(template):
     statements = _statements(template["Resources"]["EventRemindersFunction"])
     writes = {r for s in statements if {"s3:PutObject", "s3:DeleteObject"} & set(_as_list(s["Action"]))
               for r in _as_list(s["Resource"])}
-    assert writes == {"${SubmissionsBucket.Arn}/events/*/reminded/*", "${SubmissionsBucket.Arn}/events/*/links/*"}
+    assert writes == {"${SubmissionsBucket.Arn}/events/*/reminded/*", "${SubmissionsBucket.Arn}/events/*/links/*",
+                      "${SubmissionsBucket.Arn}/outbox/*", *OUTBOX_TIDIED}
 
 
 def test_reminders_run_every_morning_in_uk_time(template):
@@ -418,8 +420,25 @@ def test_only_the_purge_can_delete_audit_records_and_reviews(template):
         deleters = {name for name in _functions(template)
                     if {"s3:DeleteObject", "s3:DeleteObjectVersion"} & _actions_on(template, name, prefix)}
         assert deleters <= {"CouncilPurgeFunction"}, (prefix, deleters)
-    assert not {"s3:DeleteObject", "s3:DeleteObjectVersion"} & {
-        a for s in _statements(template["Resources"]["CouncilFunction"]) for a in _as_list(s["Action"])}
+    # The council pages delete nothing but the emails they have delivered (the outbox's, functions/outbox.py).
+    assert {r for s in _statements(template["Resources"]["CouncilFunction"])
+            if {"s3:DeleteObject", "s3:DeleteObjectVersion"} & set(_as_list(s["Action"]))
+            for r in _as_list(s["Resource"])} == OUTBOX_TIDIED
+
+
+OUTBOX_TIDIED = {"${SubmissionsBucket.Arn}/outbox/pending/*", "${SubmissionsBucket.Arn}/outbox/attempts/*"}
+
+
+def test_every_function_that_emails_stores_its_emails_in_the_outbox_first(template):
+    for name, function in _functions(template).items():
+        if "ses:SendEmail" in {a for s in _statements(function) for a in _as_list(s["Action"])}:
+            assert {"s3:PutObject", "s3:GetObject"} <= _actions_on(template, name, "outbox/"), name
+            assert {"s3:DeleteObject", "s3:DeleteObjectVersion"} <= _actions_on(template, name, "outbox/pending/"), name
+
+
+def test_the_email_sender_runs_every_minute(template):
+    [schedule] = template["Resources"]["EmailSenderFunction"]["Properties"]["Events"].values()
+    assert schedule["Type"] == "ScheduleV2" and schedule["Properties"]["ScheduleExpression"] == "rate(1 minute)"
 
 
 def test_the_council_pages_only_read_event_registrations(template):

@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app, render_template, url_for
 
-from .. import mailer
-from ..storage import AlreadyExists, Store
+from .. import mailer, outbox
+from ..storage import AlreadyExists, StorageError, Store
 from . import submissions
 from .officers import Officers, email_digest
 
@@ -56,10 +56,10 @@ def notify(store: Store, now: datetime) -> Notified:
                                settings=base + url_for("council.notifications"))
         subject = f"{len(new)} new submission{'s' if len(new) != 1 else ''} on {day:%-d %B %Y}"
         try:
-            mailer.send(current_app.config["PORTAL_EMAIL"], mailer.compose(site.council.contact_email, officer.email, subject, body))
+            outbox.post(store, mailer.compose(site.council.contact_email, officer.email, subject, body))
             result.sent += 1
-        except mailer.EmailFailed:
-            current_app.logger.exception("Could not send a daily email")
+        except StorageError:
+            current_app.logger.exception("Could not store a daily email")
             store.delete(marker)
             result.failed += 1
     return result
