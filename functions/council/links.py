@@ -49,6 +49,12 @@ class SignInLinks:
             raise LinkInvalid("expired", link["email"])
         return link["email"]
 
+    def void(self, token: str) -> None:
+        """Use a link up unused: what sign-in does with one issued to an address that is no officer's, so that the
+        request costs what an officer's does (a read and a write here, as finding an officer and posting the email)."""
+        self.store.read_json(f"{PREFIX}{_digest(token)}.json")
+        self.store.create_json(f"{PREFIX}{_digest(token)}.used", {"used_at": self.clock().isoformat(), "void": True})
+
     def redeem(self, token: str) -> str:
         """Use the link up and return the officer's email; a write-once marker makes a second use fail."""
         email = self.check(token)

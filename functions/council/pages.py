@@ -8,7 +8,7 @@ from portal.crp.plan import Plan
 from .. import crp
 from ..exports.columns import columns
 from ..storage import NotFound
-from . import downloads, reviews
+from . import downloads, kept_reviews, reviews
 from . import submissions as submitted
 from .web import audited, clock, council_blueprint, officers, store
 
@@ -85,10 +85,15 @@ def _submission(assessment_id, reference):
 def submission(assessment_id, reference):
     assessment, all_versions = _submission(assessment_id, reference)
     audited("viewed-submission", reference)
+    kept = kept_reviews.take(store(), g.officer.email, assessment_id, reference, clock()) \
+        if request.args.get("kept") == "1" else None
+    if kept:
+        return _render_submission(assessment, all_versions, status_value=kept["status"] or None, note_value=kept["note"],
+                                  kept=True)
     return _render_submission(assessment, all_versions)
 
 
-def _render_submission(assessment, all_versions, error=None, status_value=None, note_value=""):
+def _render_submission(assessment, all_versions, error=None, status_value=None, note_value="", kept=False):
     record = all_versions[-1]
     answers = record["answers"]
     history = reviews.history(store(), assessment.id, record["reference"])
@@ -106,7 +111,7 @@ def _render_submission(assessment, all_versions, error=None, status_value=None, 
         rows=submitted.answer_rows(assessment, answers), readiness=_readiness(assessment, record), plan=plan,
         plan_facts=Plan.from_answers(answers) if plan else None, evidence=evidence, earlier=earlier, history=history,
         statuses=reviews.STATUSES, current_status=history[-1]["status"] if history else "new",
-        error=error, status_value=status_value, note_value=note_value, error_title=bool(error),
+        error=error, status_value=status_value, note_value=note_value, error_title=bool(error), kept=kept,
     ), 400 if error else 200
 
 

@@ -12,7 +12,7 @@ from portal.events.pages import now
 
 from .. import crp, keep_private
 from ..storage import open_store
-from . import audit, bidi
+from . import audit, bidi, kept_reviews, reviews
 from .officers import Officers
 from .sessions import WARN_WITHIN, Sessions
 from .viewer import client_ip  # noqa: F401  (the pages and the events function call it from here)
@@ -83,12 +83,29 @@ def require_sign_in():
     found = sessions().find(session.get(SESSION_KEY))
     officer = officers().find(found.email) if found else None
     if officer is None or officer.disabled:
-        session.pop(SESSION_KEY, None)
         wanted = request.full_path.rstrip("?") if request.method == "GET" else None
-        return redirect(url_for("council.sign_in", next=safe_next(wanted), expired=1 if had_session else None))
+        kept = _keep_a_review_the_session_missed()
+        session.pop(SESSION_KEY, None)
+        return redirect(url_for("council.sign_in", next=kept or safe_next(wanted), expired=1 if had_session else None,
+                                kept=1 if kept else None))
     g.council_session = sessions().touch(found)
     g.officer = officer
     return None
+
+
+def _keep_a_review_the_session_missed() -> str | None:
+    """A review posted just after the officer's session ran out (its CSRF token already checked): kept for them, and
+    the page to return to after signing in again, where it is put back in the form; None for anything else."""
+    if request.endpoint != "council.change_status":
+        return None
+    ended = sessions().find_ended_by_time(session.get(SESSION_KEY))
+    officer = officers().find(ended.email) if ended else None
+    if officer is None or officer.disabled:
+        return None
+    assessment_id, reference = request.view_args["assessment_id"], request.view_args["reference"]
+    kept_reviews.keep(store(), officer.email, assessment_id, reference, request.form.get("status", "")[:50],
+                      request.form.get("note", "")[:reviews.NOTE_LIMIT * 2], clock())
+    return url_for("council.submission", assessment_id=assessment_id, reference=reference, kept=1)
 
 
 keep_private(council_blueprint, kept="submissions")
@@ -100,7 +117,8 @@ def council_session_notice() -> dict | None:
     current = g.get("council_session")
     if current is None:
         return None
-    return {"expires_at": current.expires_at, "soon": current.expires_at - clock() <= WARN_WITHIN,
+    left = current.expires_at - clock()
+    return {"expires_at": current.expires_at, "soon": left <= WARN_WITHIN, "seconds_left": max(int(left.total_seconds()), 0),
             "can_extend": current.expires_at < current.ends_for_good_at}
 
 
