@@ -83,3 +83,29 @@ def test_every_govuk_class_on_a_page_has_a_rule_in_the_stylesheet_it_loads(rende
         if unstyled:
             missing[name] = sorted(unstyled)
     assert missing == {}
+
+
+# The same pages' markup, for what a stylesheet alone cannot do.
+
+def test_every_council_table_scrolls_inside_its_own_labelled_focusable_box(rendered_pages):
+    """At 320 px a wide table scrolls in its box, never the page; keyboard users reach the box, and hear its name."""
+    tables = 0
+    for name, html in rendered_pages.items():
+        if not name.startswith("council:"):
+            continue
+        for match in re.finditer(r"<table\b", html):
+            tables += 1
+            before = html[:match.start()].rstrip()
+            box = re.search(r'<div class="app-table-scroll" role="region" aria-labelledby="([^"]+)" tabindex="0">$', before)
+            assert box, (name, before[-200:])
+            assert f'<caption id="{box.group(1)}"' in html[match.start():match.start() + 300], name
+    assert tables >= 5
+
+
+def test_every_form_on_a_signed_in_page_has_a_name(rendered_pages):
+    """Sign out, stay signed in and the page's own form: a screen reader's list of forms tells them apart."""
+    for name, html in rendered_pages.items():
+        if name.startswith("council:") and "Signed in as" in html:
+            for form in re.findall(r"<form\b[^>]*>", html):
+                assert "aria-label=" in form or "aria-labelledby=" in form, (name, form)
+            assert html.count('aria-label="Sign out"') == 1 and html.count('aria-label="Stay signed in"') == 1, name

@@ -24,7 +24,7 @@ def portal(built, tmp_path):
     clock = Clock()
     app = create_app({"PORTAL_CONTENT": CONTENT, "PORTAL_ASSETS": built[1], "PORTAL_STORAGE": str(tmp_path / "storage"),
                       "PORTAL_EMAIL": f"outbox:{tmp_path / 'outbox'}", "SESSION_COOKIE_SECURE": False,
-                      "PORTAL_CLOCK": clock})
+                      "PORTAL_CLOCK": clock, "PORTAL_SEND_EMAIL_EVERY": 1})  # make run's sender, as a backstop
     store = open_store(str(tmp_path / "storage"))
     reference = send_submission(app, store, "Northwind Haulage Ltd", clock=clock)
     from functions.council.officers import Officers
@@ -32,6 +32,7 @@ def portal(built, tmp_path):
     Officers(store).add(OFFICER)
     with serving_app(app):
         yield app, tmp_path, clock, f"{app.config['PORTAL_BASE_URL']}/council/submissions/readiness/{reference}/"
+    app.extensions["portal.email_sender"].set()  # stop make run's sender
 
 
 def sign_in(page, base, outbox, email=OFFICER):
