@@ -15,7 +15,7 @@ from .council.audit import record as audit
 from .council.viewer import client_ip
 from .exports.submissions import SubmissionFilter, find_submissions
 from .storage import NotFound as NotStored
-from .storage import Store, StorageUnavailable, open_store
+from .storage import Store, StorageError, StorageUnavailable, open_store
 
 council_api_blueprint = Blueprint("council_api", __name__, url_prefix="/council/api")
 
@@ -152,7 +152,7 @@ def _audit_refusal(status: int, message: str) -> None:
     try:
         audit(_store(), g.get("api_officer") or "anonymous", "api.refused", request.path[:300], client_ip(),
               {"status": status, "method": request.method, "message": message})
-    except StorageUnavailable:
+    except StorageError:
         current_app.logger.exception("Could not record a refused API request")
 
 

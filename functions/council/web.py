@@ -11,7 +11,7 @@ from flask_wtf.csrf import CSRFError
 from portal.events.pages import now
 
 from .. import crp, keep_private
-from ..storage import open_store
+from ..storage import StorageError, open_store
 from . import audit, bidi, kept_reviews, reviews
 from .officers import Officers
 from .sessions import WARN_WITHIN, Sessions
@@ -140,12 +140,16 @@ def uk_clock(value) -> str:
 
 
 def _refused(action: str, subject: str, **details) -> None:
-    """Record a refusal under the signed-in officer, else whoever's session cookie came with it, else "anonymous"."""
-    who = g.officer.email if g.get("officer") else None
-    if who is None:
-        found = sessions().find(session.get(SESSION_KEY))
-        who = found.email if found else "anonymous"
-    audit.record(store(), who, action, subject, client_ip(), details, at=clock())
+    """Record a refusal under the signed-in officer, else whoever's session cookie came with it, else "anonymous".
+    With storage down it is logged instead: an error handler that failed would turn the refusal into a 500."""
+    try:
+        who = g.officer.email if g.get("officer") else None
+        if who is None:
+            found = sessions().find(session.get(SESSION_KEY))
+            who = found.email if found else "anonymous"
+        audit.record(store(), who, action, subject, client_ip(), details, at=clock())
+    except StorageError:
+        current_app.logger.exception("Could not record %s for %s in the audit log", action, subject)
 
 
 @council_blueprint.errorhandler(403)
