@@ -62,8 +62,9 @@ def sign_in():
         session["council_next"] = next_page
     response = redirect(url_for("council.check_email"), 303)
     if is_officer and "apig_wsgi.request_context" not in request.environ:
-        # Locally, delivered once the answer has gone. On Lambda, closing the response comes before the answer leaves,
-        # so the scheduled email_sender delivers it, within a minute.
+        # Locally, delivered once the server closes the answer (the development server may wait for the browser to
+        # close the connection first; make run's sender delivers it meanwhile). On Lambda, closing the response comes
+        # before the answer leaves, so the scheduled email_sender delivers it, within a minute.
         app, sending_store = current_app._get_current_object(), store()
         response.call_on_close(lambda: _deliver_after_answering(app, sending_store))
     return response

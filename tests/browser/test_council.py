@@ -30,9 +30,11 @@ def portal(built, tmp_path_factory):
     """The site and every function in one real server on the file store, as `make run` serves them."""
     root = tmp_path_factory.mktemp("council-journey")
     app = create_app({"PORTAL_CONTENT": CONTENT, "PORTAL_ASSETS": built[1], "PORTAL_STORAGE": str(root / "storage"),
-                      "PORTAL_EMAIL": f"outbox:{root / 'outbox'}", "SESSION_COOKIE_SECURE": False})
+                      "PORTAL_EMAIL": f"outbox:{root / 'outbox'}", "SESSION_COOKIE_SECURE": False,
+                      "PORTAL_SEND_EMAIL_EVERY": 1})  # make run's sender too, as `make run` has it
     with serving_app(app):
         yield app, root
+    app.extensions["portal.email_sender"].set()
 
 
 def test_officer_signs_in_finds_a_submission_marks_it_looked_at_and_the_admin_sees_it_all(portal, page_without_js, axe_page):

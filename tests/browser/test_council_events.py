@@ -33,7 +33,7 @@ def portal(built, tmp_path_factory):
                                          **upcoming_event("quiet-event", days=40, now=SAMPLE_NOW)})
     app = create_app({"PORTAL_CONTENT": content, "PORTAL_ASSETS": built[1], "PORTAL_STORAGE": str(root / "storage"),
                       "PORTAL_EMAIL": f"outbox:{root / 'outbox'}", "SESSION_COOKIE_SECURE": False,
-                      "PORTAL_CLOCK": lambda: SAMPLE_NOW})
+                      "PORTAL_CLOCK": lambda: SAMPLE_NOW, "PORTAL_SEND_EMAIL_EVERY": 1})  # make run's sender too
     store = open_store(str(root / "storage"))
     registrations = Registrations(store, clock=lambda: SAMPLE_NOW)
     event = app.extensions["portal.content"].event("meet-the-buyer")
@@ -43,6 +43,7 @@ def portal(built, tmp_path_factory):
     Officers(store).add(OFFICER)
     with serving_app(app):
         yield app, root
+    app.extensions["portal.email_sender"].set()
 
 
 def test_officer_sees_who_registered_and_downloads_the_list(portal, page_without_js, axe_page):
