@@ -39,7 +39,9 @@ system-packages:
 build: install
 	$(PY) build.py
 
-run: build
+# make run serves the functions from their code, so it builds the site alone, not their Lambda packages.
+run: install
+	$(PY) build.py --site-only
 	PORTAL_BASE_URL=http://$(HOST):$(PORT) PORTAL_SEND_EMAIL_EVERY=$${PORTAL_SEND_EMAIL_EVERY:-30} $(VENV)/bin/flask --app portal run --host $(HOST) --port $(PORT)
 
 # make add-officer EMAIL=you@council.gov.uk [ROLE=admin]: an officer, and a sign-in link for `make run`'s address.

@@ -1,9 +1,10 @@
 """Build the static site into build/site/: compile and fingerprint assets, freeze every page, check every link.
 Then package each function for Lambda as build/functions/<name>.zip (portal/lambda_packages.py).
 
-Usage: python build.py [--lock]
-  --lock  first rewrite infra/lambda-lock.txt, the sha256 of every wheel the functions ship, for the versions in
-          .venv (make lock pins those in constraints.txt, then runs this).
+Usage: python build.py [--lock | --site-only]
+  --lock       first rewrite infra/lambda-lock.txt, the sha256 of every wheel the functions ship, for the versions
+               in .venv (make lock pins those in constraints.txt, then runs this).
+  --site-only  build the site and stop: make run serves the functions from their code, not from Lambda packages.
 """
 import sys
 import time
@@ -35,7 +36,7 @@ def build(content_dir: Path | None = None, destination: Path = SITE, assets_dir:
 
 
 def main(arguments: list[str]) -> int:
-    if arguments not in ([], ["--lock"]):
+    if arguments not in ([], ["--lock"], ["--site-only"]):
         print(__doc__.split("Usage: ")[1], file=sys.stderr)
         return 2
     started = time.perf_counter()
@@ -45,6 +46,8 @@ def main(arguments: list[str]) -> int:
         print(error, file=sys.stderr)
         return 1
     print(f"Built {len(urls)} files into {SITE.relative_to(PROJECT_ROOT)}/ in {time.perf_counter() - started:.1f} s")
+    if arguments == ["--site-only"]:
+        return 0
     started = time.perf_counter()
     try:
         if arguments == ["--lock"]:

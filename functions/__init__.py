@@ -11,6 +11,18 @@ def refuse_cross_site_post() -> None:
         abort(403)
 
 
+def log_storage_failure(error) -> None:
+    """A misconfigured store says which setting to fix; an outage is only noted (it may pass by itself)."""
+    from flask import current_app
+
+    from .storage import StorageMisconfigured
+
+    if isinstance(error, StorageMisconfigured):
+        current_app.logger.error("Storage is misconfigured: %s", error)
+    else:
+        current_app.logger.warning("Storage is unavailable: %s", error)
+
+
 def keep_private(blueprint, kept: str) -> None:
     """For pages that show what a supplier gave us: never cached, and a storage outage says that `kept` are safe."""
     from flask import render_template
@@ -24,4 +36,5 @@ def keep_private(blueprint, kept: str) -> None:
 
     @blueprint.errorhandler(StorageUnavailable)
     def storage_unavailable(error):
+        log_storage_failure(error)
         return render_template("unavailable.html", title="Sorry, there is a problem with the service", kept=kept), 503

@@ -10,8 +10,8 @@ from portal.email_address import FORMAT_MESSAGE, normalised_email_address
 from portal.questionnaire.answers import display_answer
 from portal.questionnaire.forms import error_summary, form_class, render_params
 
-from . import crp, keep_private, mailer, outbox, refuse_cross_site_post
-from .records import DraftExpired, DraftNotFound, Drafts
+from . import crp, keep_private, log_storage_failure, mailer, outbox, refuse_cross_site_post
+from .records import DraftDeleted, DraftExpired, DraftNotFound, Drafts
 from .storage import NotFound, StorageError, StorageUnavailable, open_store
 
 assessment_blueprint = Blueprint("assessment", __name__, url_prefix="/assessments/<assessment_id>")
@@ -35,6 +35,9 @@ def _draft(assessment, token):
         abort(404)
     except DraftExpired:
         abort(410)
+    except DraftDeleted:
+        abort(make_response(render_template("assessments/deleted.html", title="Your answers have been deleted",
+                                            assessment=assessment), 410))
 
 
 @assessment_blueprint.record_once
@@ -63,7 +66,7 @@ def start(assessment_id):
 def task_list(assessment_id, token):
     assessment = _assessment(assessment_id)
     draft = _draft(assessment, token)
-    if draft.reference:
+    if not draft.editing:
         return redirect(url_for(".confirmation", assessment_id=assessment.id, token=token))
     return _render_task_list(assessment, draft)
 
@@ -78,7 +81,7 @@ def _render_task_list(assessment, draft, email_error=None, email_value=""):
     return render_template(
         "assessments/task_list.html", assessment=assessment, draft=draft, statuses=statuses,
         ready=progress.ready_to_submit(assessment, draft.answers, completed),
-        resume_link=_resume_link(assessment, draft.token), title=assessment.title,
+        resume_link=_resume_link(assessment, draft.token), title=f"Your answers: {assessment.title}",
         just_started=request.args.get("started") == "1", emailed=request.args.get("emailed") == "1",
         email_error=email_error, email_value=email_value, error_title=bool(email_error),
     )
@@ -87,7 +90,7 @@ def _render_task_list(assessment, draft, email_error=None, email_value=""):
 def _section(assessment, draft, section_id):
     """The section to work on; a submitted draft or a section that cannot start yet sends the user back."""
     section = assessment.section(section_id) or abort(404)
-    if draft.reference:
+    if not draft.editing:
         abort(redirect(url_for(".confirmation", assessment_id=assessment.id, token=draft.token)))
     if progress.section_status(assessment, section, draft.answers, set(draft.completed)) == progress.CANNOT_START:
         abort(redirect(url_for(".task_list", assessment_id=assessment.id, token=draft.token)))
@@ -99,10 +102,10 @@ def email_link(assessment_id, token):
     """Send the resume link to an address the supplier gives; the address itself is not stored."""
     assessment = _assessment(assessment_id)
     draft = _draft(assessment, token)
-    address = request.form.get("email", "").strip()
-    if not normalised_email_address(address):
-        return _render_task_list(assessment, draft, email_error=FORMAT_MESSAGE,
-                                 email_value=address[:254]), 400
+    typed = request.form.get("email", "").strip()
+    address = normalised_email_address(typed)
+    if not address:
+        return _render_task_list(assessment, draft, email_error=FORMAT_MESSAGE, email_value=typed[:254]), 400
     site = current_app.extensions["portal.content"].site
     link = _resume_link(assessment, token)
     body = render_template("assessments/resume_email.txt", assessment=assessment, draft=draft, link=link, site=site)
@@ -129,9 +132,10 @@ def question(assessment_id, token, section_id, question_id):
     assessment = _assessment(assessment_id)
     try:
         draft = _draft(assessment, token)
-    except StorageUnavailable:
+    except StorageUnavailable as failure:
         if request.method != "POST":
             raise
+        log_storage_failure(failure)
         return _unsaved_answer(assessment, token, section_id, question_id), 503
     section = _section(assessment, draft, section_id)
     asked = section.question(question_id)
@@ -148,7 +152,8 @@ def question(assessment_id, token, section_id, question_id):
         completed = tuple(c for c in draft.completed if c != section.id) if changed else draft.completed
         try:
             draft = drafts().save(assessment, draft, answers=answers, completed=completed)
-        except StorageUnavailable:
+        except StorageUnavailable as failure:
+            log_storage_failure(failure)
             return _render_question(assessment, section, draft, asked, form, back, save_failed=True), 503
         following = progress.next_question(section, draft.answers, after=asked.id)
         while changing and following is not None and following.id in draft.answers:
@@ -223,38 +228,6 @@ def check_answers(assessment_id, token, section_id):
     ), 400 if error else 200
 
 
-@assessment_blueprint.post("/<token>/submit")
-def submit(assessment_id, token):
-    assessment = _assessment(assessment_id)
-    draft = _draft(assessment, token)
-    if draft.reference is None and not progress.ready_to_submit(assessment, draft.answers, set(draft.completed)):
-        return redirect(url_for(".task_list", assessment_id=assessment.id, token=token), 303)
-    drafts().submit(assessment, draft, plan_check=crp.record_check(assessment))
-    return redirect(url_for(".confirmation", assessment_id=assessment.id, token=token), 303)
-
-
-@assessment_blueprint.get("/<token>/confirmation/")
-def confirmation(assessment_id, token):
-    assessment = _assessment(assessment_id)
-    draft = _draft(assessment, token)
-    if draft.reference is None:
-        return redirect(url_for(".task_list", assessment_id=assessment.id, token=token))
-    try:
-        record = drafts().submission(assessment, draft.reference)
-    except NotFound:
-        abort(404)
-    answers = record["answers"]
-    return render_template(
-        "assessments/confirmation.html", assessment=assessment, record=record, title="Self-assessment submitted",
-        readiness=progress.readiness_by_theme(assessment, answers),
-        summary=[(s, [(q, display_answer(q, answers.get(q.id))) for q in progress.shown_questions(s, answers)])
-                 for s in assessment.sections],
-        carbon_plan=_checked_plan(assessment, answers, record) if crp.applies(assessment, answers) else None, token=token,
-        evidence=[(slot, entries) for slot in assessment.evidence_slots
-                  if (entries := [e for e in record.get("evidence", []) if slot.id in e["slots"]])],
-    )
-
-
 # The carbon reduction plan, written out from the answers: for the supplier's own draft or submission only,
 # since the resume link in the address is the only way in.
 
@@ -272,7 +245,7 @@ def _plan_page(assessment_id, token) -> dict:
     assessment = _assessment(assessment_id)
     draft = _draft(assessment, token)
     record = None
-    if draft.reference:
+    if not draft.editing:  # what was sent; a draft, or an update under way, as it stands
         try:
             record = drafts().submission(assessment, draft.reference)
         except NotFound:
@@ -305,4 +278,5 @@ def carbon_reduction_plan_pdf(assessment_id, token):
     return response
 
 
-from . import evidence  # noqa: E402,F401  the evidence pages are routes of this blueprint, kept in their own module
+# The evidence pages and the pages about what was sent are routes of this blueprint, kept in their own modules.
+from . import evidence, submission  # noqa: E402,F401

@@ -1,7 +1,9 @@
-"""The emails about a registration: confirmation, waiting list, a freed place, an update and the reminder.
+"""The emails about a registration: confirmation, waiting list, a freed place, a repeated registration, the reminder,
+a cancellation and a change to the event.
 
-Each is a plain-text template in portal/templates/events/emails/. A confirmed place gets the event's calendar
-file attached, with the online joining details that the public calendar leaves out.
+Each is a Markdown template in portal/templates/events/emails/, sent as plain text and HTML. None holds anything the
+person typed into the form: anyone can type anyone's address, so the form must not let them write to it. A
+confirmed place gets the event's calendar file attached, with the online joining details the public one leaves out.
 """
 from flask import current_app, render_template, url_for
 
@@ -14,8 +16,10 @@ SUBJECTS = {
     "confirmed": "Your place at {title}",
     "waiting": "You are on the waiting list for {title}",
     "promoted": "A place has come up for you at {title}",
-    "updated": "We have updated your registration for {title}",
+    "already": "You had already registered for {title}",
     "reminder": "Reminder: {title} is tomorrow",
+    "cancelled": "You have cancelled your registration for {title}",
+    "changed": "{title} has changed",
 }
 
 
@@ -24,24 +28,34 @@ def private_link(event, token: str) -> str:
     return current_app.config["PORTAL_BASE_URL"].rstrip("/") + url_for("register.registration", slug=event.slug, token=token)
 
 
-def personal_calendar(event, confirmed: bool) -> bytes:
-    """The event's calendar file; with the joining details only for a person who has a place."""
+def personal_calendar(event, standing) -> bytes:
+    """One person's copy of the event's calendar file: with the joining details only for someone with a place, and
+    marked cancelled (with a higher SEQUENCE, so calendars take it) for someone who has cancelled."""
+    site = current_app.extensions["portal.content"].site
+    status = standing.status if standing is not None else None
+    return calendar_file([event], current_app.config["PORTAL_BASE_URL"], site.council.name, event.title, event.slug,
+                         joining=status == "confirmed", cancelled=status == "cancelled")
+
+
+def _cancellation(event) -> bytes:
+    """What tells a calendar to remove the entry an earlier email added: METHOD:CANCEL, same UID, higher SEQUENCE."""
     site = current_app.extensions["portal.content"].site
     return calendar_file([event], current_app.config["PORTAL_BASE_URL"], site.council.name, event.title, event.slug,
-                         joining=confirmed)
+                         cancelled=True, method="CANCEL", organizer=site.council.contact_email)
 
 
 def send(store, kind: str, event, registration, standing, token: str) -> bool:
     """Post one email about `registration` to the outbox; False (and logged) if it could not be stored."""
     site = current_app.extensions["portal.content"].site
     confirmed = standing is not None and standing.status == "confirmed"
-    body = render_template(f"events/emails/{kind}.txt", event=event, registration=registration, standing=standing,
+    body = render_template(f"events/emails/{kind}.md", event=event, standing=standing,
                            confirmed=confirmed, link=private_link(event, token), site=site)
     message = mailer.compose(site.council.contact_email, registration.details["email"],
-                             SUBJECTS[kind].format(title=event.title), body)
+                             SUBJECTS[kind].format(title=event.title), body, markdown=True)
     if confirmed:
-        message.add_attachment(personal_calendar(event, confirmed=True), maintype="text", subtype="calendar",
-                               filename=f"{event.slug}.ics")
+        mailer.attach_calendar(message, personal_calendar(event, standing), f"{event.slug}.ics")
+    elif kind == "cancelled":
+        mailer.attach_calendar(message, _cancellation(event), f"{event.slug}.ics")
     try:
         outbox.post(store, message)
     except StorageError:

@@ -13,7 +13,7 @@ from contextlib import suppress
 from datetime import date, datetime, timezone
 from urllib.parse import urlsplit
 
-from flask import abort, current_app, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, get_flashed_messages, redirect, render_template, request, url_for
 
 from portal.evidence import checks
 from portal.headers import content_security_policy
@@ -89,16 +89,50 @@ def uploaded(assessment_id, token, slot_id, upload_id):
         raise
     try:
         entry = {**_check(store, key, upload, slot, draft), "id": file_id}
+        date_error = None
+        if slot.ask_valid_until:
+            try:
+                entry["valid_until"] = _valid_until(upload.fields)
+            except DateInvalid as wrong:
+                # The file is good: keep it, held for this question, and ask only for the date again.
+                date_error, entry = str(wrong), {**entry, "slots": [], "held_for": slot.id}
         draft = drafts().load(assessment, token)  # the newest version: another tab may have saved meanwhile
-        drafts().save(assessment, draft, evidence=draft.evidence + (entry,))
+        draft = drafts().save(assessment, draft, evidence=draft.evidence + (entry,))
     except EvidenceRejected as rejected:
         store.delete(key)
-        return _render(assessment, draft, section, slot, error=str(rejected), valid_until=upload.fields), 400
+        return _render(assessment, draft, section, slot, error=str(rejected)), 400
     except Exception:
         with suppress(StorageError):
             store.delete(key)  # not attached, so not kept: nothing half-stored
         raise
+    if date_error:
+        return _render(assessment, draft, section, slot, date_error=date_error, valid_until=upload.fields), 400
     return redirect(url_for(".evidence", assessment_id=assessment.id, token=token, slot_id=slot.id, added=file_id), 303)
+
+
+@assessment_blueprint.post("/<token>/evidence/<slot_id>/valid-until")
+def valid_until(assessment_id, token, slot_id):
+    """The date for a file kept while its date was wrong: attach the file with it, or ask again."""
+    assessment = _assessment(assessment_id)
+    draft = _draft(assessment, token)
+    section, slot = _slot(assessment, draft, slot_id)
+    held = _held(draft, slot)
+    if held is None or request.form.get("file") != held["id"]:
+        return redirect(url_for(".evidence", assessment_id=assessment.id, token=token, slot_id=slot.id), 303)
+    typed = {name: request.form.get(name, "") for name in VALID_UNTIL_FIELDS}
+    try:
+        day = _valid_until(typed)
+    except DateInvalid as wrong:
+        return _render(assessment, draft, section, slot, date_error=str(wrong), valid_until=typed), 400
+    if len(_in_slot(draft, slot)) >= slot.max_files:
+        return _render(assessment, draft, section, slot, error=checks.too_many(slot.max_files)), 400
+    attached = {key: value for key, value in held.items() if key != "held_for"} | {"slots": [slot.id], "valid_until": day}
+    drafts().save(assessment, draft, evidence=tuple(attached if e["id"] == held["id"] else e for e in draft.evidence))
+    return redirect(url_for(".evidence", assessment_id=assessment.id, token=token, slot_id=slot.id, added=held["id"]), 303)
+
+
+def _held(draft, slot) -> dict | None:
+    return next((e for e in reversed(draft.evidence) if e.get("held_for") == slot.id), None)
 
 
 def _check(store, key, upload, slot, draft) -> dict:
@@ -108,14 +142,17 @@ def _check(store, key, upload, slot, draft) -> dict:
     size = upload.size  # the claimed copy's, as storage listed it: no request of its own
     read_range = _HeadFirst(store, key)
     inspected = checks.inspect(read_range, size, upload.filename, slot.types, slot.max_bytes)
-    valid_until = _valid_until(upload.fields) if slot.ask_valid_until else None
     if malware.scan_status(store, key, current_app.config["PORTAL_MALWARE_SCANNER"]) == malware.THREAT:
         raise EvidenceRejected(checks.virus())
     return {
         "key": key, "name": inspected.name, "size": size, "sha256": _sha256(read_range, size),
         "content_type": inspected.type.content_type, "uploaded_at": datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
-        "slots": [slot.id], "valid_until": valid_until,
+        "slots": [slot.id], "valid_until": None,
     }
+
+
+class DateInvalid(ValueError):
+    """The date a file is valid until is not a real date, or has passed."""
 
 
 def _valid_until(fields: dict) -> str | None:
@@ -125,9 +162,9 @@ def _valid_until(fields: dict) -> str | None:
     try:
         day = date(int(parts[2]), int(parts[1]), int(parts[0]))
     except ValueError:
-        raise EvidenceRejected("The date it is valid until must be a real date, like 31 3 2027") from None
+        raise DateInvalid("The date it is valid until must be a real date, like 31 3 2027") from None
     if day < date.today():
-        raise EvidenceRejected("The date it is valid until must be today or in the future")
+        raise DateInvalid("The date it is valid until must be today or in the future")
     return day.isoformat()
 
 
@@ -165,7 +202,7 @@ def reuse(assessment_id, token, slot_id):
     draft = _draft(assessment, token)
     section, slot = _slot(assessment, draft, slot_id)
     chosen = set(request.form.getlist("file"))
-    offered = {entry["id"] for entry in draft.evidence if slot.id not in entry["slots"]}
+    offered = {entry["id"] for entry in draft.evidence if entry["slots"] and slot.id not in entry["slots"]}
     if not chosen or not chosen <= offered:
         return _render(assessment, draft, section, slot, reuse_error="Select a file you have already uploaded"), 400
     if len(_in_slot(draft, slot)) + len(chosen) > slot.max_files:
@@ -192,10 +229,14 @@ def remove(assessment_id, token, slot_id):
     for entry in draft.evidence:
         if entry["id"] == file_id:
             entry = {**entry, "slots": [s for s in entry["slots"] if s != slot.id]}
-        (kept if entry["slots"] else gone).append(entry)
+        (kept if entry["slots"] or entry.get("held_for") else gone).append(entry)
     drafts().save(assessment, draft, evidence=tuple(kept))
+    sent = drafts().sent_keys(assessment, draft.reference)  # a version already sent keeps its files
     for entry in gone:  # only once the draft no longer lists it
-        _store().delete(entry["key"])
+        if entry["key"] not in sent:
+            _store().delete(entry["key"])
+    removed = next(entry["name"] for entry in draft.evidence if entry["id"] == file_id)
+    flash(f"{removed} has been removed", "removed")  # said on the page the browser is sent back to
     return redirect(url_for(".evidence", assessment_id=assessment.id, token=token, slot_id=slot.id), 303)
 
 
@@ -203,13 +244,21 @@ def _content_types(slot) -> set[str]:
     return {FILE_TYPES[t].content_type for t in slot.types}
 
 
-def _render(assessment, draft, section, slot, error=None, reuse_error=None, added=None, valid_until=None):
+def _reusable(draft, slot) -> list[dict]:
+    """Files attached to other questions that this one takes."""
+    return [entry for entry in draft.evidence
+            if entry["slots"] and slot.id not in entry["slots"] and entry["content_type"] in _content_types(slot)]
+
+
+def _render(assessment, draft, section, slot, error=None, reuse_error=None, added=None, valid_until=None, date_error=None):
     store = _store()
     scanner = current_app.config["PORTAL_MALWARE_SCANNER"]
     attached = [(entry, malware.scan_status(store, entry["key"], scanner)) for entry in _in_slot(draft, slot)]
-    reuse_items = [{"value": entry["id"], "text": entry["name"]} for entry in draft.evidence if slot.id not in entry["slots"]]
+    held = _held(draft, slot)
+    room = len(attached) < slot.max_files
+    reuse_items = [{"value": entry["id"], "text": entry["name"]} for entry in _reusable(draft, slot)] if room else []
     form = None
-    if len(attached) < slot.max_files:
+    if room and held is None:
         upload_id = secrets.token_hex(16)
         back_to = current_app.config["PORTAL_BASE_URL"].rstrip("/") + url_for(
             ".uploaded", assessment_id=assessment.id, token=draft.token, slot_id=slot.id, upload_id=upload_id)
@@ -220,9 +269,10 @@ def _render(assessment, draft, section, slot, error=None, reuse_error=None, adde
         "assessments/evidence.html", assessment=assessment, draft=draft, section=section, slot=slot,
         attached=attached, reusable=bool(reuse_items), reuse_items=reuse_items, form=form, error=error, reuse_error=reuse_error,
         added=next((entry for entry, _ in attached if entry["id"] == added), None), scanner=scanner,
+        removed=get_flashed_messages(category_filter=["removed"]), held=held, date_error=date_error,
         types=list_in_words(slot.types), accept=",".join(e for t in slot.types for e in FILE_TYPES[t].extensions),
-        valid_until=[(valid_until or {}).get(name, "") for name in VALID_UNTIL_FIELDS],
-        title=slot.label, error_title=bool(error or reuse_error),
+        valid_until=[(valid_until or {}).get(name, "") for name in VALID_UNTIL_FIELDS],  # as typed, kept
+        title=slot.label, error_title=bool(error or reuse_error or date_error),
     ))
     target = urlsplit(form.url) if form else None
     if target and target.netloc:

@@ -25,8 +25,12 @@ def abandoned_evidence(store: Store, assessment: Assessment, now: datetime) -> l
         versions = store.keys(f"drafts/{assessment.id}/{digest}/")
         if versions:
             draft = store.read_json(versions[-1])
-            if draft["reference"] is None and datetime.fromisoformat(draft["expires_at"]) > now:
-                continue  # still being worked on
+            if "deleted_at" in draft:  # deleted by the supplier: nothing of it is needed
+                abandoned.extend(keys)
+                continue
+            editing = draft["reference"] is None or draft.get("updates_version") is not None
+            if editing and datetime.fromisoformat(draft["expires_at"]) > now:
+                continue  # still being worked on, before sending or in an update after it
         abandoned.extend(keys)
     return abandoned
 

@@ -43,12 +43,13 @@ def council_api(event, context):
 
 
 def event_reminders(event, context):
-    """Run daily by an EventBridge schedule: email reminders for events that start tomorrow."""
-    from functions.reminders import send_reminders
+    """Run by EventBridge schedules: every 15 minutes, places freed by more capacity and changes to events; each
+    morning (input {"reminders": true}) also the reminders for events that start tomorrow."""
+    from functions.reminders import run_schedule
 
-    app = _built("register")[0]  # the reminders' private links are the register function's pages
+    app = _built("register")[0]  # the emails' private links are the register function's pages
     with app.test_request_context(base_url=app.config["PORTAL_BASE_URL"]):
-        return asdict(send_reminders())
+        return run_schedule(reminders=bool((event or {}).get("reminders")))
 
 
 def council(event, context):

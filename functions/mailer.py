@@ -1,23 +1,55 @@
-"""Send email through the sender PORTAL_EMAIL names: an outbox folder of .eml files, Amazon SES, or SMTP."""
+"""Compose email (plain text and HTML, one address, dated) and send it through the sender PORTAL_EMAIL names."""
 import os
 import smtplib
 import uuid
 from datetime import datetime, timezone
+from email.header import Header
 from email.message import EmailMessage
+from email.utils import format_datetime
 from pathlib import Path
 from urllib.parse import urlsplit
+
+from . import email_body
 
 
 class EmailFailed(RuntimeError):
     """The message could not be handed to the sender."""
 
 
-def compose(sender: str, to: str, subject: str, body: str) -> EmailMessage:
+def compose(sender: str, to: str, subject: str, body: str, *, markdown: bool = False,
+            now: datetime | None = None) -> EmailMessage:
+    """A dated message to exactly one address; an address that is not one valid address, such as a list, is refused.
+
+    With `markdown`, `body` is Markdown and the message has a plain text part and an HTML part, both made from it;
+    otherwise `body` is plain text, sent as it is (the sign-in, resume and daily emails, written as plain text).
+    """
+    from portal.email_address import normalised_email_address
+
+    recipient = normalised_email_address(to)
+    if recipient is None:
+        raise ValueError(f"Not a single valid email address: {to!r}")
     message = EmailMessage()
-    message["From"], message["To"], message["Subject"] = sender, to, subject
+    message["Date"] = format_datetime(now or datetime.now(timezone.utc))
+    message["From"], message["To"] = sender, recipient
+    # Folded by the older header encoder: the default one leaves a doubled space where it folds before non-ASCII text.
+    message.set_raw("Subject", Header(subject, "us-ascii" if subject.isascii() else "utf-8",
+                                      header_name="Subject").encode(linesep="\n"))
     message["Message-ID"] = f"<{uuid.uuid4()}@{sender.rsplit('@', 1)[-1]}>"
-    message.set_content(body)
+    if markdown:
+        html, text = email_body.html_and_text(body, subject)
+        message.set_content(text)
+        message.add_alternative(html, subtype="html")
+    else:
+        message.set_content(body)
     return message
+
+
+def attach_calendar(message: EmailMessage, calendar: bytes, filename: str) -> None:
+    """Attach an iCalendar file, labelled with its own METHOD, as calendar clients expect of an emailed invitation."""
+    method = next((line.split(b":", 1)[1].strip().decode() for line in calendar.splitlines()
+                   if line.upper().startswith(b"METHOD:")), "PUBLISH")
+    message.add_attachment(calendar, maintype="text", subtype="calendar", filename=filename,
+                           params={"charset": "utf-8", "method": method})
 
 
 def send(setting: str, message: EmailMessage) -> None:

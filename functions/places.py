@@ -3,7 +3,9 @@
 Under events/<slug>/:
   places/<n>/<generation>.json   place n (1..capacity) given to a registration; a conditional create, so only one
                                  request can win each (place, generation)
-  waiting/<time>-<id>.json       a registration joined the waiting list at that time; keys sort in joining order
+  waiting/n<number>.json         the number-th to join the waiting list, and who; a conditional create, so each
+                                 number is given once and a later joiner always gets a higher one. (Keys
+                                 written before numbering, waiting/<time>-<id>.json, sort before them.)
   cancelled/<id>.json            a registration was cancelled
 
 A place is free when it was never given, or when the holder of its newest generation has cancelled (or,
@@ -12,11 +14,12 @@ Nothing is overwritten, and every decision is made again from a fresh listing, s
 leaves nothing that the next settle() cannot put right.
 """
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime
 
 from .storage import AlreadyExists, Store, read_json_many
 
 SETTLE_ROUNDS = 50  # each round gives at least one place or ends; this only stops a pathological loop
+JOIN_ATTEMPTS = 1000  # each failed attempt means someone else joined the waiting list; this only stops a runaway
 
 
 @dataclass(frozen=True)
@@ -33,7 +36,7 @@ class Snapshot:
     """One listing of an event's objects, sorted into what they mean."""
 
     places: dict[int, list[str]] = field(default_factory=dict)  # place -> generation keys, oldest first
-    waiting: list[tuple[str, str]] = field(default_factory=list)  # (key, registration id), in joining order
+    waiting: list[tuple[str, str | None]] = field(default_factory=list)  # (key, registration id), joining order
     cancelled: set[str] = field(default_factory=set)
     registrations: dict[str, list[str]] = field(default_factory=dict)  # id -> version keys, oldest first
     emails: dict[str, list[str]] = field(default_factory=dict)  # email digest -> index keys, oldest first
@@ -61,8 +64,9 @@ def read_snapshot(store: Store, slug: str) -> Snapshot:
         kind, _, rest = key[len(prefix(slug)):].partition("/")
         if kind == "places":
             snapshot.places.setdefault(int(rest.split("/")[0]), []).append(key)
-        elif kind == "waiting":
-            snapshot.waiting.append((key, _stem(key).rsplit("-", 1)[1]))
+        elif kind == "waiting":  # a numbered key names its registration inside; an older one in its name
+            stem = _stem(key)
+            snapshot.waiting.append((key, stem.rsplit("-", 1)[1] if "-" in stem else None))
         elif kind == "cancelled":
             snapshot.cancelled.add(_stem(key))
         elif kind == "registrations":
@@ -79,7 +83,7 @@ class Places:
 
     def __init__(self, store: Store):
         self.store = store
-        self._holders = {}  # place object key -> registration id: the objects never change, so this never goes stale
+        self._holders = {}  # place or waiting-list key -> registration id: the objects never change, so never stale
 
     def holder(self, key: str) -> str:
         if key not in self._holders:
@@ -98,6 +102,13 @@ class Places:
                 holding[holder] = place
         return holding
 
+    def _who_waits(self, snapshot: Snapshot) -> list[str]:
+        """The registration behind each waiting-list key, in order, read once per process (the keys never change)."""
+        unread = [key for key, registration in snapshot.waiting if registration is None and key not in self._holders]
+        for key, entry in zip(unread, read_json_many(self.store, unread, remember=False)):
+            self._holders[key] = entry["registration"]
+        return [registration or self._holders[key] for key, registration in snapshot.waiting]
+
     def free_places(self, snapshot: Snapshot, capacity: int, holding: dict[str, int]) -> list[int]:
         given = set(holding.values())
         return [place for place in range(1, capacity + 1) if place not in given]
@@ -105,7 +116,7 @@ class Places:
     def queue(self, snapshot: Snapshot, holding: dict[str, int]) -> list[str]:
         """The waiting list as it stands: in joining order, without anyone cancelled or already given a place."""
         queue = []
-        for _, registration in snapshot.waiting:
+        for registration in self._who_waits(snapshot):
             if registration not in snapshot.cancelled and registration not in holding and registration not in queue:
                 queue.append(registration)
         return queue
@@ -142,11 +153,18 @@ class Places:
                     return []
                 except AlreadyExists:
                     continue  # someone else took it a moment ago: try the next
-        # The key orders the queue, so it takes the real time to the microsecond (not a clock a test may have
-        # fixed); the registration's random id breaks a tie.
-        arrived = datetime.now(timezone.utc)
-        self.store.create_json(f"{prefix(slug)}waiting/{arrived:%Y%m%dT%H%M%S%fZ}-{registration}.json",
-                               {"registration": registration, "joined_at": now.isoformat()})
+        # Join at the next number. Losing it to someone else means they joined first: look again and take a later
+        # one, so whoever is told "number n" was truly n-th, and nobody else is told the same.
+        number = len(snapshot.waiting) + 1
+        for _ in range(JOIN_ATTEMPTS):
+            try:
+                self.store.create_json(f"{prefix(slug)}waiting/n{number:06d}.json",
+                                       {"registration": registration, "joined_at": now.isoformat()})
+                break
+            except AlreadyExists:
+                number = max(number + 1, len(self.store.keys(f"{prefix(slug)}waiting/")) + 1)
+        else:
+            raise AlreadyExists(f"could not join the waiting list for {slug}")
         # A place may have been freed between the listing above and joining the queue: settle makes sure it is given.
         return self.settle(slug, capacity, now)
 

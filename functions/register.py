@@ -6,12 +6,17 @@ from portal.events.model import ORGANISATION_SIZES
 from portal.events.pages import event_or_404, now, render_event
 
 from . import event_emails, keep_private, refuse_cross_site_post
+from .council.web import client_ip
+from .limits import RateLimits
 from .registrations import RegistrationClosed, RegistrationNotFound, Registrations
 from .storage import StorageUnavailable, open_store
 
 register_blueprint = Blueprint("register", __name__, url_prefix="/events/<slug>")
 CLOSED = "Registration for this event has closed, so we did not take your details."
 NOT_SAVED = "We could not save your registration. Your answers are still below: try again in a few minutes."
+TOO_MANY = "We have had too many registrations from here or for this email address. Wait 15 minutes, then try again."
+LIMIT_PER_CLIENT = 20  # registrations from one network address per 15 minutes, for any event
+LIMIT_PER_ADDRESS = 3  # registrations for one email address per 15 minutes, for any event
 
 
 def registrations() -> Registrations:
@@ -35,34 +40,42 @@ def register(slug):
     if not form.validate():
         return render_event(event, form, 400)
     try:
+        if not _within_limits(form.email.data):
+            return render_event(event, form, 429, problem=TOO_MANY)
         outcome = registrations().register(event, form.details())
     except RegistrationClosed:
         return render_event(event, form, 409, problem=CLOSED)
     except StorageUnavailable:
         current_app.logger.exception("Could not save a registration for %s", slug)
         return render_event(event, form, 503, problem=NOT_SAVED)
-    _tell_the_promoted(event, outcome.promoted)
-    if outcome.updated:
-        # Only the owner of the address gets the link: anyone can type someone else's email into the form.
-        emailed = event_emails.send(registrations().store, "updated", event, outcome.registration, outcome.standing, outcome.token)
-        return redirect(url_for(".updated", slug=slug, emailed=int(emailed)), 303)
-    kind = "confirmed" if outcome.standing.status == "confirmed" else "waiting"
-    emailed = event_emails.send(registrations().store, kind, event, outcome.registration, outcome.standing, outcome.token)
-    return redirect(url_for(".registration", slug=slug, token=outcome.token, registered=1, emailed=int(emailed)), 303)
+    email_the_promoted(event, outcome.promoted)
+    # The page is the same whether or not the address was registered already, and only the address's owner gets
+    # the private link: anyone can type someone else's email into the form.
+    if outcome.already:
+        kind = "already"
+    else:
+        kind = "confirmed" if outcome.standing.status == "confirmed" else "waiting"
+    event_emails.send(registrations().store, kind, event, outcome.registration, outcome.standing, outcome.token)
+    return redirect(url_for(".check_email", slug=slug), 303)
 
 
-def _tell_the_promoted(event, promoted):
+def _within_limits(email: str) -> bool:
+    """Each request counts against the client and the address, so that nobody can make us email someone over and over."""
+    limits = RateLimits(registrations().store, now)
+    return limits.allow("register-client", client_ip(), LIMIT_PER_CLIENT) and \
+        limits.allow("register-email", email.lower(), LIMIT_PER_ADDRESS)
+
+
+def email_the_promoted(event, promoted):
     """Email each person just given a freed place; they get a new private link, since we keep only hashes of the old."""
     for registration in promoted:
         token = registrations().new_link(event, registration.id)
         event_emails.send(registrations().store, "promoted", event, registration, registrations().standing(event, registration.id), token)
 
 
-@register_blueprint.get("/register/updated")
-def updated(slug):
-    event = event_or_404(slug)
-    return render_template("events/updated.html", event=event, emailed=request.args.get("emailed") != "0",
-                           title="Your registration has been updated")
+@register_blueprint.get("/register/check-your-email")
+def check_email(slug):
+    return render_template("events/check_email.html", event=event_or_404(slug), title="Check your email")
 
 
 def _registration(event, token):
@@ -80,8 +93,7 @@ def registration(slug, token):
     standing = registrations().standing(event, found.id)
     return render_template(
         "events/registration.html", event=event, registration=found, standing=standing, token=token,
-        link=event_emails.private_link(event, token), registered=request.args.get("registered") == "1",
-        emailed=request.args.get("emailed") != "0", cancelled_now=request.args.get("cancelled") == "1",
+        link=event_emails.private_link(event, token), cancelled_now=request.args.get("cancelled") == "1",
         ended=event.has_ended(now()), title=_title(standing), sizes=ORGANISATION_SIZES,
     )
 
@@ -100,7 +112,9 @@ def cancel(slug, token):
     if (standing is not None and standing.status == "cancelled") or event.has_ended(now()):
         return redirect(url_for(".registration", slug=slug, token=token))
     if request.method == "POST":  # the CSRF token was checked before this view ran
-        _tell_the_promoted(event, registrations().cancel(event, found))
+        email_the_promoted(event, registrations().cancel(event, found))
+        # The calendar entry an earlier email added is removed by this one's METHOD:CANCEL.
+        event_emails.send(registrations().store, "cancelled", event, found, registrations().standing(event, found.id), token)
         return redirect(url_for(".registration", slug=slug, token=token, cancelled=1), 303)
     waiting = standing is not None and standing.status == "waiting"
     return render_template("events/cancel.html", event=event, token=token, waiting=waiting,
@@ -112,6 +126,6 @@ def calendar(slug, token):
     event = event_or_404(slug)
     found = _registration(event, token)
     standing = registrations().standing(event, found.id)
-    body = event_emails.personal_calendar(event, confirmed=standing is not None and standing.status == "confirmed")
+    body = event_emails.personal_calendar(event, standing)
     return body, {"Content-Type": "text/calendar; charset=utf-8",
                   "Content-Disposition": f'attachment; filename="{event.slug}.ics"'}

@@ -1,10 +1,12 @@
-"""Registrations for events, kept write-once in storage: register, update by email, view and cancel by private link.
+"""Registrations for events, kept write-once in storage: register, then view and cancel by private link.
 
 Under events/<slug>/ (beside the places and waiting list of functions/places.py):
   registrations/<id>/<version>.json   what the person told us; a change is a new version
   emails/<sha256 of email>/<n>.json    which registration an email address has; a new one only after a cancellation
   links/<sha256 of token>.json         a private link to a registration; only the hash is kept, never the link
   reminded/<id>.json                   the reminder was sent
+  changes/<sequence>/<id>.json         the email about the event's change to that SEQUENCE was sent to <id>
+  changes/<sequence>/done.json         everyone registered before that change has been told
 """
 import hashlib
 import secrets
@@ -16,7 +18,7 @@ from portal.events.model import REGISTRATION_RETENTION_DAYS, Event
 from .places import Places, Standing, prefix, read_snapshot
 from .storage import AlreadyExists, NotFound, Store, read_json_many
 
-ATTEMPTS = 5  # two requests for the same email at once: the loser becomes an update of the winner
+ATTEMPTS = 5  # two requests for the same email at once: the loser finds the winner's registration
 
 
 class RegistrationClosed(Exception):
@@ -76,7 +78,7 @@ class Outcome:
     registration: Registration
     token: str
     standing: Standing
-    updated: bool = False
+    already: bool = False  # the address had a registration already: nothing was changed
     promoted: list = field(default_factory=list)  # registrations given a freed place along the way
 
 
@@ -146,7 +148,11 @@ class Registrations:
             f"{prefix(event.slug)}registrations/{registration.id}/{registration.version:06d}.json", registration.stored())
 
     def register(self, event: Event, details: dict) -> Outcome:
-        """Register, or, for an email address already registered and not cancelled, update that registration."""
+        """Register; for an email address that already has a registration (not cancelled), change nothing.
+
+        Anyone can type anyone's address, so a second registration for an address never reads or replaces the
+        first: the caller emails the owner their own private link instead (Outcome.already).
+        """
         now = self.clock()
         if not event.registration_open(now):
             raise RegistrationClosed(event.slug)
@@ -155,7 +161,7 @@ class Registrations:
             index = self.store.keys(email_prefix)
             current = self._current(event, index)
             if current is not None:
-                return self._update(event, current, details, now)
+                return self._already(event, current, now)
             registration = Registration(
                 id=secrets.token_hex(16), event=event.slug, version=1, created_at=now.isoformat(),
                 updated_at=now.isoformat(), delete_after=_delete_after(now),
@@ -168,10 +174,24 @@ class Registrations:
                 self.store.delete(f"{prefix(event.slug)}registrations/{registration.id}/000001.json")
                 continue
             token = self.new_link(event, registration.id)
-            promoted = self.places.take(event.slug, event.capacity, registration.id, now)
-            return Outcome(registration, token, self.standing(event, registration.id),
+            standing, promoted = self._place(event, registration.id, now)
+            return Outcome(registration, token, standing,
                            promoted=[self.get(event, r) for r in promoted if r != registration.id])
         raise AlreadyExists(f"could not register {event.slug} after {ATTEMPTS} attempts")
+
+    def _place(self, event: Event, registration_id: str, now: datetime) -> tuple[Standing, list[str]]:
+        """Give the registration a place or a spot in the queue, and where it then stands.
+
+        Taking again is safe (a registration that ends up with two places holds its lowest and frees the other),
+        so a registration that a race or a crash left with neither is simply given one again.
+        """
+        promoted = []
+        for _ in range(ATTEMPTS):
+            promoted += self.places.take(event.slug, event.capacity, registration_id, now)
+            standing = self.standing(event, registration_id)
+            if standing is not None:
+                return standing, promoted
+        raise AlreadyExists(f"could not place registration {registration_id} after {ATTEMPTS} attempts")
 
     def _current(self, event: Event, index: list[str]) -> Registration | None:
         """The registration an email address has now: None if it has none, or only cancelled ones."""
@@ -182,24 +202,14 @@ class Registrations:
             return None
         return self.get(event, registration_id)
 
-    def _update(self, event: Event, current: Registration, details: dict, now: datetime) -> Outcome:
-        for _ in range(ATTEMPTS):
-            updated = Registration(**{**current.stored(), "version": current.version + 1, "updated_at": now.isoformat(),
-                                      "delete_after": _delete_after(now), "details": details})
-            try:
-                self._write(event, updated)
-                break
-            except AlreadyExists:
-                current = self.get(event, current.id)  # changed at the same moment: build on the newest
-        else:
-            raise AlreadyExists(f"could not update registration {current.id}")
-        promoted = []
-        if self.standing(event, updated.id) is None:
-            # The first attempt stopped before it got a place or joined the queue: finish it now.
-            promoted = self.places.take(event.slug, event.capacity, updated.id, now)
-        token = self.new_link(event, updated.id)
-        return Outcome(updated, token, self.standing(event, updated.id), updated=True,
-                       promoted=[self.get(event, r) for r in promoted if r != updated.id])
+    def _already(self, event: Event, current: Registration, now: datetime) -> Outcome:
+        """The address has a registration: leave it as it is, with a new private link for its owner's email."""
+        standing, promoted = self.standing(event, current.id), []
+        if standing is None:
+            # The first request stopped (or is still running) before it got a place or joined the queue.
+            standing, promoted = self._place(event, current.id, now)
+        return Outcome(current, self.new_link(event, current.id), standing, already=True,
+                       promoted=[self.get(event, r) for r in promoted if r != current.id])
 
     def cancel(self, event: Event, registration: Registration) -> list[Registration]:
         """Cancel, once; return whoever was given the freed place (before the event starts)."""
@@ -219,6 +229,28 @@ class Registrations:
             return True
         except AlreadyExists:
             return False
+
+    def mark_told_of_change(self, event: Event, registration_id: str) -> bool:
+        """Record that the email about the event's latest change is being sent; False if it was sent before."""
+        try:
+            self.store.create_json(f"{prefix(event.slug)}changes/{event.sequence:04d}/{registration_id}.json",
+                                   {"sent_at": self.clock().isoformat()})
+            return True
+        except AlreadyExists:
+            return False
+
+    def unmark_told_of_change(self, event: Event, registration_id: str) -> None:
+        self.store.delete(f"{prefix(event.slug)}changes/{event.sequence:04d}/{registration_id}.json")
+
+    def change_told(self, event: Event, done: bool = False) -> bool:
+        """Whether everyone has been told of the event's latest change; `done` records that they have."""
+        key = f"{prefix(event.slug)}changes/{event.sequence:04d}/done.json"
+        if done:
+            try:
+                self.store.create_json(key, {"at": self.clock().isoformat()})
+            except AlreadyExists:
+                pass
+        return bool(self.store.keys(key))
 
     def unmark_reminded(self, event: Event, registration_id: str) -> None:
         """The email failed: let the next run try again."""

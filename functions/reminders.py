@@ -1,23 +1,39 @@
-"""The day-before reminder: email everyone with a confirmed place at an event that starts tomorrow (UK time).
+"""Scheduled event email: the day-before reminder, places freed by more capacity, and each change to an event.
 
-Run daily by a schedule. A write-once 'reminded' marker per registration makes a second run in the same day,
-or a retried one, send nothing twice; if an email fails, its marker is removed so that the next run tries again.
+`send_reminders` emails everyone with a confirmed place at an event that starts tomorrow (UK time); a schedule runs
+it each morning. `check_events` runs every 15 minutes: when the council raises an event's capacity in content, the
+first people waiting get the new places, in order, and an email; and when it adds an `updates:` entry, everyone with
+a place or on the waiting list who registered before the change is emailed once, with the new calendar entry.
+
+Write-once markers ('reminded', 'changes') make a second run, or a retried one, send nothing twice; if an email
+cannot be stored, its marker is removed so that the next run tries again. Both run as
+`flask --app portal send-reminders` too.
 """
 from dataclasses import dataclass
 
+import click
 from flask import current_app
+from flask.cli import with_appcontext
 
 from portal.events.model import starting_tomorrow
 from portal.events.pages import now as clock
 
 from . import event_emails
-from .register import registrations
+from .register import email_the_promoted, registrations
 
 
 @dataclass
 class RemindersSent:
     sent: int = 0
     already_sent: int = 0
+    failed: int = 0
+
+
+@dataclass
+class EventsChecked:
+    promoted: int = 0
+    told_of_changes: int = 0
+    already_told: int = 0
     failed: int = 0
 
 
@@ -40,3 +56,67 @@ def send_reminders(now=None) -> RemindersSent:
                 registrations().unmark_reminded(event, registration.id)
                 result.failed += 1
     return result
+
+
+def check_events(now=None) -> EventsChecked:
+    """For every event still to start: give free places to those waiting, and tell people of its latest change."""
+    now = now or clock()
+    result = EventsChecked()
+    for event in current_app.extensions["portal.content"].events:
+        if now >= event.starts:
+            continue
+        # Settling gives each free place (more capacity, or a cancellation whose request stopped short) in order.
+        promoted = registrations().places.settle(event.slug, event.capacity, now)
+        email_the_promoted(event, [registrations().get(event, r) for r in promoted])
+        result.promoted += len(promoted)
+        if event.updates and not registrations().change_told(event):
+            _tell_of_change(event, result)
+    return result
+
+
+def _tell_of_change(event, result: EventsChecked) -> None:
+    changed_at = event.updates[-1].at
+    failed = result.failed
+    for registration, standing, _ in registrations().everyone(event.slug):
+        if standing.status not in ("confirmed", "waiting") or _as_time(registration.created_at) >= changed_at:
+            continue  # cancelled, or registered after the change and so saw it already
+        if not registrations().mark_told_of_change(event, registration.id):
+            result.already_told += 1
+            continue
+        token = registrations().new_link(event, registration.id)
+        if event_emails.send(registrations().store, "changed", event, registration, standing, token):
+            result.told_of_changes += 1
+        else:
+            registrations().unmark_told_of_change(event, registration.id)
+            result.failed += 1
+    if result.failed == failed:
+        registrations().change_told(event, done=True)  # later runs need not read every registration again
+
+
+def _as_time(value: str):
+    from datetime import datetime
+
+    return datetime.fromisoformat(value)
+
+
+def run_schedule(reminders: bool) -> dict:
+    """What the schedules run; needs an app context and a request context."""
+    from dataclasses import asdict
+
+    done = {"checked": asdict(check_events())}
+    if reminders:
+        done["reminders"] = asdict(send_reminders())
+    return done
+
+
+@click.command("send-reminders")
+@with_appcontext
+def send_reminders_command():
+    """Email tomorrow's reminders, places freed by more capacity, and changes to events. Safe to run twice."""
+    app = current_app._get_current_object()
+    with app.test_request_context(base_url=app.config["PORTAL_BASE_URL"]):  # for the private links
+        done = run_schedule(reminders=True)
+    checked, reminded = done["checked"], done["reminders"]
+    click.echo(f"Reminders: sent {reminded['sent']}, already sent {reminded['already_sent']}, failed {reminded['failed']}. "
+               f"Places given to people waiting: {checked['promoted']}. Told of changes: {checked['told_of_changes']}, "
+               f"already told {checked['already_told']}, failed {checked['failed']}.")

@@ -69,6 +69,10 @@ def create_app(overrides: dict | None = None, functions: tuple[str, ...] | None 
         app.register_blueprint(blueprint)
         for view in exempt_views:
             csrf.exempt(view)
+    if functions is None or "register" in functions:
+        from functions.reminders import send_reminders_command
+
+        app.cli.add_command(send_reminders_command)
     if functions is None or "council" in functions:
         from functions.council.cli import add_officer, disable_officer, notify_officers, purge
 

@@ -51,7 +51,7 @@ def from_environment() -> dict:
         # address, and refuse any request without the secret header CloudFront adds (functions/council/viewer.py).
         "PORTAL_BEHIND_CLOUDFRONT": os.environ.get("PORTAL_BEHIND_CLOUDFRONT", "").lower() in ("1", "true", "yes"),
         "PORTAL_ORIGIN_SECRET": os.environ.get("PORTAL_ORIGIN_SECRET", ""),
-        # How long to wait for S3 (seconds) and how many tries in all; defaults in functions/storage.py.
+        # How long to wait for S3 (seconds) and how many tries in all; defaults in functions/storage/s3_store.py.
         **s3_settings(),
         "SECRET_KEY": _secret_key(var_dir),
         "MAX_CONTENT_LENGTH": 1024 * 1024,  # forms only: evidence files go straight to storage

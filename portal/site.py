@@ -7,6 +7,8 @@ from flask import Blueprint, abort, current_app, render_template, send_from_dire
 from .content import Content
 from .events.pages import calendar_files, event_pages
 from .questionnaire.forms import form_class, render_params
+from .questionnaire.numbers import write_number
+from .crp.plan import PLAN_QUESTION
 from .questionnaire.progress import checklist_of
 
 site_blueprint = Blueprint("site", __name__)
@@ -153,18 +155,38 @@ def checklist(assessment_id, section_id):
 
 @site_blueprint.app_template_global("checklists_for")
 def checklists_for(path: str) -> list[dict]:
-    """Quick checklists for the theme whose guidance page is at `path`, as link_list items."""
-    return [
-        {"href": url_for("site.checklist", assessment_id=a.id, section_id=s.id),
-         "title": f"Quick checklist: {s.title.lower()}", "description": "Answer a few questions to see how ready you are. Nothing is saved."}
-        for a in content().assessments.values() for s in a.scored_sections if s.guidance == path
-    ]
+    """What a theme's guidance page at `path` offers, as link_list items: its quick checklist, the carbon
+    reduction plan check where the theme asks for a plan, and the self-assessment that holds the theme."""
+    links, assessments = [], []
+    for a in content().assessments.values():
+        for s in a.sections:
+            if s.guidance != path:
+                continue
+            if s.scored:
+                links.append({"href": url_for("site.checklist", assessment_id=a.id, section_id=s.id),
+                              "title": f"Quick checklist: {s.title.lower()}",
+                              "description": "Answer a few questions to see how ready you are. Nothing is saved."})
+            if s.question(PLAN_QUESTION):
+                links.append({"href": url_for("site.assessment_start", assessment_id=a.id),
+                              "title": "Check your carbon reduction plan",
+                              "description": f"Give your plan’s facts in the ‘{s.title.lower()}’ part of the {a.title.lower()}. "
+                                             "We check it against the standard and write it out for you to publish."})
+            if a not in assessments:
+                assessments.append(a)
+    return links + [{"href": url_for("site.assessment_start", assessment_id=a.id), "title": a.title,
+                     "description": a.summary} for a in assessments]
 
 
 @site_blueprint.app_template_filter("long_date")
 def long_date(iso: str) -> str:
     """An ISO date or timestamp as GOV.UK writes dates: 5 January 2027."""
     return f"{datetime.fromisoformat(iso):%-d %B %Y}"
+
+
+@site_blueprint.app_template_filter("number")
+def number(value) -> str:
+    """A figure with thousands separators and never in exponent form: 1,250.5, not 1.2505E+3."""
+    return write_number(value)
 
 
 @site_blueprint.route("/404.html")

@@ -53,6 +53,26 @@ def docx() -> bytes:
                  ("word/document.xml", b'<?xml version="1.0"?><w:document/>')])
 
 
+def macro_enabled(kind: str = "word") -> bytes:
+    """A docm, xlsm or pptm: Office XML with a VBA project and the macro-enabled content type."""
+    part, content_type = {"word": ("word/document.xml", "application/vnd.ms-word.document.macroEnabled.main+xml"),
+                          "excel": ("xl/workbook.xml", "application/vnd.ms-excel.sheet.macroEnabled.main+xml"),
+                          "powerpoint": ("ppt/presentation.xml",
+                                         "application/vnd.ms-powerpoint.presentation.macroEnabled.main+xml")}[kind]
+    types = f'<?xml version="1.0"?><Types><Override PartName="/{part}" ContentType="{content_type}"/></Types>'
+    return _zip([("[Content_Types].xml", types.encode()), (part, b'<?xml version="1.0"?><doc/>'),
+                 (part.split("/")[0] + "/vbaProject.bin", _OLE_MAGIC + b"\0" * 504)])
+
+
+def macro_content_type_only() -> bytes:
+    """A macro-enabled Word document that has lost its VBA project part but still declares itself one."""
+    types = b'<?xml version="1.0"?><Types><Default Extension="xml" ContentType="application/vnd.ms-word.document.macroEnabled.main+xml"/></Types>'
+    return _zip([("[Content_Types].xml", types), ("word/document.xml", b'<?xml version="1.0"?><w:document/>')])
+
+
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
 def xlsx() -> bytes:
     from openpyxl import Workbook
 

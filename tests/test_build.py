@@ -1,5 +1,8 @@
 """python build.py: a frozen site of static files, fingerprinted assets, and no broken links."""
 import gzip
+import os
+import subprocess
+import sys
 import json
 import re
 import shutil
@@ -10,6 +13,7 @@ import pytest
 from build import build
 from portal import create_app
 from portal.assets import AssetsMissing
+from portal.config import PROJECT_ROOT
 from portal.freeze import BrokenLinks, check_links
 
 
@@ -95,3 +99,12 @@ def test_assets_built_before_a_new_asset_was_added_say_to_build_again(built, tmp
     app = create_app({"PORTAL_ASSETS": stale, "TESTING": True})
     with pytest.raises(AssetsMissing, match="portal.css is not in .*manifest.json: run 'python build.py'"):
         app.test_client().get("/")
+
+
+def test_make_runs_build_freezes_the_site_and_packages_no_function(tmp_path):
+    """make run serves the functions from their code: `build.py --site-only` stops after the site."""
+    result = subprocess.run([sys.executable, "build.py", "--site-only"], cwd=PROJECT_ROOT, capture_output=True,
+                            text=True, env={**os.environ, "PORTAL_ASSETS": str(tmp_path / "assets")})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("Built ") and "Packaged" not in result.stdout
+    assert (tmp_path / "assets" / "manifest.json").exists()

@@ -1,4 +1,7 @@
-"""Calendar files: valid iCalendar, Europe/London times that stay right across clock changes, and stable UIDs."""
+"""Calendar files: valid iCalendar, the same instants in every client across clock changes, and stable UIDs.
+
+Every file is also read with Mozilla's ical.js and with vobject (tests/calendars.py), which must agree.
+"""
 from datetime import datetime, timezone
 
 import pytest
@@ -6,6 +9,7 @@ from icalendar import Calendar
 
 from build import build
 
+from .calendars import read_everywhere
 from .event_factory import PAST_HYBRID, UPCOMING_IN_PERSON, UPCOMING_ONLINE, content_with_events, event_markdown
 
 UTC = timezone.utc
@@ -36,30 +40,33 @@ def clock_change_site(tmp_path_factory):
     return root / "site"
 
 
-def test_the_feed_is_valid_icalendar_with_every_event_in_london_time(site_dir):
-    calendar = parse((site_dir / "events" / "feed.ics").read_bytes())
+def test_the_feed_is_valid_icalendar_with_every_event_in_utc(site_dir):
+    data = (site_dir / "events" / "feed.ics").read_bytes()
+    calendar = parse(data)
     events = calendar.events
     assert {e["UID"] for e in events} == {f"{slug}@socialvalue.exampleshire.gov.uk"
                                            for slug in (UPCOMING_IN_PERSON, UPCOMING_ONLINE, PAST_HYBRID)}
     for event in events:
-        assert event["DTSTART"].params["TZID"] == "Europe/London"
-        assert event["DTEND"].params["TZID"] == "Europe/London"
+        assert event["DTSTART"].to_ical().endswith(b"Z") and event["DTEND"].to_ical().endswith(b"Z")
         assert "DTSTAMP" in event and "SEQUENCE" in event and "LAST-MODIFIED" in event
-    [zone] = calendar.walk("VTIMEZONE")
-    assert zone["TZID"] == "Europe/London"
+    assert b"\r\nREFRESH-INTERVAL;VALUE=DURATION:PT12H\r\n" in data
+    assert {e["uid"] for e in read_everywhere(data)} == {str(e["UID"]) for e in events}
+
+
+def test_every_calendar_file_reads_the_same_in_ical_js_and_vobject(site_dir):
+    for path in (site_dir / "events").glob("*.ics"):
+        assert read_everywhere(path.read_bytes()), path.name
 
 
 @pytest.mark.parametrize("slug", list(AROUND_CLOCK_CHANGES))
-def test_an_event_on_each_side_of_a_clock_change_starts_at_the_right_utc_time(clock_change_site, slug):
-    calendar = parse((clock_change_site / "events" / "feed.ics").read_bytes())
-    [event] = [e for e in calendar.events if str(e["UID"]).startswith(f"{slug}@")]
+def test_an_event_on_each_side_of_a_clock_change_starts_at_the_same_instant_in_every_client(clock_change_site, slug):
+    data = (clock_change_site / "events" / f"{slug}.ics").read_bytes()
+    [event] = parse(data).events
     utc_hour = AROUND_CLOCK_CHANGES[slug][1]
     assert event.start.astimezone(UTC).hour == utc_hour
-    # A calendar app that uses the file's own VTIMEZONE rather than its own zone database agrees.
-    [zone] = calendar.walk("VTIMEZONE")
-    own_zone = zone.to_tz()
-    assert event.start.replace(tzinfo=own_zone).astimezone(UTC).hour == utc_hour
-    assert event.end.replace(tzinfo=own_zone).astimezone(UTC).hour == utc_hour + 2
+    [read] = read_everywhere(data)  # ical.js (Thunderbird) and vobject agree with icalendar
+    day = AROUND_CLOCK_CHANGES[slug][0][:10]
+    assert read["start"] == f"{day}T{utc_hour:02d}:00:00.000Z" and read["end"] == f"{day}T{utc_hour + 2:02d}:00:00.000Z"
 
 
 def test_each_event_has_its_own_calendar_file_with_the_same_uid(site_dir):

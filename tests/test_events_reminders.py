@@ -106,5 +106,8 @@ def test_the_lambda_entry_runs_the_reminders(built, tmp_path, monkeypatch):
                         "PORTAL_SECRET_KEY": "a-test-key-that-is-long-enough-to-sign-cookies"}.items():
         monkeypatch.setenv(name, value)
     monkeypatch.setattr(handlers, "_handlers", {})
-    assert handlers.event_reminders({"source": "aws.scheduler"}, None) == {"sent": 1, "already_sent": 0, "failed": 0}
-    assert handlers.event_reminders({"source": "aws.scheduler"}, None)["sent"] == 0
+    every_quarter_hour = {"source": "aws.scheduler"}
+    assert "reminders" not in handlers.event_reminders(every_quarter_hour, None)  # only places and changes
+    morning = {"source": "aws.scheduler", "reminders": True}
+    assert handlers.event_reminders(morning, None)["reminders"] == {"sent": 1, "already_sent": 0, "failed": 0}
+    assert handlers.event_reminders(morning, None)["reminders"]["sent"] == 0

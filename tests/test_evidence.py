@@ -133,6 +133,7 @@ def test_supplier_attaches_reuses_removes_and_submits_exactly_those_files(app, s
     ("", b"", checks.no_file()),
     ("policy.docx", files.plain_zip(), checks.wrong_type(("pdf", "docx", "odt"))),
     ("policy.pdf", files.encrypted_pdf(), checks.password_protected()),
+    ("policy.docx", files.macro_enabled("word"), checks.macro_enabled()),
     ("policy.docx", files.encrypted_docx(), checks.password_protected()),
     ("policy.docx", files.zip_bomb_by_count(), checks.zip_bomb()),
     ("figures.xlsx", files.xlsx(), checks.wrong_type(("pdf", "docx", "odt"))),
@@ -165,6 +166,8 @@ def test_a_file_over_the_limit_is_refused(app, supplier):
 @pytest.mark.parametrize("hostile, shown", [
     ("../../../etc/plan.pdf", "plan.pdf"),
     ("invoice\u202efdp.exe", "invoicefdp.exe.pdf"),
+    ("policy\u202efdp.exe.pdf", "policyfdp.exe.pdf"),
+    ("plan\u2067\u200f\u061c.pdf", "plan.pdf"),
     ("p" * 300 + ".pdf", "p" * 96 + ".pdf"),
 ])
 def test_hostile_names_are_neutralised_and_never_make_the_key(app, supplier, hostile, shown):
@@ -189,8 +192,19 @@ def test_valid_until_date_is_kept_and_a_wrong_one_refused(app, supplier):
     assert draft_of(app, supplier).evidence[0]["valid_until"] == "2099-03-31"
     wrong = {**date, "x-amz-meta-valid-until-month": "13"}
     response = supplier.upload("iso-14001-certificate", "iso2.pdf", files.pdf(), wrong)
+    page = response.get_data(as_text=True)
+    # The error is on the date, which keeps what was typed; the file is kept, and not asked for again.
     assert response.status_code == 400 and "must be a real date" in error_of(response)
-    assert len(store_of(app).keys("evidence/")) == 1
+    assert 'href="#valid-until-day"' in page and 'id="valid-until-month" name="valid-until-month" type="text" value="13"' in page
+    assert "govuk-file-upload--error" not in page and "We have kept iso2.pdf" in page
+    assert len(store_of(app).keys("evidence/")) == 2
+    held = draft_of(app, supplier).evidence[-1]
+    fixed = {"file": held["id"], "valid-until-day": "30", "valid-until-month": "4", "valid-until-year": "2099"}
+    url = supplier.evidence_url("iso-14001-certificate")
+    assert supplier.post(url + "valid-until", fixed, form_page=url).status_code == 303
+    attached = draft_of(app, supplier).evidence[-1]
+    assert attached["name"] == "iso2.pdf" and attached["slots"] == ["iso-14001-certificate"]
+    assert attached["valid_until"] == "2099-04-30" and "held_for" not in attached
 
 
 def test_coming_back_without_an_upload_says_it_failed(app, supplier):
@@ -202,7 +216,9 @@ def test_coming_back_without_an_upload_says_it_failed(app, supplier):
 def test_reusing_a_file_of_a_type_the_question_does_not_take_is_refused(app, supplier):
     assert supplier.upload("wellbeing-policy", "figures.xlsx", files.xlsx()).status_code == 303
     [entry] = draft_of(app, supplier).evidence
-    response = supplier.reuse("carbon-reduction-plan", [entry["id"]])
+    # The page no longer offers it; a crafted post is still refused.
+    response = supplier.post(supplier.evidence_url("carbon-reduction-plan") + "reuse", {"file": [entry["id"]]},
+                             form_page=supplier.evidence_url("wellbeing-policy"))
     assert response.status_code == 400 and error_of(response) == "figures.xlsx cannot be used here: it must be a PDF, DOCX or ODT"
 
 
@@ -291,3 +307,39 @@ def test_daily_retention_deletes_only_files_no_live_draft_or_submission_needs(ap
     expires = datetime.fromisoformat(draft_of(app, live).expires_at)
     assert delete_abandoned_evidence(store, [assessment], clock=lambda: expires + timedelta(seconds=1)) == 1
     assert store.keys("evidence/") == [sent_key]
+
+
+def test_reuse_offers_only_files_the_question_takes_and_only_while_it_has_room(app, supplier):
+    assert supplier.upload("wellbeing-policy", "figures.xlsx", files.xlsx()).status_code == 303
+    assert supplier.upload("wellbeing-policy", "badge.png", files.png()).status_code == 303
+    page = supplier.client.get(supplier.evidence_url("carbon-reduction-plan")).get_data(as_text=True)
+    assert "figures.xlsx" not in page and "badge.png" not in page  # the plan takes PDF, DOCX or ODT only
+    page = supplier.client.get(supplier.evidence_url("disability-confident-certificate")).get_data(as_text=True)
+    assert "badge.png" in page and "figures.xlsx" not in page
+    for number in (1, 2):
+        assert supplier.upload("disability-confident-certificate", f"cert{number}.png", files.png()).status_code == 303
+    full = supplier.client.get(supplier.evidence_url("disability-confident-certificate")).get_data(as_text=True)
+    assert "Use a file you have already uploaded" not in full and "badge.png" not in full
+
+
+def test_removing_a_file_says_so(app, supplier):
+    supplier.upload("carbon-reduction-plan", "Plan draft.pdf", files.pdf())
+    [entry] = draft_of(app, supplier).evidence
+    response = supplier.remove("carbon-reduction-plan", entry["id"])
+    page = supplier.client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "govuk-notification-banner--success" in page and "Plan draft.pdf has been removed" in page
+    again = supplier.client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "has been removed" not in again
+
+
+@pytest.mark.parametrize("size, accepted, shown", [(24_999_999, True, "24.9MB"), (25_000_000, False, None)])
+def test_one_meaning_of_mb_in_the_hint_the_check_and_the_size_shown(app, supplier, size, accepted, shown):
+    data = files.pdf_of_size(size)
+    hint = supplier.client.get(supplier.evidence_url("carbon-reduction-plan")).get_data(as_text=True)
+    assert "smaller than 25MB" in hint and 'data-max-bytes="25000000"' in hint
+    response = supplier.upload("carbon-reduction-plan", "plan.pdf", data)
+    if accepted:
+        page = supplier.client.get(response.headers["Location"]).get_data(as_text=True)
+        assert f"{shown}" in page
+    else:
+        assert response.status_code == 400 and error_of(response) == "The selected file must be smaller than 25MB"

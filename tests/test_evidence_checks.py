@@ -10,7 +10,7 @@ from portal.evidence.filetypes import DEFAULT_TYPES, FILE_TYPES
 
 from . import evidence_files as files
 
-MB = 1024 * 1024
+MB = 1_000_000  # as the check and the page count it
 
 
 def check(data: bytes, name: str, allowed=DEFAULT_TYPES, max_bytes=25 * MB):
@@ -107,3 +107,25 @@ def test_names_are_neutralised(hostile, expected):
 def test_very_long_names_are_shortened_keeping_the_extension():
     name = safe_name("a" * 300 + ".docx", FILE_TYPES["docx"])
     assert len(name) == checks.MAX_NAME_LENGTH and name.endswith(".docx")
+
+
+@pytest.mark.parametrize("data, name", [
+    (files.macro_enabled("word"), "policy.docx"), (files.macro_enabled("word"), "policy.docm"),
+    (files.macro_enabled("excel"), "figures.xlsx"), (files.macro_enabled("powerpoint"), "slides.pdf"),
+    (files.macro_content_type_only(), "policy.docx"),
+])
+def test_macro_enabled_office_files_are_refused_whatever_their_name(data, name):
+    assert rejection(data, name) == checks.macro_enabled()
+
+
+@pytest.mark.parametrize("mark", ["\u202a", "\u202b", "\u202c", "\u202d", "\u202e", "\u2066", "\u2067", "\u2068",
+                                  "\u2069", "\u200e", "\u200f", "\u061c", "\x00", "\x1b", "\x7f", "\x85", "\u200b"])
+def test_every_bidi_and_control_character_is_stripped_from_names(mark):
+    from functions.storage import content_disposition, safe_filename
+    from portal.text import strip_bidi_and_controls
+
+    hostile = f"policy{mark}fdp.exe.pdf"
+    assert strip_bidi_and_controls(hostile) == "policyfdp.exe.pdf"
+    assert safe_name(hostile, FILE_TYPES["pdf"]) == "policyfdp.exe.pdf"
+    assert mark not in safe_filename(hostile) and safe_filename(hostile).endswith(".exe.pdf")
+    assert mark not in content_disposition(hostile)

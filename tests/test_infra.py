@@ -68,7 +68,7 @@ def _as_list(value):
 # The storage prefixes each function may touch: what it stores, and nothing else.
 OWN_PREFIXES = {
     "AssessmentFunction": ("drafts/", "submissions/", "uploads/", "evidence/", "outbox/"),
-    "RegisterFunction": ("events/", "outbox/"),
+    "RegisterFunction": ("events/", "outbox/", "council/rate-limits/"),  # the portal's one rate limiter
     "EventRemindersFunction": ("events/", "outbox/"),
     "CouncilFunction": ("submissions/", "evidence/", "reviews/", "officers/", "audit/", "council/", "exports/", "events/", "outbox/"),
     "CouncilPurgeFunction": ("drafts/", "submissions/", "evidence/", "reviews/", "audit/", "council/"),
@@ -205,12 +205,14 @@ def test_reminders_write_only_their_markers_and_new_links(template):
     writes = {r for s in statements if {"s3:PutObject", "s3:DeleteObject"} & set(_as_list(s["Action"]))
               for r in _as_list(s["Resource"])}
     assert writes == {"${SubmissionsBucket.Arn}/events/*/reminded/*", "${SubmissionsBucket.Arn}/events/*/links/*",
+                      "${SubmissionsBucket.Arn}/events/*/changes/*", "${SubmissionsBucket.Arn}/events/*/places/*",
                       "${SubmissionsBucket.Arn}/outbox/*", *OUTBOX_TIDIED}
 
 
 def test_reminders_run_every_morning_in_uk_time(template):
     function = template["Resources"]["EventRemindersFunction"]
-    [schedule] = function["Properties"]["Events"].values()
+    schedule = function["Properties"]["Events"]["DailyAtNine"]
+    assert schedule["Properties"]["Input"] == '{"reminders": true}'
     assert schedule["Type"] == "ScheduleV2"
     assert schedule["Properties"]["ScheduleExpressionTimezone"] == "Europe/London"
     assert schedule["Properties"]["ScheduleExpression"] == "cron(0 9 * * ? *)"

@@ -119,7 +119,11 @@ def test_senders_running_at_once_deliver_each_message_once(store, smtp):
     for sender in senders:
         sender.join()
     assert smtp["inbox"].subjects() == [f"Message {n}" for n in range(5)]
+    # Tidying up after delivery may have failed under the load (moto's version listing sometimes does); the next
+    # run tidies and sends nothing again.
+    outbox.deliver_due(store, smtp["setting"], T0 + timedelta(minutes=1))
     assert outbox.pending(store) == []
+    assert len(smtp["inbox"].received) == 5
 
 
 def test_a_sender_that_died_mid_attempt_is_followed_after_its_claim_expires(store, smtp):

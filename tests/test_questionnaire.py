@@ -153,3 +153,42 @@ def test_an_optional_question_with_an_error_for_leaving_it_empty_is_refused(cont
         "        optional: true\n", "        optional: true\n        error_if_empty: Enter something\n", 1))
     assert "content/assessments/readiness.yaml, line " in message
     assert "an optional question can be left empty, so it has no error_if_empty" in message
+
+
+def test_none_of_these_cannot_be_picked_with_other_options(readiness_assessment):
+    question = readiness_assessment.question("wellbeing_support")
+    none = next(o for o in question.options if o.exclusive)
+    assert none.value == "none" and question.options[-1] is none
+    with pytest.raises(AnswerInvalid, match="^Select the options that apply, or select ‘None of these’ on its own$"):
+        parse_answer(question, [question.options[0].value, "none"])
+    assert parse_answer(question, ["none"]) == ["none"]
+
+
+def test_an_exclusive_option_follows_an_or_divider_on_the_page(app):
+    from portal.questionnaire.forms import form_class, render_params
+
+    question = app.extensions["portal.content"].assessment("readiness").question("wellbeing_support")
+    with app.test_request_context():
+        form = form_class((question,))(meta={"csrf": False})
+        html = str(form[question.id](params=render_params(question)))
+    assert html.index('govuk-checkboxes__divider">or<') < html.index('value="none"')
+    assert 'data-behaviour="exclusive"' in html
+
+
+def test_an_exclusive_option_must_be_the_last_of_a_choices_question(content_copy):
+    path = content_copy / "assessments" / "readiness.yaml"
+    text = path.read_text()
+    path.write_text(text.replace("            exclusive: true\n", "            exclusive: true\n            points: 0\n", 0)
+                    .replace("          - value: all-roles\n", "          - value: all-roles\n            exclusive: true\n", 1))
+    with pytest.raises(ContentError, match="only a choices question has an exclusive option"):
+        load_content(content_copy)
+
+
+@pytest.mark.parametrize("hostile", ["<script>@x.com", "a@b.com, c@d.com", "Name <a@b.com>", "a..b@x.com", "a@-x.com"])
+def test_an_email_question_takes_only_a_real_address(hostile):
+    with pytest.raises(AnswerInvalid, match="^Enter an email address in the correct format, like name@example.com$"):
+        parse_answer(question("email"), hostile)
+
+
+def test_an_email_answer_is_stored_as_it_will_be_written_to():
+    assert parse_answer(question("email"), " Owner@Example.CO.UK ") == "Owner@example.co.uk"

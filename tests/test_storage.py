@@ -17,7 +17,7 @@ import pytest
 from botocore.config import Config
 
 from functions.storage import (S3_SETTINGS, UPLOAD_PART_BYTES, AlreadyExists, FileStore, NotFound, S3Store,
-                               StorageError, StorageUnavailable, UploadForm, open_store)
+                               StorageError, StorageMisconfigured, StorageUnavailable, UploadForm, open_store)
 from portal.config import PROJECT_ROOT
 
 from .conftest import BUCKET, CREDENTIALS
@@ -383,7 +383,9 @@ def scripted_s3(*answers, delay=0.0):
     ("read", 500, "InternalError", 0, StorageUnavailable),
     ("read", 400, "RequestTimeout", 0, StorageUnavailable),
     ("read", 200, "", 1, StorageUnavailable),  # the answer comes after the read timeout
-    ("read", 403, "AccessDenied", 0, StorageError),
+    ("read", 403, "AccessDenied", 0, StorageMisconfigured),  # a setting to fix: the try-again page, and a log line
+    ("read", 404, "NoSuchBucket", 0, StorageMisconfigured),
+    ("read", 400, "SomethingElse", 0, StorageError),
     ("create", 409, "ConditionalRequestConflict", 0, AlreadyExists),
     ("create", 503, "SlowDown", 0, StorageUnavailable),
 ])

@@ -9,7 +9,7 @@ from flask import current_app, g, redirect, render_template, request, session, u
 from .. import mailer, outbox
 from ..storage import StorageError
 from . import audit
-from .limits import RateLimits
+from ..limits import RateLimits
 from .links import LinkInvalid, SignInLinks
 from .officers import normalise_email, valid_email
 from .web import SESSION_KEY, client_ip, clock, council_blueprint, officers, safe_next, sessions, store

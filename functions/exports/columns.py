@@ -1,14 +1,13 @@
 """An export's columns, derived from the questionnaire's YAML: a few about the submission, then one per question."""
 from dataclasses import dataclass
-from datetime import date
-from decimal import Decimal
 from typing import Callable
 
+from portal.questionnaire.answer_types import DATE, NUMBER, TEXT
 from portal.questionnaire.model import Assessment, Question
 
 from .submissions import UK, submitted_at
 
-NUMBER, DATE, TIME, TEXT = "number", "date", "time", "text"
+TIME = "time"
 
 
 @dataclass(frozen=True)
@@ -32,32 +31,14 @@ def _answer(question: Question):
 
     def value(record: dict):
         answer = record.get("answers", {}).get(question.id)
-        if answer in (None, "", []):
-            return None
-        if question.options:
-            picked = answer if isinstance(answer, list) else [answer]
-            labels = {o.value: o.label for o in question.options}
-            return "; ".join(labels.get(v, str(v)) for v in picked)  # an option since removed keeps its value
-        if question.type == "whole_number":
-            return int(answer)
-        if question.type in ("quantity", "money"):
-            return Decimal(answer)
-        if question.type == "date":
-            return date.fromisoformat(answer)
-        return str(answer)
+        return None if answer in (None, "", []) else question.kind.export_value(question, answer)
 
     return value
 
 
 def _heading(question: Question) -> str:
-    unit = {"money": "£", "quantity": question.unit}.get(question.type)
+    unit = question.kind.export_unit(question)
     return f"{question.label} ({unit})" if unit else question.label
-
-
-def _kind(question: Question) -> str:
-    if question.options:
-        return TEXT
-    return {"whole_number": NUMBER, "quantity": NUMBER, "money": NUMBER, "date": DATE}.get(question.type, TEXT)
 
 
 def _readiness(section_id: str, field: str, labels: dict):
@@ -84,7 +65,7 @@ def columns(assessment: Assessment) -> list[Column]:
                             _readiness(section.id, "percent", levels)))
         found.append(Column(f"{section.id}-readiness-level", f"{section.title}: readiness level", TEXT,
                             _readiness(section.id, "level", levels)))
-    found.extend(Column(q.id, _heading(q), _kind(q), _answer(q)) for q in assessment.questions)
+    found.extend(Column(q.id, _heading(q), q.kind.export_kind, _answer(q)) for q in assessment.questions)
     found.append(Column("evidence-files", "Evidence files", TEXT,
                         lambda r: "; ".join(e["name"] for e in r.get("evidence") or []) or None))
     return found

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
+from ..questionnaire.numbers import write_number
+
 TONNES = "tCO2e"
 YEARS = ("baseline", "reporting")
 
@@ -61,7 +63,7 @@ class Quantity:
             raise ValueError(f"cannot combine {self.unit} with {other.unit}")
 
     def __str__(self) -> str:
-        return f"{self.amount:,} {self.unit}"
+        return f"{write_number(self.amount)} {self.unit}"
 
 
 ZERO = Quantity(Decimal(0))
@@ -194,6 +196,9 @@ class Plan:
         return asked | set(self.other_scope_3_categories)
 
 
+PLAN_QUESTION = "has_crp"  # the question that says whether there is a plan: where a questionnaire holds one
+
+
 def has_plan(answers: dict) -> bool:
     """Whether the supplier told us it has a plan, so that there is one to check and print."""
-    return answers.get("has_crp") in HAS_PLAN
+    return answers.get(PLAN_QUESTION) in HAS_PLAN

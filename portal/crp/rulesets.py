@@ -11,6 +11,7 @@ from marshmallow import Schema, ValidationError, fields, validate
 from ..content.errors import ContentError, Problem, flatten_messages
 from ..content.schemas import SLUG, text
 from ..content.source import Source, read_yaml
+from ..questionnaire.answer_types import answer_type
 from .plan import ASKED_CATEGORIES, HAS_PLAN, QUESTIONS, SIGNED_OFF_BY
 from .rules import RULES_BY_ID, Rule, Settings
 
@@ -106,7 +107,7 @@ def _question_problems(assessment, file_name: str) -> list[Problem]:
         question = assessment.question(question_id)
         if question is None:
             problems.append(Problem(file_name, f"the carbon reduction plan needs a {kind} question with the id '{question_id}'"))
-        elif question.type != kind:
+        elif question.kind is not answer_type(kind):
             problems.append(Problem(file_name, f"the carbon reduction plan needs '{question_id}' to be a {kind} question, not {question.type}"))
     for question_id, needed in (("has_crp", HAS_PLAN), ("crp_signed_off_by", SIGNED_OFF_BY)):
         question = assessment.question(question_id)
@@ -114,7 +115,7 @@ def _question_problems(assessment, file_name: str) -> list[Problem]:
         if question and missing:
             problems.append(Problem(file_name, f"the carbon reduction plan needs '{question_id}' to have the options: {', '.join(missing)}"))
     others = assessment.question("crp_other_scope3_categories")
-    if others and others.type == "choices":
+    if others:
         allowed = {f"category-{n}" for n in range(1, 16) if n not in ASKED_CATEGORIES}
         for option in others.options:
             if option.value not in allowed:

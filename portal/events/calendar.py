@@ -2,8 +2,12 @@
 
 Each event keeps one UID (<slug>@<site host>) for life, and its SEQUENCE and LAST-MODIFIED come from the
 updates listed in content, so a calendar that already has the event replaces it rather than adding a second.
+
+Times are written in UTC. A VTIMEZONE written as a list of dates was misread by some clients (Mozilla's ical.js, so
+Thunderbird, put summer events an hour late); a time in UTC means the same instant to every client, which then
+shows it in the reader's own zone.
 """
-from datetime import date, timedelta, timezone
+from datetime import timedelta, timezone
 from urllib.parse import urlsplit
 
 from icalendar import Calendar, Event as CalendarEvent
@@ -37,33 +41,36 @@ def _description(event: Event, page_url: str, joining: bool) -> str:
     return "\n".join(lines)
 
 
-def _component(event: Event, base_url: str, joining: bool) -> CalendarEvent:
+def _component(event: Event, base_url: str, joining: bool, cancelled: bool) -> CalendarEvent:
     page_url = f"{base_url.rstrip('/')}/events/{event.slug}/"
     changed = event.last_modified.astimezone(timezone.utc)
     return CalendarEvent.new(
-        uid=event_uid(event, base_url), summary=event.title, start=event.starts, end=event.ends,
+        uid=event_uid(event, base_url), summary=event.title,
+        start=event.starts.astimezone(timezone.utc), end=event.ends.astimezone(timezone.utc),
         description=_description(event, page_url, joining), location=_location(event), url=page_url,
         # DTSTAMP is when this copy was last changed, not when it was built, so rebuilding changes nothing.
         stamp=changed, created=event.published.astimezone(timezone.utc), last_modified=changed,
-        sequence=event.sequence, status="CONFIRMED",
+        # A cancelled copy outranks every copy sent before it, so calendars take it in place of theirs.
+        sequence=event.sequence + (1 if cancelled else 0), status="CANCELLED" if cancelled else "CONFIRMED",
     )
 
 
-def calendar_file(events: list[Event], base_url: str, council: str, name: str, calendar_id: str, joining: bool = False) -> bytes:
-    """A VCALENDAR called `name` of `events`, with a VTIMEZONE for Europe/London covering every one of them.
+def calendar_file(events: list[Event], base_url: str, council: str, name: str, calendar_id: str, joining: bool = False,
+                  cancelled: bool = False, method: str = "PUBLISH", organizer: str | None = None) -> bytes:
+    """A VCALENDAR called `name` of `events`, with times in UTC.
 
     `calendar_id` names the calendar itself ('events' for the feed); `joining` adds online joining details,
-    only for a person with a confirmed place.
+    only for a person with a confirmed place; `cancelled` marks the events cancelled for one person, with
+    `method` CANCEL for the email that tells their calendar (RFC 5546 asks for an `organizer` there).
     """
     calendar = Calendar.new(
-        prodid=f"-//{council}//Social value portal//EN", name=name, method="PUBLISH",
+        prodid=f"-//{council}//Social value portal//EN", name=name, method=method,
         uid=f"{calendar_id}-calendar@{urlsplit(base_url).hostname}", refresh_interval=FEED_REFRESH,
     )
+    calendar["REFRESH-INTERVAL"].params["VALUE"] = "DURATION"  # RFC 7986 requires it
     for event in events:
-        calendar.add_component(_component(event, base_url, joining))
-    if events:
-        # Transitions from the first event's year to a year after the last, so every time is exact.
-        first = min(e.starts for e in events).year
-        last = max(e.ends for e in events).year
-        calendar.add_missing_timezones(first_date=date(first, 1, 1), last_date=date(last + 2, 1, 1))
+        component = _component(event, base_url, joining, cancelled)
+        if organizer:
+            component.add("organizer", f"mailto:{organizer}", parameters={"CN": council})
+        calendar.add_component(component)
     return calendar.to_ical()

@@ -37,8 +37,10 @@ def _email(form, field):
     field.data = value
     if not value:
         raise ValidationError("Enter your email address")
-    if _CONTROL.search(value) or not normalised_email_address(value):
+    normalised = None if _CONTROL.search(value) else normalised_email_address(value)
+    if not normalised:
         raise ValidationError(FORMAT_MESSAGE)
+    field.data = normalised  # what is stored and emailed: exactly one address, never a list
 
 
 def _size(form, field):

@@ -11,6 +11,8 @@ import unicodedata
 import zipfile
 from dataclasses import dataclass
 
+from ..questionnaire.model import BYTES_PER_MB
+from ..text import strip_bidi_and_controls
 from .filetypes import FILE_TYPES, FileType, list_in_words
 
 HEAD_BYTES = 64 * 1024
@@ -55,6 +57,10 @@ def password_protected() -> str:
 
 def zip_bomb() -> str:
     return "The selected file opens out to more than a document can hold. Save it again as a new file and upload that"
+
+
+def macro_enabled() -> str:
+    return "The selected file contains macros. Save it as a document without macros and upload that instead"
 
 
 def damaged() -> str:
@@ -119,8 +125,8 @@ def inspect(read_range, size: int, filename: str, allowed: tuple[str, ...], max_
         raise EvidenceRejected(no_file())
     if size == 0:
         raise EvidenceRejected(empty())
-    if size > max_bytes:
-        raise EvidenceRejected(too_big(max_bytes // (1024 * 1024)))
+    if size >= max_bytes:
+        raise EvidenceRejected(too_big(max_bytes // BYTES_PER_MB))
     file = io.BufferedReader(RangedFile(read_range, size), buffer_size=HEAD_BYTES)
     head = file.peek(HEAD_BYTES)[:HEAD_BYTES]
     type_id = _detect(file, head, filename)
@@ -170,6 +176,8 @@ def _zip_document(file) -> str | None:
         raise EvidenceRejected(zip_bomb())
     names = {entry.filename for entry in entries}
     if "[Content_Types].xml" in names:
+        if _macro_enabled(archive, names):
+            raise EvidenceRejected(macro_enabled())
         if "word/document.xml" in names:
             return "docx"
         if "xl/workbook.xml" in names:
@@ -181,6 +189,16 @@ def _zip_document(file) -> str | None:
             raise EvidenceRejected(password_protected())
         return odf
     return None
+
+
+def _macro_enabled(archive, names) -> bool:
+    """A macro-enabled Word, Excel or PowerPoint file (docm, xlsm, pptm...), whatever its name says: it holds a
+    VBA project, or its content types declare a macro-enabled document."""
+    if any(name.lower().rsplit("/", 1)[-1] == "vbaproject.bin" for name in names):
+        return True
+    if archive.getinfo("[Content_Types].xml").file_size > 1024 * 1024:
+        return False  # not a real Office file's; the type checks below refuse it
+    return b"macroenabled" in archive.read("[Content_Types].xml").lower()
 
 
 def _odf_encrypted(archive, names) -> bool:
@@ -221,9 +239,9 @@ _UNSAFE = re.compile(r'[<>:"/\\|?*]')
 
 def safe_name(filename: str, file_type: FileType) -> str:
     """The browser's name for the file, made safe to show and to offer as a download name."""
-    name = unicodedata.normalize("NFC", filename or "")
     # Control and formatting characters (NUL, a right-to-left override, zero-width spaces) can hide a name's end.
-    name = "".join(char for char in name if unicodedata.category(char) not in ("Cc", "Cf", "Cs", "Co", "Cn"))
+    name = strip_bidi_and_controls(unicodedata.normalize("NFC", filename or ""))
+    name = "".join(char for char in name if unicodedata.category(char) not in ("Cs", "Co", "Cn"))
     name = " ".join(_UNSAFE.sub("_", name).split()).strip(" .")
     stem, dot, extension = name.rpartition(".")
     if not dot or f".{extension.lower()}" not in file_type.extensions:

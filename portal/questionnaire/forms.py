@@ -25,6 +25,25 @@ class DatePartsInput(GovDateInput):
         return params
 
 
+class ExclusiveCheckboxesInput(GovCheckboxesInput):
+    """GOV.UK's checkboxes, with an "or" divider before an exclusive option ("None of these")."""
+
+    def __init__(self, exclusive: tuple[str, ...] = ()):
+        super().__init__()
+        self.exclusive = exclusive
+
+    def map_gov_params(self, field, **kwargs):
+        params = super().map_gov_params(field, **kwargs)
+        items = []
+        for item in params["items"]:
+            if item.get("value") in self.exclusive:
+                items.append({"divider": "or"})
+                item["behaviour"] = "exclusive"
+            items.append(item)
+        params["items"] = items
+        return params
+
+
 class DatePartsField(Field):
     """Day, month and year boxes; keeps exactly three parts so the widget can always redisplay them."""
 
@@ -74,20 +93,31 @@ def _label(question: Question) -> str:
     return question.label + (" (optional)" if question.optional else "")
 
 
+def _checkboxes(question: Question, common: dict) -> Field:
+    exclusive = tuple(o.value for o in question.options if o.exclusive)
+    return SelectMultipleField(choices=_choices(question), validate_choice=False,
+                               widget=ExclusiveCheckboxesInput(exclusive), **common)
+
+
+def _choices(question: Question) -> list:
+    return [SelectChoice(o.value, o.label) for o in question.options]
+
+
+# The field for each widget an answer type names (AnswerType.widget).
+WIDGETS = {
+    "text": lambda question, common: StringField(widget=GovTextInput(), **common),
+    "textarea": lambda question, common: TextAreaField(widget=GovCharacterCount(), **common),
+    "date": lambda question, common: DatePartsField(**common),
+    "radios": lambda question, common: RadioField(choices=_choices(question), validate_choice=False,
+                                                  widget=GovRadioInput(), **common),
+    "checkboxes": _checkboxes,
+}
+FIELDSETS = ("date", "radios", "checkboxes")  # widgets whose label is a fieldset's legend
+
+
 def _field(question: Question) -> Field:
     common = {"label": _label(question), "description": question.hint or "", "validators": [_validator(question)]}
-    choices = [SelectChoice(o.value, o.label) for o in question.options]
-    if question.type == "choices":
-        field = SelectMultipleField(choices=choices, validate_choice=False, widget=GovCheckboxesInput(), **common)
-    elif question.options:
-        field = RadioField(choices=choices, validate_choice=False, widget=GovRadioInput(), **common)
-    elif question.type == "date":
-        field = DatePartsField(**common)
-    elif question.type == "long_text":
-        field = TextAreaField(widget=GovCharacterCount(), **common)
-    else:
-        field = StringField(widget=GovTextInput(), **common)
-    return field
+    return WIDGETS[question.kind.widget](question, common)
 
 
 @lru_cache(maxsize=None)
@@ -98,25 +128,14 @@ def form_class(questions: tuple[Question, ...]) -> type[QuestionsForm]:
 
 def render_params(question: Question, page_heading: bool = True) -> dict:
     """GOV.UK macro params the widget cannot infer: heading, width, prefix, suffix, option hints."""
-    if question.options or question.type == "date":
+    if question.kind.widget in FIELDSETS:
         legend = {"isPageHeading": True, "classes": "govuk-fieldset__legend--l"} if page_heading else {"classes": "govuk-fieldset__legend--m"}
         params = {"fieldset": {"legend": {"text": _label(question), **legend}}}
         if question.options:
             params["items"] = [{"hint": {"text": o.hint}} if o.hint else {} for o in question.options]
         return params
     label = {"isPageHeading": True, "classes": "govuk-label--l"} if page_heading else {"classes": "govuk-label--m"}
-    params = {"label": {"text": _label(question), **label}}
-    if question.type in ("whole_number", "quantity", "money"):
-        params.update({"inputmode": "decimal" if question.type != "whole_number" else "numeric",
-                       "classes": "govuk-input--width-10", "spellcheck": False})
-        if question.type == "money":
-            params["prefix"] = {"text": "£"}
-        if question.unit:
-            params["suffix"] = {"text": question.unit}
-    elif question.type == "long_text":
-        params["maxlength"] = question.length_limit
-    elif question.type == "email":
-        params.update({"type": "email", "autocomplete": "email", "spellcheck": False})
-    elif question.type == "url":
-        params.update({"type": "url", "spellcheck": False})
+    params = {"label": {"text": _label(question), **label}, **question.kind.input_params(question)}
+    if question.autocomplete:
+        params["autocomplete"] = question.autocomplete
     return params

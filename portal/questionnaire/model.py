@@ -4,13 +4,11 @@ from functools import cached_property
 
 from markupsafe import Markup
 
-# Question types, and whether each one's answer is picked from options.
-QUESTION_TYPES = {
-    "yes_no": True, "choice": True, "choices": True,
-    "whole_number": False, "quantity": False, "money": False, "date": False,
-    "text": False, "long_text": False, "url": False, "email": False,
-}
-DEFAULT_MAX_LENGTH = {"text": 200, "long_text": 2000, "url": 500, "email": 254}
+from .answer_types import AnswerType, answer_type
+
+# One meaning of MB for the hint, the check and the sizes shown: a million bytes, as the supplier's computer
+# most likely counts it. A file must be smaller than its slot's limit.
+BYTES_PER_MB = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -20,6 +18,7 @@ class Option:
     hint: str | None = None
     points: int = 0
     advice: Markup | None = None
+    exclusive: bool = False  # "None of these": picked on its own, after an "or", in a choices question
 
 
 @dataclass(frozen=True)
@@ -45,10 +44,17 @@ class Question:
     max_length: int | None = None
     show_if: ShowIf | None = None
     error_if_empty: str | None = None  # what to do, as GOV.UK error messages say it: "Enter your organisation's name"
+    autocomplete: str | None = None  # the HTML autocomplete token, so browsers can fill it in (WCAG 1.3.5)
+    thousands_separator: bool = True  # false for a whole number that is a year or a code: 2045, not 2,045
+
+    @property
+    def kind(self) -> AnswerType:
+        """What its `type:` means: how its answers are read, shown, stored and exported."""
+        return answer_type(self.type)
 
     @property
     def length_limit(self) -> int | None:
-        return self.max_length or DEFAULT_MAX_LENGTH.get(self.type)
+        return self.max_length or self.kind.default_max_length
 
     def option(self, value) -> Option | None:
         return next((o for o in self.options if o.value == value), None)
@@ -60,8 +66,7 @@ class Question:
 
     @property
     def max_points(self) -> int:
-        positive = [o.points for o in self.options if o.points > 0]
-        return sum(positive) if self.type == "choices" else max(positive, default=0)
+        return self.kind.max_points(self)
 
 
 @dataclass(frozen=True)
@@ -80,7 +85,7 @@ class EvidenceSlot:
 
     @property
     def max_bytes(self) -> int:
-        return self.max_size_mb * 1024 * 1024
+        return self.max_size_mb * BYTES_PER_MB
 
     def applies(self, answer) -> bool:
         """Whether an answer to its question asks for this evidence."""

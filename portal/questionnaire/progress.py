@@ -28,6 +28,12 @@ def shown_questions(section: Section, answers: dict) -> list[Question]:
     return shown
 
 
+def shown_answers(assessment: Assessment, answers: dict) -> dict:
+    """Only the answers to questions that the answers show: what is sent. A draft keeps the rest, so that
+    changing an answer back restores the answers it had hidden."""
+    return {q.id: answers[q.id] for s in assessment.sections for q in shown_questions(s, answers) if q.id in answers}
+
+
 def section_evidence(section: Section, answers: dict) -> list[EvidenceSlot]:
     """The evidence slots in a section that the answers ask for: their question applies and its answer is one they name."""
     shown = {q.id for q in shown_questions(section, answers)}

@@ -1,14 +1,31 @@
 """marshmallow schemas for content/assessments/*.yaml, and the checks that span questions and sections."""
-from marshmallow import Schema, fields, post_load, validate
+from marshmallow import Schema, ValidationError, fields, post_load, validate
 
 from ..content.schemas import SLUG, markdown, text
 from ..evidence.filetypes import DEFAULT_TYPES, FILE_TYPES
 from . import model
+from .answer_types import ANSWER_TYPES
 
 QUESTION_ID = validate.Regexp(r"^[a-z][a-z0-9_]*$", error="use lowercase letters, numbers and underscores, like 'flexible_working'")
-NUMERIC = ("whole_number", "quantity", "money")
-TEXTUAL = ("text", "long_text", "url", "email")
-YES_NO = (model.Option("yes", "Yes"), model.Option("no", "No"))
+
+
+def _taking(setting: str) -> tuple[str, ...]:
+    """The types that take a setting only some take, as the types themselves say."""
+    return tuple(name for name, kind in ANSWER_TYPES.items() if setting in kind.settings)
+
+
+def _one_of(setting: str) -> str:
+    """'text, url or email': the types that take `setting`, as a message names them."""
+    *others, last = _taking(setting)
+    return f"{', '.join(others)} or {last}" if others else last
+
+
+def _known_type(name: str) -> None:
+    if name not in ANSWER_TYPES:
+        raise ValidationError("use one of: " + ", ".join(ANSWER_TYPES))
+# The HTML autocomplete tokens (WCAG 2.2, 1.3.5) a question about the supplier or its contact may declare.
+AUTOCOMPLETE = ("name", "given-name", "family-name", "organization", "organization-title", "email", "tel", "url",
+                "street-address", "address-line1", "address-line2", "address-level2", "postal-code", "country-name")
 
 
 class OptionSchema(Schema):
@@ -17,6 +34,7 @@ class OptionSchema(Schema):
     hint = fields.String(load_default=None)
     points = fields.Integer(load_default=0, strict=True, validate=validate.Range(min=0, max=100))
     advice = markdown(required=False)
+    exclusive = fields.Boolean(load_default=False)
 
     @post_load
     def make(self, data, **kwargs):
@@ -36,7 +54,7 @@ class ShowIfSchema(Schema):
 
 class QuestionSchema(Schema):
     id = text(validate=QUESTION_ID)
-    type = fields.String(required=True, validate=validate.OneOf(tuple(model.QUESTION_TYPES), error="use one of: " + ", ".join(model.QUESTION_TYPES)))
+    type = fields.String(required=True, validate=_known_type)
     label = text()
     why = text()
     hint = fields.String(load_default=None)
@@ -48,10 +66,14 @@ class QuestionSchema(Schema):
     max_length = fields.Integer(load_default=None, strict=True, validate=validate.Range(min=1, max=20000))
     show_if = fields.Nested(ShowIfSchema, load_default=None)
     error_if_empty = fields.String(load_default=None, validate=validate.Length(min=1, max=200))
+    thousands_separator = fields.Boolean(load_default=True)
+    autocomplete = fields.String(load_default=None, validate=validate.OneOf(
+        AUTOCOMPLETE, error="use one of the HTML autocomplete tokens for a person or organisation: " + ", ".join(AUTOCOMPLETE)))
 
     @post_load
     def make(self, data, **kwargs):
-        data["options"] = tuple(data["options"]) or (YES_NO if data["type"] == "yes_no" else ())
+        data["options"] = tuple(data["options"]) or tuple(
+            model.Option(value, label) for value, label in ANSWER_TYPES[data["type"]].default_options)
         return model.Question(**data)
 
 
@@ -156,26 +178,24 @@ def _evidence_problems(slot: model.EvidenceSlot, section: model.Section, slot_id
 
 
 def _question_problems(question: model.Question, section: model.Section, at: tuple):
-    has_options = model.QUESTION_TYPES[question.type]
-    if question.type in ("choice", "choices") and not question.options:
-        yield at + ("options",), f"a {question.type} question needs options"
-    if not has_options and question.options:
-        yield at + ("options",), f"a {question.type} question cannot have options"
-    if question.type == "yes_no" and sorted(o.value for o in question.options) != ["no", "yes"]:
-        yield at + ("options",), "a yes_no question's options must be exactly 'yes' and 'no'"
+    for setting, message in question.kind.problems(question):
+        yield at + (setting,), message
     values = [o.value for o in question.options]
     if len(set(values)) != len(values):
         yield at + ("options",), "two options have the same value"
-    if question.type == "quantity" and not question.unit:
-        yield at + ("unit",), "a quantity question needs a unit, like 'tonnes CO2e'"
-    if question.unit and question.type != "quantity":
-        yield at + ("unit",), "only a quantity question has a unit"
-    if (question.min is not None or question.max is not None) and question.type not in NUMERIC:
-        yield at + ("min",), f"only {', '.join(NUMERIC)} questions have min and max"
+    if question.unit and "unit" not in question.kind.settings:
+        yield at + ("unit",), f"only a {_one_of('unit')} question has a unit"
+    if (question.min is not None or question.max is not None) and "min" not in question.kind.settings:
+        yield at + ("min",), f"only {', '.join(_taking('min'))} questions have min and max"
     if question.min is not None and question.max is not None and question.min > question.max:
         yield at + ("max",), "max must not be less than min"
-    if question.max_length is not None and question.type not in TEXTUAL:
-        yield at + ("max_length",), f"only {', '.join(TEXTUAL)} questions have max_length"
+    if question.max_length is not None and "max_length" not in question.kind.settings:
+        yield at + ("max_length",), f"only {', '.join(_taking('max_length'))} questions have max_length"
+    if not question.thousands_separator and "thousands_separator" not in question.kind.settings:
+        yield at + ("thousands_separator",), (f"only a {_one_of('thousands_separator')} question can leave "
+                                              "out the thousands separator")
+    if question.autocomplete and "autocomplete" not in question.kind.settings:
+        yield at + ("autocomplete",), f"only a {_one_of('autocomplete')} question has autocomplete"
     if question.error_if_empty and question.optional:
         yield at + ("error_if_empty",), "an optional question can be left empty, so it has no error_if_empty"
     if question.show_if:

@@ -306,7 +306,7 @@ def test_resume_link_in_a_new_browser_restores_every_answer(portal, browser, con
     try:
         page = elsewhere.new_page()
         page.goto(link)
-        expect(page.get_by_role("heading", level=1)).to_have_text(assessment.title)
+        expect(page.get_by_role("heading", level=1)).to_have_text(f"Your answers: {assessment.title}")
         for title in ("About your organisation", "Employee wellbeing", "Carbon reduction plan"):
             assert status_of(page, title) == "In progress"
 

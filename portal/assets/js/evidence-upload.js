@@ -8,13 +8,19 @@
   var status = form.querySelector('[data-upload-status]')
   var extensions = form.getAttribute('data-extensions').split(',')
 
+  // A macro-enabled Office file (docm, xlsm, pptm) holds a VBA project, named in the ZIP's central directory at the
+  // file's end, whatever the file itself is called. The server checks the same, with the same message.
+  var MACROS = 'The selected file contains macros. Save it as a document without macros and upload that instead'
+  var MACRO_EXTENSIONS = /\.(docm|dotm|xlsm|xltm|xlam|pptm|potm|ppsm|ppam)$/i
+
   function problem (file) {
     if (!file) return 'Select a file'
     if (file.size === 0) return 'The selected file is empty'
-    if (file.size > Number(form.getAttribute('data-max-bytes'))) {
+    if (file.size >= Number(form.getAttribute('data-max-bytes'))) {
       return 'The selected file must be smaller than ' + form.getAttribute('data-max-size-mb') + 'MB'
     }
     var name = file.name.toLowerCase()
+    if (MACRO_EXTENSIONS.test(name)) return MACROS
     var known = extensions.some(function (extension) { return name.slice(-extension.length) === extension })
     if (!known) return 'The selected file must be a ' + form.getAttribute('data-types')
     return null
@@ -53,18 +59,41 @@
     summary.focus()
   }
 
+
+  function hasMacros (file) {
+    if (!window.Blob || !Blob.prototype.arrayBuffer || !window.TextDecoder) return Promise.resolve(false)
+    return file.slice(Math.max(0, file.size - 1024 * 1024)).arrayBuffer().then(function (buffer) {
+      return new TextDecoder('latin1').decode(buffer).toLowerCase().indexOf('vbaproject.bin') !== -1
+    }, function () { return false })
+  }
+
+  var checked = false
   form.addEventListener('submit', function (event) {
+    if (checked) return
     var message = problem(input.files[0])
     if (message) {
       event.preventDefault()
       showError(message)
       return
     }
+    event.preventDefault()
+    hasMacros(input.files[0]).then(function (macros) {
+      if (macros) {
+        showError(MACROS)
+        return
+      }
+      checked = true
+      upload()
+    })
+  })
+
+  function upload () {
     // The browser shows the upload's progress itself; this says, in words a screen reader reads out, what is happening.
     status.innerHTML = '<progress aria-label="Uploading"></progress> '
     var words = document.createElement('span')
     words.className = 'govuk-body'
     words.textContent = 'Uploading ' + input.files[0].name + '. This can take a minute for a large file.'
     status.appendChild(words)
-  })
+    HTMLFormElement.prototype.submit.call(form)
+  }
 })()
