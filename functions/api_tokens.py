@@ -4,6 +4,9 @@ Layout, every record write-once:
   api-tokens/<token id>/issued.json   {"id", "email", "sha256" of the whole token, "issued_at"}
   api-tokens/<token id>/revoked.json  {"id", "revoked_at"}
 A token reads `svp_<token id>_<secret>`: the id finds its record without listing, the secret proves it.
+Disabling an officer revokes every token they hold, for good: re-adding them gives none back. An officer record
+re-enabled after a disable carries `enabled_since`, and a token issued before it is refused even if no revoked.json
+was written (an officer disabled before this rule existed).
 """
 import hashlib
 import hmac
@@ -37,7 +40,8 @@ class Issued:
 
 
 def _now() -> datetime:
-    return datetime.now(timezone.utc).replace(microsecond=0)
+    # To the microsecond, so that a token issued just after its officer was re-added counts as after.
+    return datetime.now(timezone.utc)
 
 
 def _sha256(text: str) -> str:
@@ -84,6 +88,22 @@ class ApiTokens:
             return False
         return True
 
+    def revoke_all(self, email: str) -> list[str]:
+        """Revoke every token issued to `email` that is not yet revoked; the ids revoked, for the audit log."""
+        email = email.strip().lower()
+        folders: dict[str, set[str]] = {}
+        for key in self.store.keys("api-tokens/"):
+            folder, _, name = key.rpartition("/")
+            folders.setdefault(folder + "/", set()).add(name)
+        revoked = []
+        for folder, names in sorted(folders.items()):
+            if "issued.json" not in names or "revoked.json" in names:
+                continue
+            issued = self.store.read_json(folder + "issued.json")
+            if issued.get("email") == email and self.revoke(issued["id"]):
+                revoked.append(issued["id"])
+        return revoked
+
     def officer_for(self, authorization: str | None) -> str:
         """The email of the officer whose token is in an `Authorization: Bearer ...` header; raises TokenRefused."""
         scheme, _, token = (authorization or "").partition(" ")
@@ -100,6 +120,10 @@ class ApiTokens:
         if folder + "revoked.json" in records:
             raise TokenRefused("That API token has been revoked")
         try:
-            return _active_officer(self.store, issued["email"])["email"]
+            holder = _active_officer(self.store, issued["email"])
         except NoSuchOfficer:
             raise TokenRefused("The officer this API token was issued to can no longer sign in") from None
+        enabled_since = holder.get("enabled_since")
+        if enabled_since and datetime.fromisoformat(issued["issued_at"]) < datetime.fromisoformat(enabled_since):
+            raise TokenRefused("That API token has been revoked")
+        return holder["email"]

@@ -1,20 +1,23 @@
 """The council's read-only JSON API: list and fetch submissions, with a per-officer API token.
 
-Its OpenAPI 3 document is generated from the marshmallow schemas below, and served at /council/api/openapi.json.
+Its OpenAPI 3 document is generated from the marshmallow schemas (functions/council_api_schemas.py) by
+functions/council_api_spec.py, and served at /council/api/openapi.json.
 """
 import json
 import math
 
-from flask import Blueprint, current_app, jsonify, request, url_for
-from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, validate, validates_schema
+from flask import Blueprint, current_app, g, jsonify, request, url_for
+from marshmallow import ValidationError, validate
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 from werkzeug.routing import PathConverter
 
 from .api_tokens import ApiTokens, TokenRefused
+from .council_api_schemas import REFERENCE, Error, ListQuery, Submission, SubmissionPage
 from .council.audit import record as audit
+from .council.viewer import client_ip
 from .exports.submissions import SubmissionFilter, find_submissions
 from .storage import NotFound as NotStored
-from .storage import Store, StorageUnavailable, open_store
+from .storage import Store, StorageError, StorageUnavailable, open_store
 
 council_api_blueprint = Blueprint("council_api", __name__, url_prefix="/council/api")
 
@@ -30,90 +33,19 @@ class _AnyPath(PathConverter):
 def _add_converter(state):
     # Before the routes below are added: a rule needs its converter when it is bound to the URL map.
     state.app.url_map.converters["anypath"] = _AnyPath
-REFERENCE = r"^SV-[A-Z2-7]{4}-[A-Z2-7]{4}$"
-IDENTIFIER = r"^[a-z0-9][a-z0-9-]{0,99}$"
-MAX_PER_PAGE = 100
 
 
-# The schemas: they check what comes in, shape what goes out, and document both.
-
-class ListQuery(Schema):
-    class Meta:
-        unknown = RAISE
-
-    assessment = fields.String(validate=validate.Regexp(IDENTIFIER), metadata={
-        "description": "Only submissions to this questionnaire, by its id (the name of its YAML file)"})
-    submitted_from = fields.Date(metadata={"description": "Only those submitted on or after this UK day"})
-    submitted_to = fields.Date(metadata={"description": "Only those submitted on or before this UK day"})
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
-    per_page = fields.Integer(load_default=25, validate=validate.Range(min=1, max=MAX_PER_PAGE))
-
-    @validates_schema
-    def dates_in_order(self, data, **kwargs):
-        if data.get("submitted_from") and data.get("submitted_to") and data["submitted_from"] > data["submitted_to"]:
-            raise ValidationError("The start date must be the same as or before the end date", "submitted_to")
-
-
-class Readiness(Schema):
-    percent = fields.Integer(required=True)
-    level = fields.String(required=True)
-
-
-class Evidence(Schema):
-    class Meta:
-        unknown = EXCLUDE
-
-    id = fields.String(required=True)
-    name = fields.String(required=True)
-    size = fields.Integer(required=True)
-    sha256 = fields.String(required=True)
-    content_type = fields.String(required=True)
-    uploaded_at = fields.String(required=True, metadata={"format": "date-time"})
-    slots = fields.List(fields.String(), required=True)
-    valid_until = fields.String(allow_none=True, metadata={"format": "date"})
-
-
-class _SubmissionFields(Schema):
-    """What a submission and its summary both say about it."""
-    reference = fields.String(required=True)
-    assessment = fields.String(required=True)
-    questionnaire_version = fields.Integer(required=True)
-    submitted_at = fields.String(required=True, metadata={"format": "date-time"})
-
-
-class SubmissionSummary(_SubmissionFields):
-    readiness = fields.Dict(keys=fields.String(), values=fields.Nested(Readiness), required=True,
-                            metadata={"description": "Readiness for each scored section, by section id"})
-    evidence_files = fields.Integer(required=True)
-    url = fields.String(required=True, metadata={"description": "Where to fetch the whole submission"})
-
-
-class Submission(_SubmissionFields):
-    answers = fields.Dict(keys=fields.String(), required=True, metadata={
-        "description": "Answers by question id, typed as the questionnaire's YAML declares"})
-    readiness = fields.Dict(keys=fields.String(), values=fields.Nested(Readiness), required=True)
-    carbon_reduction_plan = fields.Dict(allow_none=True, required=True, metadata={
-        "description": "What the carbon reduction plan check found when it was submitted, if there was a plan"})
-    evidence = fields.List(fields.Nested(Evidence), required=True)
-
-
-class SubmissionPage(Schema):
-    items = fields.List(fields.Nested(SubmissionSummary), required=True)
-    page = fields.Integer(required=True)
-    per_page = fields.Integer(required=True)
-    total = fields.Integer(required=True, metadata={"description": "How many submissions match, on every page"})
-    next = fields.String(required=True, allow_none=True, metadata={"description": "The next page, if there is one"})
-
-
-class ErrorDetail(Schema):
-    status = fields.Integer(required=True)
-    message = fields.String(required=True)
-    fields = fields.Dict(keys=fields.String(), metadata={"description": "What is wrong with each parameter"})
-
-
-class Error(Schema):
-    error = fields.Nested(ErrorDetail, required=True)
-
+@council_api_blueprint.before_app_request
+def _router_refusals_in_json():
+    """A method no rule takes (TRACE, CONNECT, anything) is refused by the router before any API view is chosen, so
+    the site's HTML page would answer; under the API it is answered here in JSON, with its Allow header."""
+    refused = request.routing_exception
+    if not isinstance(refused, HTTPException) or not request.path.startswith(council_api_blueprint.url_prefix + "/"):
+        return None
+    if isinstance(refused, MethodNotAllowed):
+        allowed = _allowed_methods()
+        refused = MethodNotAllowed(allowed) if allowed else NotFound("There is nothing at this address in the council API")
+    return http_error(refused)
 
 # Storage, tokens and the audit log.
 
@@ -125,9 +57,20 @@ def _store() -> Store:
 
 def _officer() -> str:
     try:
-        return ApiTokens(_store()).officer_for(request.headers.get("Authorization"))
+        g.api_officer = ApiTokens(_store()).officer_for(request.headers.get("Authorization"))
     except TokenRefused as refused:
         raise _Refused(str(refused)) from None
+    return g.api_officer
+
+
+def _audit_refusal(status: int, message: str) -> None:
+    """Every answer but a 200 goes on the record too (a 503 cannot: storage is what failed), under the token's
+    officer when it was good, else "anonymous"."""
+    try:
+        audit(_store(), g.get("api_officer") or "anonymous", "api.refused", request.path[:300], client_ip(),
+              {"status": status, "method": request.method, "message": message})
+    except StorageError:
+        current_app.logger.exception("Could not record a refused API request")
 
 
 class _Refused(HTTPException):
@@ -145,6 +88,7 @@ def _error(status: int, message: str, **extra):
 
 @council_api_blueprint.errorhandler(HTTPException)
 def http_error(error):
+    _audit_refusal(error.code, str(error.description))
     response = _error(error.code, str(error.description))
     if isinstance(error, _Refused):
         response.headers["WWW-Authenticate"] = 'Bearer realm="council-api"'
@@ -157,6 +101,7 @@ def http_error(error):
 def invalid(error):
     messages = {name: " ".join(problems) if isinstance(problems, list) else str(problems)
                 for name, problems in error.normalized_messages().items()}
+    _audit_refusal(400, "; ".join(f"{name}: {problem}" for name, problem in sorted(messages.items()))[:1000])
     return _error(400, "Correct the parameters and try again", fields=messages)
 
 
@@ -184,7 +129,7 @@ def list_submissions():
     shown = found[(page - 1) * per_page:page * per_page]
     more = page < math.ceil(len(found) / per_page)
     arguments = {k: v for k, v in request.args.items() if k != "page"}
-    audit(_store(), who, "api.list-submissions", "submissions", request.remote_addr,
+    audit(_store(), who, "api.list-submissions", "submissions", client_ip(),
           {"filter": arguments, "page": page, "count": len(shown)})
     return jsonify(SubmissionPage().dump({
         "items": [_summary(s.record) for s in shown], "page": page, "per_page": per_page, "total": len(found),
@@ -217,7 +162,7 @@ def fetch_submission(assessment_id, reference):
         record = _store().read_json(versions[-1])
     except NotStored:
         raise NotFound("There is no submission with that questionnaire and reference") from None
-    audit(_store(), who, "api.fetch-submission", f"{assessment_id}/{reference}", request.remote_addr)
+    audit(_store(), who, "api.fetch-submission", f"{assessment_id}/{reference}", client_ip())
     return jsonify(Submission().dump({**record, "evidence": record.get("evidence") or []}))
 
 
@@ -229,12 +174,17 @@ def openapi():
     return current_app.response_class(json.dumps(openapi_document(), indent=2), mimetype="application/json")
 
 
+def _allowed_methods() -> list[str]:
+    """The methods a real route (not the catch-all) takes at this address: the API only reads."""
+    adapter = current_app.url_map.bind_to_environ(request.environ)
+    return [m for m in ("GET", "HEAD") if adapter.test(request.path, method=m)
+            and adapter.match(request.path, method=m)[0] != f"{council_api_blueprint.name}.nothing_here"]
+
+
 @council_api_blueprint.route("/<anypath:anything>", methods=["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"])
 def nothing_here(anything):
     """Unknown addresses and methods under the API answer in JSON too, not with the site's HTML pages."""
-    adapter = current_app.url_map.bind_to_environ(request.environ)
-    allowed = [m for m in ("GET", "HEAD") if adapter.test(request.path, method=m)
-               and adapter.match(request.path, method=m)[0] != f"{council_api_blueprint.name}.nothing_here"]
+    allowed = _allowed_methods()
     if allowed and request.method not in allowed:
         raise MethodNotAllowed(allowed)
     raise NotFound("There is nothing at this address in the council API")

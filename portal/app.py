@@ -94,7 +94,9 @@ def create_app(overrides: dict | None = None, functions: tuple[str, ...] | None 
             413: "What you sent is too large.",
         }
         message = messages.get(error.code, "We could not deal with that request. Go back and try again.")
-        return render_template("error.html", title="There is a problem", message=message), error.code
+        # The exception's own headers too: a 405's Allow says which methods the page does take (RFC 9110).
+        return render_template("error.html", title="There is a problem", message=message), error.code, \
+            dict(error.get_headers(request.environ))
 
     def asset_url(name: str) -> str:
         """The fingerprinted address of a built asset; the manifest is read on first use, after any build."""

@@ -46,6 +46,10 @@ def from_environment() -> dict:
         # What builds an evidence ZIP (functions/council/export_jobs.py): "thread", a thread in this process, or
         # "s3-event", the evidence_export Lambda that S3 starts when the job record is stored (infra/template.yaml).
         "PORTAL_EXPORT_JOBS": os.environ.get("PORTAL_EXPORT_JOBS", "thread"),
+        # Behind CloudFront (the SAM template sets both): trust its CloudFront-Viewer-Address header for the viewer's
+        # address, and refuse any request without the secret header CloudFront adds (functions/council/viewer.py).
+        "PORTAL_BEHIND_CLOUDFRONT": os.environ.get("PORTAL_BEHIND_CLOUDFRONT", "").lower() in ("1", "true", "yes"),
+        "PORTAL_ORIGIN_SECRET": os.environ.get("PORTAL_ORIGIN_SECRET", ""),
         "SECRET_KEY": _secret_key(var_dir),
         "MAX_CONTENT_LENGTH": 1024 * 1024,  # forms only: evidence files go straight to storage
         "SESSION_COOKIE_SAMESITE": "Lax",

@@ -1,10 +1,13 @@
 """Security headers on every response, set in one place."""
 import base64
 import hashlib
+import hmac
 import re
 from importlib.resources import files
 
-from flask import Flask
+from flask import Flask, abort, request
+
+ORIGIN_SECRET_HEADER = "X-Origin-Verify"  # CloudFront adds it to every request it sends to the functions
 
 
 def _template_script_hash() -> str:
@@ -42,6 +45,17 @@ def security_headers() -> dict:
 
 def init_app(app: Flask) -> None:
     values = security_headers()
+
+    def only_through_cloudfront():
+        """With PORTAL_ORIGIN_SECRET set, a request that did not come through CloudFront (which adds the secret,
+        overwriting any a viewer sent) is refused: the API's own execute-api address leads nowhere, and
+        CloudFront-Viewer-Address cannot be forged round it."""
+        secret = app.config.get("PORTAL_ORIGIN_SECRET")
+        if secret and not hmac.compare_digest(request.headers.get(ORIGIN_SECRET_HEADER, "").encode(), secret.encode()):
+            abort(403)
+
+    # First of all the checks, so that nothing else answers a request that did not come through CloudFront.
+    app.before_request_funcs.setdefault(None, []).insert(0, only_through_cloudfront)
 
     @app.after_request
     def add_security_headers(response):

@@ -43,6 +43,18 @@ def emails_to(outbox: Path, address: str) -> list:
     return found
 
 
+def next_email_to(outbox: Path, address: str, known: int, timeout: float = 10):
+    """The newest email to `address` once there are more than `known`: a sign-in link's email is delivered just
+    after the answer, so a browser can be on the next page before it is in the outbox."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while len(found := emails_to(outbox, address)) <= known:
+        assert time.monotonic() < deadline, f"no new email to {address} within {timeout} s"
+        time.sleep(0.05)
+    return found[-1]
+
+
 def link_in(message) -> str:
     """The path of the sign-in link in an email."""
     return LINK.search(message.get_content()).group(1)
@@ -55,7 +67,9 @@ class OfficerBrowser:
 
     def post(self, url, data=None, form_page=None):
         page = self.client.get(form_page or url)
-        return self.client.post(url, data={**(data or {}), "csrf_token": csrf(page.get_data(as_text=True))})
+        response = self.client.post(url, data={**(data or {}), "csrf_token": csrf(page.get_data(as_text=True))})
+        response.close()  # as a server does once the answer is sent: what the view left for then (an email) runs
+        return response
 
     def ask_for_link(self, address: str):
         return self.post("/council/sign-in", {"email": address})

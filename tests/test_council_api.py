@@ -170,3 +170,54 @@ def test_the_lambda_entry_serves_the_api(built, tmp_path, monkeypatch):
     client.headers["Authorization"] = f"Bearer {issue_token(api_app(storage, built))}"
     response = client.get("/council/api/submissions")
     assert response.status_code == 200 and json.loads(response.get_data())["total"] == 1
+
+
+def test_disabling_an_officer_revokes_their_tokens_for_good(built, storage_url, store, tmp_path):
+    """issue-api-token, disable-officer, add-officer: the old token stays refused, and only a new one works."""
+    from portal import create_app
+
+    app = create_app({"TESTING": True, "PORTAL_CONTENT": CONTENT, "PORTAL_ASSETS": built[1], "PORTAL_STORAGE": storage_url,
+                      "PORTAL_EMAIL": f"outbox:{tmp_path / 'outbox'}"}, functions=("council", "council_api"))
+    cli = app.test_cli_runner()
+    assert cli.invoke(args=["add-officer", OFFICER]).exit_code == 0
+    old = {"Authorization": f"Bearer {issue_token(app)}"}
+    assert app.test_client().get("/council/api/submissions", headers=old).status_code == 200
+
+    disabled = cli.invoke(args=["disable-officer", OFFICER])
+    assert disabled.exit_code == 0 and "Revoked 1 API token" in disabled.output
+    assert error_of(app.test_client().get("/council/api/submissions", headers=old), 401)
+    assert cli.invoke(args=["add-officer", OFFICER]).exit_code == 0
+    assert "revoked" in error_of(app.test_client().get("/council/api/submissions", headers=old), 401)
+    new = {"Authorization": f"Bearer {issue_token(app)}"}
+    assert app.test_client().get("/council/api/submissions", headers=new).status_code == 200
+
+
+def test_a_token_issued_before_a_disable_stays_revoked_without_its_revocation_record(app, store):
+    """An officer disabled before disabling revoked tokens (no revoked.json), then re-added: the token is refused."""
+    from functions.council.officers import Officers
+
+    headers = {"Authorization": f"Bearer {issue_token(app)}"}
+    officers = Officers(store)
+    officers.change(officers.find(OFFICER), disabled=True)
+    officers.add(OFFICER)
+    assert "revoked" in error_of(app.test_client().get("/council/api/submissions", headers=headers), 401)
+
+
+@pytest.mark.parametrize("method", ["TRACE", "CONNECT", "PROPFIND", "FOO", "POST", "DELETE"])
+@pytest.mark.parametrize("path", ["/council/api/submissions", "/council/api/openapi.json", "/council/api/nowhere"])
+def test_every_method_and_address_under_the_api_is_answered_in_json(app, method, path):
+    response = app.test_client().open(path, method=method)
+    if path.endswith("nowhere"):
+        assert error_of(response, 404)
+    else:
+        assert error_of(response, 405)
+        assert set(response.headers["Allow"].split(", ")) == {"GET", "HEAD"}
+
+
+def test_the_openapi_document_says_dates_must_be_in_order_and_the_api_refuses_them_otherwise(app, api):
+    document = app.test_client().get("/council/api/openapi.json").get_json()
+    [to] = [p for p in document["paths"]["/submissions"]["get"]["parameters"] if p["name"] == "submitted_to"]
+    assert "must not be before submitted_from" in to["description"]
+    response = api.get("/council/api/submissions?submitted_from=2026-11-02&submitted_to=2026-11-01")
+    assert error_of(response, 400) and "submitted_to" in response.get_json()["error"]["fields"]
+    assert api.get("/council/api/submissions?submitted_from=2026-11-01&submitted_to=2026-11-01").status_code == 200

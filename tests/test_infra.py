@@ -486,3 +486,19 @@ def test_council_retention_settings_come_from_the_template_parameters(template):
     rules = {rule.get("Prefix"): rule.get("ExpirationInDays") for rule in
              template["Resources"]["SubmissionsBucket"]["Properties"]["LifecycleConfiguration"]["Rules"]}
     assert rules["audit/"] == "AuditRetentionDays" and rules["council/"] == 7
+
+
+def test_the_functions_are_reached_only_through_cloudfront(template):
+    """CloudFront adds a generated secret header to every request for the functions; they refuse any without it,
+    and trust CloudFront-Viewer-Address only because they know CloudFront is in front (functions/council/viewer.py)."""
+    from portal.headers import ORIGIN_SECRET_HEADER
+
+    shared = template["Globals"]["Function"]["Environment"]["Variables"]
+    assert shared["PORTAL_BEHIND_CLOUDFRONT"] == "true"
+    secret = "{{resolve:secretsmanager:${OriginSecret}:SecretString}}"
+    assert shared["PORTAL_ORIGIN_SECRET"] == secret
+    generated = template["Resources"]["OriginSecret"]["Properties"]["GenerateSecretString"]
+    assert generated["PasswordLength"] >= 32
+    [distribution] = _resources(template, "AWS::CloudFront::Distribution").values()
+    origins = {o["Id"]: o for o in distribution["Properties"]["DistributionConfig"]["Origins"]}
+    assert origins["functions"]["OriginCustomHeaders"] == [{"HeaderName": ORIGIN_SECRET_HEADER, "HeaderValue": secret}]

@@ -4,7 +4,7 @@ import io
 
 from flask import make_response, render_template, request
 
-from functions.exports.cells import neutralise
+from ..exports.cells import csv_cell
 
 from . import audit, submissions
 from .web import admin_only, audited, council_blueprint, store
@@ -37,7 +37,7 @@ def audit_export():
     for entry in entries:
         row = [entry.get("at", ""), entry.get("who", ""), entry.get("action", ""), entry.get("subject", ""),
                entry.get("ip", ""), "; ".join(f"{k}={v}" for k, v in sorted((entry.get("details") or {}).items()))]
-        writer.writerow([neutralise(str(cell)) for cell in row])
+        writer.writerow([csv_cell(str(cell)) for cell in row])
     response = make_response("\ufeff" + out.getvalue())
     response.headers["Content-Type"] = "text/csv; charset=utf-8"
     response.headers["Content-Disposition"] = 'attachment; filename="audit-log.csv"'

@@ -3,6 +3,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from ..api_tokens import ApiTokens
 from . import audit
 from .links import SignInLinks
 from .officers import ROLES, OfficerInvalid, Officers
@@ -47,10 +48,12 @@ def disable_officer(email):
     if not was_disabled:
         officer = officers.change(officer, disabled=True)
     ended = Sessions(store()).end_all(officer.email)
+    revoked = ApiTokens(store()).revoke_all(officer.email)
     audit.record(store(), "system", "disabled-officer", officer.email, "command line",
-                 {"already_disabled": was_disabled, "sessions_ended": ended})
+                 {"already_disabled": was_disabled, "sessions_ended": ended, "api_tokens_revoked": revoked})
     click.echo(f"{officer.email} was already disabled." if was_disabled else
                f"Disabled {officer.email}: they can no longer sign in or use their API tokens.")
+    click.echo(f"Revoked {len(revoked)} API token{'' if len(revoked) == 1 else 's'} for good: adding them again gives none back.")
     click.echo(f"Ended {ended} open session{'' if ended == 1 else 's'}. "
                f"To let them back in, run add-officer {officer.email} --role {officer.role}.")
 

@@ -15,7 +15,7 @@ from ..exports import jobs
 from ..storage import NotFound
 from .downloads import LINK_SECONDS
 from .export_pages import listed_submissions
-from .pages import _filters
+from .pages import _filters, filter_query
 from .web import audited, clock, council_blueprint, store
 
 RUNNERS = ("thread", "s3-event")
@@ -63,8 +63,10 @@ def _own_status(job_id: str) -> jobs.Status:
     try:
         found = jobs.status(store(), job_id, clock())
     except (NotFound, ValueError):  # ValueError: a damaged record, which can be neither shown nor tried again
+        audited("refused-evidence-zip", job_id[:100], reason="not found")
         abort(404)
     if found.job.officer != g.officer.email and not g.officer.is_admin:
+        audited("refused-evidence-zip", job_id, reason="another officer's")
         abort(404)
     return found
 
@@ -72,6 +74,7 @@ def _own_status(job_id: str) -> jobs.Status:
 @council_blueprint.get("/exports/jobs/")
 def export_jobs():
     listed = jobs.recent(store(), clock(), officer=None if g.officer.is_admin else g.officer.email)
+    audited("viewed-evidence-zips", "", shown=len(listed))
     return render_template("council/export_jobs.html", title="Evidence ZIPs" if g.officer.is_admin else "Your evidence ZIPs",
                            listed=listed, jobs=jobs, days=jobs.KEPT_FOR.days)
 
@@ -79,9 +82,11 @@ def export_jobs():
 @council_blueprint.get("/exports/jobs/<job_id>/")
 def export_job(job_id):
     found = _own_status(job_id)
+    audited("viewed-evidence-zip", job_id, state=found.state)
     titles = {jobs.PREPARING: "We are preparing your ZIP", jobs.READY: "Your ZIP is ready",
               jobs.FAILED: "We could not prepare your ZIP"}
-    return render_template("council/export_job.html", title=titles[found.state], status=found, jobs=jobs)
+    return render_template("council/export_job.html", title=titles[found.state], status=found, jobs=jobs,
+                           filters=filter_query(found.job.filters))
 
 
 @council_blueprint.post("/exports/jobs/<job_id>/download")

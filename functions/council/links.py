@@ -12,9 +12,10 @@ PREFIX = "council/sign-in-links/"
 class LinkInvalid(LookupError):
     """The link is unknown, has expired or has been used."""
 
-    def __init__(self, reason: str):
+    def __init__(self, reason: str, email: str = ""):
         super().__init__(reason)
         self.reason = reason  # "unknown", "expired" or "used"
+        self.email = email  # whose link it was, when it was a real one (for the audit log)
 
 
 def _digest(token: str) -> str:
@@ -43,10 +44,16 @@ class SignInLinks:
         except NotFound:
             raise LinkInvalid("unknown") from None
         if self.store.keys(f"{PREFIX}{digest}.used"):
-            raise LinkInvalid("used")
+            raise LinkInvalid("used", link["email"])
         if datetime.fromisoformat(link["expires_at"]) <= self.clock():
-            raise LinkInvalid("expired")
+            raise LinkInvalid("expired", link["email"])
         return link["email"]
+
+    def void(self, token: str) -> None:
+        """Use a link up unused: what sign-in does with one issued to an address that is no officer's, so that the
+        request costs what an officer's does (a read and a write here, as finding an officer and posting the email)."""
+        self.store.read_json(f"{PREFIX}{_digest(token)}.json")
+        self.store.create_json(f"{PREFIX}{_digest(token)}.used", {"used_at": self.clock().isoformat(), "void": True})
 
     def redeem(self, token: str) -> str:
         """Use the link up and return the officer's email; a write-once marker makes a second use fail."""
@@ -54,5 +61,5 @@ class SignInLinks:
         try:
             self.store.create_json(f"{PREFIX}{_digest(token)}.used", {"used_at": self.clock().isoformat()})
         except AlreadyExists:
-            raise LinkInvalid("used") from None
+            raise LinkInvalid("used", email) from None
         return email

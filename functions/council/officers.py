@@ -35,6 +35,7 @@ class Officer:
     created_at: str
     disabled: bool = False
     notify_daily: bool = False
+    enabled_since: str = ""  # set when a disabled officer is re-added: API tokens issued before it stay revoked
 
     @property
     def is_admin(self) -> bool:
@@ -69,7 +70,8 @@ class Officers:
             raise OfficerInvalid(f"Role must be one of {', '.join(ROLES)}, not {role!r}")
         existing = self.find(email)
         if existing:
-            return self.change(existing, role=role, disabled=False)
+            since = self.clock().isoformat() if existing.disabled else existing.enabled_since
+            return self.change(existing, role=role, disabled=False, enabled_since=since)
         officer = Officer(email=normalise_email(email), role=role, created_at=self.clock().isoformat(timespec="seconds"))
         versions.append(self.store, self._prefix(officer.email), asdict(officer))
         return officer

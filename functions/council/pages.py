@@ -8,11 +8,18 @@ from portal.crp.plan import Plan
 from .. import crp
 from ..exports.columns import columns
 from ..storage import NotFound
-from . import downloads, reviews
+from . import downloads, kept_reviews, reviews
 from . import submissions as submitted
 from .web import audited, clock, council_blueprint, officers, store
 
 EXPIRY_WARNING = timedelta(days=90)
+FILTER_KEYS = ("theme", "level", "status", "from", "to", "sort")  # all that the list's links carry, besides the page
+
+
+def filter_query(values) -> dict[str, str]:
+    """The list's own filters from a query string (or a job's stored copy), for its links: any other key, such as
+    url_for's `_external` or `_anchor`, or a `format` that clashes with a link's own, never reaches url_for."""
+    return {name: values[name] for name in FILTER_KEYS if isinstance(values.get(name), str) and values[name]}
 
 
 def _assessment(assessment_id):
@@ -58,7 +65,7 @@ def submissions():
     page = submitted.page_of(found, filters.page)
     audited("viewed-submissions-list", "", page=page.number, shown=len(page.items))
     assessments = list(current_app.extensions["portal.content"].assessments.values())
-    query = {k: v for k, v in request.args.items() if k != "page" and v}
+    query = filter_query(request.args)
     return render_template(
         "council/submissions.html", title="Submissions", page=page, filters=filters, assessments=assessments,
         csv_columns={assessment.id: columns(assessment) for assessment in assessments},
@@ -78,10 +85,15 @@ def _submission(assessment_id, reference):
 def submission(assessment_id, reference):
     assessment, all_versions = _submission(assessment_id, reference)
     audited("viewed-submission", reference)
+    kept = kept_reviews.take(store(), g.officer.email, assessment_id, reference, clock()) \
+        if request.args.get("kept") == "1" else None
+    if kept:
+        return _render_submission(assessment, all_versions, status_value=kept["status"] or None, note_value=kept["note"],
+                                  kept=True)
     return _render_submission(assessment, all_versions)
 
 
-def _render_submission(assessment, all_versions, error=None, status_value=None, note_value=""):
+def _render_submission(assessment, all_versions, error=None, status_value=None, note_value="", kept=False):
     record = all_versions[-1]
     answers = record["answers"]
     history = reviews.history(store(), assessment.id, record["reference"])
@@ -99,7 +111,7 @@ def _render_submission(assessment, all_versions, error=None, status_value=None, 
         rows=submitted.answer_rows(assessment, answers), readiness=_readiness(assessment, record), plan=plan,
         plan_facts=Plan.from_answers(answers) if plan else None, evidence=evidence, earlier=earlier, history=history,
         statuses=reviews.STATUSES, current_status=history[-1]["status"] if history else "new",
-        error=error, status_value=status_value, note_value=note_value, error_title=bool(error),
+        error=error, status_value=status_value, note_value=note_value, error_title=bool(error), kept=kept,
     ), 400 if error else 200
 
 

@@ -12,7 +12,8 @@ from ..storage import NotFound, Store
 from . import audit
 
 # prefix -> days kept; daily-email markers a week, so a retried run in that time sends nothing twice.
-SHORT_LIVED = {"council/sign-in-links/": 1, "council/rate-limits/": 1, "council/sessions/": 1, "council/notified/": 7}
+SHORT_LIVED = {"council/sign-in-links/": 1, "council/rate-limits/": 1, "council/sessions/": 1, "council/notified/": 7,
+               "council/kept-reviews/": 1}
 
 
 @dataclass

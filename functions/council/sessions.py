@@ -58,6 +58,14 @@ class Sessions:
         session = self._read(folder, self.store.keys(folder), token)
         return session if session is not None and self.clock() < session.expires_at else None
 
+    def find_ended_by_time(self, token: str | None) -> Session | None:
+        """The session with this id if it has run out of time (not signed out): whose it was, to keep a post it missed."""
+        if not token or not isinstance(token, str) or len(token) > 100:
+            return None
+        folder = _folder(token)
+        session = self._read(folder, self.store.keys(folder), token)
+        return session if session is not None and self.clock() >= session.expires_at else None
+
     def _read(self, folder: str, keys: list[str], token: str = "") -> Session | None:
         """The session in `folder` (whose keys are `keys`), live or expired; None if it never started or was signed out."""
         if f"{folder}started.json" not in keys or f"{folder}ended.json" in keys:

@@ -31,7 +31,8 @@ def sign_in():
     next_page = safe_next(request.values.get("next"))
     if request.method == "GET":
         return render_template("council/sign_in.html", title="Sign in to the council pages", next_page=next_page,
-                               expired=request.args.get("expired") == "1", email="", error=None)
+                               expired=request.args.get("expired") == "1", kept=request.args.get("kept") == "1",
+                               email="", error=None)
     email = normalise_email(request.form.get("email", ""))[:320]
     error = None
     if not email:
@@ -44,24 +45,51 @@ def sign_in():
     limits = RateLimits(store(), clock)
     if not (limits.allow("sign-in-ip", client_ip(), LIMIT_PER_IP) and limits.allow("sign-in-email", email, LIMIT_PER_ADDRESS)):
         return render_template("council/too_many.html", title="Too many sign-in requests"), 429
+    # The same storage work whoever asks (a listing and a read, three writes), and the email sent after the answer:
+    # how long the answer takes must not tell a stranger whether an address is an officer's.
     officer = officers().find(email)
-    if officer is not None and not officer.disabled:
-        _send_link(officer.email, sign_in_links().issue(officer.email))
-        audit.record(store(), officer.email, "sign-in-link-sent", "", client_ip(), at=clock())
+    is_officer = officer is not None and not officer.disabled
+    token = sign_in_links().issue(email)
+    message = _link_email(email, token)  # written for everyone; only an officer's is sent
+    if is_officer:
+        _post(message)
+    else:
+        message.as_bytes()  # as storing it would
+        sign_in_links().void(token)  # never sent, and never usable
+    audit.record(store(), email if is_officer else "anonymous", "sign-in-link-sent" if is_officer else "sign-in-asked",
+                 "", client_ip(), at=clock())
     if next_page:
         session["council_next"] = next_page
-    return redirect(url_for("council.check_email"), 303)
+    response = redirect(url_for("council.check_email"), 303)
+    if is_officer and "apig_wsgi.request_context" not in request.environ:
+        # Locally, delivered once the server closes the answer (the development server may wait for the browser to
+        # close the connection first; make run's sender delivers it meanwhile). On Lambda, closing the response comes
+        # before the answer leaves, so the scheduled email_sender delivers it, within a minute.
+        app, sending_store = current_app._get_current_object(), store()
+        response.call_on_close(lambda: _deliver_after_answering(app, sending_store))
+    return response
 
 
-def _send_link(email: str, token: str) -> None:
+def _link_email(email: str, token: str):
     site = current_app.extensions["portal.content"].site
     body = render_template("council/sign_in_email.txt", link=link_for(token), site=site)
+    return mailer.compose(site.council.contact_email, email, f"Sign in to the {site.service_name} council pages", body)
+
+
+def _post(message) -> None:
     try:
-        outbox.post(store(), mailer.compose(
-            site.council.contact_email, email, f"Sign in to the {site.service_name} council pages", body))
+        outbox.post(store(), message, send_now=False)
     except StorageError:
         # Saying so would tell a stranger the address is an officer's; the officer can ask again.
-        current_app.logger.exception("Could not send a sign-in link")
+        current_app.logger.exception("Could not store a sign-in link's email")
+
+
+def _deliver_after_answering(app, sending_store) -> None:
+    with app.app_context():
+        try:
+            outbox.deliver_due(sending_store)
+        except StorageError:  # still pending: the sender's next round delivers it
+            app.logger.exception("Could not deliver a sign-in link's email just now")
 
 
 @council_blueprint.get("/sign-in/check-your-email")
@@ -77,10 +105,13 @@ def use_link(token):
             return render_template("council/use_link.html", title="Sign in to the council pages")
         email = sign_in_links().redeem(token)
     except LinkInvalid as invalid:
+        audit.record(store(), invalid.email or "anonymous", "refused-sign-in-link", "", client_ip(),
+                     {"reason": invalid.reason, "method": request.method}, at=clock())
         return render_template("council/link_invalid.html", title="This sign-in link cannot be used",
                                reason=invalid.reason), 410 if invalid.reason != "unknown" else 404
     officer = officers().find(email)
     if officer is None or officer.disabled:
+        audit.record(store(), email, "refused-sign-in-link", "", client_ip(), {"reason": "disabled"}, at=clock())
         return render_template("council/link_invalid.html", title="This sign-in link cannot be used", reason="unknown"), 404
     started = sessions().start(officer.email)
     next_page = safe_next(session.pop("council_next", None))

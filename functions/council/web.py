@@ -6,14 +6,16 @@ from functools import wraps
 from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, current_app, g, redirect, render_template, request, session, url_for
+from flask_wtf.csrf import CSRFError
 
 from portal.events.pages import now
 
 from .. import crp, keep_private
-from ..storage import open_store
-from . import audit
+from ..storage import StorageError, open_store
+from . import audit, bidi, kept_reviews, reviews
 from .officers import Officers
 from .sessions import WARN_WITHIN, Sessions
+from .viewer import client_ip  # noqa: F401  (the pages and the events function call it from here)
 
 council_blueprint = Blueprint("council", __name__, url_prefix="/council")
 PUBLIC = {"council.sign_in", "council.check_email", "council.use_link", "council.signed_out"}
@@ -37,12 +39,6 @@ def sessions() -> Sessions:
 
 def officers() -> Officers:
     return Officers(store(), clock)
-
-
-def client_ip() -> str:
-    """The viewer's address: CloudFront passes it in CloudFront-Viewer-Address (ip:port); locally, the socket's."""
-    viewer = request.headers.get("CloudFront-Viewer-Address", "")
-    return (viewer.rpartition(":")[0].strip("[]") if ":" in viewer else viewer) or request.remote_addr or "unknown"
 
 
 def audited(action: str, subject: str = "", **details) -> None:
@@ -73,6 +69,11 @@ def load_carbon_reduction_plan_rules(state):
     crp.load_into(state.app)
 
 
+@council_blueprint.record_once
+def isolate_bidi_text(state):
+    bidi.install(state.app)
+
+
 @council_blueprint.before_request
 def require_sign_in():
     g.officer = g.council_session = None
@@ -82,12 +83,29 @@ def require_sign_in():
     found = sessions().find(session.get(SESSION_KEY))
     officer = officers().find(found.email) if found else None
     if officer is None or officer.disabled:
-        session.pop(SESSION_KEY, None)
         wanted = request.full_path.rstrip("?") if request.method == "GET" else None
-        return redirect(url_for("council.sign_in", next=safe_next(wanted), expired=1 if had_session else None))
+        kept = _keep_a_review_the_session_missed()
+        session.pop(SESSION_KEY, None)
+        return redirect(url_for("council.sign_in", next=kept or safe_next(wanted), expired=1 if had_session else None,
+                                kept=1 if kept else None))
     g.council_session = sessions().touch(found)
     g.officer = officer
     return None
+
+
+def _keep_a_review_the_session_missed() -> str | None:
+    """A review posted just after the officer's session ran out (its CSRF token already checked): kept for them, and
+    the page to return to after signing in again, where it is put back in the form; None for anything else."""
+    if request.endpoint != "council.change_status":
+        return None
+    ended = sessions().find_ended_by_time(session.get(SESSION_KEY))
+    officer = officers().find(ended.email) if ended else None
+    if officer is None or officer.disabled:
+        return None
+    assessment_id, reference = request.view_args["assessment_id"], request.view_args["reference"]
+    kept_reviews.keep(store(), officer.email, assessment_id, reference, request.form.get("status", "")[:50],
+                      request.form.get("note", "")[:reviews.NOTE_LIMIT * 2], clock())
+    return url_for("council.submission", assessment_id=assessment_id, reference=reference, kept=1)
 
 
 keep_private(council_blueprint, kept="submissions")
@@ -99,7 +117,8 @@ def council_session_notice() -> dict | None:
     current = g.get("council_session")
     if current is None:
         return None
-    return {"expires_at": current.expires_at, "soon": current.expires_at - clock() <= WARN_WITHIN,
+    left = current.expires_at - clock()
+    return {"expires_at": current.expires_at, "soon": left <= WARN_WITHIN, "seconds_left": max(int(left.total_seconds()), 0),
             "can_extend": current.expires_at < current.ends_for_good_at}
 
 
@@ -120,7 +139,29 @@ def uk_clock(value) -> str:
     return uk_time(value).rsplit(" at ", 1)[1]
 
 
+def _refused(action: str, subject: str, **details) -> None:
+    """Record a refusal under the signed-in officer, else whoever's session cookie came with it, else "anonymous".
+    With storage down it is logged instead: an error handler that failed would turn the refusal into a 500."""
+    try:
+        who = g.officer.email if g.get("officer") else None
+        if who is None:
+            found = sessions().find(session.get(SESSION_KEY))
+            who = found.email if found else "anonymous"
+        audit.record(store(), who, action, subject, client_ip(), details, at=clock())
+    except StorageError:
+        current_app.logger.exception("Could not record %s for %s in the audit log", action, subject)
+
+
 @council_blueprint.errorhandler(403)
 def not_allowed(error):
     """A signed-in officer without the role (anyone else is sent to sign in before a view can refuse them)."""
+    _refused("refused-not-allowed", request.path, method=request.method)
     return render_template("council/forbidden.html", title="You cannot see this page"), 403
+
+
+@council_blueprint.errorhandler(CSRFError)
+def form_expired(error):
+    """A council form posted without its token (another site's, or a stale page's): refused, and on the record,
+    under the officer whose session cookie came with it, if any (the check runs before sign-in is looked at)."""
+    _refused("refused-csrf", request.path, method=request.method, reason=error.description)
+    return render_template("form_expired.html", title="Your form could not be sent"), 400

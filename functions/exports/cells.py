@@ -1,8 +1,23 @@
-"""Spreadsheet cells that are safe to open: text a spreadsheet would run as a formula is neutralised."""
+"""Spreadsheet cells that are safe to open: text a spreadsheet would run as a formula is neutralised (in CSV; XLSX
+cells are typed as text instead), and bidi and control characters are dropped (portal/text.py's one list of them).
+"""
 import re
+
+from portal.text import strip_bidi_and_controls as _strip
 
 # A cell starting with one of these is read as a formula by Excel, LibreOffice or Google Sheets.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def strip_bidi_and_controls(value):
+    """Text as its characters read, with nothing that reorders or hides them but its tabs and line ends; anything
+    that is not text as it is."""
+    return _strip(value, keep="\t\n\r") if isinstance(value, str) else value
+
+
+def csv_cell(value):
+    """A CSV cell: controls dropped, and text a spreadsheet would run as a formula kept as typed with an apostrophe."""
+    return neutralise(strip_bidi_and_controls(value))
 
 
 def neutralise(value):

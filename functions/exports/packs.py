@@ -13,6 +13,8 @@ import zlib
 from datetime import datetime, timezone
 from pathlib import PurePosixPath
 
+from portal.text import BIDI_CONTROLS
+
 from .. import malware
 from ..storage import NotFound, Store
 from .submissions import Submission
@@ -25,7 +27,7 @@ READ_BYTES = 1024 * 1024
 EVIDENCE_LEVEL = 0
 TEXT_LEVEL = 9
 NAME_LIMIT = 100
-_UNSAFE_IN_NAMES = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*]')
+_UNSAFE_IN_NAMES = re.compile(f'[{"".join(sorted(BIDI_CONTROLS))}\\x00-\\x1f\\x7f-\\x9f<>:"/\\\\|?*]')  # bidi: "evil.exe" must not read "exe.live"
 SKIPPED = {
     malware.PENDING: "The malware scan has not finished yet",
     malware.THREAT: "The malware scan found a threat, or could not check the file",

@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 from portal.questionnaire.model import Assessment
 
-from .cells import neutralise, xlsx_text
+from .cells import csv_cell, strip_bidi_and_controls
 from .columns import DATE, TIME, Column, chosen
 
 FORMATS = {DATE: "yyyy-mm-dd", TIME: "yyyy-mm-dd hh:mm"}
@@ -15,8 +15,8 @@ _NOT_IN_SHEET_NAMES = re.compile(r"[\[\]:*?/\\]")
 
 
 def table(records: list[dict], columns: list[Column]) -> list[list]:
-    """Typed rows, one a record, with every text cell neutralised."""
-    return [[neutralise(column.value(record)) for column in columns] for record in records]
+    """Typed rows, one a record, with bidi and control characters dropped from every text cell."""
+    return [[strip_bidi_and_controls(column.value(record)) for column in columns] for record in records]
 
 
 def csv_text(value) -> str:
@@ -35,9 +35,9 @@ def to_csv(assessment: Assessment, records: list[dict], column_ids: list[str] | 
     columns = chosen(assessment, column_ids)
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow([neutralise(column.heading) for column in columns])
+    writer.writerow([csv_cell(column.heading) for column in columns])
     for row in table(records, columns):
-        writer.writerow([csv_text(cell) for cell in row])
+        writer.writerow([csv_cell(csv_text(cell)) for cell in row])
     return buffer.getvalue().encode("utf-8-sig")
 
 
@@ -52,11 +52,21 @@ def _sheet_name(title: str, taken: set) -> str:
     return name
 
 
+def _text_cell(sheet, value: str):
+    """A cell typed as text, never a formula, whatever it starts with: so no apostrophe (that is for CSV, which has
+    no types) and `+44 7700 900123` reads as typed."""
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import TYPE_STRING
+
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.data_type = TYPE_STRING
+    return cell
+
+
 def to_xlsx(groups: list[tuple[Assessment, list[dict]]]) -> bytes:
     """A sheet per questionnaire with typed cells: numbers as numbers, dates as dates, text stored as text."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
-    from openpyxl.cell.cell import TYPE_STRING
 
     workbook = Workbook(write_only=True)  # rows go straight to the file, so a large export stays small in memory
     taken = set()
@@ -64,13 +74,13 @@ def to_xlsx(groups: list[tuple[Assessment, list[dict]]]) -> bytes:
         columns = chosen(assessment)
         sheet = workbook.create_sheet(_sheet_name(assessment.title, taken))
         sheet.freeze_panes = "A2"
-        sheet.append([neutralise(column.heading) for column in columns])
+        sheet.append([_text_cell(sheet, strip_bidi_and_controls(column.heading)) for column in columns])
         for row in table(records, columns):
             cells = []
             for column, value in zip(columns, row):
-                cell = WriteOnlyCell(sheet, value=xlsx_text(value))
+                cell = WriteOnlyCell(sheet, value=value)
                 if isinstance(value, str):
-                    cell.data_type = TYPE_STRING  # never a formula, whatever it starts with
+                    cell = _text_cell(sheet, value)
                 elif column.kind in FORMATS and value is not None:
                     cell.number_format = FORMATS[column.kind]
                 cells.append(cell)

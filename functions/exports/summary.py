@@ -8,7 +8,7 @@ from flask import render_template
 from portal.questionnaire.answers import display_answer
 from portal.questionnaire.progress import shown_questions
 
-from .cells import neutralise
+from .cells import csv_cell
 from .submissions import UK, Submission
 
 
@@ -48,5 +48,5 @@ def answers_csv(submission: Submission) -> bytes:
     writer.writerow(["Section", "Question", "Answer"])
     for section, rows in _sections(submission):
         for question, answer in rows:
-            writer.writerow([neutralise(section.title), neutralise(question.label), neutralise(answer)])
+            writer.writerow([csv_cell(section.title), csv_cell(question.label), csv_cell(answer)])
     return buffer.getvalue().encode("utf-8-sig")
