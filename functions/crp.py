@@ -2,13 +2,14 @@
 
 The assessment function serves the plan's pages; the rules and the checker are in portal/crp/, without Flask.
 """
-from datetime import date, datetime, timezone
+from datetime import date
 
 from flask import Flask, current_app
 
 from portal.crp import checker
 from portal.crp.plan import Plan, has_plan
 from portal.crp.rulesets import RuleSets, load_rulesets
+from portal.clock import uk_today
 
 EXTENSION = "portal.crp"
 
@@ -24,7 +25,7 @@ def rulesets() -> RuleSets:
 
 
 def today() -> date:
-    return datetime.now(timezone.utc).date()
+    return uk_today()
 
 
 def applies(assessment, answers: dict) -> bool:

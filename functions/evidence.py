@@ -10,7 +10,7 @@ import hashlib
 import re
 import secrets
 from contextlib import suppress
-from datetime import date, datetime, timezone
+from datetime import date
 from urllib.parse import urlsplit
 
 from flask import abort, current_app, flash, get_flashed_messages, redirect, render_template, request, url_for
@@ -20,6 +20,7 @@ from portal.headers import content_security_policy
 from portal.evidence.checks import EvidenceRejected
 from portal.evidence.filetypes import FILE_TYPES, list_in_words
 from portal.questionnaire import progress
+from portal.clock import now, uk_today
 
 from . import malware
 from .assessment_web import assessment_blueprint, assessment_or_404, draft_or_404, drafts, section_or_404
@@ -146,7 +147,7 @@ def _check(store, key, upload, slot, draft) -> dict:
         raise EvidenceRejected(checks.virus())
     return {
         "key": key, "name": inspected.name, "size": size, "sha256": _sha256(read_range, size),
-        "content_type": inspected.type.content_type, "uploaded_at": datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
+        "content_type": inspected.type.content_type, "uploaded_at": now().replace(microsecond=0).isoformat(),
         "slots": [slot.id], "valid_until": None,
     }
 
@@ -163,7 +164,7 @@ def _valid_until(fields: dict) -> str | None:
         day = date(int(parts[2]), int(parts[1]), int(parts[0]))
     except ValueError:
         raise DateInvalid("The date it is valid until must be a real date, like 31 3 2027") from None
-    if day < date.today():
+    if day < uk_today():
         raise DateInvalid("The date it is valid until must be today or in the future")
     return day.isoformat()
 

@@ -75,7 +75,7 @@ def council_purge(event, context):
     """Run daily by an EventBridge schedule: delete what is past its retention period."""
     from functions.council.retention import purge
     from functions.council.web import store
-    from portal.events.pages import now
+    from portal.clock import now
 
     app = _built("council")[0]
     with app.app_context():
@@ -88,7 +88,7 @@ def council_notifications(event, context):
     """Run daily by an EventBridge schedule: the daily email of new submissions to officers who asked for it."""
     from functions.council.notifications import notify
     from functions.council.web import store
-    from portal.events.pages import now
+    from portal.clock import now
 
     app = _built("council")[0]  # the email's links are the council function's pages
     with app.test_request_context(base_url=app.config["PORTAL_BASE_URL"]):

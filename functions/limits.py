@@ -9,6 +9,8 @@ number is taken once, and a request that finds none left is refused. The bucket'
 import hashlib
 from datetime import datetime, timedelta, timezone
 
+from portal.clock import now
+
 from .storage import AlreadyExists, Store
 
 PREFIX = "council/rate-limits/"
@@ -16,7 +18,7 @@ WINDOW = timedelta(minutes=15)
 
 
 class RateLimits:
-    def __init__(self, store: Store, clock=lambda: datetime.now(timezone.utc)):
+    def __init__(self, store: Store, clock=now):
         self.store = store
         self.clock = clock
 

@@ -2,12 +2,14 @@
 import os
 import smtplib
 import uuid
-from datetime import datetime, timezone
+from datetime import datetime
 from email.header import Header
 from email.message import EmailMessage
 from email.utils import format_datetime
 from pathlib import Path
 from urllib.parse import urlsplit
+
+from portal.clock import now as clock_now
 
 from . import email_body
 
@@ -29,7 +31,7 @@ def compose(sender: str, to: str, subject: str, body: str, *, markdown: bool = F
     if recipient is None:
         raise ValueError(f"Not a single valid email address: {to!r}")
     message = EmailMessage()
-    message["Date"] = format_datetime(now or datetime.now(timezone.utc))
+    message["Date"] = format_datetime(now or clock_now())
     message["From"], message["To"] = sender, recipient
     # Folded by the older header encoder: the default one leaves a doubled space where it folds before non-ASCII text.
     message.set_raw("Subject", Header(subject, "us-ascii" if subject.isascii() else "utf-8",
@@ -80,7 +82,7 @@ def _write_to_outbox(folder: Path, message: EmailMessage) -> None:
     """Each message as its own .eml file, written whole or not at all."""
     folder.mkdir(parents=True, exist_ok=True)
     # Microseconds, so that the files sort in the order they were sent, as a person (or a test) reads them.
-    name = f"{datetime.now(timezone.utc):%Y%m%dT%H%M%S.%f}-{uuid.uuid4().hex[:8]}.eml"
+    name = f"{clock_now():%Y%m%dT%H%M%S.%f}-{uuid.uuid4().hex[:8]}.eml"
     partial = folder / f".{name}.partial"
     partial.write_bytes(message.as_bytes())
     os.replace(partial, folder / name)

@@ -28,6 +28,8 @@ from email.message import EmailMessage
 import click
 from flask.cli import with_appcontext
 
+from portal.clock import now as clock_now
+
 from . import mailer
 from .storage import AlreadyExists, NotFound, StorageError, Store, open_store
 
@@ -86,16 +88,12 @@ def deliver_due(store: Store, setting: str | None = None, now: datetime | None =
     return result
 
 
-def _from_app(setting: str | None, now: datetime | None) -> tuple[str, datetime]:
+def _from_app(setting: str | None, at: datetime | None) -> tuple[str, datetime]:
     from flask import current_app, has_app_context
 
-    if has_app_context():
-        from portal.events.pages import now as app_clock
-
-        return setting or current_app.config["PORTAL_EMAIL"], now or app_clock()
-    if not setting:
+    if not setting and not has_app_context():
         raise ValueError("Name the transport (PORTAL_EMAIL) when no app is running")
-    return setting, now or datetime.now(timezone.utc)
+    return setting or current_app.config["PORTAL_EMAIL"], at or clock_now()
 
 
 def _deliver(store: Store, setting: str, message_id: str, now: datetime) -> str:

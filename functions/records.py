@@ -3,12 +3,13 @@ import base64
 import hashlib
 import secrets
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 
 from portal.questionnaire.model import Assessment
 from portal.questionnaire import progress
 from portal.questionnaire.progress import readiness_by_theme
 from portal.questionnaire.record import answers_schema
+from portal.clock import now
 
 from .storage import AlreadyExists, NotFound, Store
 
@@ -29,7 +30,7 @@ class DraftDeleted(LookupError):
 
 
 def _now() -> datetime:
-    return datetime.now(timezone.utc).replace(microsecond=0)
+    return now().replace(microsecond=0)
 
 
 def _digest(token: str) -> str:

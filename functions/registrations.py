@@ -11,9 +11,10 @@ Under events/<slug>/ (beside the places and waiting list of functions/places.py)
 import hashlib
 import secrets
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 
 from portal.events.model import REGISTRATION_RETENTION_DAYS, Event
+from portal.clock import now
 
 from .places import Places, Standing, prefix, read_snapshot
 from .storage import AlreadyExists, NotFound, Store, read_json_many
@@ -30,7 +31,7 @@ class RegistrationNotFound(LookupError):
 
 
 def _now() -> datetime:
-    return datetime.now(timezone.utc)
+    return now()
 
 
 def _delete_after(now: datetime) -> str:

@@ -16,7 +16,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from portal.events.model import starting_tomorrow
-from portal.events.pages import now as clock
+from portal.clock import now as clock
 
 from . import event_emails
 from .register import email_the_promoted, registrations

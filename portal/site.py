@@ -5,6 +5,7 @@ from pathlib import Path
 from flask import Blueprint, abort, current_app, render_template, send_from_directory, url_for
 
 from .content import Content
+from .dates import uk_date
 from .events.pages import calendar_files, event_pages
 from .questionnaire.forms import form_class, render_params
 from .questionnaire.numbers import write_number
@@ -177,10 +178,13 @@ def checklists_for(path: str) -> list[dict]:
                      "description": a.summary} for a in assessments]
 
 
+site_blueprint.add_app_template_filter(uk_date, "uk_date")
+
+
 @site_blueprint.app_template_filter("long_date")
 def long_date(iso: str) -> str:
     """An ISO date or timestamp as GOV.UK writes dates: 5 January 2027."""
-    return f"{datetime.fromisoformat(iso):%-d %B %Y}"
+    return uk_date(datetime.fromisoformat(iso))
 
 
 @site_blueprint.app_template_filter("number")

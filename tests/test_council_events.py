@@ -92,7 +92,7 @@ def test_event_page_lists_who_registered_with_their_status(filled, viewer, stora
         [HOSTILE_NAME.replace('"', "&#34;"), "+44 Ltd", "person2@example.com", "Confirmed Place 2"],
         ["Cat\x07Bell", "Firm 3 Ltd", "person3@example.com", "Waiting list Number 1 in the queue"],
         ["Dan", "Firm 4 Ltd", "person4@example.com", "Cancelled"]]
-    assert {row[4] for row in rows} == {"23 November 2026 at 12:00pm"}
+    assert {row[4] for row in rows} == {"23 November 2026 at midday"}  # GOV.UK style, as every page writes times
     [viewed] = [e for e in actions(open_store(storage_url)) if e["action"] == "viewed-event-registrations"]
     assert viewed["who"] == VIEWER and viewed["subject"] == EVENT
 

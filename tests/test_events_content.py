@@ -5,7 +5,8 @@ import pytest
 
 from build import build
 from portal.content import ContentError, load_content
-from portal.events.model import LONDON, clock_time, starting_tomorrow, when
+from portal.dates import uk_time as clock_time
+from portal.events.model import LONDON, starting_tomorrow, when
 
 from .content_edits import edit, problems
 from .conftest import CONTENT

@@ -62,7 +62,7 @@ def disable_officer(email):
 @with_appcontext
 def purge():
     """Delete drafts, submissions (with their evidence), audit records and sign-in data past their retention periods."""
-    from portal.events.pages import now
+    from portal.clock import now
 
     from .retention import purge as run_purge
 
@@ -78,7 +78,7 @@ def purge():
 @with_appcontext
 def notify_officers():
     """Email each officer who asked for it the list of submissions sent yesterday (UK time)."""
-    from portal.events.pages import now
+    from portal.clock import now
 
     from .notifications import notify
 

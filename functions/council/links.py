@@ -1,7 +1,9 @@
 """Single-use sign-in links that expire: only a hash of each link is stored, at `council/sign-in-links/<hash>`."""
 import hashlib
 import secrets
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
+
+from portal.clock import now
 
 from ..storage import AlreadyExists, NotFound, Store
 
@@ -23,7 +25,7 @@ def _digest(token: str) -> str:
 
 
 class SignInLinks:
-    def __init__(self, store: Store, clock=lambda: datetime.now(timezone.utc)):
+    def __init__(self, store: Store, clock=now):
         self.store = store
         self.clock = clock
 

@@ -5,16 +5,16 @@ if the email fails, the marker is removed so that the next run tries again.
 """
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from flask import current_app, render_template, url_for
+
+from portal.dates import LONDON, uk_date
 
 from .. import mailer, outbox
 from ..storage import AlreadyExists, StorageError, Store
 from . import submissions
 from .officers import Officers, email_digest
 
-LONDON = ZoneInfo("Europe/London")
 
 
 @dataclass
@@ -54,7 +54,7 @@ def notify(store: Store, now: datetime) -> Notified:
             continue
         body = render_template("council/daily_email.txt", day=day, links=links, site=site,
                                settings=base + url_for("council.notifications"))
-        subject = f"{len(new)} new submission{'s' if len(new) != 1 else ''} on {day:%-d %B %Y}"
+        subject = f"{len(new)} new submission{'s' if len(new) != 1 else ''} on {uk_date(day)}"
         try:
             outbox.post(store, mailer.compose(site.council.contact_email, officer.email, subject, body))
             result.sent += 1

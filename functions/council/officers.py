@@ -1,9 +1,9 @@
 """Council officers: who may sign in and with what role, at `officers/<sha256 of the email>/<NNNNNN>.json`."""
 import hashlib
 from dataclasses import asdict, dataclass, replace
-from datetime import datetime, timezone
 
 from portal.email_address import normalised_email_address
+from portal.clock import now
 
 from ..storage import Store
 from . import versions
@@ -48,7 +48,7 @@ class Officer:
 
 
 class Officers:
-    def __init__(self, store: Store, clock=lambda: datetime.now(timezone.utc)):
+    def __init__(self, store: Store, clock=now):
         self.store = store
         self.clock = clock
 

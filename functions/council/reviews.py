@@ -2,7 +2,9 @@
 
 Each change is a new version at `reviews/<assessment>/<reference>/<NNNNNN>.json`; a submission with none is New.
 """
-from datetime import datetime, timezone
+from datetime import datetime
+
+from portal.clock import now
 
 from ..storage import Store
 from . import versions
@@ -32,6 +34,6 @@ def change(store: Store, assessment_id: str, reference: str, status: str, note: 
     if len(note) > NOTE_LIMIT:
         raise ReviewInvalid(f"Note must be {NOTE_LIMIT:,} characters or fewer")
     review = {"status": status, "note": note, "by": by,
-              "at": (at or datetime.now(timezone.utc)).isoformat(timespec="seconds")}
+              "at": (at or now()).isoformat(timespec="seconds")}
     versions.append(store, _prefix(assessment_id, reference), review)
     return review

@@ -8,6 +8,8 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
+from portal.clock import now
+
 from ..storage import AlreadyExists, NotFound, Store
 
 PREFIX = "council/sessions/"
@@ -40,7 +42,7 @@ def _folder(token: str) -> str:
 
 
 class Sessions:
-    def __init__(self, store: Store, clock=lambda: datetime.now(timezone.utc)):
+    def __init__(self, store: Store, clock=now):
         self.store = store
         self.clock = clock
 

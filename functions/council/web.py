@@ -2,13 +2,15 @@
 
 Every page needs a live session except those in PUBLIC; a page marked `admin_only` refuses viewers with a 403.
 """
+from datetime import datetime
 from functools import wraps
 from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, current_app, g, redirect, render_template, request, session, url_for
 from flask_wtf.csrf import CSRFError
 
-from portal.events.pages import now
+from portal import dates
+from portal.clock import now
 
 from .. import crp, keep_private
 from ..storage import StorageError, open_store
@@ -125,18 +127,13 @@ def council_session_notice() -> dict | None:
 @council_blueprint.app_template_filter()
 def uk_time(value) -> str:
     """A time (datetime or ISO string) as a person in the UK reads it: 23 November 2026 at 2:35pm."""
-    from datetime import datetime
-    from zoneinfo import ZoneInfo
-
-    moment = datetime.fromisoformat(value) if isinstance(value, str) else value
-    local = moment.astimezone(ZoneInfo("Europe/London"))
-    return f"{local:%-d %B %Y} at {local:%-I:%M}{local:%p}".replace("AM", "am").replace("PM", "pm")
+    return dates.uk_date_and_time(datetime.fromisoformat(value) if isinstance(value, str) else value)
 
 
 @council_blueprint.app_template_filter()
 def uk_clock(value) -> str:
     """Only the time of day, in UK time: 2:35pm."""
-    return uk_time(value).rsplit(" at ", 1)[1]
+    return dates.uk_time(datetime.fromisoformat(value) if isinstance(value, str) else value)
 
 
 def _refused(action: str, subject: str, **details) -> None:

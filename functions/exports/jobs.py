@@ -12,6 +12,8 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
+from portal.clock import now
+
 from ..storage import AlreadyExists, NotFound, Store, read_json_many
 from . import packs
 from .submissions import Submission, latest_keys
@@ -31,7 +33,7 @@ log = logging.getLogger(__name__)
 
 
 def _now() -> datetime:
-    return datetime.now(timezone.utc).replace(microsecond=0)
+    return now().replace(microsecond=0)
 
 
 @dataclass(frozen=True)

@@ -10,10 +10,11 @@ import secrets
 import stat
 import unicodedata
 import zlib
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import PurePosixPath
 
 from portal.text import BIDI_CONTROLS
+from portal.clock import now
 
 from .. import malware
 from ..storage import NotFound, Store
@@ -36,7 +37,7 @@ SKIPPED = {
 
 
 def _now() -> datetime:
-    return datetime.now(timezone.utc).replace(microsecond=0)
+    return now().replace(microsecond=0)
 
 
 def safe_name(name: str) -> str:

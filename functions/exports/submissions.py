@@ -1,13 +1,13 @@
 """Find the submissions an officer asks for: the latest version of each, filtered by questionnaire and date."""
 from dataclasses import dataclass
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
+from portal.dates import LONDON
 from portal.questionnaire.model import Assessment
 
 from ..storage import Store, read_json_many
 
-UK = ZoneInfo("Europe/London")
+UK = LONDON
 
 
 @dataclass(frozen=True)

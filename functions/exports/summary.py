@@ -5,6 +5,7 @@ from datetime import datetime
 
 from flask import render_template
 
+from portal.dates import uk_date_and_time
 from portal.questionnaire.answers import display_answer
 from portal.questionnaire.progress import shown_questions
 
@@ -37,7 +38,7 @@ def summary_html(submission: Submission) -> str:
     evidence = [{**file, "size": _size(file["size"]), "slots": [slot_label(s) for s in file.get("slots", [])]}
                 for file in submission.evidence]
     return render_template("exports/summary.html", assessment=assessment, record=record, readiness=readiness,
-                           submitted=f"{submitted:%-d %B %Y at %H:%M}", sections=list(_sections(submission)),
+                           submitted=uk_date_and_time(submitted), sections=list(_sections(submission)),
                            evidence=evidence)
 
 

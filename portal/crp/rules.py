@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Callable
 
+from ..dates import uk_date
 from .plan import ASKED_CATEGORIES, SCOPE_3_CATEGORIES, YEARS, Plan
 
 YEAR_NAMES = {"baseline": "baseline year", "reporting": "reporting year"}
@@ -43,7 +44,7 @@ def _and_list(items: list[str]) -> str:
 
 
 def _long(day: date) -> str:
-    return f"{day:%-d %B %Y}"
+    return uk_date(day)
 
 
 def add_months(day: date, months: int) -> date:

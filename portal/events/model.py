@@ -4,11 +4,11 @@ Times are aware datetimes in Europe/London, so comparisons and calendar files st
 """
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from markupsafe import Markup
 
-LONDON = ZoneInfo("Europe/London")
+from ..dates import LONDON, uk_day, uk_time
+
 FORMATS = {"in-person": "In person", "online": "Online", "hybrid": "In person or online"}
 # Sizes as the registration form offers them, and as exports show them.
 ORGANISATION_SIZES = {
@@ -128,30 +128,13 @@ def starting_tomorrow(events: list[Event], now: datetime) -> list[Event]:
     return [event for event in events if event.starts_on(tomorrow)]
 
 
-def clock_time(moment: datetime) -> str:
-    """A UK time as GOV.UK writes it: 10am, 2:30pm, midday, midnight."""
-    local = moment.astimezone(LONDON)
-    if local.hour == 12 and local.minute == 0:
-        return "midday"
-    if local.hour == 0 and local.minute == 0:
-        return "midnight"
-    hour = local.hour % 12 or 12
-    minutes = f":{local.minute:02d}" if local.minute else ""
-    return f"{hour}{minutes}{'am' if local.hour < 12 else 'pm'}"
-
-
-def long_date(moment: datetime) -> str:
-    """A UK date as GOV.UK writes it, with the day: Wednesday 10 February 2027."""
-    return f"{moment.astimezone(LONDON):%A %-d %B %Y}"
-
-
 def when(event: Event) -> str:
     """An event's date and times in one line: Wednesday 10 February 2027, 10am to 12:30pm."""
     if event.starts.astimezone(LONDON).date() == event.ends.astimezone(LONDON).date():
-        return f"{long_date(event.starts)}, {clock_time(event.starts)} to {clock_time(event.ends)}"
-    return f"{clock_time(event.starts)} on {long_date(event.starts)} to {clock_time(event.ends)} on {long_date(event.ends)}"
+        return f"{uk_day(event.starts)}, {uk_time(event.starts)} to {uk_time(event.ends)}"
+    return f"{uk_time(event.starts)} on {uk_day(event.starts)} to {uk_time(event.ends)} on {uk_day(event.ends)}"
 
 
 def moment(value: datetime) -> str:
     """A single UK date and time: 5pm on Monday 8 February 2027."""
-    return f"{clock_time(value)} on {long_date(value)}"
+    return f"{uk_time(value)} on {uk_day(value)}"

@@ -1,8 +1,9 @@
 """The events pages of the static site: the index, a page per event, and their calendar files."""
-from datetime import datetime, timezone
+from datetime import datetime
 
 from flask import Blueprint, abort, current_app, render_template
 
+from ..clock import now
 from ..reading.markdown import render
 from . import model
 from .calendar import calendar_file
@@ -10,12 +11,6 @@ from .form import RegistrationForm, render_params
 
 events_blueprint = Blueprint("events", __name__)
 CALENDAR_TYPE = "text/calendar; charset=utf-8"
-
-
-def now() -> datetime:
-    """The time the site and the functions work to; tests set PORTAL_CLOCK to fix it."""
-    clock = current_app.config.get("PORTAL_CLOCK")
-    return clock() if clock else datetime.now(timezone.utc)
 
 
 def _content():

@@ -4,6 +4,7 @@ from datetime import date, datetime, timezone
 
 from marshmallow import Schema, ValidationError, fields, post_load, pre_load, validate, validates_schema
 
+from ..dates import uk_date
 from ..reading.fields import markdown, text, text_list
 from . import model
 
@@ -36,9 +37,9 @@ def _in_london(naive: datetime) -> datetime:
     """The UK time `naive` names; a time the clocks skip or repeat is refused rather than guessed."""
     local = naive.replace(tzinfo=model.LONDON)
     if local.astimezone(timezone.utc).astimezone(model.LONDON).replace(tzinfo=None) != naive:
-        raise ValidationError(f"{naive:%H:%M on %-d %B %Y} does not exist in the UK, because the clocks go forward then; choose another time")
+        raise ValidationError(f"{naive:%H:%M} on {uk_date(naive)} does not exist in the UK, because the clocks go forward then; choose another time")
     if local.utcoffset() != local.replace(fold=1).utcoffset():
-        raise ValidationError(f"{naive:%H:%M on %-d %B %Y} happens twice in the UK, because the clocks go back then; choose another time")
+        raise ValidationError(f"{naive:%H:%M} on {uk_date(naive)} happens twice in the UK, because the clocks go back then; choose another time")
     return local
 
 
