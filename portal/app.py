@@ -2,6 +2,7 @@
 import importlib
 
 from flask import Flask, abort, render_template, request
+from flask.cli import AppGroup
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import HTTPException
 from govuk_frontend_wtf.main import WTFormsHelpers
@@ -40,20 +41,15 @@ def create_app(overrides: dict | None = None, functions: tuple[str, ...] | None 
     if "SESSION_COOKIE_SECURE" not in (overrides or {}):
         app.config["SESSION_COOKIE_SECURE"] = app.config["PORTAL_BASE_URL"].startswith("https://")
 
-    from functions.api_tokens_cli import issue_api_token, revoke_api_token
-    from functions.outbox import send_email, start_sender
+    from functions.outbox import start_sender
 
-    from functions.registrations_cli import event_registrations
     from .events.pages import events_blueprint
     from .site import assets_blueprint, site_blueprint
 
     app.register_blueprint(assets_blueprint(app.config["PORTAL_ASSETS"]))
     app.register_blueprint(site_blueprint)
     app.register_blueprint(events_blueprint)
-    app.cli.add_command(event_registrations)
-    app.cli.add_command(issue_api_token)
-    app.cli.add_command(revoke_api_token)
-    app.cli.add_command(send_email)
+    app.cli = _CommandsOnDemand()
     if app.config["PORTAL_SEND_EMAIL_EVERY"]:  # make run: deliver what the outbox could not send at once
         app.extensions["portal.email_sender"] = start_sender(app, app.config["PORTAL_SEND_EMAIL_EVERY"])
 
@@ -69,15 +65,6 @@ def create_app(overrides: dict | None = None, functions: tuple[str, ...] | None 
         app.register_blueprint(blueprint)
         for view in exempt_views:
             csrf.exempt(view)
-    if functions is None or "register" in functions:
-        from functions.reminders import send_reminders_command
-
-        app.cli.add_command(send_reminders_command)
-    if functions is None or "council" in functions:
-        from functions.council.cli import add_officer, disable_officer, notify_officers, purge
-
-        for command in (add_officer, disable_officer, purge, notify_officers):
-            app.cli.add_command(command)
 
     @app.errorhandler(CSRFError)
     def form_expired(error):
@@ -129,6 +116,34 @@ FUNCTIONS = {
     "storage-upload": ("functions.storage_upload", "storage_upload_blueprint", ["upload"]),
     "storage-download": ("functions.storage_download", "storage_download_blueprint", []),
 }
+
+
+# `flask --app portal COMMAND`: each command's module, imported only when the command is run or listed, so that an
+# app that runs none (a Lambda's) never imports them, nor what they need (openpyxl for the exports, say).
+COMMANDS = {
+    "add-officer": "functions.council.cli:add_officer",
+    "disable-officer": "functions.council.cli:disable_officer",
+    "notify-officers": "functions.council.cli:notify_officers",
+    "purge": "functions.council.cli:purge",
+    "issue-api-token": "functions.api_tokens_cli:issue_api_token",
+    "revoke-api-token": "functions.api_tokens_cli:revoke_api_token",
+    "event-registrations": "functions.registrations_cli:event_registrations",
+    "send-reminders": "functions.reminders:send_reminders_command",
+    "send-email": "functions.outbox:send_email",
+}
+
+
+class _CommandsOnDemand(AppGroup):
+    """The app's commands (COMMANDS), each imported when first asked for."""
+
+    def list_commands(self, ctx):
+        return sorted(set(super().list_commands(ctx)) | set(COMMANDS))
+
+    def get_command(self, ctx, name):
+        if name in COMMANDS and name not in self.commands:
+            module, attribute = COMMANDS[name].split(":")
+            self.add_command(getattr(importlib.import_module(module), attribute), name)
+        return super().get_command(ctx, name)
 
 
 def _function_blueprints(names):

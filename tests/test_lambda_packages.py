@@ -241,3 +241,13 @@ def test_installs_for_older_versions_are_deleted_and_those_for_this_machine_kept
         (folder / "pkg").mkdir(parents=True)
     lambda_packages._forget_other_installs(runtime, {used})
     assert sorted(p.name for p in tmp_path.iterdir()) == ["3.13-aarch64-new", "this-machine-old"]
+
+
+def test_a_function_ships_only_what_its_own_pages_need():
+    """A Lambda's probe follows its own imports, not those of the other entries beside it in functions/handlers.py:
+    event registration ships no spreadsheet, image or PDF library; the council pages, which export, do."""
+    register = lambda_packages.imported_top_level_names("register", lambda_packages.PROBE_EVENT)
+    council = lambda_packages.imported_top_level_names("council", lambda_packages.PROBE_EVENT)
+    assert {"flask", "icalendar", "functions", "portal"} <= register
+    assert not {"openpyxl", "PIL", "weasyprint", "msoffcrypto", "Crypto"} & register
+    assert {"openpyxl", "stream_zip"} <= council
