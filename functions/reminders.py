@@ -45,16 +45,14 @@ def send_reminders(now=None) -> RemindersSent:
         for registration, standing, reminded in registrations().everyone(event.slug):
             if standing.status != "confirmed":
                 continue
-            if reminded or not registrations().mark_reminded(event, registration.id):
+            if reminded:
                 result.already_sent += 1
                 continue
-            # We keep only hashes of private links, so each reminder carries a new one.
-            token = registrations().new_link(event, registration.id)
-            if event_emails.send(registrations().store, "reminder", event, registration, standing, token):
-                result.sent += 1
-            else:
-                registrations().unmark_reminded(event, registration.id)
-                result.failed += 1
+            outcome = _email_once("reminder", event, registration, standing,
+                                  registrations().mark_reminded, registrations().unmark_reminded)
+            result.sent += outcome == "sent"
+            result.already_sent += outcome == "already"
+            result.failed += outcome == "failed"
     return result
 
 
@@ -80,17 +78,26 @@ def _tell_of_change(event, result: EventsChecked) -> None:
     for registration, standing, _ in registrations().everyone(event.slug):
         if standing.status not in ("confirmed", "waiting") or _as_time(registration.created_at) >= changed_at:
             continue  # cancelled, or registered after the change and so saw it already
-        if not registrations().mark_told_of_change(event, registration.id):
-            result.already_told += 1
-            continue
-        token = registrations().new_link(event, registration.id)
-        if event_emails.send(registrations().store, "changed", event, registration, standing, token):
-            result.told_of_changes += 1
-        else:
-            registrations().unmark_told_of_change(event, registration.id)
-            result.failed += 1
+        outcome = _email_once("changed", event, registration, standing,
+                              registrations().mark_told_of_change, registrations().unmark_told_of_change)
+        result.told_of_changes += outcome == "sent"
+        result.already_told += outcome == "already"
+        result.failed += outcome == "failed"
     if result.failed == failed:
         registrations().change_told(event, done=True)  # later runs need not read every registration again
+
+
+def _email_once(kind: str, event, registration, standing, mark, unmark) -> str:
+    """Email `registration` once about `kind`, guarded by a write-once marker: "sent", "already" (another run
+    marked it first) or "failed" (the marker is taken back, so the next run tries again)."""
+    if not mark(event, registration.id):
+        return "already"
+    # We keep only hashes of private links, so each email carries a new one.
+    token = registrations().new_link(event, registration.id)
+    if event_emails.send(registrations().store, kind, event, registration, standing, token):
+        return "sent"
+    unmark(event, registration.id)
+    return "failed"
 
 
 def _as_time(value: str):
