@@ -4,10 +4,10 @@ link and the section being worked on, each or the page that says why not; and th
 The pages themselves are in functions/assessment.py (questions, task list, plan), functions/evidence.py and
 functions/submission.py, which all import from here and never from each other.
 """
-from datetime import date
 
 from flask import Blueprint, abort, current_app, make_response, redirect, render_template, url_for
 
+from portal.dates import uk_calendar_day
 from portal.crp.plan import Plan
 from portal.questionnaire import progress
 
@@ -59,5 +59,5 @@ def checked_plan(assessment, answers: dict, record: dict | None) -> dict:
         result = crp.check(answers, crp.today())
     else:
         stored = record.get("carbon_reduction_plan") or {}
-        result = crp.check(answers, date.fromisoformat(record["submitted_at"][:10]), stored.get("ruleset"))
+        result = crp.check(answers, uk_calendar_day(record["submitted_at"]), stored.get("ruleset"))
     return {"plan": Plan.from_answers(answers), "result": result, "organisation": answers.get("organisation_name")}

@@ -45,13 +45,18 @@ def _cancellation(event) -> bytes:
 
 
 def send(store, kind: str, event, registration, standing, token: str) -> bool:
-    """Post one email about `registration` to the outbox; False (and logged) if it could not be stored."""
+    """Post one email about `registration` to the outbox; False (and logged) if it could not be stored, so the
+    caller may try again; True also when its address can never be sent to (logged)."""
     site = current_app.extensions["portal.content"].site
     confirmed = standing is not None and standing.status == "confirmed"
     body = render_template(f"events/emails/{kind}.md", event=event, standing=standing,
                            confirmed=confirmed, link=private_link(event, token), site=site)
-    message = mailer.compose(site.council.contact_email, registration.details["email"],
-                             SUBJECTS[kind].format(title=event.title), body, markdown=True)
+    try:
+        message = mailer.compose(site.council.contact_email, registration.details["email"],
+                                 SUBJECTS[kind].format(title=event.title), body, markdown=True)
+    except mailer.NotAnAddress:  # stored before the validator was stricter: no later try could send it either
+        current_app.logger.warning("No %s email for a registration to %s: its address cannot be sent to", kind, event.slug)
+        return True
     if confirmed:
         mailer.attach_calendar(message, personal_calendar(event, standing), f"{event.slug}.ics")
     elif kind == "cancelled":

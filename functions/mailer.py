@@ -14,6 +14,11 @@ from portal.clock import now as clock_now
 from . import email_body
 
 
+class NotAnAddress(ValueError):
+    """A message's recipient is not exactly one valid address (one stored before the validator was stricter, say):
+    no retry can send it, so the caller logs it and goes on."""
+
+
 class EmailFailed(RuntimeError):
     """The message could not be handed to the sender."""
 
@@ -29,7 +34,7 @@ def compose(sender: str, to: str, subject: str, body: str, *, markdown: bool = F
 
     recipient = normalised_email_address(to)
     if recipient is None:
-        raise ValueError(f"Not a single valid email address: {to!r}")
+        raise NotAnAddress(f"Not a single valid email address: {to!r}")
     message = EmailMessage()
     message["Date"] = format_datetime(now or clock_now())
     message["From"], message["To"] = sender, recipient
@@ -54,6 +59,19 @@ def attach_calendar(message: EmailMessage, calendar: bytes, filename: str) -> No
                            params={"charset": "utf-8", "method": method})
 
 
+def _send_through_ses(message: EmailMessage) -> None:
+    """SES, waiting no longer than a request can (a function times out at 15 s); any refusal is EmailFailed."""
+    import boto3
+    from botocore.config import Config
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    client = boto3.client("sesv2", config=Config(connect_timeout=3, read_timeout=5, retries={"total_max_attempts": 1}))
+    try:
+        client.send_email(Content={"Raw": {"Data": message.as_bytes()}})
+    except (BotoCoreError, ClientError) as error:
+        raise EmailFailed(str(error)) from error
+
+
 def send(setting: str, message: EmailMessage) -> None:
     """Send `message` as `setting` says: 'outbox:PATH', 'ses:' or 'smtp://host:port'."""
     scheme, _, rest = setting.partition(":")
@@ -61,9 +79,7 @@ def send(setting: str, message: EmailMessage) -> None:
         if scheme == "outbox":
             _write_to_outbox(Path(rest), message)
         elif scheme == "ses":
-            import boto3
-
-            boto3.client("sesv2").send_email(Content={"Raw": {"Data": message.as_bytes()}})
+            _send_through_ses(message)
         elif scheme == "smtp":
             address = urlsplit(setting)
             with smtplib.SMTP(address.hostname, address.port or 25, timeout=10) as smtp:

@@ -12,9 +12,9 @@ leaves it pending for the sender (`deliver_due`: `flask --app portal send-email`
 the scheduled `email_sender` function in AWS). A message is never given up on.
 
 Never sent twice: a message is delivered only by the sender that created its attempt's claim, and one that has a
-`sent` record is never tried again. Only a sender that dies between handing a message over and writing `sent`
-leaves a claim without an outcome; after CLAIM_EXPIRES that attempt counts as failed and the message is tried
-again, so such a crash (and only that) can deliver a message twice.
+`sent` record (checked again after claiming) is never tried again. A sender that dies, or cannot write `sent`,
+between handing a message over and recording it leaves a claim without an outcome; after CLAIM_EXPIRES that attempt
+counts as failed and the message is tried again, so that (and only that) can deliver a message twice.
 """
 import email
 import email.policy
@@ -101,11 +101,15 @@ def _deliver(store: Store, setting: str, message_id: str, now: datetime) -> str:
     if store.keys(f"{PREFIX}sent/{message_id}.json"):
         _tidy(store, message_id)  # a sender stopped between writing `sent` and tidying up
         return "waiting"
-    attempt = _next_attempt(store, message_id, now)
-    if attempt is None:
-        return "waiting"
     try:
+        attempt = _next_attempt(store, message_id, now)
+        if attempt is None:
+            return "waiting"
         store.create_json(f"{PREFIX}attempts/{message_id}/{attempt}.json", {"claimed_at": now.isoformat()})
+        # Another sender may have delivered it and tidied its claims away between our look and our claim.
+        if store.keys(f"{PREFIX}sent/{message_id}.json"):
+            _tidy(store, message_id)
+            return "waiting"
         data = store.read(f"{PREFIX}pending/{message_id}.eml")
     except (AlreadyExists, NotFound):  # another sender claimed it, or delivered it and tidied up
         return "waiting"
@@ -141,7 +145,8 @@ def _next_attempt(store: Store, message_id: str, now: datetime) -> int | None:
 def _tidy(store: Store, message_id: str) -> None:
     """Delete a delivered message and its attempts (the `sent` record stays); a failure here is tidied next run."""
     try:
-        for key in [*store.keys(f"{PREFIX}attempts/{message_id}/"), f"{PREFIX}pending/{message_id}.eml"]:
+        # The message first: a sender that lists no claims after this finds nothing to send.
+        for key in [f"{PREFIX}pending/{message_id}.eml", *store.keys(f"{PREFIX}attempts/{message_id}/")]:
             store.delete(key)
     except StorageError:
         log.warning("Could not tidy up sent email %s; the next run will", message_id)

@@ -10,6 +10,7 @@ from portal.questionnaire import progress
 from portal.questionnaire.progress import readiness_by_theme
 from portal.questionnaire.record import answers_schema
 from portal.clock import now
+from portal.dates import uk_calendar_day
 
 from .storage import AlreadyExists, NotFound, Store
 
@@ -169,7 +170,7 @@ class Drafts:
             "answers": _check_answers(assessment, answers),
             "readiness": {r.section.id: {"percent": r.percent, "level": r.level.id}
                           for r in readiness_by_theme(assessment, answers)},
-            "carbon_reduction_plan": plan_check(answers, submitted_at.date()) if plan_check else None,
+            "carbon_reduction_plan": plan_check(answers, uk_calendar_day(submitted_at)) if plan_check else None,
             "evidence": submitted_evidence(assessment, answers, draft.evidence),
         }
         try:

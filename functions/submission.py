@@ -83,8 +83,12 @@ def email_the_submission(assessment, record: dict, token: str) -> None:
     confirmation = current_app.config["PORTAL_BASE_URL"].rstrip("/") + url_for(
         ".confirmation", assessment_id=assessment.id, token=token)
     body = render_template("assessments/submitted_email.txt", link=confirmation, attached=pdf is not None, **page)
-    message = mailer.compose(site.council.contact_email, address,
-                             f"We have received your {assessment.title.lower()}: {record['reference']}", body)
+    try:
+        message = mailer.compose(site.council.contact_email, address,
+                                 f"We have received your {assessment.title.lower()}: {record['reference']}", body)
+    except mailer.NotAnAddress:
+        current_app.logger.warning("No email about sent self-assessment %s: its address cannot be sent to", record["reference"])
+        return
     if pdf is not None:
         message.add_attachment(pdf, maintype="application", subtype="pdf", filename=pdf_name(record))
     try:

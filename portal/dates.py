@@ -6,7 +6,7 @@ One place, so every page, email and export says a date the same way; and with no
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-__all__ = ["LONDON", "uk_date", "uk_date_and_time", "uk_day", "uk_time"]
+__all__ = ["LONDON", "uk_calendar_day", "uk_date", "uk_date_and_time", "uk_day", "uk_time"]
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -14,6 +14,12 @@ LONDON = ZoneInfo("Europe/London")
 def _in_uk(value):
     """A moment as UK wall-clock time; a date, or a time with no zone, as it is."""
     return value.astimezone(LONDON) if isinstance(value, datetime) and value.tzinfo else value
+
+
+def uk_calendar_day(moment: datetime | str) -> date:
+    """The UK's day a moment (or its ISO text) falls on: from 11pm UTC in summer, tomorrow's, not UTC's."""
+    moment = datetime.fromisoformat(moment) if isinstance(moment, str) else moment
+    return _in_uk(moment).date()
 
 
 def uk_date(value: date | datetime) -> str:

@@ -188,3 +188,32 @@ def test_the_local_server_delivers_what_could_not_be_sent_at_once(built, tmp_pat
     finally:
         app.extensions["portal.email_sender"].set()
     assert smtp["inbox"].subjects() == ["Message 9"]
+
+
+def test_a_sender_that_claims_a_message_just_delivered_by_another_sends_nothing(tmp_path, smtp):
+    """Another sender delivered it, and tidied its claims away, between this one's look and its claim."""
+    from functions.storage import FileStore
+
+    class RacedStore(FileStore):
+        def create_json(self, key, value, metadata=None):
+            if key.startswith("outbox/attempts/") and key.endswith("/1.json"):
+                message_id = key.split("/")[2]
+                super().create_json(f"outbox/sent/{message_id}.json", {"sent_at": T0.isoformat(), "attempts": 1})
+            return super().create_json(key, value, metadata)
+
+    store = RacedStore(tmp_path / "storage")
+    outbox.post(store, message(1), send_now=False, setting=smtp["setting"], now=T0)
+    smtp["start"]()
+    assert outbox.deliver_due(store, smtp["setting"], T0).sent == 0
+    assert smtp["inbox"].received == [] and outbox.pending(store) == []
+
+
+def test_an_address_no_mail_system_takes_is_refused_before_anything_is_stored(tmp_path):
+    with pytest.raises(mailer.NotAnAddress):
+        mailer.compose("council@example.gov.uk", "a..b@example.com", "Hello", "Hello")
+
+
+def test_ses_refusing_a_message_is_a_failure_to_try_again_not_an_error_page(s3_env):
+    """moto's SES refuses mail from an identity nobody verified, as SES does: the outbox keeps the message."""
+    with pytest.raises(mailer.EmailFailed):
+        mailer.send("ses:", message(1))

@@ -58,6 +58,9 @@ def notify(store: Store, now: datetime) -> Notified:
         try:
             outbox.post(store, mailer.compose(site.council.contact_email, officer.email, subject, body))
             result.sent += 1
+        except mailer.NotAnAddress:  # no later run could send it either, so the marker stays
+            current_app.logger.warning("No daily email for an officer whose address cannot be sent to")
+            result.failed += 1
         except StorageError:
             current_app.logger.exception("Could not store a daily email")
             store.delete(marker)

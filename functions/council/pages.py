@@ -3,6 +3,7 @@ from datetime import date, timedelta
 
 from flask import abort, current_app, g, redirect, render_template, request, url_for
 
+from portal.dates import uk_calendar_day
 from portal.crp.plan import Plan
 
 from .. import crp
@@ -97,7 +98,7 @@ def _render_submission(assessment, all_versions, error=None, status_value=None, 
     record = all_versions[-1]
     answers = record["answers"]
     history = reviews.history(store(), assessment.id, record["reference"])
-    today = clock().date()
+    today = uk_calendar_day(clock())
     evidence = [_evidence_row(item, today) for item in record.get("evidence") or []]
     earlier = [{"version": number, "submitted_at": version["submitted_at"],
                 "changes": submitted.changes(assessment, all_versions[number - 2]["answers"], version["answers"])}
@@ -105,7 +106,7 @@ def _render_submission(assessment, all_versions, error=None, status_value=None, 
     plan = None
     if crp.applies(assessment, answers):
         stored = record.get("carbon_reduction_plan") or {}
-        plan = crp.check(answers, date.fromisoformat(record["submitted_at"][:10]), stored.get("ruleset"))
+        plan = crp.check(answers, uk_calendar_day(record["submitted_at"]), stored.get("ruleset"))
     return render_template(
         "council/submission.html", title=f"Submission {record['reference']}", assessment=assessment, record=record,
         rows=submitted.answer_rows(assessment, answers), readiness=_readiness(assessment, record), plan=plan,
