@@ -1,8 +1,9 @@
 """Compose email (plain text and HTML, one address, dated) and send it through the sender PORTAL_EMAIL names."""
 import os
 import smtplib
+import time
 import uuid
-from datetime import datetime
+from datetime import datetime, timezone
 from email.header import Header
 from email.message import EmailMessage
 from email.utils import format_datetime
@@ -97,8 +98,9 @@ def send(setting: str, message: EmailMessage) -> None:
 def _write_to_outbox(folder: Path, message: EmailMessage) -> None:
     """Each message as its own .eml file, written whole or not at all."""
     folder.mkdir(parents=True, exist_ok=True)
-    # Microseconds, so that the files sort in the order they were sent, as a person (or a test) reads them.
-    name = f"{clock_now():%Y%m%dT%H%M%S.%f}-{uuid.uuid4().hex[:8]}.eml"
+    # The moment it was written, in microseconds, so that the files sort in the order they were sent, as a person
+    # (or a test) reads them: the machine's own time, never a test's fixed clock, which would give them all one name.
+    name = f"{datetime.fromtimestamp(time.time(), timezone.utc):%Y%m%dT%H%M%S.%f}-{uuid.uuid4().hex[:8]}.eml"
     partial = folder / f".{name}.partial"
     partial.write_bytes(message.as_bytes())
     os.replace(partial, folder / name)

@@ -217,3 +217,17 @@ def test_ses_refusing_a_message_is_a_failure_to_try_again_not_an_error_page(s3_e
     """moto's SES refuses mail from an identity nobody verified, as SES does: the outbox keeps the message."""
     with pytest.raises(mailer.EmailFailed):
         mailer.send("ses:", message(1))
+
+
+def test_the_outbox_folder_keeps_the_order_emails_were_sent_in_even_when_a_test_fixes_the_clock(built, tmp_path):
+    from email import message_from_bytes
+
+    from portal import create_app
+
+    fixed = datetime(2027, 3, 1, 9, 0, tzinfo=timezone.utc)
+    app = create_app({"TESTING": True, "PORTAL_ASSETS": built[1], "PORTAL_CLOCK": lambda: fixed})
+    with app.app_context():
+        for n in range(20):
+            mailer.send(f"outbox:{tmp_path / 'sent'}", message(n))
+    subjects = [message_from_bytes(path.read_bytes())["Subject"] for path in sorted((tmp_path / "sent").glob("*.eml"))]
+    assert subjects == [f"Message {n}" for n in range(20)]
