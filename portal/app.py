@@ -41,7 +41,7 @@ def create_app(overrides: dict | None = None, functions: tuple[str, ...] | None 
     if "SESSION_COOKIE_SECURE" not in (overrides or {}):
         app.config["SESSION_COOKIE_SECURE"] = app.config["PORTAL_BASE_URL"].startswith("https://")
 
-    from functions.outbox import start_sender
+    from functions.mail.outbox import start_sender
 
     from .events.pages import events_blueprint
     from .site import assets_blueprint, site_blueprint
@@ -107,14 +107,14 @@ def create_app(overrides: dict | None = None, functions: tuple[str, ...] | None 
 # (which cannot carry a token) and the council API, which is read-only and authenticated by a bearer token, never a
 # cookie. Only the functions named are imported, so a Lambda loads, and its package holds, only its own code.
 FUNCTIONS = {
-    "assessment": ("functions.assessment", "assessment_blueprint", ["start"]),
-    "checklist": ("functions.checklist", "checklist_blueprint", ["result"]),
-    "register": ("functions.register", "register_blueprint", ["register"]),
-    "council_api": ("functions.council_api", "council_api_blueprint", ["nothing_here"]),
+    "assessment": ("functions.assessment.pages", "assessment_blueprint", ["start"]),
+    "checklist": ("functions.assessment.checklist_pages", "checklist_blueprint", ["result"]),
+    "register": ("functions.events.pages", "register_blueprint", ["register"]),
+    "council_api": ("functions.council_api.views", "council_api_blueprint", ["nothing_here"]),
     "council": ("functions.council.views", "council_blueprint", []),
     # The file store's local stand-ins for S3's upload and download endpoints; no Lambda needs them.
-    "storage-upload": ("functions.storage_upload", "storage_upload_blueprint", ["upload"]),
-    "storage-download": ("functions.storage_download", "storage_download_blueprint", []),
+    "storage-upload": ("functions.storage.upload_pages", "storage_upload_blueprint", ["upload"]),
+    "storage-download": ("functions.storage.download_pages", "storage_download_blueprint", []),
 }
 
 
@@ -125,11 +125,11 @@ COMMANDS = {
     "disable-officer": "functions.council.cli:disable_officer",
     "notify-officers": "functions.council.cli:notify_officers",
     "purge": "functions.council.cli:purge",
-    "issue-api-token": "functions.api_tokens_cli:issue_api_token",
-    "revoke-api-token": "functions.api_tokens_cli:revoke_api_token",
-    "event-registrations": "functions.registrations_cli:event_registrations",
-    "send-reminders": "functions.reminders:send_reminders_command",
-    "send-email": "functions.outbox:send_email",
+    "issue-api-token": "functions.council_api.cli:issue_api_token",
+    "revoke-api-token": "functions.council_api.cli:revoke_api_token",
+    "event-registrations": "functions.events.cli:event_registrations",
+    "send-reminders": "functions.events.reminders:send_reminders_command",
+    "send-email": "functions.mail.outbox:send_email",
 }
 
 

@@ -129,7 +129,7 @@ def test_storage_outage_keeps_the_answer_on_screen(journey_app, supplier, monkey
         raise StorageUnavailable("disk offline")
 
     with journey_app.app_context():
-        from functions.assessment import drafts
+        from functions.assessment.pages import drafts
         monkeypatch.setattr(drafts().store, "create", unavailable)
     response = supplier.client.post(url, data={"organisation_name": "Acme Joinery Ltd", "csrf_token": token})
     html = response.get_data(as_text=True)
@@ -210,8 +210,8 @@ def test_a_wrong_email_address_is_explained_and_nothing_is_sent(built, assessmen
 def test_drafts_expire_and_the_supplier_is_told(journey_app, supplier, assessment, monkeypatch):
     from datetime import timedelta
 
-    from functions import assessment as assessment_function
-    from functions.records import _now
+    from functions.assessment import pages as assessment_function
+    from functions.assessment.records import _now
 
     task_list = supplier.start()
     with journey_app.app_context():

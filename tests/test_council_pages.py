@@ -106,7 +106,7 @@ def test_list_sorts(council_app, assessment, viewer, clock):
 
 def test_list_pages_twenty_at_a_time(viewer, store):
     references = [f"SV-TEST-{n:04d}" for n in range(23)]
-    for n, reference in enumerate(references):  # records as functions/records.py writes them
+    for n, reference in enumerate(references):  # records as functions/assessment/records.py writes them
         store.create_json(f"submissions/readiness/{reference}/000001.json", {
             "reference": reference, "assessment": "readiness", "questionnaire_version": 1,
             "submitted_at": f"2026-11-{n + 1:02d}T10:00:00+00:00", "answers": {"organisation_name": f"Firm {n}"},

@@ -7,7 +7,7 @@ import pytest
 from functions.council import audit
 from functions.council.officers import Officers
 from functions.council.sessions import Sessions
-from functions.records import Drafts
+from functions.assessment.records import Drafts
 from functions.storage import open_store
 from portal import create_app
 from tests.conftest import BUCKET, CONTENT, CREDENTIALS

@@ -51,7 +51,7 @@ def clock():
 @pytest.fixture
 def council_app(built, storage_url, tmp_path, clock, store):
     app = council_app_with_officers(built[1], storage_url, tmp_path / "outbox", clock, "http://localhost")
-    app.extensions["portal.council.store"] = store  # the council pages read through the noted store
+    app.extensions["portal.store"] = store  # the council pages read through the noted store
     return app
 
 

@@ -3,7 +3,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from ..api_tokens import ApiTokens
+from .api_tokens import ApiTokens
 from . import audit
 from .links import SignInLinks
 from .officers import ROLES, OfficerInvalid, Officers
@@ -25,7 +25,7 @@ def add_officer(email, role, base_url):
         raise click.BadParameter(str(invalid), param_hint="EMAIL") from None
     audit.record(store(), "system", "added-officer", officer.email, "command line", {"role": officer.role})
     token = SignInLinks(store()).issue(officer.email)
-    from .signin import link_for
+    from .signin_pages import link_for
 
     with current_app.test_request_context():
         link = link_for(token, base_url)

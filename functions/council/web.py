@@ -12,12 +12,14 @@ from flask_wtf.csrf import CSRFError
 from portal import dates
 from portal.clock import now
 
-from .. import crp, keep_private
-from ..storage import StorageError, open_store
+from .. import keep_private
+
+from ..assessment import plans as crp
+from ..storage import StorageError, app_store
 from . import audit, bidi, kept_reviews, reviews
 from .officers import Officers
 from .sessions import WARN_WITHIN, Sessions
-from .viewer import client_ip  # noqa: F401  (the pages and the events function call it from here)
+from ..viewer import client_ip  # noqa: F401  (the council pages call it from here)
 
 council_blueprint = Blueprint("council", __name__, url_prefix="/council")
 PUBLIC = {"council.sign_in", "council.check_email", "council.use_link", "council.signed_out"}
@@ -25,9 +27,7 @@ SESSION_KEY = "council_session"
 
 
 def store():
-    if "portal.council.store" not in current_app.extensions:
-        current_app.extensions["portal.council.store"] = open_store(current_app.config["PORTAL_STORAGE"])
-    return current_app.extensions["portal.council.store"]
+    return app_store()
 
 
 def clock():

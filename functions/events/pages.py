@@ -5,11 +5,14 @@ from portal.events.form import RegistrationForm
 from portal.events.model import ORGANISATION_SIZES
 from portal.events.pages import event_or_404, now, render_event
 
-from . import event_emails, keep_private, refuse_cross_site_post
-from .council.web import client_ip
-from .limits import RateLimits
-from .registrations import RegistrationClosed, RegistrationNotFound, Registrations
-from .storage import StorageUnavailable, open_store
+from .. import keep_private, refuse_cross_site_post
+
+from . import emails as event_emails
+from ..viewer import client_ip
+from ..limits import RateLimits
+from .registrations import RegistrationClosed, RegistrationNotFound
+from .registrations import app_registrations as registrations
+from ..storage import StorageUnavailable
 
 register_blueprint = Blueprint("register", __name__, url_prefix="/events/<slug>")
 CLOSED = "Registration for this event has closed, so we did not take your details."
@@ -17,13 +20,6 @@ NOT_SAVED = "We could not save your registration. Your answers are still below: 
 TOO_MANY = "We have had too many registrations from here or for this email address. Wait 15 minutes, then try again."
 LIMIT_PER_CLIENT = 20  # registrations from one network address per 15 minutes, for any event
 LIMIT_PER_ADDRESS = 3  # registrations for one email address per 15 minutes, for any event
-
-
-def registrations() -> Registrations:
-    if "portal.registrations" not in current_app.extensions:
-        store = open_store(current_app.config["PORTAL_STORAGE"], current_app.config)
-        current_app.extensions["portal.registrations"] = Registrations(store, clock=now)
-    return current_app.extensions["portal.registrations"]
 
 
 keep_private(register_blueprint, kept="registrations")
@@ -48,7 +44,7 @@ def register(slug):
     except StorageUnavailable:
         current_app.logger.exception("Could not save a registration for %s", slug)
         return render_event(event, form, 503, problem=NOT_SAVED)
-    email_the_promoted(event, outcome.promoted)
+    event_emails.email_the_promoted(registrations(), event, outcome.promoted)
     # The page is the same whether or not the address was registered already, and only the address's owner gets
     # the private link: anyone can type someone else's email into the form.
     if outcome.already:
@@ -64,13 +60,6 @@ def _within_limits(email: str) -> bool:
     limits = RateLimits(registrations().store, now)
     return limits.allow("register-client", client_ip(), LIMIT_PER_CLIENT) and \
         limits.allow("register-email", email.lower(), LIMIT_PER_ADDRESS)
-
-
-def email_the_promoted(event, promoted):
-    """Email each person just given a freed place; they get a new private link, since we keep only hashes of the old."""
-    for registration in promoted:
-        token = registrations().new_link(event, registration.id)
-        event_emails.send(registrations().store, "promoted", event, registration, registrations().standing(event, registration.id), token)
 
 
 @register_blueprint.get("/register/check-your-email")
@@ -112,7 +101,7 @@ def cancel(slug, token):
     if (standing is not None and standing.status == "cancelled") or event.has_ended(now()):
         return redirect(url_for(".registration", slug=slug, token=token))
     if request.method == "POST":  # the CSRF token was checked before this view ran
-        email_the_promoted(event, registrations().cancel(event, found))
+        event_emails.email_the_promoted(registrations(), event, registrations().cancel(event, found))
         # The calendar entry an earlier email added is removed by this one's METHOD:CANCEL.
         event_emails.send(registrations().store, "cancelled", event, found, registrations().standing(event, found.id), token)
         return redirect(url_for(".registration", slug=slug, token=token, cancelled=1), 303)

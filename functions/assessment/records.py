@@ -12,7 +12,7 @@ from portal.questionnaire.record import answers_schema
 from portal.clock import now
 from portal.dates import uk_calendar_day
 
-from .storage import AlreadyExists, NotFound, Store
+from ..storage import AlreadyExists, NotFound, Store
 
 DELETED = "/deleted.json"  # beside a deleted draft's versions, after them in a listing: says when, nothing else
 SAVE_ATTEMPTS = 5  # two tabs saving at once each get a version; after this many collisions something is wrong

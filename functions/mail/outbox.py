@@ -31,7 +31,7 @@ from flask.cli import with_appcontext
 from portal.clock import now as clock_now
 
 from . import mailer
-from .storage import AlreadyExists, NotFound, StorageError, Store, open_store
+from ..storage import AlreadyExists, NotFound, StorageError, Store, app_store
 
 __all__ = ["CLAIM_EXPIRES", "Delivered", "deliver_due", "pending", "post", "retry_after", "send_email", "start_sender"]
 
@@ -156,11 +156,10 @@ def _tidy(store: Store, message_id: str) -> None:
 @with_appcontext
 def send_email():
     """Deliver every stored email that is due (PORTAL_EMAIL says how). Safe to run twice, or beside `make run`."""
-    from flask import current_app
 
-    result = deliver_due(open_store(current_app.config["PORTAL_STORAGE"], current_app.config))
+    result = deliver_due(app_store())
     click.echo(f"Sent {result.sent}, failed {result.failed} (to try again later), waiting {result.waiting}; "
-               f"{len(pending(open_store(current_app.config['PORTAL_STORAGE'], current_app.config)))} still to send")
+               f"{len(pending(app_store()))} still to send")
 
 
 def start_sender(app, every_seconds: float) -> threading.Event:
@@ -172,7 +171,7 @@ def start_sender(app, every_seconds: float) -> threading.Event:
         while not stop.wait(every_seconds):
             try:
                 with app.app_context():
-                    deliver_due(open_store(app.config["PORTAL_STORAGE"], app.config))
+                    deliver_due(app_store(app))
             except Exception:  # a storage outage must not stop the thread; the next round tries again
                 log.exception("The email sender's round failed")
 

@@ -3,9 +3,9 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from .exports import registrations as export
+from ..exports import registrations as export
 from .registrations import Registrations
-from .storage import open_store
+from ..storage import app_store
 
 
 @click.command("event-registrations")
@@ -22,7 +22,7 @@ def event_registrations(event_slug, file_format, output):
         raise click.UsageError(f"There is no event called '{event_slug}'. Events: {known}")
     if file_format == "xlsx" and not output:
         raise click.UsageError("Give --output FILE for an XLSX file: it cannot be shown on screen")
-    registrations = Registrations(open_store(current_app.config["PORTAL_STORAGE"], current_app.config))
+    registrations = Registrations(app_store())
     table = export.rows(registrations.everyone(event.slug))
     data = export.to_file(table, file_format, event.slug)
     if output:

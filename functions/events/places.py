@@ -16,7 +16,7 @@ leaves nothing that the next settle() cannot put right.
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from .storage import AlreadyExists, Store, read_json_many
+from ..storage import AlreadyExists, Store, read_json_many
 
 SETTLE_ROUNDS = 50  # each round gives at least one place or ends; this only stops a pathological loop
 JOIN_ATTEMPTS = 1000  # each failed attempt means someone else joined the waiting list; this only stops a runaway

@@ -22,9 +22,9 @@ from portal.evidence.filetypes import FILE_TYPES, list_in_words
 from portal.questionnaire import progress
 from portal.clock import now, uk_today
 
-from . import malware
-from .assessment_web import assessment_blueprint, assessment_or_404, draft_or_404, drafts, section_or_404
-from .storage import AlreadyExists, NotFound, StorageError
+from .. import malware
+from .web import assessment_blueprint, assessment_or_404, draft_or_404, drafts, section_or_404
+from ..storage import AlreadyExists, NotFound, StorageError
 
 UPLOAD_ID = re.compile(r"[0-9a-f]{32}\Z")
 VALID_UNTIL_FIELDS = ("valid-until-day", "valid-until-month", "valid-until-year")

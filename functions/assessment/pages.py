@@ -8,10 +8,16 @@ from portal.email_address import FORMAT_MESSAGE, normalised_email_address
 from portal.questionnaire.answers import display_answer
 from portal.questionnaire.forms import error_summary, form_class, render_params
 
-from . import crp, keep_private, log_storage_failure, mailer, outbox, refuse_cross_site_post
-from .assessment_web import (assessment_blueprint, assessment_or_404, checked_plan, draft_or_404, drafts,
+from .. import keep_private, log_storage_failure, refuse_cross_site_post
+
+from . import plans as crp
+
+from ..mail import mailer
+
+from ..mail import outbox
+from .web import (assessment_blueprint, assessment_or_404, checked_plan, draft_or_404, drafts,
                              section_or_404)
-from .storage import NotFound, StorageError, StorageUnavailable
+from ..storage import NotFound, StorageError, StorageUnavailable
 
 
 @assessment_blueprint.record_once
@@ -233,4 +239,4 @@ def carbon_reduction_plan_pdf(assessment_id, token):
 
 
 # The evidence pages and the pages about what was sent are routes of this blueprint, kept in their own modules.
-from . import evidence, submission  # noqa: E402,F401
+from . import evidence_pages, submission_pages  # noqa: E402,F401

@@ -1,7 +1,7 @@
 """The council's read-only JSON API: list and fetch submissions, with a per-officer API token.
 
-Its OpenAPI 3 document is generated from the marshmallow schemas (functions/council_api_schemas.py) by
-functions/council_api_spec.py, and served at /council/api/openapi.json.
+Its OpenAPI 3 document is generated from the marshmallow schemas (functions/council_api/schemas.py) by
+functions/council_api/spec.py, and served at /council/api/openapi.json.
 """
 import json
 import math
@@ -11,13 +11,13 @@ from marshmallow import ValidationError, validate
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 from werkzeug.routing import PathConverter
 
-from .api_tokens import ApiTokens, TokenRefused
-from .council_api_schemas import REFERENCE, Error, ListQuery, Submission, SubmissionPage
-from .council.audit import record as audit
-from .council.viewer import client_ip
-from .exports.submissions import SubmissionFilter, find_submissions
-from .storage import NotFound as NotStored
-from .storage import Store, StorageError, StorageUnavailable, open_store
+from ..council.api_tokens import ApiTokens, TokenRefused
+from .schemas import REFERENCE, Error, ListQuery, Submission, SubmissionPage
+from ..council.audit import record as audit
+from ..viewer import client_ip
+from ..exports.submissions import SubmissionFilter, find_submissions
+from ..storage import NotFound as NotStored
+from ..storage import Store, StorageError, StorageUnavailable, app_store
 
 council_api_blueprint = Blueprint("council_api", __name__, url_prefix="/council/api")
 
@@ -50,9 +50,7 @@ def _router_refusals_in_json():
 # Storage, tokens and the audit log.
 
 def _store() -> Store:
-    if "portal.council_api.store" not in current_app.extensions:
-        current_app.extensions["portal.council_api.store"] = open_store(current_app.config["PORTAL_STORAGE"], current_app.config)
-    return current_app.extensions["portal.council_api.store"]
+    return app_store()
 
 
 def _officer() -> str:
@@ -169,7 +167,7 @@ def fetch_submission(assessment_id, reference):
 @council_api_blueprint.get("/openapi.json")
 def openapi():
     """This API's OpenAPI 3 document."""
-    from .council_api_spec import openapi_document
+    from .spec import openapi_document
 
     return current_app.response_class(json.dumps(openapi_document(), indent=2), mimetype="application/json")
 

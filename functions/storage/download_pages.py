@@ -4,8 +4,8 @@ S3 serves its own presigned links, so in production this route answers 404.
 """
 from flask import Blueprint, abort, current_app
 
-from . import keep_private
-from .storage import FILE_DOWNLOAD_PATH, FileStore, NotFound, content_disposition, open_store
+from .. import keep_private
+from . import FILE_DOWNLOAD_PATH, FileStore, NotFound, app_store, content_disposition
 
 storage_download_blueprint = Blueprint("storage_download", __name__)
 keep_private(storage_download_blueprint, kept="evidence files")
@@ -13,7 +13,7 @@ keep_private(storage_download_blueprint, kept="evidence files")
 
 @storage_download_blueprint.get(FILE_DOWNLOAD_PATH + "<signed>")
 def download(signed):
-    store = open_store(current_app.config["PORTAL_STORAGE"])
+    store = app_store()
     if not isinstance(store, FileStore):
         abort(404)
     try:

@@ -6,7 +6,9 @@ links must not use up the single use.
 """
 from flask import current_app, g, redirect, render_template, request, session, url_for
 
-from .. import mailer, outbox
+from ..mail import mailer
+
+from ..mail import outbox
 from ..storage import StorageError
 from . import audit
 from ..limits import RateLimits

@@ -1,6 +1,6 @@
 """Registrations for events, kept write-once in storage: register, then view and cancel by private link.
 
-Under events/<slug>/ (beside the places and waiting list of functions/places.py):
+Under events/<slug>/ (beside the places and waiting list of functions/events/places.py):
   registrations/<id>/<version>.json   what the person told us; a change is a new version
   emails/<sha256 of email>/<n>.json    which registration an email address has; a new one only after a cancellation
   links/<sha256 of token>.json         a private link to a registration; only the hash is kept, never the link
@@ -17,7 +17,7 @@ from portal.events.model import REGISTRATION_RETENTION_DAYS, Event
 from portal.clock import now
 
 from .places import Places, Standing, prefix, read_snapshot
-from .storage import AlreadyExists, NotFound, Store, read_json_many
+from ..storage import AlreadyExists, NotFound, Store, read_json_many
 
 ATTEMPTS = 5  # two requests for the same email at once: the loser finds the winner's registration
 
@@ -256,3 +256,15 @@ class Registrations:
     def unmark_reminded(self, event: Event, registration_id: str) -> None:
         """The email failed: let the next run try again."""
         self.store.delete(f"{prefix(event.slug)}reminded/{registration_id}.json")
+
+
+def app_registrations() -> Registrations:
+    """The app's registrations over its one store, shared by its pages, commands and schedules. Flask is imported
+    only here, when an app asks: the rest of this module is plain Python."""
+    from flask import current_app
+
+    from ..storage import app_store
+
+    if "portal.registrations" not in current_app.extensions:
+        current_app.extensions["portal.registrations"] = Registrations(app_store(), clock=now)
+    return current_app.extensions["portal.registrations"]

@@ -7,25 +7,17 @@ PORTAL_EXPORT_JOBS says what runs the job: "thread" (locally, a thread in this p
 evidence_export Lambda, started by S3 when the job record is stored).
 """
 import threading
-from datetime import timezone
 
 from flask import abort, current_app, g, redirect, render_template, url_for
 
 from ..exports import jobs
 from ..storage import NotFound
-from .downloads import LINK_SECONDS
+from .download_pages import LINK_SECONDS
 from .export_pages import listed_submissions
 from .pages import _filters, filter_query
 from .web import audited, clock, council_blueprint, store
 
 RUNNERS = ("thread", "s3-event")
-
-
-def run_job(app, job_id: str) -> jobs.Status:
-    """Run a job with `app`'s storage, content and malware scanner: what the thread and the Lambda both call."""
-    with app.app_context():
-        return jobs.run_job(store(), job_id, app.extensions["portal.content"].assessments,
-                            app.config.get("PORTAL_MALWARE_SCANNER"), clock=lambda: clock().astimezone(timezone.utc))
 
 
 def _kept_filters(filters) -> dict:
@@ -53,7 +45,7 @@ def export_evidence():
     job = jobs.create_job(store(), g.officer.email, _kept_filters(_filters()), listed, clock())
     audited("asked-for-evidence-zip", "", job=job.id, submissions=len(job.submissions), files=job.files)
     if runner == "thread":
-        threading.Thread(target=run_job, args=(current_app._get_current_object(), job.id), daemon=True,
+        threading.Thread(target=jobs.run_for_app, args=(current_app._get_current_object(), job.id), daemon=True,
                          name=f"evidence-zip-{job.id}").start()
     return redirect(url_for("council.export_job", job_id=job.id), 303)
 

@@ -1,8 +1,8 @@
 """Locally, the file store's stand-in for S3's POST endpoint, so that uploads work the same way without S3."""
-from flask import Blueprint, abort, current_app, redirect, render_template, request
+from flask import Blueprint, abort, redirect, render_template, request
 
-from . import keep_private
-from .storage import UPLOAD_FIELD, FileStore, UploadRefused, open_store
+from .. import keep_private
+from . import UPLOAD_FIELD, FileStore, UploadRefused, app_store
 
 storage_upload_blueprint = Blueprint("storage_upload", __name__)
 keep_private(storage_upload_blueprint, kept="evidence files")
@@ -13,7 +13,7 @@ LARGEST_POST = 256 * 1024 * 1024
 @storage_upload_blueprint.post(FileStore.UPLOAD_PATH)
 def upload():
     """Keep the posted file as S3 would, then send the browser where the signed form says."""
-    store = open_store(current_app.config["PORTAL_STORAGE"], current_app.config)
+    store = app_store()
     if not isinstance(store, FileStore):
         abort(404)  # with S3, the browser posts to the bucket itself
     request.max_content_length = LARGEST_POST

@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 
 from portal.clock import now as clock_now
 
-from . import email_body
+from . import body as email_body
 
 
 class NotAnAddress(ValueError):

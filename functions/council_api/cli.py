@@ -1,15 +1,14 @@
 """flask --app portal issue-api-token EMAIL / revoke-api-token TOKEN_ID: an administrator's API token commands."""
 import click
-from flask import current_app
 from flask.cli import with_appcontext
 
-from .api_tokens import ApiTokens, NoSuchOfficer, NoSuchToken
-from .council_api import audit
-from .storage import open_store
+from ..council.api_tokens import ApiTokens, NoSuchOfficer, NoSuchToken
+from .views import audit
+from ..storage import app_store
 
 
 def _tokens() -> ApiTokens:
-    return ApiTokens(open_store(current_app.config["PORTAL_STORAGE"], current_app.config))
+    return ApiTokens(app_store())
 
 
 @click.command("issue-api-token")

@@ -18,8 +18,8 @@ from flask.cli import with_appcontext
 from portal.events.model import starting_tomorrow
 from portal.clock import now as clock
 
-from . import event_emails
-from .register import email_the_promoted, registrations
+from . import emails as event_emails
+from .registrations import app_registrations as registrations
 
 
 @dataclass
@@ -65,7 +65,7 @@ def check_events(now=None) -> EventsChecked:
             continue
         # Settling gives each free place (more capacity, or a cancellation whose request stopped short) in order.
         promoted = registrations().places.settle(event.slug, event.capacity, now)
-        email_the_promoted(event, [registrations().get(event, r) for r in promoted])
+        event_emails.email_the_promoted(registrations(), event, [registrations().get(event, r) for r in promoted])
         result.promoted += len(promoted)
         if event.updates and not registrations().change_told(event):
             _tell_of_change(event, result)

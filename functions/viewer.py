@@ -1,4 +1,4 @@
-"""The viewer's network address, as the council pages and the council API record it and rate-limit by it.
+"""The viewer's network address, as the council pages, the council API and event registration record it and rate-limit by it.
 
 Behind CloudFront every request arrives from an edge server, and CloudFront passes the viewer's own address in
 `CloudFront-Viewer-Address` (ip:port), overwriting any the viewer sent. Anywhere else that header is whatever the

@@ -1,5 +1,5 @@
 """The council API's marshmallow schemas: they check what comes in, shape what goes out, and document both (the
-OpenAPI document in functions/council_api_spec.py is made from them)."""
+OpenAPI document in functions/council_api/spec.py is made from them)."""
 from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, validate, validates_schema
 
 REFERENCE = r"^SV-[A-Z2-7]{4}-[A-Z2-7]{4}$"

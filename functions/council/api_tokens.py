@@ -17,7 +17,7 @@ from datetime import datetime
 
 from portal.clock import now
 
-from .storage import AlreadyExists, Store
+from ..storage import AlreadyExists, Store
 
 TOKEN = re.compile(r"svp_([0-9a-f]{16})_[A-Za-z0-9_-]{43}\Z")
 TOKEN_ID = re.compile(r"[0-9a-f]{16}\Z")

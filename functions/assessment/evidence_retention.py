@@ -9,7 +9,7 @@ from datetime import datetime
 from portal.questionnaire.model import Assessment
 
 from .records import _now
-from .storage import Store
+from ..storage import Store
 
 
 def abandoned_evidence(store: Store, assessment: Assessment, now: datetime) -> list[str]:

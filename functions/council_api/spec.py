@@ -4,7 +4,7 @@ from functools import lru_cache
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 
-from . import council_api_schemas as api
+from . import schemas as api
 
 ERRORS = {
     "400": "The parameters are wrong; `fields` says how",

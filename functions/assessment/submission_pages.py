@@ -6,9 +6,13 @@ from portal.crp.pdf import PdfUnavailable, pdf_from_html
 from portal.questionnaire import progress
 from portal.questionnaire.answers import display_answer
 
-from . import crp, mailer, outbox
-from .assessment_web import assessment_blueprint, assessment_or_404, checked_plan, draft_or_404, drafts
-from .storage import NotFound, StorageError
+from . import plans as crp
+
+from ..mail import mailer
+
+from ..mail import outbox
+from .web import assessment_blueprint, assessment_or_404, checked_plan, draft_or_404, drafts
+from ..storage import NotFound, StorageError
 
 
 def submission_page(assessment, record: dict) -> dict:

@@ -9,8 +9,10 @@ from flask import current_app, render_template, url_for
 
 from portal.events.calendar import calendar_file
 
-from . import mailer, outbox
-from .storage import StorageError
+from ..mail import mailer
+
+from ..mail import outbox
+from ..storage import StorageError
 
 SUBJECTS = {
     "confirmed": "Your place at {title}",
@@ -67,3 +69,10 @@ def send(store, kind: str, event, registration, standing, token: str) -> bool:
         current_app.logger.exception("Could not store the %s email for %s", kind, event.slug)
         return False
     return True
+
+
+def email_the_promoted(registrations, event, promoted) -> None:
+    """Email each person just given a freed place; they get a new private link, since we keep only hashes of the old."""
+    for registration in promoted:
+        token = registrations.new_link(event, registration.id)
+        send(registrations.store, "promoted", event, registration, registrations.standing(event, registration.id), token)

@@ -1,8 +1,8 @@
 """The self-assessment's blueprint and what every page of it needs: the questionnaire, the draft behind a resume
 link and the section being worked on, each or the page that says why not; and the plan as checked.
 
-The pages themselves are in functions/assessment.py (questions, task list, plan), functions/evidence.py and
-functions/submission.py, which all import from here and never from each other.
+The pages themselves are in functions/assessment/pages.py (questions, task list, plan), functions/assessment/evidence_pages.py and
+functions/assessment/submission_pages.py, which all import from here and never from each other.
 """
 
 from flask import Blueprint, abort, current_app, make_response, redirect, render_template, url_for
@@ -11,9 +11,9 @@ from portal.dates import uk_calendar_day
 from portal.crp.plan import Plan
 from portal.questionnaire import progress
 
-from . import crp
+from . import plans as crp
 from .records import DraftDeleted, DraftExpired, DraftNotFound, Drafts
-from .storage import open_store
+from ..storage import app_store
 
 __all__ = ["assessment_blueprint", "assessment_or_404", "checked_plan", "draft_or_404", "drafts", "section_or_404"]
 
@@ -26,7 +26,7 @@ def assessment_or_404(assessment_id):
 
 def drafts() -> Drafts:
     if "portal.drafts" not in current_app.extensions:
-        current_app.extensions["portal.drafts"] = Drafts(open_store(current_app.config["PORTAL_STORAGE"], current_app.config))
+        current_app.extensions["portal.drafts"] = Drafts(app_store())
     return current_app.extensions["portal.drafts"]
 
 
