@@ -11,11 +11,13 @@ import time
 import zipfile
 from pathlib import Path
 
+from functions.storage import StorageError
 from portal import config, create_app
 from portal.assets import AssetsMissing, build_assets
 from portal.config import PROJECT_ROOT
 from portal.content import ContentError
 from portal.freeze import BrokenLinks, check_links, freeze
+from portal.charter.pages import REGISTER
 from portal.lambda_packages import LOCK, PackagingError, lock_all, package_all
 
 SITE = PROJECT_ROOT / "build" / "site"
@@ -23,16 +25,31 @@ FUNCTIONS = PROJECT_ROOT / "build" / "functions"
 FUNCTION_PAGES = ("/council/",)  # pages the static site links to that a function serves (the council's sign-in)
 
 
-def build(content_dir: Path | None = None, destination: Path = SITE, assets_dir: Path | None = None) -> list[str]:
-    """Build the site; raise ContentError or BrokenLinks on a mistake. Returns the URLs written."""
+def build(content_dir: Path | None = None, destination: Path = SITE, assets_dir: Path | None = None,
+          storage: str | None = None) -> list[str]:
+    """Build the site; raise ContentError or BrokenLinks on a mistake. Returns the URLs written.
+
+    The Charter's register is read from `storage` (PORTAL_STORAGE by default), read-only (DESIGN.md decision 15)."""
     settings = config.from_environment()
     content_dir = content_dir or settings["PORTAL_CONTENT"]
     assets_dir = assets_dir or settings["PORTAL_ASSETS"]
-    app = create_app({"PORTAL_CONTENT": content_dir, "PORTAL_ASSETS": assets_dir})  # loads and checks the content
+    app = create_app({"PORTAL_CONTENT": content_dir, "PORTAL_ASSETS": assets_dir,
+                      "PORTAL_STORAGE": storage or settings["PORTAL_STORAGE"]})  # loads and checks the content
+    app.extensions[REGISTER] = published_register(app)
     build_assets(app.extensions["portal.content"].site.brand_colour, assets_dir)
     urls = freeze(app, destination)
     check_links(destination, app.config["PORTAL_BASE_URL"], served_by_functions=FUNCTION_PAGES)
     return urls
+
+
+def published_register(app) -> list:
+    """The Charter's public register as it stands today, from the app's store; nothing is written."""
+    from functions.charter.signatories import Signatories
+    from functions.storage import app_store
+    from portal.clock import now, uk_today
+
+    with app.app_context():
+        return Signatories(app_store(app), now).register(uk_today(), app.extensions["portal.content"].charter)
 
 
 def main(arguments: list[str]) -> int:
@@ -44,6 +61,9 @@ def main(arguments: list[str]) -> int:
         urls = build()
     except (ContentError, BrokenLinks, AssetsMissing) as error:
         print(error, file=sys.stderr)
+        return 1
+    except StorageError as error:  # the Charter's register is read from storage
+        print(f"Could not read the Charter's register from storage: {error}", file=sys.stderr)
         return 1
     print(f"Built {len(urls)} files into {SITE.relative_to(PROJECT_ROOT)}/ in {time.perf_counter() - started:.1f} s")
     if arguments == ["--site-only"]:

@@ -92,6 +92,20 @@ def council_notifications(event, context):
     app = _built("council")[0]  # the email's links are the council function's pages
     with app.test_request_context(base_url=app.config["PORTAL_BASE_URL"]):
         return asdict(notify(app_store(), now()))
+def charter(event, context):
+    """The Charter: sign up, confirm, the signatory's own page (updates, leaving) and concerns."""
+    return _handler("charter")(event, context)
+
+
+def charter_reminders(event, context):
+    """Run daily by an EventBridge schedule: ask for yearly Charter updates that are due, and tell officers of lapses."""
+    from functions.charter.reminders import run_for_app
+
+    app = _built("charter")[0]  # the emails' private links are the Charter function's pages
+    with app.test_request_context(base_url=app.config["PORTAL_BASE_URL"]):
+        return run_for_app()
+
+
 def evidence_retention(event, context):
     """Run daily by an EventBridge schedule: delete evidence files that no draft or submission needs any more."""
     from functions.assessment.evidence_retention import delete_abandoned_evidence

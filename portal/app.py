@@ -43,12 +43,14 @@ def create_app(overrides: dict | None = None, functions: tuple[str, ...] | None 
 
     from functions.mail.outbox import start_sender
 
+    from .charter.pages import charter_blueprint
     from .events.pages import events_blueprint
     from .site import assets_blueprint, site_blueprint
 
     app.register_blueprint(assets_blueprint(app.config["PORTAL_ASSETS"]))
     app.register_blueprint(site_blueprint)
     app.register_blueprint(events_blueprint)
+    app.register_blueprint(charter_blueprint)
     app.cli = _CommandsOnDemand()
     if app.config["PORTAL_SEND_EMAIL_EVERY"]:  # make run: deliver what the outbox could not send at once
         app.extensions["portal.email_sender"] = start_sender(app, app.config["PORTAL_SEND_EMAIL_EVERY"])
@@ -110,6 +112,7 @@ FUNCTIONS = {
     "assessment": ("functions.assessment.pages", "assessment_blueprint", ["start"]),
     "checklist": ("functions.assessment.checklist_pages", "checklist_blueprint", ["result"]),
     "register": ("functions.events.pages", "register_blueprint", ["register"]),
+    "charter": ("functions.charter.pages", "charter_blueprint", ["sign_up", "concern"]),
     "council_api": ("functions.council_api.views", "council_api_blueprint", ["nothing_here"]),
     "council": ("functions.council.views", "council_blueprint", []),
     # The file store's local stand-ins for S3's upload and download endpoints; no Lambda needs them.
@@ -130,6 +133,7 @@ COMMANDS = {
     "event-registrations": "functions.events.cli:event_registrations",
     "send-reminders": "functions.events.reminders:send_reminders_command",
     "send-email": "functions.mail.outbox:send_email",
+    "charter-reminders": "functions.charter.reminders:charter_reminders",
 }
 
 

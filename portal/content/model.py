@@ -84,8 +84,40 @@ class Measure:
 
 @dataclass(frozen=True)
 class Commitment:
+    id: str
     title: str
     description: Markup
+
+
+@dataclass(frozen=True)
+class FieldText:
+    label: str
+    hint: str | None = None
+
+
+@dataclass(frozen=True)
+class CharterSignUp:
+    """The sign-up form's words and choices (portal/charter/ reads the form against them)."""
+
+    what_is_published: Markup
+    sizes: dict  # value -> label
+    sectors: dict
+    labels: dict  # field name -> FieldText
+    publish_choices: dict
+
+
+@dataclass(frozen=True)
+class CharterRegister:
+    title: str
+    introduction: Markup
+    nobody_yet: str
+    concern: Markup
+
+
+@dataclass(frozen=True)
+class YearlyUpdate:
+    missed_before_lapsing: int
+    due_within_days: int
 
 
 @dataclass(frozen=True)
@@ -94,6 +126,12 @@ class Charter:
     introduction: Markup
     commitments: list[Commitment]
     how_to_sign_up: Markup
+    sign_up: CharterSignUp
+    register: CharterRegister
+    yearly_update: YearlyUpdate
+
+    def commitment(self, commitment_id: str) -> Commitment | None:
+        return next((c for c in self.commitments if c.id == commitment_id), None)
 
 
 @dataclass(frozen=True)
