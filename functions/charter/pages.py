@@ -7,7 +7,7 @@ The link step is `links.py`'s, so that it can move to the supplier sign-in (DESI
 """
 from datetime import date
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, make_response, redirect, render_template, request, url_for
 
 from portal.charter.forms import read_concern, read_sign_up, read_update
 from portal.charter.pages import render_charter, render_signatory
@@ -101,7 +101,7 @@ def _own(token):
         link = app_signatories().link(token, "own-page")
         return app_signatories().get(link.signatory)
     except (LinkNotFound, NotFound):
-        abort(_link_invalid())
+        abort(make_response(*_link_invalid()))
 
 
 def _render_own(token, record, values=None, errors=None, status=200, done=None):
