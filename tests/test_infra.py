@@ -70,11 +70,14 @@ OWN_PREFIXES = {
     "AssessmentFunction": ("drafts/", "submissions/", "uploads/", "evidence/", "outbox/"),
     "RegisterFunction": ("events/", "outbox/", "council/rate-limits/"),  # the portal's one rate limiter
     "EventRemindersFunction": ("events/", "outbox/"),
-    "CouncilFunction": ("submissions/", "evidence/", "reviews/", "officers/", "audit/", "council/", "exports/", "events/", "outbox/"),
+    "CouncilFunction": ("submissions/", "evidence/", "reviews/", "officers/", "audit/", "council/", "exports/", "events/", "outbox/",
+                        "charter/"),
+    "CharterFunction": ("charter/", "outbox/", "council/rate-limits/"),
+    "CharterRemindersFunction": ("charter/", "outbox/"),
     "CouncilPurgeFunction": ("drafts/", "submissions/", "evidence/", "reviews/", "audit/", "council/"),
     "CouncilNotificationsFunction": ("submissions/", "reviews/", "officers/", "council/notified/", "outbox/"),
     "EvidenceRetentionFunction": ("drafts/", "submissions/", "evidence/"),
-    "CouncilApiFunction": ("submissions/", "officers/", "api-tokens/", "audit/"),
+    "CouncilApiFunction": ("submissions/", "officers/", "api-tokens/", "audit/", "charter/"),
     "EmailSenderFunction": ("outbox/",),
     "EvidenceExportFunction": ("submissions/", "evidence/", "exports/"),
 }

@@ -38,11 +38,12 @@ def signatory_rows(records: list[dict], charter) -> list[list]:
 
 
 def update_rows(records_and_updates: list[tuple[dict, list[dict]]], charter) -> list[list]:
-    """One row per commitment per update."""
+    """One row per commitment per update, the commitments in the Charter's order."""
+    order = {c.id: n for n, c in enumerate(charter.commitments)}
     table = []
     for record, updates in records_and_updates:
         for update in updates:
-            for commitment_id, text in update["progress"].items():
+            for commitment_id, text in sorted(update["progress"].items(), key=lambda item: order.get(item[0], len(order))):
                 found = charter.commitment(commitment_id)
                 table.append([record["details"]["organisation"], _local(update["on"]),
                               found.title if found else commitment_id, text, update.get("report", "")])
