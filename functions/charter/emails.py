@@ -5,12 +5,8 @@ portal/templates/charter/emails/, posted to the durable outbox.
 None repeats what someone typed into the sign-up form except to officers: anyone can type anyone's address, so the
 form must not let them write to it.
 """
-from datetime import date
-
 from flask import current_app, render_template, url_for
 
-from portal.crp.pdf import PdfUnavailable, pdf_from_html
-from portal.dates import uk_date
 
 from ..mail import mailer, outbox
 from ..storage import StorageError
@@ -35,18 +31,6 @@ def absolute(endpoint: str, **values) -> str:
 def council_link(path: str) -> str:
     """A council page's address, written out: the Charter's own function (and its schedule) has no council routes."""
     return current_app.config["PORTAL_BASE_URL"].rstrip("/") + "/council/charter/" + path
-
-
-def certificate(record: dict) -> bytes | None:
-    """The signatory's certificate as a PDF; None (logged) where WeasyPrint cannot run."""
-    content = current_app.extensions["portal.content"]
-    html = render_template("charter/certificate.html", record=record, charter=content.charter,
-                           joined=uk_date(date.fromisoformat(record["joined_on"])))
-    try:
-        return pdf_from_html(html)
-    except PdfUnavailable:
-        current_app.logger.exception("Could not print a Charter certificate")
-        return None
 
 
 def send(store, kind: str, to: str, attachment: bytes | None = None, **context) -> bool:

@@ -6,15 +6,19 @@ decision is audited. Signatories are functions/charter/signatories.py's write-on
 """
 from datetime import date
 
-from flask import abort, current_app, redirect, render_template, request, url_for
+from flask import abort, current_app, g, redirect, render_template, request, url_for
 
 from portal.charter import yearly
 from portal.clock import uk_today
 
 from ..charter import emails as charter_emails
 from ..charter import links as charter_links
+from ..charter.certificate import certificate
 from ..charter.signatories import Signatories, StatusChanged
+from ..exports import charter as charter_export
+from ..exports import registrations as files
 from ..storage import NotFound
+from .export_pages import FORMATS, _link, _stamp
 from .web import admin_only, audited, clock, council_blueprint, store
 
 REASON_LIMIT = 1000
@@ -23,6 +27,10 @@ STATUS_ORDER = {"pending": 0, "approved": 1, "unconfirmed": 2, "declined": 3, "l
 
 def signatories() -> Signatories:
     return Signatories(store(), clock)
+
+
+def current_officer() -> str:
+    return g.officer.email
 
 
 def _charter():
@@ -101,7 +109,7 @@ def decide_charter_sign_up(signatory_id):
     audited("approved-charter-sign-up" if decision == "approve" else "declined-charter-sign-up", signatory_id,
             reason=reason)
     if decision == "approve":
-        pdf = charter_emails.certificate(changed)
+        pdf = certificate(changed)
         token = signatories().new_link(signatory_id, "own-page")
         charter_emails.send(store(), "approved", changed["details"]["email"], attachment=pdf, attached=pdf is not None,
                             link=charter_links.own_page_link(token))
@@ -137,12 +145,6 @@ def charter_concerns():
                            concerns=concerns, names=names, charter=_charter())
 
 
-def current_officer() -> str:
-    from flask import g
-
-    return g.officer.email
-
-
 @council_blueprint.get("/charter/downloads")
 def charter_exports():
     return render_template("council/charter/exports.html", title="Download Charter signatories and updates")
@@ -151,10 +153,6 @@ def charter_exports():
 @council_blueprint.post("/charter/downloads/<kind>")
 def export_charter(kind):
     """Every signatory (each one's newest version), or every update, as CSV or XLSX; audited."""
-    from ..exports import charter as charter_export
-    from ..exports import registrations as files
-    from .export_pages import FORMATS, _link, _stamp
-
     file_format = request.args.get("format")
     if file_format not in FORMATS or kind not in ("signatories", "updates"):
         abort(400)
