@@ -27,10 +27,11 @@ def portal(built, storage_url, tmp_path):
     clock = Clock()
     app = create_app({"PORTAL_CONTENT": CONTENT, "PORTAL_ASSETS": built[1], "PORTAL_STORAGE": storage_url,
                       "PORTAL_EMAIL": f"outbox:{tmp_path / 'outbox'}", "SESSION_COOKIE_SECURE": False,
-                      "PORTAL_CLOCK": clock})
+                      "PORTAL_CLOCK": clock, "PORTAL_SEND_EMAIL_EVERY": 1})  # make run's sender too, as it has
     Officers(open_store(storage_url)).add(ADMIN, "admin")
     with serving_app(app):
         yield app, tmp_path / "outbox", clock
+    app.extensions["portal.email_sender"].set()
 
 
 def rebuild_register(app):
@@ -78,6 +79,7 @@ def test_sign_up_confirm_approve_register_update_lapse_and_leave(portal, page_wi
     page.goto(base + "/council/sign-in")
     page.get_by_label("Email address").fill(ADMIN)
     page.get_by_role("button", name="Email me a sign-in link").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check your email")
     page.goto(base + sign_in_link(next_email_to(outbox, ADMIN, 0)))
     page.get_by_role("button", name="Sign in").click()
     page.get_by_role("link", name="Charter", exact=True).click()
