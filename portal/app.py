@@ -62,6 +62,11 @@ def create_app(overrides: dict | None = None, functions: tuple[str, ...] | None 
         if (request.content_length or 0) > app.config["MAX_CONTENT_LENGTH"] and request.endpoint != "storage_upload.upload":
             abort(413)
 
+    if functions is None:  # make run: the register as storage has it now (python build.py freezes it instead)
+        from functions.charter.signatories import live_register
+
+        app.extensions["portal.charter.register"] = live_register(app)
+
     csrf = CSRFProtect(app)
     for blueprint, exempt_views in _function_blueprints(functions):
         app.register_blueprint(blueprint)

@@ -3,6 +3,7 @@ applicant is emailed either way, an approval with the certificate PDF; every ste
 import io
 
 import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
 from pypdf import PdfReader
 
 from functions.charter.signatories import Signatories
@@ -107,3 +108,21 @@ def test_an_unknown_signatory_is_not_found(app, outbox):
     officer = signed_in(app, VIEWER, outbox)
     for address in ("/council/charter/0000000000000000/", "/council/charter/a%20b/", "/council/charter/" + "a" * 40 + "/"):
         assert officer.client.get(address).status_code == 404
+
+
+@pytest.fixture
+def admin(app, outbox):
+    return signed_in(app, ADMIN, outbox)
+
+
+@pytest.mark.parametrize("storage_url", ["file"], indirect=True)
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(form=st.dictionaries(st.sampled_from(["decision", "reason"]),
+                            st.one_of(st.sampled_from(["approve", "decline", ""]), st.text(max_size=1100)), max_size=2))
+def test_whatever_an_admin_posts_as_a_decision_gets_a_page_and_one_version_at_most(app, admin, pending, form):
+    officer = admin
+    before = Signatories(open_store(app.config["PORTAL_STORAGE"]), Clock()).history(pending)
+    response = officer.post(f"/council/charter/{pending}/decide", form, form_page=f"/council/charter/{pending}/")
+    after = Signatories(open_store(app.config["PORTAL_STORAGE"]), Clock()).history(pending)
+    assert response.status_code in (303, 400, 409)
+    assert len(after) == len(before) + (response.status_code == 303)

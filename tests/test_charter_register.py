@@ -73,3 +73,11 @@ def test_with_nobody_signed_the_register_says_so_and_is_linked_from_the_charter_
     assert "Nobody has signed the Charter yet." in (site_dir / "charter/register/index.html").read_text()
     for page in ("index.html", "charter/index.html"):
         assert 'href="/charter/register/"' in (site_dir / page).read_text()
+
+
+def test_make_runs_app_shows_the_register_as_storage_has_it_now(built, storage_url, outbox):
+    app = charter_app(built[1], storage_url, outbox)
+    assert "Nobody has signed the Charter yet." in app.test_client().get("/charter/register/").get_data(as_text=True)
+    sign_up_and_confirm(app.test_client(), outbox, 4)
+    approve(app, outbox, ids_by_email(storage_url)["pat4@example.com"])
+    assert "Green Firm 4 Ltd" in app.test_client().get("/charter/register/").get_data(as_text=True)

@@ -5,7 +5,7 @@ import re
 from datetime import date, timedelta
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 from functions.charter.reminders import run_for_app
 from functions.charter.signatories import Signatories
@@ -141,3 +141,22 @@ def test_the_command_runs_the_round(app, clock, signatory):
     result = app.test_cli_runner().invoke(args=["charter-reminders"])
     assert result.exit_code == 0 and "asked: 1" in result.output
     assert re.search(r"already: 0", result.output)
+
+
+UPDATE_FIELDS = ["update-local-jobs", "update-carbon", "update-fair-pay", "report", "csrf_token"]
+
+
+@pytest.mark.parametrize("storage_url", ["file"], indirect=True)
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(form=st.dictionaries(st.sampled_from(UPDATE_FIELDS), st.text(max_size=1200), max_size=5))
+def test_whatever_is_posted_as_an_update_gets_a_page_and_nothing_half_stored(app, outbox, signatory, form):
+    client = app.test_client()
+    own = link_in(emails_to(outbox, "pat0@example.com")[-1], OWN_PAGE)
+    found = Signatories(open_store(app.config["PORTAL_STORAGE"]), Clock())
+    before = len(found.updates(signatory))
+    token = csrf(client.get(own).get_data(as_text=True))
+    response = client.post(own + "update", data={**form, "csrf_token": token})
+    assert response.status_code in (303, 400)
+    assert len(found.updates(signatory)) == before + (response.status_code == 303)
+    if response.status_code == 400:
+        assert "There is a problem" in response.get_data(as_text=True)

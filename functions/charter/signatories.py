@@ -205,3 +205,12 @@ def app_signatories() -> Signatories:
     if "portal.signatories" not in current_app.extensions:
         current_app.extensions["portal.signatories"] = Signatories(app_store(), clock=now)
     return current_app.extensions["portal.signatories"]
+
+
+def live_register(app):
+    """For an app that serves the site and every function at once (make run): the register read on each request."""
+    from portal.clock import now, uk_today
+
+    from ..storage import app_store
+
+    return lambda: Signatories(app_store(app), now).register(uk_today(), app.extensions["portal.content"].charter)

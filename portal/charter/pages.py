@@ -1,8 +1,9 @@
 """The Charter's pages on the static site: the Charter with its sign-up form, and the public register of signatories.
 
 The register is frozen by `python build.py` from storage, read-only (DESIGN.md decision 15): build.py puts the list of
-`PublicSignatory` on the app as `portal.charter.register`, since the site never reads storage itself. An app without
-one (the site alone, in tests) shows an empty register. Filters are pages, one per commitment and per size, so they
+`PublicSignatory` on the app as `portal.charter.register`, since the site never reads storage itself. `make run`'s
+app puts a function there instead, which reads storage on each request, so that a local approval shows at once. An
+app with neither (the site alone) shows an empty register. Filters are pages, one per commitment and per size, so they
 work without JavaScript.
 """
 from flask import Blueprint, abort, current_app, has_app_context, render_template
@@ -16,7 +17,10 @@ def _content():
 
 
 def register_list() -> list:
-    return list(current_app.extensions.get(REGISTER, ())) if has_app_context() else []
+    if not has_app_context():
+        return []
+    found = current_app.extensions.get(REGISTER, ())
+    return list(found() if callable(found) else found)
 
 
 def charter_pages(content):
