@@ -55,6 +55,7 @@ def test_optional_identifiers_may_be_left_blank():
     ({"start-month": "13"}, "start", "Start date must be a real date"),
     ({"start-day": "", "start-month": "", "start-year": ""}, "start", "Enter the start date"),
     ({"end-year": "2025"}, "end", "End date must be after the start date"),
+    ({"end-year": "2056", "end-month": "4", "end-day": "2"}, "end", "End date must be no more than 30 years after the start date"),
     ({"contract_manager": "not an address"}, "contract_manager", "Enter an email address in the correct format, like name@example.com"),
     ({"supplier_contacts": ""}, "supplier_contacts", "Enter the email address of at least one supplier contact"),
     ({"commitments-0-measure": "XX99"}, "commitments-0-measure", "Select a measure from the framework"),

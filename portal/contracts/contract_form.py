@@ -11,7 +11,7 @@ from decimal import Decimal
 from ..email_address import FORMAT_MESSAGE, normalised_email_address
 from .form import Invalid, date_field, number_field, raw_text, text_field
 from .model import BASES, FREQUENCIES, Commitment, Contract
-from .schedule import periods
+from .schedule import MAX_YEARS, periods
 
 __all__ = ["MAX_COMMITMENTS", "read_commitment", "read_contract"]
 
@@ -52,6 +52,9 @@ def read_contract(form, content) -> tuple[Contract | None, dict[str, str]]:
     end = check("end", lambda: date_field(form, "end", "End date"))
     if start and end and end <= start:
         errors["end"] = "End date must be after the start date"
+        end = None
+    elif start and end and not periods(start, end, "end-of-contract", 0):
+        errors["end"] = f"End date must be no more than {MAX_YEARS} years after the start date"
         end = None
     manager = check("contract_manager", lambda: _email(form, "contract_manager", "Enter the contract manager's email address"))
     contacts = check("supplier_contacts", lambda: _contacts(form))

@@ -8,13 +8,13 @@ from datetime import date, timedelta
 
 from .model import FREQUENCIES
 
-__all__ = ["STATUSES", "Period", "commitment_periods", "period_status", "periods", "reporting_periods"]
+__all__ = ["MAX_YEARS", "STATUSES", "Period", "commitment_periods", "period_status", "periods", "reporting_periods"]
 
 STATUSES = {
     "not_yet_due": "Not yet due", "due": "Due", "overdue": "Overdue", "sent": "Sent",
     "queried": "Queried", "accepted": "Accepted", "rejected": "Rejected",
 }
-MAX_PERIODS = 400  # 33 years of monthly returns: more is a mistake in the dates, not a contract
+MAX_YEARS = 30  # a contract's longest term: 360 monthly periods at most
 
 
 @dataclass(frozen=True)
@@ -44,13 +44,13 @@ def periods(start: date, end: date, frequency: str, due_days: int) -> list[Perio
     Each period is counted from the contract's start (not from the last period's end), so a contract starting
     on 31 January has periods ending 27/28 February, 30 April... not drifting earlier month by month.
     """
-    if end < start or frequency not in FREQUENCIES:
+    if end < start or frequency not in FREQUENCIES or end > _add_months(start, 12 * MAX_YEARS):
         return []
     months = FREQUENCIES[frequency]
     if months is None:
         return [Period(frequency, 1, start, end, end + timedelta(days=due_days), False)]
     found = []
-    while len(found) < MAX_PERIODS:
+    while True:
         number = len(found) + 1
         period_start = _add_months(start, months * (number - 1))
         if period_start > end:
@@ -83,9 +83,9 @@ def commitment_periods(contract, commitment, due_days: int) -> list[Period]:
 
 
 def reporting_periods(contract, due_days: int) -> list[Period]:
-    """Every period any commitment of `contract` is reported in, once each, in the order they end."""
+    """Every period any commitment of `contract` is reported in, once each, in the order they end (shorter first)."""
     unique = {}
     for commitment in contract.commitments:
         for period in commitment_periods(contract, commitment, due_days):
             unique.setdefault(period.id, period)
-    return sorted(unique.values(), key=lambda p: (p.end, p.start))
+    return sorted(unique.values(), key=lambda p: (p.end, -p.start.toordinal()))
