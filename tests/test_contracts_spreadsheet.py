@@ -117,3 +117,12 @@ def test_any_file_gives_rows_or_messages_never_an_exception(data):
 def test_any_xlsx_cells_give_rows_or_messages(cells):
     rows, problems = read_commitment_rows(xlsx([HEADINGS] + cells), CONTENT_LOADED)
     assert bool(rows) != bool(problems)
+
+
+def test_importing_the_contracts_core_loads_no_spreadsheet_library_or_web_framework():
+    import subprocess
+    import sys
+
+    result = subprocess.run([sys.executable, "-c", "import sys, portal.contracts; print(sorted({m.split('.')[0] for m in sys.modules}"
+                             " & {'flask', 'werkzeug', 'boto3', 'functions', 'openpyxl'}))"], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"
