@@ -61,6 +61,10 @@ def test_optional_identifiers_may_be_left_blank():
     ({"commitments-0-measure": "XX99"}, "commitments-0-measure", "Select a measure from the framework"),
     ({"commitments-0-quantity": "0"}, "commitments-0-quantity", "Committed quantity must be more than 0"),
     ({"commitments-0-quantity": "0,5"}, "commitments-0-quantity", "Committed quantity must be a number, like 12 or 2.5"),
+    ({"commitments-0-quantity": "1001"}, "commitments-0-quantity",
+     "Committed quantity must be no more than 1,000 in a reporting period, in full-time equivalent (FTE) jobs"),
+    ({"commitments-1-profile-1": "100000.5", "commitments-1-quantity": "100060.5"}, "commitments-1-profile-1",
+     "Amount due in period 1 must be no more than 100,000 in a reporting period, in hours"),
     ({"commitments-0-basis": "sometimes"}, "commitments-0-basis", "Select whether the quantity is for each reporting period or the whole contract"),
     ({"commitments-0-frequency": "weekly"}, "commitments-0-frequency", "Select how often the supplier reports this commitment"),
     ({"commitments-0-delivery_note": ""}, "commitments-0-delivery_note", "Enter how the supplier will deliver this commitment"),
@@ -78,6 +82,9 @@ def test_each_mistake_gets_its_own_message(changes, field, message):
 def test_a_whole_number_measure_refuses_a_fraction():
     _, errors = read_contract(good_form(**{"commitments-0-measure": "WB01", "commitments-0-quantity": "2.5"}), CONTENT_LOADED)
     assert errors["commitments-0-quantity"] == "Committed quantity must be a whole number, like 12"
+    _, errors = read_contract(good_form(**{"commitments-1-measure": "WB03", "commitments-1-profile-1": "39.5",
+                                           "commitments-1-profile-2": "60.5"}), CONTENT_LOADED)
+    assert errors["commitments-1-profile-1"] == "Amount due in period 1 must be a whole number, like 12"
 
 
 def test_a_contract_needs_at_least_one_commitment():

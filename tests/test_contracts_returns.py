@@ -1,4 +1,5 @@
 """A supplier's return for a period, and an officer's review of it: clean records or a GOV.UK message per field."""
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
@@ -7,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from portal.content import load_content
-from portal.contracts.model import Commitment, Contract
+from portal.contracts.model import Commitment, Contract, ReturnLine
 from portal.contracts.returns import commitments_due, read_return, read_review
 from portal.contracts.schedule import reporting_periods
 
@@ -74,6 +75,17 @@ def test_nothing_delivered_in_a_local_measure_needs_no_districts():
     sent, errors = read_return(good_form(**{"lines-LE01-quantity": "0", "lines-LE01-postcode_districts": ""}),
                                CONTRACT, FIRST_QUARTER, CONTENT_LOADED)
     assert errors == {} and sent.line("LE01").postcode_districts == ()
+
+
+def test_a_commitment_whose_measure_has_left_the_content_is_named():
+    vanished = replace(CONTRACT, commitments=(Commitment("ZZ01", Decimal(1), "per_period", "quarterly", "Gone"),) + CONTRACT.commitments)
+    _, errors = read_return(good_form(), vanished, FIRST_QUARTER, CONTENT_LOADED)
+    assert errors == {"lines-ZZ01-quantity": "ZZ01 is no longer a measure in the framework: ask the council to vary the contract"}
+    old = replace(SENT, lines=SENT.lines + (ReturnLine("ZZ01", Decimal(2), "m", ""),))
+    review, errors = read_review({"outcome": "accepted"}, old, CONTENT_LOADED)
+    assert errors == {} and review.verified["ZZ01"] == Decimal(2)
+    _, errors = read_review({"outcome": "accepted", "verified-ZZ01": "1"}, old, CONTENT_LOADED)
+    assert errors == {"verified-ZZ01": "ZZ01 is no longer a measure in the framework, so its figure cannot be changed"}
 
 
 def test_a_correction_needs_its_reason():

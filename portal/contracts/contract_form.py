@@ -9,11 +9,12 @@ import re
 from decimal import Decimal
 
 from ..email_address import FORMAT_MESSAGE, normalised_email_address
+from ..questionnaire.numbers import write_number
 from .form import Invalid, date_field, number_field, raw_text, text_field
 from .model import BASES, FREQUENCIES, Commitment, Contract
 from .schedule import MAX_YEARS, periods
 
-__all__ = ["MAX_COMMITMENTS", "read_commitment", "read_contract"]
+__all__ = ["MAX_COMMITMENTS", "read_contract"]
 
 # Find a Tender notice identifiers: a six-digit number and the year, like 012345-2025.
 NOTICE_ID = re.compile(r"[0-9]{6}-[0-9]{4}", re.ASCII)
@@ -113,7 +114,7 @@ def _commitments(form, content, start, end, errors) -> tuple[Commitment, ...]:
         prefix = f"commitments-{index}"
         if not raw_text(form, f"{prefix}-measure") and not raw_text(form, f"{prefix}-quantity"):
             continue
-        commitment, problems = read_commitment(form, prefix, content, start, end)
+        commitment, problems = _commitment(form, prefix, content, start, end)
         errors.update(problems)
         if commitment is not None:
             if commitment.measure_code in seen:
@@ -126,8 +127,9 @@ def _commitments(form, content, start, end, errors) -> tuple[Commitment, ...]:
     return tuple(found)
 
 
-def read_commitment(form, prefix, content, start=None, end=None) -> tuple[Commitment | None, dict[str, str]]:
-    """One commitment's fields (named `prefix`-measure and so on); the profile is checked when the dates are known."""
+def _commitment(form, prefix, content, start, end) -> tuple[Commitment | None, dict[str, str]]:
+    """One commitment's fields (named `prefix`-measure and so on); the profile is checked when the dates are known
+    (when they are not, the dates' own errors stop the contract)."""
     errors: dict[str, str] = {}
     code = raw_text(form, f"{prefix}-measure").upper()
     measure = content.measure(code.lower()) if code and len(code) < 10 else None
@@ -141,10 +143,12 @@ def read_commitment(form, prefix, content, start=None, end=None) -> tuple[Commit
                                 not_a_number=f"Committed quantity must be {'a whole number, like 12' if whole else 'a number, like 12 or 2.5'}")
         if quantity <= 0:
             raise Invalid("Committed quantity must be more than 0")
+        if measure and basis_of(form, prefix) == "per_period":
+            _within_a_period(quantity, measure, "Committed quantity")
     except Invalid as problem:
         errors[f"{prefix}-quantity"] = problem.message
         quantity = None
-    basis = raw_text(form, f"{prefix}-basis")
+    basis = basis_of(form, prefix)
     if basis not in BASES:
         errors[f"{prefix}-basis"] = "Select whether the quantity is for each reporting period or the whole contract"
     frequency = raw_text(form, f"{prefix}-frequency") or (measure.reporting if measure else "")
@@ -157,24 +161,39 @@ def read_commitment(form, prefix, content, start=None, end=None) -> tuple[Commit
         errors[f"{prefix}-delivery_note"] = problem.message
         note = None
     profile = ()
-    if basis == "whole_contract" and frequency in FREQUENCIES and start and end:
-        profile = _profile(form, prefix, len(periods(start, end, frequency, 0)), quantity, errors)
+    if basis == "whole_contract" and frequency in FREQUENCIES and start and end and measure:
+        profile = _profile(form, prefix, len(periods(start, end, frequency, 0)), quantity, measure, errors)
     if errors:
         return None, errors
     return Commitment(measure_code=measure.code, quantity=quantity, basis=basis, frequency=frequency,
                       delivery_note=note, profile=profile), {}
 
 
-def _profile(form, prefix, count, total, errors) -> tuple[Decimal, ...]:
+def basis_of(form, prefix) -> str:
+    return raw_text(form, f"{prefix}-basis")
+
+
+def _within_a_period(quantity, measure, label):
+    """A period's amount above the measure's plausible most (content/measures/) is a typing mistake."""
+    most = measure.returns.per_period_max
+    if quantity > most:
+        unit = measure.unit[:1].lower() + measure.unit[1:]
+        raise Invalid(f"{label} must be no more than {write_number(most)} in a reporting period, in {unit}")
+
+
+def _profile(form, prefix, count, total, measure, errors) -> tuple[Decimal, ...]:
     """How a whole-contract quantity is spread across the periods: each 0 or more, adding up to the total."""
     amounts = []
+    whole = measure.returns.whole_numbers
     for number in range(1, count + 1):
         name = f"{prefix}-profile-{number}"
         try:
-            amount = number_field(form, name, missing=f"Enter the amount due in period {number}, or 0",
-                                  not_a_number=f"Amount due in period {number} must be a number, like 12 or 2.5", places=2)
+            amount = number_field(form, name, missing=f"Enter the amount due in period {number}, or 0", whole=whole, places=2,
+                                  not_a_number=f"Amount due in period {number} must be "
+                                               + ("a whole number, like 12" if whole else "a number, like 12 or 2.5"))
             if amount < 0:
                 raise Invalid(f"Amount due in period {number} must be 0 or more")
+            _within_a_period(amount, measure, f"Amount due in period {number}")
             amounts.append(amount)
         except Invalid as problem:
             errors[name] = problem.message

@@ -33,6 +33,10 @@ def read_return(form, contract, period, content, version: int = 1) -> tuple[Retu
     lines = []
     for commitment in commitments_due(contract, period, settings.return_due_days):
         measure = content.measure(commitment.measure_code.lower())
+        if measure is None:  # taken out of content/ since the contract was made: its bounds are unknown
+            errors[f"lines-{commitment.measure_code}-quantity"] = (
+                f"{commitment.measure_code} is no longer a measure in the framework: ask the council to vary the contract")
+            continue
         line = _line(form, f"lines-{commitment.measure_code}", measure, settings.council_area, errors)
         if line is not None:
             lines.append(line)
@@ -128,6 +132,12 @@ def read_review(form, sent: Return, content) -> tuple[Review | None, dict[str, s
         for line in sent.lines:
             measure = content.measure(line.measure_code.lower())
             name = f"verified-{line.measure_code}"
+            if measure is None and raw_text(form, name):
+                errors[name] = f"{line.measure_code} is no longer a measure in the framework, so its figure cannot be changed"
+                continue
+            if measure is None:
+                verified[line.measure_code] = line.quantity
+                continue
             figure = _check(errors, name, lambda: _quantity(form, name, measure, "verified quantity")
                             if raw_text(form, name) else line.quantity)
             if figure is None:
