@@ -102,6 +102,7 @@ hostile_values = st.one_of(
     st.none(), st.text(), st.text(alphabet=st.characters(codec=None, categories=None)), st.binary(),
     st.integers(), st.floats(), st.lists(st.text(), max_size=3), st.just("9" * 100_000), st.just("£" + "9" * 40),
     st.sampled_from(["-1", "1e9", "NaN", "Infinity", "0x10", "١٢", "1,0,0", "31", "2026", "LE01", "whole_contract"]),
+    st.just("\ud800\udc80 lone surrogates"), st.just("\x00\x1b[31m"),
 )
 field_names = st.sampled_from(list(good_form()) + ["commitments-5-measure", "commitments-19-quantity", "junk"])
 

@@ -6,6 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from portal.dates import uk_calendar_day
 from portal.contracts.model import Commitment, Contract, Return, Review
 from portal.contracts.schedule import period_status, periods, reporting_periods
 
@@ -58,6 +59,16 @@ FIRST = periods(date(2026, 4, 1), date(2027, 3, 31), "quarterly", 30)[0]  # 1 Ap
 ])
 def test_a_period_without_a_return_is_not_yet_due_then_due_then_overdue(today, status):
     assert period_status(FIRST, today) == status
+
+
+@pytest.mark.parametrize("moment, status", [
+    ("2026-06-30T22:59:59+00:00", "not_yet_due"),  # 11:59pm on 30 June in the UK (BST)
+    ("2026-06-30T23:00:00+00:00", "due"),  # already 1 July in the UK, though still 30 June in UTC
+    ("2026-07-30T22:59:59+00:00", "due"),
+    ("2026-07-30T23:00:00+00:00", "overdue"),
+])
+def test_status_turns_at_midnight_in_the_uk_not_in_utc(moment, status):
+    assert period_status(FIRST, uk_calendar_day(moment)) == status
 
 
 def test_a_sent_return_waits_for_review_and_a_correction_waits_again():
