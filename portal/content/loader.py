@@ -149,7 +149,8 @@ def load_content(root: Path) -> model.Content:
     pages = loader.load_pages()
     assessments = loader.load_assessments()
     events = loader.load_events()
+    contracts = loader.load_yaml("contracts.yaml", schemas.ContractSettingsSchema())
     if loader.problems:
         raise ContentError(loader.problems)
     return model.Content(site=site, framework=framework, measures=measures, charter=charter, pages=pages,
-                         assessments=assessments, events=events)
+                         assessments=assessments, events=events, contracts=contracts)
