@@ -6,7 +6,8 @@ import pytest
 
 from functions.council import audit
 from functions.council.officers import Officers
-from functions.council.sessions import Sessions
+from functions.council.web import SESSIONS
+from functions.signin.sessions import Sessions
 from functions.assessment.records import Drafts
 from functions.storage import open_store
 from portal import create_app
@@ -84,7 +85,7 @@ def test_purge_deletes_expired_drafts_and_old_audit_records(council_app, store, 
 
 def test_purge_clears_sign_in_data_after_a_day(council_app, store, clock):
     Officers(store).add("viewer@exampleshire.gov.uk")
-    Sessions(store, clock).start("viewer@exampleshire.gov.uk")
+    Sessions(store, clock, prefix=SESSIONS).start("viewer@exampleshire.gov.uk")
     council_app.test_cli_runner().invoke(args=["add-officer", "viewer@exampleshire.gov.uk"])
     assert store.keys("council/sessions/") and store.keys("council/sign-in-links/")
     clock.advance(days=1, minutes=20)

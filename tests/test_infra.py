@@ -71,7 +71,9 @@ OWN_PREFIXES = {
     "RegisterFunction": ("events/", "outbox/", "council/rate-limits/"),  # the portal's one rate limiter
     "EventRemindersFunction": ("events/", "outbox/"),
     "CouncilFunction": ("submissions/", "evidence/", "reviews/", "officers/", "audit/", "council/", "exports/", "events/", "outbox/"),
-    "CouncilPurgeFunction": ("drafts/", "submissions/", "evidence/", "reviews/", "audit/", "council/"),
+    "CouncilPurgeFunction": ("drafts/", "submissions/", "evidence/", "reviews/", "audit/", "council/",
+                             "suppliers/sign-in-links/", "suppliers/sessions/"),
+    "SupplierFunction": ("suppliers/", "outbox/", "council/rate-limits/"),  # the portal's one rate limiter
     "CouncilNotificationsFunction": ("submissions/", "reviews/", "officers/", "council/notified/", "outbox/"),
     "EvidenceRetentionFunction": ("drafts/", "submissions/", "evidence/"),
     "CouncilApiFunction": ("submissions/", "officers/", "api-tokens/", "audit/"),

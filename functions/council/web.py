@@ -18,12 +18,14 @@ from ..assessment import plans as crp
 from ..storage import StorageError, app_store
 from . import audit, bidi, kept_reviews, reviews
 from .officers import Officers
-from .sessions import WARN_WITHIN, Sessions
+from ..signin.sessions import WARN_WITHIN, Sessions
 from ..viewer import client_ip  # noqa: F401  (the council pages call it from here)
 
 council_blueprint = Blueprint("council", __name__, url_prefix="/council")
 PUBLIC = {"council.sign_in", "council.check_email", "council.use_link", "council.signed_out"}
 SESSION_KEY = "council_session"
+SESSIONS = "council/sessions/"
+SIGN_IN_LINKS = "council/sign-in-links/"
 
 
 def store():
@@ -36,7 +38,7 @@ def clock():
 
 
 def sessions() -> Sessions:
-    return Sessions(store(), clock)
+    return Sessions(store(), clock, prefix=SESSIONS)
 
 
 def officers() -> Officers:
