@@ -5,6 +5,8 @@ from functools import cached_property
 
 from markupsafe import Markup
 
+from .contract_settings import Chasing, RatingThresholds
+
 # How often a measure is reported, as written in content and as shown to readers.
 REPORTING_LABELS = {
     "monthly": "Every month",
@@ -90,6 +92,9 @@ class ContractSettings:
 
     return_due_days: int
     council_area: CouncilArea
+    chasing: Chasing
+    ratings: RatingThresholds
+    money_proxies: dict = field(default_factory=dict)  # measure code -> MoneyProxy; none unless declared (decision 16)
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@ from marshmallow import Schema, ValidationError, fields, post_load, validate, va
 
 from ..reading.fields import SLUG, markdown, text, text_list
 from . import model
+from .contract_settings import ChasingSchema, MoneyProxySchema, RatingThresholdsSchema
 
 HEX_COLOUR = validate.Regexp(r"^#[0-9a-fA-F]{6}$", error="give a colour as # and six hex digits, like '#0b4f6c'")
 REPORTING = tuple(model.REPORTING_LABELS)
@@ -145,10 +146,20 @@ class ContractSettingsSchema(Schema):
     return_due_days = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=365, error="give a whole number of days from 1 to 365"),
                                      error_messages={"invalid": "give a whole number of days, like 30"})
     council_area = fields.Nested(CouncilAreaSchema, required=True)
+    chasing = fields.Nested(ChasingSchema, required=True)
+    ratings = fields.Nested(RatingThresholdsSchema, required=True)
+    money_proxies = fields.List(fields.Nested(MoneyProxySchema), load_default=list)
+
+    @validates_schema
+    def one_proxy_each(self, data, **kwargs):
+        codes = [proxy.measure for proxy in data.get("money_proxies", [])]
+        for repeated in sorted({c for c in codes if codes.count(c) > 1}):
+            raise ValidationError(f"{repeated} has more than one money proxy; give each measure one at most", "money_proxies")
 
     @post_load
     def make(self, data, **kwargs):
-        return model.ContractSettings(**data)
+        proxies = {proxy.measure: proxy for proxy in data.pop("money_proxies")}
+        return model.ContractSettings(**data, money_proxies=proxies)
 
 
 class MeasureSchema(Schema):
