@@ -6,6 +6,7 @@ reader of posted data returns (value, errors): errors maps a form field's name t
 from .chart import bar_chart_svg
 from .contract_form import read_contract
 from .model import BASES, FREQUENCIES, OUTCOMES, Commitment, Contract, Return, ReturnLine, Review
+from .notice import NOTICE_COLUMNS, KpiRow, kpi_rows, notice_table
 from .ratings import BANDS, Override, Rating, effective_rating, rate_commitment, rate_contract, read_override
 from .returns import commitments_due, read_return, read_review
 from .schedule import STATUSES, Period, commitment_periods, period_status, periods, reporting_periods
@@ -13,9 +14,9 @@ from .spreadsheet import CommitmentRow, commitments_from_rows, read_commitment_r
 from .summary import CommitmentSummary, PeriodFigures, summarise, table_rows
 
 __all__ = [
-    "BANDS", "BASES", "FREQUENCIES", "OUTCOMES", "STATUSES", "Commitment", "CommitmentRow", "CommitmentSummary", "Contract",
+    "BANDS", "BASES", "FREQUENCIES", "NOTICE_COLUMNS", "KpiRow", "OUTCOMES", "STATUSES", "Commitment", "CommitmentRow", "CommitmentSummary", "Contract",
     "Override", "Period", "PeriodFigures", "Rating", "Return", "ReturnLine", "Review", "bar_chart_svg", "commitment_periods",
-    "commitments_due", "commitments_from_rows", "effective_rating", "period_status", "periods", "rate_commitment",
+    "commitments_due", "commitments_from_rows", "effective_rating", "kpi_rows", "notice_table", "period_status", "periods", "rate_commitment",
     "rate_contract", "read_commitment_rows", "read_contract", "read_override", "read_return", "read_review",
     "reporting_periods", "summarise", "table_rows",
 ]
