@@ -11,12 +11,14 @@ from .ratings import BANDS, Override, Rating, effective_rating, rate_commitment,
 from .returns import commitments_due, read_return, read_review
 from .schedule import STATUSES, Period, commitment_periods, period_status, periods, reporting_periods
 from .spreadsheet import CommitmentRow, commitments_from_rows, read_commitment_rows
+from .totals import (Figures, MeasureTotal, OutcomeTotals, PriorityTotals, by_priority, financial_year,
+                     financial_year_label, measure_totals)
 from .summary import CommitmentSummary, PeriodFigures, summarise, table_rows
 
 __all__ = [
-    "BANDS", "BASES", "FREQUENCIES", "NOTICE_COLUMNS", "KpiRow", "OUTCOMES", "STATUSES", "Commitment", "CommitmentRow", "CommitmentSummary", "Contract",
-    "Override", "Period", "PeriodFigures", "Rating", "Return", "ReturnLine", "Review", "bar_chart_svg", "commitment_periods",
-    "commitments_due", "commitments_from_rows", "effective_rating", "kpi_rows", "notice_table", "period_status", "periods", "rate_commitment",
+    "BANDS", "BASES", "FREQUENCIES", "NOTICE_COLUMNS", "KpiRow", "MeasureTotal", "OutcomeTotals", "PriorityTotals", "OUTCOMES", "STATUSES", "Commitment", "CommitmentRow", "CommitmentSummary", "Contract", "Figures",
+    "Override", "Period", "PeriodFigures", "Rating", "Return", "ReturnLine", "Review", "bar_chart_svg", "by_priority", "commitment_periods",
+    "commitments_due", "commitments_from_rows", "effective_rating", "financial_year", "financial_year_label", "kpi_rows", "measure_totals", "notice_table", "period_status", "periods", "rate_commitment",
     "rate_contract", "read_commitment_rows", "read_contract", "read_override", "read_return", "read_review",
     "reporting_periods", "summarise", "table_rows",
 ]
