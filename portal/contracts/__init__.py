@@ -4,6 +4,7 @@ Plain Python (decision 11): no Flask, boto3 or functions; pages and storage buil
 reader of posted data returns (value, errors): errors maps a form field's name to its GOV.UK message.
 """
 from .chart import bar_chart_svg
+from .chasing import KINDS, Reminder, chasing_plan
 from .contract_form import read_contract
 from .model import BASES, FREQUENCIES, OUTCOMES, Commitment, Contract, Return, ReturnLine, Review
 from .notice import NOTICE_COLUMNS, KpiRow, kpi_rows, notice_table
@@ -16,7 +17,7 @@ from .totals import (Figures, MeasureTotal, OutcomeTotals, PriorityTotals, by_pr
 from .summary import CommitmentSummary, PeriodFigures, summarise, table_rows
 
 __all__ = [
-    "BANDS", "BASES", "FREQUENCIES", "NOTICE_COLUMNS", "KpiRow", "MeasureTotal", "OutcomeTotals", "PriorityTotals", "OUTCOMES", "STATUSES", "Commitment", "CommitmentRow", "CommitmentSummary", "Contract", "Figures",
+    "BANDS", "BASES", "FREQUENCIES", "KINDS", "Reminder", "chasing_plan", "NOTICE_COLUMNS", "KpiRow", "MeasureTotal", "OutcomeTotals", "PriorityTotals", "OUTCOMES", "STATUSES", "Commitment", "CommitmentRow", "CommitmentSummary", "Contract", "Figures",
     "Override", "Period", "PeriodFigures", "Rating", "Return", "ReturnLine", "Review", "bar_chart_svg", "by_priority", "commitment_periods",
     "commitments_due", "commitments_from_rows", "effective_rating", "financial_year", "financial_year_label", "kpi_rows", "measure_totals", "notice_table", "period_status", "periods", "rate_commitment",
     "rate_contract", "read_commitment_rows", "read_contract", "read_override", "read_return", "read_review",
