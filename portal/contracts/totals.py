@@ -10,7 +10,7 @@ from datetime import date
 from decimal import Decimal
 
 __all__ = ["Figures", "MeasureTotal", "OutcomeTotals", "PriorityTotals", "by_priority", "financial_year",
-           "financial_year_label", "measure_totals"]
+           "financial_year_label", "measure_totals", "money_value"]
 
 ZERO = Decimal(0)
 
@@ -51,7 +51,12 @@ class MeasureTotal:
 
     def money(self, quantity: Decimal) -> Decimal | None:
         """The proxy's pounds for `quantity` of this measure, to show beside it with `proxy.source`; else None."""
-        return None if self.proxy is None else (quantity * self.proxy.pounds_per_unit).quantize(Decimal("0.01"))
+        return money_value(self.proxy, quantity)
+
+
+def money_value(proxy, quantity: Decimal) -> Decimal | None:
+    """Pounds for `quantity` at a content-declared MoneyProxy, to the penny; None without a proxy."""
+    return None if proxy is None else (quantity * proxy.pounds_per_unit).quantize(Decimal("0.01"))
 
 
 @dataclass(frozen=True)
