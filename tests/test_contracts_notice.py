@@ -22,7 +22,7 @@ CONTRACT = Contract(
     (Commitment("LE01", Decimal("4.5"), "per_period", "quarterly", "Local hires"),
      Commitment("WB06", Decimal(100), "whole_contract", "quarterly", "Volunteering",
                 (Decimal(10), Decimal(20), Decimal(30), Decimal(40)))),
-    notice_id="012345-2026")
+    notice_id="012345-2026", ppon="PABC-1234-DEFG")
 Q1, Q2, Q3, Q4 = periods(CONTRACT.start, CONTRACT.end, "quarterly", 30)
 
 
@@ -71,6 +71,8 @@ def test_the_table_has_a_heading_row_then_a_row_per_kpi_that_a_csv_writer_keeps(
     csv.writer(written).writerows(table)
     read = list(csv.DictReader(io.StringIO(written.getvalue())))
     assert read[0]["Contract reference"] == "EXC-2026-014" and read[0]["Contract notice identifier"] == "012345-2026"
+    assert (read[0]["Contract title"], read[0]["Supplier"], read[0]["Supplier identifier (PPON)"]) == \
+        ("Highways maintenance", "Roadworks Ltd", "PABC-1234-DEFG")
     assert read[0]["KPI"] == "LE01" and read[0]["Verified by the council"] == "8"
     assert read[0]["Rating"] == "Requires improvement" and read[0]["Period covered to"] == "2026-09-30"
     assert "Ann Smith" not in written.getvalue() and "officer@" not in written.getvalue()

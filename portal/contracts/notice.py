@@ -13,9 +13,14 @@ from .ratings import BANDS, Rating, effective_rating, rate_commitment, settled_p
 __all__ = ["NOTICE_COLUMNS", "KpiRow", "kpi_rows", "notice_table"]
 
 # The table's columns, in order: (key of a notice_table row's cells, heading).
+# Regulation 39(4) of the Procurement Regulations 2024 lists what the notice holds; these are the parts the
+# portal knows. The supplier's postal and email address for the notice are the organisation's, not a contact's.
 NOTICE_COLUMNS = (
+    ("contract_title", "Contract title"),
     ("contract_reference", "Contract reference"),
     ("notice_id", "Contract notice identifier"),
+    ("supplier_name", "Supplier"),
+    ("ppon", "Supplier identifier (PPON)"),
     ("kpi", "KPI"),
     ("name", "KPI name"),
     ("unit", "Unit"),
@@ -72,7 +77,8 @@ def notice_table(contract, rows: list[KpiRow]) -> list[list]:
     table = [[heading for _, heading in NOTICE_COLUMNS]]
     for row in rows:
         cells = {
-            "contract_reference": contract.reference, "notice_id": contract.notice_id or "",
+            "contract_title": contract.title, "contract_reference": contract.reference,
+            "notice_id": contract.notice_id or "", "supplier_name": contract.supplier_name, "ppon": contract.ppon or "",
             "kpi": row.measure_code, "name": row.name, "unit": row.unit, "committed_total": row.committed_total,
             "target": row.target, "delivered": row.delivered, "verified": row.verified,
             "rating": BANDS[row.rating.band], "reason": row.rating.reason,
