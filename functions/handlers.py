@@ -52,6 +52,11 @@ def event_reminders(event, context):
         return run_schedule(reminders=bool((event or {}).get("reminders")))
 
 
+def supplier(event, context):
+    """The supplier pages: sign-in by emailed link, and what a supplier contact or Charter signatory does there."""
+    return _handler("supplier")(event, context)
+
+
 def council(event, context):
     """The council pages: sign-in, submissions, reviews, downloads and the audit log."""
     return _handler("council")(event, context)

@@ -120,6 +120,7 @@ FUNCTIONS = {
     "charter": ("functions.charter.pages", "charter_blueprint", ["sign_up", "concern"]),
     "council_api": ("functions.council_api.views", "council_api_blueprint", ["nothing_here"]),
     "council": ("functions.council.views", "council_blueprint", []),
+    "supplier": ("functions.suppliers.views", "supplier_blueprint", []),
     # The file store's local stand-ins for S3's upload and download endpoints; no Lambda needs them.
     "storage-upload": ("functions.storage.upload_pages", "storage_upload_blueprint", ["upload"]),
     "storage-download": ("functions.storage.download_pages", "storage_download_blueprint", []),

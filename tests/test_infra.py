@@ -74,7 +74,9 @@ OWN_PREFIXES = {
                         "charter/"),
     "CharterFunction": ("charter/", "outbox/", "council/rate-limits/"),
     "CharterRemindersFunction": ("charter/", "outbox/"),
-    "CouncilPurgeFunction": ("drafts/", "submissions/", "evidence/", "reviews/", "audit/", "council/"),
+    "CouncilPurgeFunction": ("drafts/", "submissions/", "evidence/", "reviews/", "audit/", "council/",
+                             "suppliers/sign-in-links/", "suppliers/sessions/"),
+    "SupplierFunction": ("suppliers/", "outbox/", "council/rate-limits/"),  # the portal's one rate limiter
     "CouncilNotificationsFunction": ("submissions/", "reviews/", "officers/", "council/notified/", "outbox/"),
     "EvidenceRetentionFunction": ("drafts/", "submissions/", "evidence/"),
     "CouncilApiFunction": ("submissions/", "officers/", "api-tokens/", "audit/", "charter/"),

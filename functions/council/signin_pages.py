@@ -8,20 +8,20 @@ from flask import current_app, g, redirect, render_template, request, session, u
 
 from ..mail import mailer
 
-from ..mail import outbox
-from ..storage import StorageError
 from . import audit
 from ..limits import RateLimits
-from .links import LinkInvalid, SignInLinks
+from ..signin.emailing import deliver_after_answering, send_link
+from ..signin.links import LinkInvalid, SignInLinks
 from .officers import normalise_email, valid_email
-from .web import SESSION_KEY, client_ip, clock, council_blueprint, officers, safe_next, sessions, store
+from .web import SESSION_KEY, SIGN_IN_LINKS, client_ip, clock, council_blueprint, officers, safe_next, sessions, store
 
 LIMIT_PER_ADDRESS = 5  # sign-in emails to one address per 15 minutes
 LIMIT_PER_IP = 30  # sign-in requests from one network address per 15 minutes
+AREA = {"base": "council/base.html", "name": "the council pages", "endpoint": "council"}  # for signin/ templates
 
 
 def sign_in_links() -> SignInLinks:
-    return SignInLinks(store(), clock)
+    return SignInLinks(store(), clock, prefix=SIGN_IN_LINKS)
 
 
 def link_for(token: str, base_url: str | None = None) -> str:
@@ -32,7 +32,7 @@ def link_for(token: str, base_url: str | None = None) -> str:
 def sign_in():
     next_page = safe_next(request.values.get("next"))
     if request.method == "GET":
-        return render_template("council/sign_in.html", title="Sign in to the council pages", next_page=next_page,
+        return render_template("council/sign_in.html", area=AREA, title="Sign in to the council pages", next_page=next_page,
                                expired=request.args.get("expired") == "1", kept=request.args.get("kept") == "1",
                                email="", error=None)
     email = normalise_email(request.form.get("email", ""))[:320]
@@ -42,34 +42,22 @@ def sign_in():
     elif not valid_email(email):
         error = "Enter an email address in the correct format, like name@example.gov.uk"
     if error:
-        return render_template("council/sign_in.html", title="Sign in to the council pages", next_page=next_page,
+        return render_template("council/sign_in.html", area=AREA, title="Sign in to the council pages", next_page=next_page,
                                email=email, error=error, error_title=True), 400
     limits = RateLimits(store(), clock)
     if not (limits.allow("sign-in-ip", client_ip(), LIMIT_PER_IP) and limits.allow("sign-in-email", email, LIMIT_PER_ADDRESS)):
-        return render_template("council/too_many.html", title="Too many sign-in requests"), 429
+        return render_template("signin/too_many.html", area=AREA, title="Too many sign-in requests"), 429
     # The same storage work whoever asks (a listing and a read, three writes), and the email sent after the answer:
     # how long the answer takes must not tell a stranger whether an address is an officer's.
     officer = officers().find(email)
     is_officer = officer is not None and not officer.disabled
-    token = sign_in_links().issue(email)
-    message = _link_email(email, token)  # written for everyone; only an officer's is sent
-    if is_officer:
-        _post(message)
-    else:
-        message.as_bytes()  # as storing it would
-        sign_in_links().void(token)  # never sent, and never usable
+    send_link(store(), sign_in_links(), email, is_officer, lambda token: _link_email(email, token))
     audit.record(store(), email if is_officer else "anonymous", "sign-in-link-sent" if is_officer else "sign-in-asked",
                  "", client_ip(), at=clock())
     if next_page:
         session["council_next"] = next_page
     response = redirect(url_for("council.check_email"), 303)
-    if is_officer and "apig_wsgi.request_context" not in request.environ:
-        # Locally, delivered once the server closes the answer (the development server may wait for the browser to
-        # close the connection first; make run's sender delivers it meanwhile). On Lambda, closing the response comes
-        # before the answer leaves, so the scheduled email_sender delivers it, within a minute.
-        app, sending_store = current_app._get_current_object(), store()
-        response.call_on_close(lambda: _deliver_after_answering(app, sending_store))
-    return response
+    return deliver_after_answering(response, store()) if is_officer else response
 
 
 def _link_email(email: str, token: str):
@@ -78,25 +66,10 @@ def _link_email(email: str, token: str):
     return mailer.compose(site.council.contact_email, email, f"Sign in to the {site.service_name} council pages", body)
 
 
-def _post(message) -> None:
-    try:
-        outbox.post(store(), message, send_now=False)
-    except StorageError:
-        # Saying so would tell a stranger the address is an officer's; the officer can ask again.
-        current_app.logger.exception("Could not store a sign-in link's email")
-
-
-def _deliver_after_answering(app, sending_store) -> None:
-    with app.app_context():
-        try:
-            outbox.deliver_due(sending_store)
-        except StorageError:  # still pending: the sender's next round delivers it
-            app.logger.exception("Could not deliver a sign-in link's email just now")
-
-
 @council_blueprint.get("/sign-in/check-your-email")
 def check_email():
-    return render_template("council/check_email.html", title="Check your email")
+    return render_template("signin/check_email.html", area=AREA, title="Check your email",
+                           who="an officer who can use these pages")
 
 
 @council_blueprint.route("/sign-in/<token>", methods=["GET", "POST"])
@@ -104,17 +77,17 @@ def use_link(token):
     try:
         if request.method == "GET":
             sign_in_links().check(token)
-            return render_template("council/use_link.html", title="Sign in to the council pages")
+            return render_template("signin/use_link.html", area=AREA, title="Sign in to the council pages")
         email = sign_in_links().redeem(token)
     except LinkInvalid as invalid:
         audit.record(store(), invalid.email or "anonymous", "refused-sign-in-link", "", client_ip(),
                      {"reason": invalid.reason, "method": request.method}, at=clock())
-        return render_template("council/link_invalid.html", title="This sign-in link cannot be used",
+        return render_template("signin/link_invalid.html", area=AREA, title="This sign-in link cannot be used",
                                reason=invalid.reason), 410 if invalid.reason != "unknown" else 404
     officer = officers().find(email)
     if officer is None or officer.disabled:
         audit.record(store(), email, "refused-sign-in-link", "", client_ip(), {"reason": "disabled"}, at=clock())
-        return render_template("council/link_invalid.html", title="This sign-in link cannot be used", reason="unknown"), 404
+        return render_template("signin/link_invalid.html", area=AREA, title="This sign-in link cannot be used", reason="unknown"), 404
     started = sessions().start(officer.email)
     next_page = safe_next(session.pop("council_next", None))
     session.clear()  # a fresh session (and CSRF token) on sign-in, so nothing from before carries over
@@ -141,4 +114,4 @@ def sign_out():
 
 @council_blueprint.get("/signed-out")
 def signed_out():
-    return render_template("council/signed_out.html", title="You have signed out")
+    return render_template("signin/signed_out.html", area=AREA, title="You have signed out")

@@ -1,6 +1,7 @@
-"""Officers' sessions, kept in storage so that signing out ends them on the server and every instance agrees.
+"""Sessions, kept in storage so that signing out ends them on the server and every instance agrees.
 
-`council/sessions/<sha256 of the session id>/` holds `started.json` (who, when), one `seen/<time>.json` marker
+`<prefix><sha256 of the session id>/` (officers' under `council/sessions/`, suppliers' under `suppliers/sessions/`)
+holds `started.json` (who, when), one `seen/<time>.json` marker
 per minute of activity, and `ended.json` once signed out. The cookie carries only the session id.
 """
 import hashlib
@@ -12,7 +13,6 @@ from portal.clock import now
 
 from ..storage import AlreadyExists, NotFound, Store
 
-PREFIX = "council/sessions/"
 IDLE_LIMIT = timedelta(minutes=30)
 LONGEST = timedelta(hours=8)
 WARN_WITHIN = timedelta(minutes=5)  # the page offers "stay signed in" prominently when this close to the end
@@ -37,26 +37,26 @@ class Session:
         return self.started_at + LONGEST
 
 
-def _folder(token: str) -> str:
-    return f"{PREFIX}{hashlib.sha256(token.encode()).hexdigest()}/"
-
-
 class Sessions:
-    def __init__(self, store: Store, clock=now):
+    def __init__(self, store: Store, clock=now, *, prefix: str):
         self.store = store
         self.clock = clock
+        self.prefix = prefix
+
+    def _folder(self, token: str) -> str:
+        return f"{self.prefix}{hashlib.sha256(token.encode()).hexdigest()}/"
 
     def start(self, email: str) -> Session:
         token = secrets.token_urlsafe(32)
         now = self.clock().replace(microsecond=0)
-        self.store.create_json(f"{_folder(token)}started.json", {"email": email, "started_at": now.isoformat()})
+        self.store.create_json(f"{self._folder(token)}started.json", {"email": email, "started_at": now.isoformat()})
         return Session(token, email, now, now)
 
     def find(self, token: str | None) -> Session | None:
         """The live session with this id, or None if it is unknown, signed out or expired."""
         if not token or not isinstance(token, str) or len(token) > 100:
             return None
-        folder = _folder(token)
+        folder = self._folder(token)
         session = self._read(folder, self.store.keys(folder), token)
         return session if session is not None and self.clock() < session.expires_at else None
 
@@ -64,7 +64,7 @@ class Sessions:
         """The session with this id if it has run out of time (not signed out): whose it was, to keep a post it missed."""
         if not token or not isinstance(token, str) or len(token) > 100:
             return None
-        folder = _folder(token)
+        folder = self._folder(token)
         session = self._read(folder, self.store.keys(folder), token)
         return session if session is not None and self.clock() >= session.expires_at else None
 
@@ -87,22 +87,22 @@ class Sessions:
         if now - session.last_seen < SEEN_EVERY:
             return session
         try:
-            self.store.create_json(f"{_folder(session.token)}seen/{now:{_TIME}}.json", {})
+            self.store.create_json(f"{self._folder(session.token)}seen/{now:{_TIME}}.json", {})
         except AlreadyExists:
             pass  # another request this second did the same
         return Session(session.token, session.email, session.started_at, now)
 
     def end(self, session: Session) -> None:
         try:
-            self.store.create_json(f"{_folder(session.token)}ended.json", {"ended_at": self.clock().isoformat()})
+            self.store.create_json(f"{self._folder(session.token)}ended.json", {"ended_at": self.clock().isoformat()})
         except AlreadyExists:
             pass
 
     def end_all(self, email: str) -> int:
         """End every open session of `email`, found from one listing; return how many had not yet expired."""
         folders = {}
-        for key in self.store.keys(PREFIX):
-            folders.setdefault(PREFIX + key[len(PREFIX):].split("/", 1)[0] + "/", []).append(key)
+        for key in self.store.keys(self.prefix):
+            folders.setdefault(self.prefix + key[len(self.prefix):].split("/", 1)[0] + "/", []).append(key)
         live = 0
         for folder, keys in sorted(folders.items()):
             session = self._read(folder, keys)
