@@ -4,10 +4,11 @@ import re
 from email import policy
 from pathlib import Path
 
-from tests.officer import ADMIN, Clock, council_app_with_officers, signed_in
+from tests.officer import ADMIN, Clock, OfficerBrowser, council_app_with_officers, signed_in
 
 CONFIRM = re.compile(r"https?://[^/\s]+(/charter/confirm/[A-Za-z0-9_-]+)")
-OWN_PAGE = re.compile(r"https?://[^/\s]+(/charter/signatory/[A-Za-z0-9_-]+/)")
+OWN_PAGE = re.compile(r"https?://[^/\s]+(/supplier/charter/[0-9a-f]+/)")
+SUPPLIER_LINK = re.compile(r"https?://\S+?(/supplier/sign-in/[A-Za-z0-9_-]+)")
 
 
 def sign_up_form(n: int = 0, **changes) -> dict:
@@ -55,3 +56,11 @@ def approve(app, outbox, signatory_id: str):
     officer = signed_in(app, ADMIN, outbox)
     return officer.post(f"/council/charter/{signatory_id}/decide", {"decision": "approve"},
                         form_page=f"/council/charter/{signatory_id}/")
+
+
+def signatory_signed_in(app, outbox: Path, address: str) -> OfficerBrowser:
+    """A signatory signed in to their supplier pages by the emailed link, as a person would be."""
+    signatory = OfficerBrowser(app.test_client(), outbox)  # the same form-posting browser, on other pages
+    assert signatory.post("/supplier/sign-in", {"email": address}).status_code == 303
+    assert signatory.post(link_in(emails_to(outbox, address)[-1], SUPPLIER_LINK)).status_code == 303
+    return signatory

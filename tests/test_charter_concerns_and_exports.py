@@ -11,7 +11,8 @@ from openpyxl import load_workbook
 from functions.charter.signatories import Signatories
 from functions.storage import open_store
 
-from .charter_people import OWN_PAGE, approve, charter_app, emails_to, link_in, sign_up_and_confirm, text_of
+from .charter_people import (OWN_PAGE, approve, charter_app, emails_to, link_in, sign_up_and_confirm, signatory_signed_in,
+                             text_of)
 from .council_api_client import api_app, issue_token, put_officer
 from .officer import ADMIN, VIEWER, Clock, csrf, follow, signed_in
 
@@ -35,6 +36,7 @@ def signatory(app, outbox):
     [record] = Signatories(open_store(app.config["PORTAL_STORAGE"]), Clock()).everyone()
     approve(app, outbox, record["id"])
     own = link_in(emails_to(outbox, "pat1@example.com")[-1], OWN_PAGE)
+    client = signatory_signed_in(app, outbox, "pat1@example.com").client
     page = client.get(own).get_data(as_text=True)
     client.post(own + "update", data={"csrf_token": csrf(page), "update-local-jobs": "Hired locally",
                                       "update-carbon": "-Cut 10%"})

@@ -13,7 +13,8 @@ from functions.storage import open_store
 from portal.charter import yearly
 from portal.content import load_content
 
-from .charter_people import OWN_PAGE, approve, charter_app, emails_to, link_in, sign_up_and_confirm, text_of
+from .charter_people import (OWN_PAGE, approve, charter_app, emails_to, link_in, sign_up_and_confirm, signatory_signed_in,
+                             text_of)
 from .conftest import CONTENT
 from .officer import Clock, csrf
 
@@ -107,6 +108,7 @@ def test_two_missed_updates_lapse_them_tell_officers_once_and_an_update_brings_t
     assert "Green Firm 0 Ltd" in text_of(told) and f"/council/charter/{signatory}/" in text_of(told)
     assert register(app) == []
     own = link_in(emails_to(outbox, "pat0@example.com")[-1], OWN_PAGE)
+    client = signatory_signed_in(app, outbox, "pat0@example.com").client
     page = client.get(own).get_data(as_text=True)
     assert "Lapsed: give an update" in page
     empty = client.post(own + "update", data={"csrf_token": csrf(page)})
@@ -118,22 +120,29 @@ def test_two_missed_updates_lapse_them_tell_officers_once_and_an_update_brings_t
     assert register(app) == ["Green Firm 0 Ltd"]
 
 
-def test_a_signatory_can_leave_from_their_link(app, outbox, signatory):
-    client = app.test_client()
+def test_a_signatory_signs_in_and_can_leave(app, outbox, signatory):
     own = link_in(emails_to(outbox, "pat0@example.com")[-1], OWN_PAGE)
+    client = signatory_signed_in(app, outbox, "pat0@example.com").client
+    assert f'href="{own}"' in client.get("/supplier/").get_data(as_text=True)  # from their supplier home page
     page = client.get(own + "leave").get_data(as_text=True)
-    assert client.post(own + "leave", data={"csrf_token": csrf(page)}).status_code == 303
+    left = client.post(own + "leave", data={"csrf_token": csrf(page)})
+    assert left.status_code == 200 and "You have left the Charter" in left.get_data(as_text=True)
     assert register(app) == []
     assert "You have left" in emails_to(outbox, "pat0@example.com")[-1]["Subject"]
-    assert "Left the Charter" in client.get(own).get_data(as_text=True)
+    assert client.get(own).status_code == 302  # their grant is withdrawn: no more signed-in pages
     history = Signatories(open_store(app.config["PORTAL_STORAGE"]), Clock()).history(signatory)
-    assert [(v["status"], v["by"]) for v in history][-1] == ("left", "signatory")
+    assert [(v["status"], v["by"]) for v in history][-1] == ("left", "pat0@example.com")
 
 
-def test_someone_without_the_link_gets_nothing(app):
-    client = app.test_client()
-    assert client.get("/charter/signatory/" + "x" * 32 + "/").status_code == 404
-    assert client.post("/charter/signatory/" + "x" * 32 + "/leave").status_code in (400, 404)
+def test_only_the_signatorys_own_address_reaches_their_pages(app, outbox, signatory):
+    assert app.test_client().get(f"/supplier/charter/{signatory}/").status_code == 302  # to sign in
+    sign_up_and_confirm(app.test_client(), outbox, 9)
+    found = Signatories(open_store(app.config["PORTAL_STORAGE"]), Clock())
+    other = next(r["id"] for r in found.everyone() if r["details"]["email"] == "pat9@example.com")
+    approve(app, outbox, other)
+    client = signatory_signed_in(app, outbox, "pat9@example.com").client
+    assert client.get(f"/supplier/charter/{signatory}/").status_code == 404
+    assert client.get(f"/supplier/charter/{other}/").status_code == 200
 
 
 def test_the_command_runs_the_round(app, clock, signatory):
@@ -143,15 +152,20 @@ def test_the_command_runs_the_round(app, clock, signatory):
     assert re.search(r"already: 0", result.output)
 
 
+@pytest.fixture
+def signed(app, outbox, signatory):
+    return signatory_signed_in(app, outbox, "pat0@example.com")
+
+
 UPDATE_FIELDS = ["update-local-jobs", "update-carbon", "update-fair-pay", "report", "csrf_token"]
 
 
 @pytest.mark.parametrize("storage_url", ["file"], indirect=True)
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(form=st.dictionaries(st.sampled_from(UPDATE_FIELDS), st.text(max_size=1200), max_size=5))
-def test_whatever_is_posted_as_an_update_gets_a_page_and_nothing_half_stored(app, outbox, signatory, form):
-    client = app.test_client()
-    own = link_in(emails_to(outbox, "pat0@example.com")[-1], OWN_PAGE)
+def test_whatever_is_posted_as_an_update_gets_a_page_and_nothing_half_stored(app, outbox, signatory, signed, form):
+    client = signed.client
+    own = f"/supplier/charter/{signatory}/"
     found = Signatories(open_store(app.config["PORTAL_STORAGE"]), Clock())
     before = len(found.updates(signatory))
     token = csrf(client.get(own).get_data(as_text=True))

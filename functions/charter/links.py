@@ -1,5 +1,7 @@
-"""Where the Charter's emailed links point: the one place to change when the supplier sign-in (DESIGN.md decision 13,
-functions/signin/) takes over the confirmation link and the signatory's own pages."""
+"""Where the Charter's emailed links point. The confirmation link is the Charter's own (it confirms an address typed
+into a form); a signatory's own page is a supplier page, reached by the supplier sign-in (DESIGN.md decision 13)."""
+from flask import current_app
+
 from .emails import absolute
 
 
@@ -7,5 +9,6 @@ def confirm_link(token: str) -> str:
     return absolute("charter.confirm", token=token)
 
 
-def own_page_link(token: str) -> str:
-    return absolute("charter.own_page", token=token)
+def own_page_link(signatory_id: str) -> str:
+    """Written out: the Charter function and its schedule have no supplier routes. Signing in leads back to it."""
+    return current_app.config["PORTAL_BASE_URL"].rstrip("/") + f"/supplier/charter/{signatory_id}/"

@@ -1,26 +1,23 @@
-"""The Charter function: sign up from the static Charter page, confirm the address by a single-use emailed link, then
-the signatory's own page (by private link) to give yearly updates or leave; and concerns from the register.
+"""The Charter function: sign up from the static Charter page, confirm the address by a single-use emailed link, and
+raise a concern from the register. A signatory's own pages (yearly updates, leaving) are supplier pages, behind the
+supplier sign-in (DESIGN.md decision 13): functions/suppliers/charter_pages.py.
 
 The sign-up and concern forms are posted from static pages, which cannot carry a CSRF token: like event registration,
-those views are exempt and refuse `Sec-Fetch-Site: cross-site`. The private pages' forms carry a token.
-The link step is `links.py`'s, so that it can move to the supplier sign-in (DESIGN.md decision 13) in one place.
+those views are exempt and refuse `Sec-Fetch-Site: cross-site`. The confirmation page's form carries a token.
 """
-from datetime import date
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 
-from flask import Blueprint, abort, current_app, make_response, redirect, render_template, request, url_for
-
-from portal.charter.forms import read_concern, read_sign_up, read_update
+from portal.charter.forms import read_concern, read_sign_up
 from portal.charter.pages import render_charter, render_signatory
-from portal.charter import yearly
 from portal.charter.register import public_signatory
-from portal.clock import now, uk_today
+from portal.clock import now
 
 from .. import keep_private, refuse_cross_site_post
 from ..limits import RateLimits
 from ..storage import NotFound, StorageUnavailable
 from ..viewer import client_ip
 from . import emails, links
-from .signatories import ENDED, LinkNotFound, LinkUsed, StatusChanged, app_signatories
+from .signatories import LinkNotFound, LinkUsed, app_signatories
 
 charter_blueprint = Blueprint("charter", __name__, url_prefix="/charter")
 LIMIT_PER_CLIENT = 10  # sign-ups or concerns from one network address per 15 minutes
@@ -93,60 +90,6 @@ def confirmed():
 def _link_invalid(used: bool = False):
     return render_template("charter/link_invalid.html", title="That link has been used or has expired",
                            charter=_charter(), used=used), 404
-
-
-def _own(token):
-    """The signatory behind a private link to their own page; 404 for anything else."""
-    try:
-        link = app_signatories().link(token, "own-page")
-        return app_signatories().get(link.signatory)
-    except (LinkNotFound, NotFound):
-        abort(make_response(*_link_invalid()))
-
-
-def _render_own(token, record, values=None, errors=None, status=200, done=None):
-    updates = app_signatories().updates(record["id"])
-    joined = date.fromisoformat(record["joined_on"]) if record.get("joined_on") else None
-    standing = yearly.standing(joined, [date.fromisoformat(u["on"]) for u in updates], uk_today(),
-                               _charter().yearly_update) if joined else None
-    chosen = [c for c in _charter().commitments if c.id in record["details"]["commitments"]]
-    return render_template("charter/own_page.html", title=record["details"]["organisation"], charter=_charter(),
-                           record=record, token=token, updates=updates, standing=standing, chosen=chosen,
-                           values=values or {}, errors=errors or {}, error_title=bool(errors), done=done), status
-
-
-@charter_blueprint.get("/signatory/<token>/")
-def own_page(token):
-    return _render_own(token, _own(token), done=request.args.get("done"))
-
-
-@charter_blueprint.post("/signatory/<token>/update")
-def give_update(token):
-    record = _own(token)
-    if record["status"] != "approved":
-        return redirect(url_for(".own_page", token=token), 303)
-    chosen = [c for c in _charter().commitments if c.id in record["details"]["commitments"]]
-    update, errors = read_update(request.form, chosen)
-    if errors:
-        return _render_own(token, record, request.form.to_dict(), errors, 400)
-    app_signatories().add_update(record, update, uk_today())
-    return redirect(url_for(".own_page", token=token, done="updated"), 303)
-
-
-@charter_blueprint.route("/signatory/<token>/leave", methods=["GET", "POST"])
-def leave(token):
-    record = _own(token)
-    if record["status"] in ENDED:
-        return redirect(url_for(".own_page", token=token), 303)
-    if request.method == "POST":
-        try:
-            app_signatories().change(record, "left", "signatory", allowed_from=("unconfirmed", "pending", "approved"))
-        except StatusChanged:
-            return redirect(url_for(".own_page", token=token), 303)
-        emails.send(app_signatories().store, "left", record["details"]["email"])
-        return redirect(url_for(".own_page", token=token, done="left"), 303)
-    return render_template("charter/leave.html", title="Leave the Charter", charter=_charter(), token=token,
-                           record=record)
 
 
 @charter_blueprint.post("/concern/<signatory_id>")

@@ -48,9 +48,8 @@ def _ask(found, record, joined, anniversary, settings, result) -> None:
     if not found.mark("requested", record["id"], anniversary):
         result.already += 1
         return
-    token = found.new_link(record["id"], "own-page")
     due_by = yearly.anniversary(joined, anniversary) + timedelta(days=settings.due_within_days)
-    if emails.send(found.store, "update-due", record["details"]["email"], link=links.own_page_link(token),
+    if emails.send(found.store, "update-due", record["details"]["email"], link=links.own_page_link(record["id"]),
                    due_by=uk_date(due_by), missed_before_lapsing=settings.missed_before_lapsing):
         result.asked += 1
     else:

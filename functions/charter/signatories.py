@@ -3,8 +3,8 @@
 Under charter/:
   signatories/<id>/<NNNNNN>.json   each version of a signatory: what they gave us, their status, who changed it and
                                    why; a change is the next version, created only if nobody made it first
-  links/<sha256 of token>.json     a private link (to confirm the address, or to the signatory's own page); only the
-                                   hash is kept, so a listing reveals no link
+  links/<sha256 of token>.json     a link that confirms the address; only the hash is kept, so a listing reveals no
+                                   link (their own pages are supplier pages, behind the supplier sign-in)
   used-links/<sha256>.json         a confirmation link has been used: it works once
   updates/<id>/<NNNNNN>.json       their yearly updates, oldest first
   requested/<id>/<k>.json          the email asking for the k-th anniversary's update was sent
@@ -21,12 +21,10 @@ from datetime import date, datetime, timedelta
 
 from portal.charter.register import PublicSignatory, on_register, public_signatory
 
-from ..storage import AlreadyExists, NotFound, Store, read_json_many
+from ..storage import AlreadyExists, NotFound, Store, read_json_many, versions
 
 PREFIX = "charter/"
 CONFIRM_LINK_LASTS = timedelta(days=7)
-OWN_PAGE_LINK_LASTS = timedelta(days=400)  # each yearly email sends a new one, so a live link is always to hand
-ATTEMPTS = 5
 ENDED = ("declined", "left", "removed")
 
 
@@ -49,7 +47,7 @@ def digest(value: str) -> str:
 @dataclass(frozen=True)
 class Link:
     signatory: str
-    purpose: str  # "confirm" or "own-page"
+    purpose: str  # "confirm"
     expires_at: datetime
 
 
@@ -107,9 +105,8 @@ class Signatories:
 
     def new_link(self, signatory_id: str, purpose: str) -> str:
         token = secrets.token_urlsafe(24)
-        lasts = CONFIRM_LINK_LASTS if purpose == "confirm" else OWN_PAGE_LINK_LASTS
         self.store.create_json(f"{PREFIX}links/{digest(token)}.json", {
-            "signatory": signatory_id, "purpose": purpose, "expires_at": (self.clock() + lasts).isoformat()})
+            "signatory": signatory_id, "purpose": purpose, "expires_at": (self.clock() + CONFIRM_LINK_LASTS).isoformat()})
         return token
 
     def link(self, token: str, purpose: str) -> Link:
@@ -143,17 +140,10 @@ class Signatories:
     def updates(self, signatory_id: str) -> list[dict]:
         return read_json_many(self.store, self.store.keys(f"{PREFIX}updates/{signatory_id}/"))
 
-    def add_update(self, record: dict, update: dict, today: date) -> dict:
-        prefix = f"{PREFIX}updates/{record['id']}/"
-        value = {**update, "on": today.isoformat(), "at": self.clock().isoformat()}
-        for _ in range(ATTEMPTS):
-            number = len(self.store.keys(prefix)) + 1
-            try:
-                self.store.create_json(f"{prefix}{number:06d}.json", value)
-                return value
-            except AlreadyExists:
-                continue
-        raise AlreadyExists(f"could not add an update under {prefix}")
+    def add_update(self, record: dict, update: dict, today: date, by: str) -> dict:
+        value = {**update, "on": today.isoformat(), "at": self.clock().isoformat(), "by": by}
+        versions.append(self.store, f"{PREFIX}updates/{record['id']}/", value)
+        return value
 
     def mark(self, kind: str, signatory_id: str, anniversary: int) -> bool:
         """A write-once marker ("requested" or "lapsed"): True if this call made it, False if it was there."""

@@ -18,6 +18,7 @@ from ..charter.signatories import Signatories, StatusChanged
 from ..exports import charter as charter_export
 from ..exports import registrations as files
 from ..storage import NotFound
+from ..suppliers.contacts import SupplierContacts
 from .export_pages import FORMATS, _link, _stamp
 from .web import admin_only, audited, clock, council_blueprint, store
 
@@ -109,10 +110,12 @@ def decide_charter_sign_up(signatory_id):
     audited("approved-charter-sign-up" if decision == "approve" else "declined-charter-sign-up", signatory_id,
             reason=reason)
     if decision == "approve":
+        # Their own pages are supplier pages: the address may now sign in to them (decision 13).
+        SupplierContacts(store(), clock).grant(changed["details"]["email"], "charter", signatory_id,
+                                               changed["details"]["organisation"], current_officer())
         pdf = certificate(changed)
-        token = signatories().new_link(signatory_id, "own-page")
         charter_emails.send(store(), "approved", changed["details"]["email"], attachment=pdf, attached=pdf is not None,
-                            link=charter_links.own_page_link(token))
+                            link=charter_links.own_page_link(signatory_id))
     else:
         charter_emails.send(store(), "declined", changed["details"]["email"], reason=reason)
     return redirect(url_for("council.charter_signatory", signatory_id=signatory_id), 303)
@@ -130,6 +133,7 @@ def remove_charter_signatory(signatory_id):
     except StatusChanged:
         return _render_signatory(_signatory(signatory_id), {"reason": "This signatory has changed: check it again"},
                                  status=409)
+    SupplierContacts(store(), clock).withdraw(record["details"]["email"], "charter", signatory_id, current_officer(), reason)
     audited("removed-charter-signatory", signatory_id, reason=reason)
     charter_emails.send(store(), "removed", record["details"]["email"], reason=reason)
     return redirect(url_for("council.charter_signatory", signatory_id=signatory_id), 303)
