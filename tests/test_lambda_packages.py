@@ -251,3 +251,10 @@ def test_a_function_ships_only_what_its_own_pages_need():
     assert {"flask", "icalendar", "functions", "portal"} <= register
     assert not {"openpyxl", "PIL", "weasyprint", "msoffcrypto", "Crypto"} & register
     assert {"openpyxl", "stream_zip"} <= council
+
+
+def test_the_charter_function_ships_no_pdf_or_spreadsheet_library():
+    """Only the council pages print the Charter's certificate (functions/charter/certificate.py)."""
+    charter = lambda_packages.imported_top_level_names("charter", lambda_packages.PROBE_EVENT)
+    assert {"flask", "functions", "portal"} <= charter
+    assert not {"openpyxl", "PIL", "weasyprint"} & charter
