@@ -6,13 +6,16 @@ made inside functions (WeasyPrint, boto3). The zip holds our code, the content a
 run time, and the distributions those imports need, with their own requirements. Those come from wheels that pip
 fetches for Lambda's runtime (the Python version and processor infra/template.yaml names), at the versions installed
 here, so no code compiled for the build machine is shipped. Each wheel must match its sha256 in the committed lock
-(infra/lambda-lock.txt, written by `python build.py --lock`), so a file replaced on the index is refused. The zip is
-the same bytes for the same inputs: files in sorted order, fixed dates and permissions, no bytecode.
+(infra/lambda-lock.txt, written by `python build.py --lock`), so a file replaced on the index is refused. Beside each
+module goes its bytecode, compiled by a CPython of the runtime's version found on this machine (none found: no
+bytecode, and build.py says so). The zip is the same bytes for the same inputs: files in sorted order, fixed dates and
+permissions, bytecode that names the module by its place in the zip and checks no date.
 """
 import functools
 import hashlib
 import json
 import os
+import platform
 import re
 import shutil
 import subprocess
@@ -28,6 +31,7 @@ from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name, parse_wheel_filename
 
 from .config import PROJECT_ROOT
+from .lambda_bytecode import BytecodeError, bytecode, runtime_python
 
 OUR_PACKAGES = ("portal", "functions")
 # Run-time files besides our packages: the council's content, and the built assets (pages name them by the manifest),
@@ -118,6 +122,9 @@ class Runtime:
     """Where a package runs: Lambda's Python and processor, as infra/template.yaml names them."""
     python: str  # "3.13"
     machine: str  # "aarch64" or "x86_64"
+    # Lambda's runtime ships the lock's wheels. A runtime on this machine (to run a package here under Lambda's
+    # Python, as benchmarks/cold_start.py does) has no lock: pip resolves its wheels at the versions installed here.
+    locked: bool = True
 
     @property
     def platforms(self) -> list[str]:
@@ -140,6 +147,11 @@ class Runtime:
 
     def __str__(self) -> str:
         return f"python{self.python} on {self.machine}"
+
+
+def runtime_here(python: str) -> Runtime:
+    """Python `python` on this machine's processor, with wheels resolved here rather than from the lock."""
+    return Runtime(python, platform.machine(), locked=False)
 
 
 def lambda_runtime(template: Path = TEMPLATE) -> Runtime:
@@ -251,22 +263,24 @@ def site_packages(pins: list[str], runtime: Runtime | None, lock: Path = LOCK) -
 
     For Lambda's runtime the wheels are the lock's, each checked against its sha256: pip installs exactly the
     lock's lines for what the pins need on that runtime (`shipped`), with --no-deps, because in hash-checking mode
-    every requirement, dependencies included, must be listed and hashed. runtime None means this interpreter (for
-    tests and benchmarks/cold_start.py, which run a package here): the lock's hashes are for Lambda's wheels, not
-    this machine's, so pip resolves the pins' requirements itself, constrained to the versions installed here, with no
+    every requirement, dependencies included, must be listed and hashed. runtime None means this interpreter, and an
+    unlocked runtime (runtime_here) Lambda's Python on this processor (for tests and benchmarks/cold_start.py, which
+    run a package here): the lock's hashes are for Lambda's wheels, not this machine's, so pip resolves the pins' requirements itself, constrained to the versions installed here, with no
     hashes. pip takes only wheels built for the runtime, so nothing compiled for the build machine is shipped. The
     folder is kept, named for its inputs (the lock's lines, hashes included), so only a change of runtime, versions or
     hashes fetches again.
     """
-    if runtime:
+    if runtime and runtime.locked:
         requirements = locked_requirements(pins, runtime, lock)
         options = [*runtime.pip_options(), "--require-hashes", "--no-deps"]
         constraints = None  # the lock's lines name every distribution, so pip resolves nothing
         key = hashlib.sha256(json.dumps([options, requirements]).encode()).hexdigest()[:16]
     else:
-        requirements, options, constraints = pins, ["--constraint", "constraints.txt"], _constraints()
-        key = hashlib.sha256(json.dumps([sys.version, pins, constraints]).encode()).hexdigest()[:16]
-    folder = SITE_PACKAGES / f"{runtime.python + '-' + runtime.machine if runtime else 'this-machine'}-{key}"
+        requirements, constraints = pins, _constraints()
+        options = [*(runtime.pip_options() if runtime else []), "--constraint", "constraints.txt"]
+        key = hashlib.sha256(json.dumps([sys.version, options, pins, constraints]).encode()).hexdigest()[:16]
+    name = "this-machine" if runtime is None else f"{runtime.python}-{runtime.machine}"
+    folder = SITE_PACKAGES / f"{name if runtime is None or runtime.locked else 'here-' + name}-{key}"
     if folder.is_dir():
         return folder
     SITE_PACKAGES.mkdir(parents=True, exist_ok=True)
@@ -329,13 +343,25 @@ def write_zip(files: dict[str, Path], destination: Path) -> None:
     partial.replace(destination)
 
 
+def _compiler(runtime: Runtime | None) -> tuple[Path, str] | None:
+    """The interpreter that compiles a package's bytecode: this one for runtime None, else one of the runtime's
+    version."""
+    if runtime is None:
+        return Path(sys.executable), sys.version.split()[0]
+    return runtime_python(runtime.python)
+
+
 def files_for(entry: str, runtime: Runtime | None, assets: Path = ASSETS) -> dict[str, Path]:
     """Name in the zip -> file on disk: our code, content and assets, and the distributions the entry imports."""
     return _files(imported_top_level_names(entry, PROBE_EVENT, assets), runtime, assets)
 
 
 def _files(imported: set[str], runtime: Runtime | None, assets: Path = ASSETS) -> dict[str, Path]:
-    return {**_site_files(site_packages(_pins(imported), runtime)), **_our_files(assets)}
+    files = {**_site_files(site_packages(_pins(imported), runtime)), **_our_files(assets)}
+    try:
+        return bytecode(files, _compiler(runtime))
+    except BytecodeError as error:
+        raise PackagingError(str(error)) from None
 
 
 def _code_digest() -> str:
