@@ -33,7 +33,9 @@ def create_app(overrides: dict | None = None, functions: tuple[str, ...] | None 
     app.jinja_env.add_extension("jinja2.ext.do")
     WTFormsHelpers(app)
 
-    content = load_content(app.config["PORTAL_CONTENT"])
+    # A Lambda (its functions named) renders each Markdown text when first shown; locally, and so in the build and
+    # the tests, all are rendered now, so that one that cannot be stops the build.
+    content = load_content(app.config["PORTAL_CONTENT"], render_all=functions is None)
     app.extensions["portal.content"] = content
     if not app.config["PORTAL_BASE_URL"]:
         app.config["PORTAL_BASE_URL"] = content.site.base_url

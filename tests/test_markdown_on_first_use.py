@@ -1,0 +1,61 @@
+"""A Lambda function renders each Markdown text from content/ when a page first shows it; the build renders all of
+them, so a text that cannot be rendered still stops it, naming the file."""
+import json
+import subprocess
+import sys
+
+from portal import create_app
+from portal.config import PROJECT_ROOT
+from portal.content import load_content
+
+from .conftest import CONTENT
+from .content_edits import problems
+
+# In a fresh process: what a Lambda's app has rendered and imported once it is made, then after its first page.
+FRESH_FUNCTION = r"""
+import json, sys
+from pathlib import Path
+from portal import create_app
+app = create_app({"PORTAL_CONTENT": Path(sys.argv[1]), "PORTAL_ASSETS": Path(sys.argv[2])}, functions=("checklist",))
+content = app.extensions["portal.content"]
+made = {"markdown imported": "markdown" in sys.modules, "rendered": sum(p.body._html is not None for p in content.pages)}
+page = app.test_client().get("/")
+after = {"status": page.status_code, "rendered": sum(p.body._html is not None for p in content.pages),
+         "home": str(content.page("home").body) in page.get_data(as_text=True)}
+print(json.dumps({"made": made, "after": after, "pages": len(content.pages)}))
+"""
+
+
+def test_a_functions_app_renders_markdown_only_for_the_page_it_shows(built, tmp_path):
+    result = subprocess.run([sys.executable, "-c", FRESH_FUNCTION, str(CONTENT), str(built[1])], capture_output=True,
+                            text=True, cwd=PROJECT_ROOT, timeout=120, env={"PATH": "/usr/bin:/bin",
+                            "PORTAL_VAR": str(tmp_path), "PORTAL_STORAGE": str(tmp_path / "storage")})
+    assert result.returncode == 0, result.stderr[-3000:]
+    answer = json.loads(result.stdout.strip().splitlines()[-1])
+    assert answer["made"] == {"markdown imported": False, "rendered": 0}
+    assert answer["after"]["status"] == 200 and answer["after"]["home"]
+    assert 0 < answer["after"]["rendered"] < answer["pages"]
+
+
+def test_a_page_shows_the_same_html_whether_rendered_at_once_or_on_first_use(built):
+    local = create_app({"TESTING": True, "PORTAL_CONTENT": CONTENT, "PORTAL_ASSETS": built[1]})
+    function = create_app({"TESTING": True, "PORTAL_CONTENT": CONTENT, "PORTAL_ASSETS": built[1]}, functions=("checklist",))
+    for path in ("/", "/guidance/getting-help/", "/events/"):
+        assert function.test_client().get(path).get_data() == local.test_client().get(path).get_data(), path
+
+
+def test_markdown_that_cannot_be_rendered_stops_the_build_naming_its_file(content_copy):
+    page = content_copy / "pages" / "getting-help.md"
+    page.write_text(page.read_text() + "\n" + "- " * 3000 + "too deep\n")  # the Markdown library's recursion gives up
+    assert "content/pages/getting-help.md" in problems(content_copy)
+    assert "this Markdown cannot be shown" in problems(content_copy)
+    assert load_content(content_copy, render_all=False).page("getting-help")  # loads; rendering would fail on use
+
+
+def test_blank_markdown_is_still_refused_as_empty(content_copy):
+    path = content_copy / "charter.yaml"
+    text = path.read_text()
+    start = text.index("how_to_sign_up:")
+    path.write_text(text[:start] + 'how_to_sign_up: "   "\n' + "".join(
+        line + "\n" for line in text[start:].splitlines()[1:] if not line.startswith((" ", "\t")) or not line.strip()))
+    assert "how_to_sign_up" in problems(content_copy) and "this cannot be empty" in problems(content_copy)
