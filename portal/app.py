@@ -43,8 +43,6 @@ def create_app(overrides: dict | None = None, functions: tuple[str, ...] | None 
     if "SESSION_COOKIE_SECURE" not in (overrides or {}):
         app.config["SESSION_COOKIE_SECURE"] = app.config["PORTAL_BASE_URL"].startswith("https://")
 
-    from functions.outbox import start_sender
-
     from .events.pages import events_blueprint
     from .site import assets_blueprint, site_blueprint
 
@@ -53,6 +51,8 @@ def create_app(overrides: dict | None = None, functions: tuple[str, ...] | None 
     app.register_blueprint(events_blueprint)
     app.cli = _CommandsOnDemand()
     if app.config["PORTAL_SEND_EMAIL_EVERY"]:  # make run: deliver what the outbox could not send at once
+        from functions.outbox import start_sender  # here: a Lambda's app sends from its own function, not a thread
+
         app.extensions["portal.email_sender"] = start_sender(app, app.config["PORTAL_SEND_EMAIL_EVERY"])
 
     @app.before_request
