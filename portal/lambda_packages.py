@@ -31,12 +31,15 @@ from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name, parse_wheel_filename
 
 from .config import PROJECT_ROOT
+from .content import snapshot as content_snapshot
 from .lambda_bytecode import BytecodeError, bytecode, runtime_python
 
 OUR_PACKAGES = ("portal", "functions")
 # Run-time files besides our packages: the council's content, and the built assets (pages name them by the manifest),
 # where portal/config.py looks for them by default.
 ASSETS = PROJECT_ROOT / "build" / "assets"
+# The content as loaded by the build, one file per digest of content/: each package holds it (_content_snapshot).
+CONTENT_SNAPSHOTS = PROJECT_ROOT / "build" / "lambda-content"
 # Sources that only the build reads.
 BUILD_ONLY = ("portal/assets/",)
 TEMPLATE = PROJECT_ROOT / "infra" / "template.yaml"
@@ -327,7 +330,19 @@ def _our_files(assets: Path) -> dict[str, Path]:
             name = f"{top}/{path.relative_to(folder).as_posix()}"
             if path.is_file() and "__pycache__" not in name and not name.startswith(BUILD_ONLY):
                 files[name] = path
+    files[content_snapshot.NAME] = _content_snapshot(PROJECT_ROOT / "content")
     return files
+
+
+def _content_snapshot(root: Path) -> Path:
+    """The content loaded, checked and rendered (portal/content/snapshot.py), kept in CONTENT_SNAPSHOTS by its digest."""
+    path = CONTENT_SNAPSHOTS / f"{content_snapshot.content_digest(root)[:32]}.pickle"
+    if not path.exists():
+        CONTENT_SNAPSHOTS.mkdir(parents=True, exist_ok=True)
+        partial = path.with_name(f"{path.name}.{os.getpid()}.partial")
+        partial.write_bytes(content_snapshot.snapshot(root))
+        partial.replace(path)
+    return path
 
 
 def write_zip(files: dict[str, Path], destination: Path) -> None:
