@@ -21,7 +21,7 @@ from portal.lambda_packages import LOCK, PackagingError, lambda_runtime, lock_al
 
 SITE = PROJECT_ROOT / "build" / "site"
 FUNCTIONS = PROJECT_ROOT / "build" / "functions"
-FUNCTION_PAGES = ("/council/",)  # pages the static site links to that a function serves (the council's sign-in)
+FUNCTION_PAGES = ("/council/", "/supplier/")  # pages the static site links to that a function serves (sign-in pages)
 
 
 def build(content_dir: Path | None = None, destination: Path = SITE, assets_dir: Path | None = None) -> list[str]:

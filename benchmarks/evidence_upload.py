@@ -70,7 +70,7 @@ def measure(size_mb: int, build_assets: Path) -> dict:
     supplier = Supplier(app.test_client(), assessment)
     supplier.start()
     supplier.answer("carbon-reduction-plan", "has_crp", "published")
-    from functions.records import Drafts
+    from functions.assessment.records import Drafts
 
     app.extensions["portal.drafts"] = Drafts(CountingStore(BUCKET, f"bench-{size_mb}"))
     page = supplier.client.get(f"{supplier.task_list}evidence/carbon-reduction-plan/").get_data(as_text=True)

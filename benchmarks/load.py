@@ -22,7 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from functions.records import Drafts  # noqa: E402
+from functions.assessment.records import Drafts  # noqa: E402
 from functions.storage import open_store  # noqa: E402
 from portal.content import load_content  # noqa: E402
 

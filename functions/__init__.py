@@ -15,7 +15,7 @@ def log_storage_failure(error) -> None:
     """A misconfigured store says which setting to fix; an outage is only noted (it may pass by itself)."""
     from flask import current_app
 
-    from .storage import StorageMisconfigured
+    from functions.storage import StorageMisconfigured
 
     if isinstance(error, StorageMisconfigured):
         current_app.logger.error("Storage is misconfigured: %s", error)
@@ -27,7 +27,7 @@ def keep_private(blueprint, kept: str) -> None:
     """For pages that show what a supplier gave us: never cached, and a storage outage says that `kept` are safe."""
     from flask import render_template
 
-    from .storage import StorageUnavailable
+    from functions.storage import StorageUnavailable
 
     @blueprint.after_request
     def never_cache(response):

@@ -45,11 +45,16 @@ def council_api(event, context):
 def event_reminders(event, context):
     """Run by EventBridge schedules: every 15 minutes, places freed by more capacity and changes to events; each
     morning (input {"reminders": true}) also the reminders for events that start tomorrow."""
-    from functions.reminders import run_schedule
+    from functions.events.reminders import run_schedule
 
     app = _built("register")[0]  # the emails' private links are the register function's pages
     with app.test_request_context(base_url=app.config["PORTAL_BASE_URL"]):
         return run_schedule(reminders=bool((event or {}).get("reminders")))
+
+
+def supplier(event, context):
+    """The supplier pages: sign-in by emailed link, and what a supplier contact or Charter signatory does there."""
+    return _handler("supplier")(event, context)
 
 
 def council(event, context):
@@ -60,26 +65,25 @@ def council(event, context):
 def evidence_export(event, context):
     """Run by S3's "Object Created" event (through EventBridge) when the council pages store an evidence ZIP job
     record: builds the ZIP (functions/exports/jobs.py). Any other event is ignored."""
-    from functions.council.export_jobs import run_job
-    from functions.council.web import store
-    from functions.exports.jobs import job_id_in_s3_event
+    from functions.exports.jobs import job_id_in_s3_event, run_for_app
+    from functions.storage import app_store
 
     app = _built("council")[0]
     with app.app_context():
-        storage = store()
+        storage = app_store()
         job_id = job_id_in_s3_event(event, getattr(storage, "bucket", None), getattr(storage, "prefix", ""))
-    return {"job": job_id, "state": run_job(app, job_id).state if job_id else None}
+    return {"job": job_id, "state": run_for_app(app, job_id).state if job_id else None}
 
 
 def council_purge(event, context):
     """Run daily by an EventBridge schedule: delete what is past its retention period."""
     from functions.council.retention import purge
-    from functions.council.web import store
+    from functions.storage import app_store
     from portal.clock import now
 
     app = _built("council")[0]
     with app.app_context():
-        result = purge(store(), now(), app.config["PORTAL_SUBMISSION_RETENTION_DAYS"], app.config["PORTAL_AUDIT_RETENTION_DAYS"])
+        result = purge(app_store(), now(), app.config["PORTAL_SUBMISSION_RETENTION_DAYS"], app.config["PORTAL_AUDIT_RETENTION_DAYS"])
         return {"drafts": result.drafts, "submissions": len(result.submissions),
                 "evidence_files": result.evidence_files, "audit_records": result.audit_records}
 
@@ -87,27 +91,27 @@ def council_purge(event, context):
 def council_notifications(event, context):
     """Run daily by an EventBridge schedule: the daily email of new submissions to officers who asked for it."""
     from functions.council.notifications import notify
-    from functions.council.web import store
+    from functions.storage import app_store
     from portal.clock import now
 
     app = _built("council")[0]  # the email's links are the council function's pages
     with app.test_request_context(base_url=app.config["PORTAL_BASE_URL"]):
-        return asdict(notify(store(), now()))
+        return asdict(notify(app_store(), now()))
 def evidence_retention(event, context):
     """Run daily by an EventBridge schedule: delete evidence files that no draft or submission needs any more."""
-    from functions.evidence_retention import delete_abandoned_evidence
-    from functions.storage import open_store
+    from functions.assessment.evidence_retention import delete_abandoned_evidence
+    from functions.storage import app_store
 
     app = _built("assessment")[0]
-    store = open_store(app.config["PORTAL_STORAGE"], app.config)
+    store = app_store(app)
     return {"deleted": delete_abandoned_evidence(store, app.extensions["portal.content"].assessments.values())}
 
 
 
 def email_sender(event, context):
-    """Run every minute by an EventBridge schedule: deliver the stored emails that are due (functions/outbox.py)."""
-    from functions.outbox import deliver_due
-    from functions.storage import open_store
+    """Run every minute by an EventBridge schedule: deliver the stored emails that are due (functions/mail/outbox.py)."""
+    from functions.mail.outbox import deliver_due
+    from functions.storage import app_store
 
     if "email_sender" not in _handlers:
         from portal import create_app
@@ -115,4 +119,4 @@ def email_sender(event, context):
         _handlers["email_sender"] = (create_app(functions=()), None)  # no pages: the settings, the clock, the transport
     app = _handlers["email_sender"][0]
     with app.app_context():
-        return asdict(deliver_due(open_store(app.config["PORTAL_STORAGE"], app.config)))
+        return asdict(deliver_due(app_store(app)))

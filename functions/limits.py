@@ -11,7 +11,7 @@ from datetime import datetime, timedelta, timezone
 
 from portal.clock import now
 
-from .storage import AlreadyExists, Store
+from functions.storage import AlreadyExists, Store
 
 PREFIX = "council/rate-limits/"
 WINDOW = timedelta(minutes=15)

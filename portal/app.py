@@ -56,7 +56,7 @@ def create_app(overrides: dict | None = None, functions: tuple[str, ...] | None 
     app.register_blueprint(events_blueprint)
     app.cli = _CommandsOnDemand()
     if app.config["PORTAL_SEND_EMAIL_EVERY"]:  # make run: deliver what the outbox could not send at once
-        from functions.outbox import start_sender  # here: a Lambda's app sends from its own function, not a thread
+        from functions.mail.outbox import start_sender  # here: a Lambda's app sends from its own function, not a thread
 
         app.extensions["portal.email_sender"] = start_sender(app, app.config["PORTAL_SEND_EMAIL_EVERY"])
 
@@ -114,14 +114,15 @@ def create_app(overrides: dict | None = None, functions: tuple[str, ...] | None 
 # (which cannot carry a token) and the council API, which is read-only and authenticated by a bearer token, never a
 # cookie. Only the functions named are imported, so a Lambda loads, and its package holds, only its own code.
 FUNCTIONS = {
-    "assessment": ("functions.assessment", "assessment_blueprint", ["start"]),
-    "checklist": ("functions.checklist", "checklist_blueprint", ["result"]),
-    "register": ("functions.register", "register_blueprint", ["register"]),
-    "council_api": ("functions.council_api", "council_api_blueprint", ["nothing_here"]),
+    "assessment": ("functions.assessment.pages", "assessment_blueprint", ["start"]),
+    "checklist": ("functions.assessment.checklist_pages", "checklist_blueprint", ["result"]),
+    "register": ("functions.events.pages", "register_blueprint", ["register"]),
+    "council_api": ("functions.council_api.views", "council_api_blueprint", ["nothing_here"]),
     "council": ("functions.council.views", "council_blueprint", []),
+    "supplier": ("functions.suppliers.views", "supplier_blueprint", []),
     # The file store's local stand-ins for S3's upload and download endpoints; no Lambda needs them.
-    "storage-upload": ("functions.storage_upload", "storage_upload_blueprint", ["upload"]),
-    "storage-download": ("functions.storage_download", "storage_download_blueprint", []),
+    "storage-upload": ("functions.storage.upload_pages", "storage_upload_blueprint", ["upload"]),
+    "storage-download": ("functions.storage.download_pages", "storage_download_blueprint", []),
 }
 
 
@@ -132,11 +133,11 @@ COMMANDS = {
     "disable-officer": "functions.council.cli:disable_officer",
     "notify-officers": "functions.council.cli:notify_officers",
     "purge": "functions.council.cli:purge",
-    "issue-api-token": "functions.api_tokens_cli:issue_api_token",
-    "revoke-api-token": "functions.api_tokens_cli:revoke_api_token",
-    "event-registrations": "functions.registrations_cli:event_registrations",
-    "send-reminders": "functions.reminders:send_reminders_command",
-    "send-email": "functions.outbox:send_email",
+    "issue-api-token": "functions.council_api.cli:issue_api_token",
+    "revoke-api-token": "functions.council_api.cli:revoke_api_token",
+    "event-registrations": "functions.events.cli:event_registrations",
+    "send-reminders": "functions.events.reminders:send_reminders_command",
+    "send-email": "functions.mail.outbox:send_email",
 }
 
 

@@ -37,17 +37,17 @@ def from_environment() -> dict:
         "PORTAL_STORAGE": os.environ.get("PORTAL_STORAGE", str(var_dir / "storage")),
         "PORTAL_EMAIL": os.environ.get("PORTAL_EMAIL", f"outbox:{var_dir / 'outbox'}"),
         # Seconds between the rounds of a sender thread in this process that retries the emails the durable
-        # outbox could not send at once (functions/outbox.py); make run sets it, 0 starts none.
+        # outbox could not send at once (functions/mail/outbox.py); make run sets it, 0 starts none.
         "PORTAL_SEND_EMAIL_EVERY": float(os.environ.get("PORTAL_SEND_EMAIL_EVERY", 0)),
         # How long the council's retention purge keeps a submission (with its evidence) and an audit record.
         "PORTAL_SUBMISSION_RETENTION_DAYS": int(os.environ.get("PORTAL_SUBMISSION_RETENTION_DAYS", 6 * 365)),
         "PORTAL_AUDIT_RETENTION_DAYS": int(os.environ.get("PORTAL_AUDIT_RETENTION_DAYS", 2 * 365)),
         "PORTAL_MALWARE_SCANNER": os.environ.get("PORTAL_MALWARE_SCANNER", "none"),
-        # What builds an evidence ZIP (functions/council/export_jobs.py): "thread", a thread in this process, or
+        # What builds an evidence ZIP (functions/council/export_job_pages.py): "thread", a thread in this process, or
         # "s3-event", the evidence_export Lambda that S3 starts when the job record is stored (infra/template.yaml).
         "PORTAL_EXPORT_JOBS": os.environ.get("PORTAL_EXPORT_JOBS", "thread"),
         # Behind CloudFront (the SAM template sets both): trust its CloudFront-Viewer-Address header for the viewer's
-        # address, and refuse any request without the secret header CloudFront adds (functions/council/viewer.py).
+        # address, and refuse any request without the secret header CloudFront adds (functions/viewer.py).
         "PORTAL_BEHIND_CLOUDFRONT": os.environ.get("PORTAL_BEHIND_CLOUDFRONT", "").lower() in ("1", "true", "yes"),
         "PORTAL_ORIGIN_SECRET": os.environ.get("PORTAL_ORIGIN_SECRET", ""),
         "SECRET_KEY": _secret_key(var_dir),

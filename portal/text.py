@@ -1,7 +1,8 @@
 """Text from outside made safe to keep and show: one place that knows which invisible characters can mislead."""
+import re
 import unicodedata
 
-__all__ = ["BIDI_CONTROLS", "strip_bidi_and_controls"]
+__all__ = ["BIDI_CONTROLS", "safe_filename", "strip_bidi_and_controls"]
 
 # Characters that reorder the text around them, so that "policy<U+202E>fdp.exe" reads as "policyexe.pdf".
 BIDI_CONTROLS = frozenset(
@@ -14,3 +15,24 @@ def strip_bidi_and_controls(text: str, keep: str = "") -> str:
     return "".join(
         char for char in text
         if char in keep or (char not in BIDI_CONTROLS and unicodedata.category(char) not in ("Cc", "Cf")))
+
+
+# Characters that a file system, a ZIP reader or a Content-Disposition header treats specially.
+_UNSAFE_IN_FILENAMES = re.compile(r'[<>:"/\\|?*;%]')
+
+
+def safe_filename(name: str, limit: int = 100, fallback: str = "file") -> str:
+    """A file name a browser sent, safe to store, show, put in a ZIP and offer as a download name: the portal's one
+    sanitiser. No bidi, control, unassigned or private characters; path separators and the characters above become
+    `_` (so no name is ever a path); no leading or trailing dots or spaces; at most `limit` characters, keeping a short
+    extension; `fallback` when nothing is left."""
+    name = strip_bidi_and_controls(unicodedata.normalize("NFC", str(name or "")))
+    name = "".join(char for char in name if unicodedata.category(char) not in ("Cs", "Co", "Cn"))
+    name = " ".join(_UNSAFE_IN_FILENAMES.sub("_", name).split()).strip(" .")
+    if len(name) > limit:
+        stem, dot, extension = name.rpartition(".")
+        if dot and 0 < len(extension) <= 10:
+            name = stem[:limit - len(extension) - 1].rstrip(" .") + "." + extension
+        else:
+            name = name[:limit].rstrip(" .")
+    return name or fallback

@@ -107,8 +107,8 @@ def follow(officer, response, store=None) -> bytes:
 def send_submission(app, store, organisation: str = "Acme Cleaning Ltd", clock=None) -> str:
     """A whole self-assessment sent, written with the app's own record layer as the assessment function would;
     set-up, not under test. Returns the reference."""
-    from functions import crp
-    from functions.records import Drafts
+    from functions.assessment import plans as crp
+    from functions.assessment.records import Drafts
     from portal.questionnaire import progress
     from portal.questionnaire.answers import parse_answer
     from tests.supplier import example_answer

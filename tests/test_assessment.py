@@ -1,7 +1,6 @@
 """The self-assessment journey through the function's HTTP interface, on the file store and on S3 (moto)."""
 import pytest
 
-from functions.storage import open_store
 from portal import create_app
 
 from .conftest import CONTENT
@@ -13,16 +12,6 @@ def journey_app(built, storage_url):
     return create_app({"TESTING": True, "PORTAL_CONTENT": CONTENT, "PORTAL_ASSETS": built[1],
                        "PORTAL_STORAGE": storage_url, "PORTAL_BASE_URL": "http://localhost"})
 
-
-@pytest.fixture
-def store(storage_url):
-    """The same storage the app writes to, opened as a council officer's tools would."""
-    return open_store(storage_url)
-
-
-@pytest.fixture
-def assessment(journey_app):
-    return journey_app.extensions["portal.content"].assessment("readiness")
 
 
 @pytest.fixture
@@ -129,7 +118,7 @@ def test_storage_outage_keeps_the_answer_on_screen(journey_app, supplier, monkey
         raise StorageUnavailable("disk offline")
 
     with journey_app.app_context():
-        from functions.assessment import drafts
+        from functions.assessment.pages import drafts
         monkeypatch.setattr(drafts().store, "create", unavailable)
     response = supplier.client.post(url, data={"organisation_name": "Acme Joinery Ltd", "csrf_token": token})
     html = response.get_data(as_text=True)
@@ -210,8 +199,8 @@ def test_a_wrong_email_address_is_explained_and_nothing_is_sent(built, assessmen
 def test_drafts_expire_and_the_supplier_is_told(journey_app, supplier, assessment, monkeypatch):
     from datetime import timedelta
 
-    from functions import assessment as assessment_function
-    from functions.records import _now
+    from functions.assessment import pages as assessment_function
+    from functions.assessment.records import _now
 
     task_list = supplier.start()
     with journey_app.app_context():

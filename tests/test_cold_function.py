@@ -24,7 +24,7 @@ if len(sys.argv) > 3:
     config.PROJECT_ROOT = Path(sys.argv[3])
 app = create_app({"PORTAL_CONTENT": Path(sys.argv[1]), "PORTAL_ASSETS": Path(sys.argv[2])}, functions=("checklist",))
 content = app.extensions["portal.content"]
-heavy = ("markdown", "icalendar", "functions.outbox", "yaml", "marshmallow")  # Markdown, calendars, the email sender's
+heavy = ("markdown", "icalendar", "functions.mail.outbox", "yaml", "marshmallow")  # Markdown, calendars, the email sender's
 # thread, and reading and checking content
 made = {"imported": [m for m in heavy if m in sys.modules], "rendered": sum(p.body._html is not None for p in content.pages)}
 page = app.test_client().get("/")

@@ -9,7 +9,7 @@ import pytest
 from openpyxl import load_workbook
 
 from functions.council import audit
-from functions.registrations import Registrations
+from functions.events.registrations import Registrations
 from functions.storage import StorageUnavailable, open_store
 from tests.event_factory import SAMPLE_NOW, content_with_events, details, upcoming_event
 from tests.officer import VIEWER, Clock, council_app_with_officers, follow, signed_in

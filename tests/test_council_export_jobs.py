@@ -15,7 +15,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from functions import handlers
-from functions.council import audit, export_jobs
+from functions.council import audit
 from functions.council.officers import Officers
 from functions.exports import jobs
 from functions.storage import StorageUnavailable, open_store
@@ -28,10 +28,6 @@ from .test_exports_packs import checked_manifest
 S3_EVENT = json.loads((Path(__file__).parent / "events" / "s3_object_created.json").read_text())
 
 
-@pytest.fixture
-def clock():
-    return Clock()
-
 
 @pytest.fixture
 def council_app(built, storage_url, tmp_path, clock):
@@ -39,10 +35,6 @@ def council_app(built, storage_url, tmp_path, clock):
     return council_app_with_officers(built[1], storage_url, tmp_path / "outbox", clock, "http://localhost",
                                      PORTAL_EXPORT_JOBS="s3-event")
 
-
-@pytest.fixture
-def store(storage_url):
-    return open_store(storage_url)
 
 
 @pytest.fixture
@@ -99,7 +91,7 @@ def test_asking_for_the_zip_records_a_job_then_its_page_says_preparing_then_read
     assert "We are preparing your ZIP" in page and "1 submission with 2 evidence files" in page
     assert f'href="{path}">Check again</a>' in page and "Download the ZIP" not in page
 
-    export_jobs.run_job(council_app, job_id(path))  # as the evidence_export Lambda does when S3 tells it
+    jobs.run_for_app(council_app, job_id(path))  # as the evidence_export Lambda does when S3 tells it
     page = text(viewer, path)
     assert "Your ZIP is ready" in page and "Download the ZIP" in page
     assert_holds_the_evidence(downloaded_zip(viewer, path, store), store, reference, ["a.pdf", "b.pdf"])
@@ -111,7 +103,7 @@ def test_asking_for_the_zip_records_a_job_then_its_page_says_preparing_then_read
 def test_a_job_can_be_seen_only_by_the_officer_who_asked_and_admins(council_app, viewer, store, clock, tmp_path):
     with_evidence(council_app, store, clock, "a.pdf")
     path = ask_for_zip(viewer)
-    export_jobs.run_job(council_app, job_id(path))
+    jobs.run_for_app(council_app, job_id(path))
     Officers(store).add("another.viewer@exampleshire.gov.uk", "viewer")
     other = signed_in(council_app, "another.viewer@exampleshire.gov.uk", tmp_path / "outbox")
     assert other.client.get(path).status_code == 404
@@ -132,7 +124,7 @@ def test_a_failed_job_says_so_and_trying_again_asks_for_the_same_submissions(cou
     store.delete(newest)
     store.create(newest, b"{not json", "application/json")  # a record the job cannot read, whatever the reason
 
-    assert export_jobs.run_job(council_app, job_id(path)).state == jobs.FAILED
+    assert jobs.run_for_app(council_app, job_id(path)).state == jobs.FAILED
     page = text(viewer, path)
     assert "We could not prepare your ZIP" in page and "Something went wrong" in page
     [action] = re.findall(r'<form method="post" action="([^"]+)"', page.split("<main", 1)[1])
@@ -144,7 +136,7 @@ def test_a_failed_job_says_so_and_trying_again_asks_for_the_same_submissions(cou
     store.create(newest, original, "application/json")
     again = ask_for_zip(viewer, "?status=new&sort=oldest")
     assert again != path and "We are preparing your ZIP" in text(viewer, again)
-    assert export_jobs.run_job(council_app, job_id(path)).state == jobs.FAILED  # an outcome is never rewritten
+    assert jobs.run_for_app(council_app, job_id(path)).state == jobs.FAILED  # an outcome is never rewritten
 
 
 def test_a_job_whose_worker_died_shows_as_failed_after_twenty_minutes(council_app, viewer, store, clock):
@@ -205,7 +197,7 @@ def test_a_submission_purged_after_the_job_was_asked_for_is_left_out_and_the_res
     path = ask_for_zip(viewer)
     for key in store.keys(f"submissions/readiness/{purged}/") + store.keys(f"evidence/{purged}/"):
         store.delete(key)  # as the retention purge deletes a submission with its evidence
-    assert export_jobs.run_job(council_app, job_id(path)).state == jobs.READY
+    assert jobs.run_for_app(council_app, job_id(path)).state == jobs.READY
     assert_holds_the_evidence(downloaded_zip(viewer, path, store), store, kept, ["kept.pdf"])
 
 
@@ -234,7 +226,7 @@ def test_the_evidence_zips_page_lists_the_officers_own_jobs_newest_first_with_th
                                                                                           clock, tmp_path):
     with_evidence(council_app, store, clock, "a.pdf", "b.pdf")
     ready = ask_for_zip(viewer)
-    export_jobs.run_job(council_app, job_id(ready))
+    jobs.run_for_app(council_app, job_id(ready))
     clock.advance(minutes=1)
     stalled = ask_for_zip(viewer)
     clock.advance(minutes=21)  # its worker never reported back
@@ -310,7 +302,7 @@ def test_a_missing_or_damaged_job_record_is_left_out_and_the_rest_are_listed(cou
 
 
 def test_the_evidence_zips_page_says_so_when_storage_is_down(council_app, viewer, monkeypatch):
-    store = council_app.extensions["portal.council.store"]
+    store = council_app.extensions["portal.store"]
     listing = store.keys
 
     def keys(prefix=""):

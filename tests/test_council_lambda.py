@@ -7,10 +7,10 @@ from urllib.parse import urlsplit
 import pytest
 
 from functions import handlers
-from functions.council import export_jobs
+from functions.exports import jobs
 from functions.council.officers import Officers
 from functions.exports import jobs
-from functions.registrations import Registrations
+from functions.events.registrations import Registrations
 from functions.storage import open_store
 from portal import create_app
 
@@ -93,7 +93,7 @@ def test_council_pages_are_valid_html(built, tmp_path):
     pages["zips-none"] = officer.client.get("/council/exports/jobs/")
     job_page = urlsplit(officer.post("/council/exports/evidence", form_page="/council/submissions/").headers["Location"]).path
     pages["zip-preparing"] = officer.client.get(job_page)
-    export_jobs.run_job(app, job_page.rstrip("/").rsplit("/", 1)[1])
+    jobs.run_for_app(app, job_page.rstrip("/").rsplit("/", 1)[1])
     pages["zip-ready"] = officer.client.get(job_page)
     stalled = jobs.create_job(store, OFFICER, {"status": "new"}, [], datetime.now(timezone.utc) - timedelta(minutes=21))
     pages["zip-failed"] = officer.client.get(f"/council/exports/jobs/{stalled.id}/")

@@ -16,23 +16,15 @@ from functions.council.officers import Officers
 from functions.storage import StorageUnavailable, open_store
 from portal import create_app
 from tests.conftest import BUCKET, CONTENT, CREDENTIALS
-from tests.officer import ADMIN, VIEWER, Clock, council_app_with_officers, follow, send_submission, signed_in
+from tests.officer import ADMIN, VIEWER, council_app_with_officers, follow, send_submission, signed_in
 
 
-
-@pytest.fixture
-def clock():
-    return Clock()
 
 
 @pytest.fixture
 def council_app(built, storage_url, tmp_path, clock):
     return council_app_with_officers(built[1], storage_url, tmp_path / "outbox", clock, "http://localhost")
 
-
-@pytest.fixture
-def store(storage_url):
-    return open_store(storage_url)
 
 
 @pytest.fixture
@@ -106,7 +98,7 @@ def test_list_sorts(council_app, assessment, viewer, clock):
 
 def test_list_pages_twenty_at_a_time(viewer, store):
     references = [f"SV-TEST-{n:04d}" for n in range(23)]
-    for n, reference in enumerate(references):  # records as functions/records.py writes them
+    for n, reference in enumerate(references):  # records as functions/assessment/records.py writes them
         store.create_json(f"submissions/readiness/{reference}/000001.json", {
             "reference": reference, "assessment": "readiness", "questionnaire_version": 1,
             "submitted_at": f"2026-11-{n + 1:02d}T10:00:00+00:00", "answers": {"organisation_name": f"Firm {n}"},

@@ -6,17 +6,13 @@ import pytest
 
 from functions.council import audit
 from functions.council.officers import Officers
-from functions.council.sessions import Sessions
-from functions.records import Drafts
-from functions.storage import open_store
+from functions.council.web import SESSIONS
+from functions.signin.sessions import Sessions
+from functions.assessment.records import Drafts
 from portal import create_app
 from tests.conftest import BUCKET, CONTENT, CREDENTIALS
-from tests.officer import Clock, emails_to, send_submission
+from tests.officer import emails_to, send_submission
 
-
-@pytest.fixture
-def clock():
-    return Clock()
 
 
 @pytest.fixture
@@ -25,10 +21,6 @@ def council_app(built, storage_url, tmp_path, clock):
                        "PORTAL_EMAIL": f"outbox:{tmp_path / 'outbox'}", "PORTAL_BASE_URL": "https://portal.example",
                        "PORTAL_CLOCK": clock, "PORTAL_SUBMISSION_RETENTION_DAYS": 30, "PORTAL_AUDIT_RETENTION_DAYS": 60})
 
-
-@pytest.fixture
-def store(storage_url):
-    return open_store(storage_url)
 
 
 def run(app, command):
@@ -84,7 +76,7 @@ def test_purge_deletes_expired_drafts_and_old_audit_records(council_app, store, 
 
 def test_purge_clears_sign_in_data_after_a_day(council_app, store, clock):
     Officers(store).add("viewer@exampleshire.gov.uk")
-    Sessions(store, clock).start("viewer@exampleshire.gov.uk")
+    Sessions(store, clock, prefix=SESSIONS).start("viewer@exampleshire.gov.uk")
     council_app.test_cli_runner().invoke(args=["add-officer", "viewer@exampleshire.gov.uk"])
     assert store.keys("council/sessions/") and store.keys("council/sign-in-links/")
     clock.advance(days=1, minutes=20)

@@ -28,7 +28,7 @@ class CountingStore(FileStore):
 def test_an_officer_and_a_stranger_cost_the_same_storage_calls_and_the_email_follows_the_answer(built, tmp_path):
     app = council_app_with_officers(built[1], str(tmp_path / "storage"), tmp_path / "outbox", Clock(), "http://localhost")
     store = CountingStore(tmp_path / "storage")
-    app.extensions["portal.council.store"] = store
+    app.extensions["portal.store"] = store
     browser = OfficerBrowser(app.test_client(), tmp_path / "outbox")
     costs = {}
     for who, address in (("officer", VIEWER), ("stranger", "someone@example.com")):

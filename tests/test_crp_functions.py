@@ -187,7 +187,7 @@ def test_what_a_supplier_typed_is_printed_as_text_never_as_markup(built, tmp_pat
 
 
 def test_when_no_pdf_can_be_made_the_page_says_what_to_do(compliant, monkeypatch):
-    from functions import assessment
+    from functions.assessment import pages as assessment
     from portal.crp.pdf import PdfUnavailable
 
     def unavailable(html):

@@ -4,8 +4,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from functions.places import Places, place_key, prefix, read_snapshot
-from functions.registrations import Registrations
+from functions.events.places import Places, place_key, prefix, read_snapshot
+from functions.events.registrations import Registrations
 from functions.storage import open_store
 
 from .event_factory import SAMPLE_NOW, content_with_events, details, make_app, upcoming_event

@@ -14,7 +14,7 @@ from email import policy
 
 import pytest
 
-from functions.registrations import Registrations
+from functions.events.registrations import Registrations
 from functions.storage import open_store
 
 from .event_factory import SAMPLE_NOW, content_with_events, details, make_app, upcoming_event
@@ -54,7 +54,7 @@ def slow_app(built, storage_url, tmp_path, capacity, slug="popular"):
     content = content_with_events(tmp_path, upcoming_event(slug, capacity=capacity, now=SAMPLE_NOW))
     app = make_app(content, built[1], storage_url, tmp_path / "outbox", clock=lambda: SAMPLE_NOW)
     registrations = Registrations(SlowStore(open_store(storage_url)), clock=lambda: SAMPLE_NOW)
-    app.extensions["portal.registrations"] = registrations  # what functions.register uses
+    app.extensions["portal.registrations"] = registrations  # what functions.events.pages uses
     return app, registrations
 
 
@@ -120,7 +120,7 @@ def test_slow_s3_never_leaves_a_registration_without_a_place_or_a_queue_position
 
 
 def test_a_burst_from_one_client_gets_no_more_than_the_limit_through(built, storage_url, tmp_path):
-    from functions.register import LIMIT_PER_CLIENT
+    from functions.events.pages import LIMIT_PER_CLIENT
 
     app, registrations = slow_app(built, storage_url, tmp_path, 100)
 

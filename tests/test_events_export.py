@@ -6,7 +6,7 @@ from datetime import datetime
 import pytest
 from openpyxl import load_workbook
 
-from functions.registrations import Registrations
+from functions.events.registrations import Registrations
 from functions.storage import open_store
 from functions.exports.cells import neutralise
 

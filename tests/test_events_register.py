@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, strategies as st
 from icalendar import Calendar
 
-from functions.storage import StorageUnavailable, open_store
+from functions.storage import StorageUnavailable
 
 from .event_factory import (PAST_HYBRID, SAMPLE_NOW, UPCOMING_IN_PERSON, UPCOMING_ONLINE, content_with_events, details,
                             make_app, upcoming_event)
@@ -60,10 +60,6 @@ def calendar_attachment(message) -> Calendar:
 def outbox(tmp_path):
     return tmp_path / "outbox"
 
-
-@pytest.fixture
-def store(storage_url):
-    return open_store(storage_url)
 
 
 @pytest.fixture
@@ -162,7 +158,7 @@ def test_no_email_carries_what_was_typed_into_the_form(one_place, outbox):
 
 
 def test_registrations_are_limited_per_address_and_per_client(sample_app, outbox, store):
-    from functions.register import LIMIT_PER_ADDRESS, LIMIT_PER_CLIENT
+    from functions.events.pages import LIMIT_PER_ADDRESS, LIMIT_PER_CLIENT
 
     attacker = Registrant(as_client(sample_app, "203.0.113.9"), UPCOMING_IN_PERSON)
     statuses = [attacker.register(**details(1, email="victim@example.com")).status_code for _ in range(20)]
@@ -297,7 +293,7 @@ def test_a_storage_outage_keeps_the_answers_on_screen(sample_app, person, monkey
         raise StorageUnavailable("disk offline")
 
     with sample_app.app_context():
-        from functions.register import registrations
+        from functions.events.pages import registrations
         monkeypatch.setattr(registrations().store, "create", unavailable)
     response = person.register(**details(13))
     html = response.get_data(as_text=True)
@@ -364,7 +360,7 @@ def test_an_address_that_is_not_exactly_one_address_is_refused_and_nothing_is_se
 def test_a_message_is_never_addressed_to_more_than_one_recipient(address, joiner, rest):
     from email.utils import getaddresses
 
-    from functions.mailer import compose
+    from functions.mail.mailer import compose
 
     try:
         message = compose("events@exampleshire.gov.uk", address + joiner + rest, "Subject", "Body")

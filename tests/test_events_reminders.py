@@ -5,7 +5,7 @@ from email import policy
 
 import pytest
 
-from functions.registrations import Registrations
+from functions.events.registrations import Registrations
 from functions.storage import open_store
 from portal.events.model import LONDON
 
@@ -36,7 +36,7 @@ def reminders_app(built, tmp_path):
 
 
 def send(app, now=DAY_BEFORE):
-    from functions.reminders import send_reminders
+    from functions.events.reminders import send_reminders
 
     with app.test_request_context(base_url="http://localhost"):
         return send_reminders(now)
@@ -72,7 +72,7 @@ def test_no_reminders_on_other_days(reminders_app, tmp_path):
 
 
 def test_reminders_made_while_the_mail_server_is_down_arrive_once_when_it_is_back(reminders_app, tmp_path):
-    from functions import outbox
+    from functions.mail import outbox
 
     transport = reminders_app.config["PORTAL_EMAIL"]
     reminders_app.config["PORTAL_EMAIL"] = f"smtp://127.0.0.1:{free_port()}"  # nothing listens there

@@ -7,8 +7,8 @@ from email import policy
 
 import pytest
 
-from functions import outbox
-from functions.registrations import Registrations
+from functions.mail import outbox
+from functions.events.registrations import Registrations
 from functions.storage import open_store
 
 from .calendars import read_everywhere
@@ -43,7 +43,7 @@ def registered(app, storage, people):
 
 
 def run_schedule(app):
-    from functions.reminders import run_schedule as run
+    from functions.events.reminders import run_schedule as run
 
     with app.test_request_context(base_url="http://localhost"):
         return run(reminders=False)["checked"]

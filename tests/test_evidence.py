@@ -75,7 +75,7 @@ def store_of(app):
 
 
 def draft_of(app, supplier):
-    from functions.records import Drafts
+    from functions.assessment.records import Drafts
 
     token = supplier.task_list.rstrip("/").rsplit("/", 1)[1]
     return Drafts(store_of(app)).load(supplier.assessment, token)
@@ -282,8 +282,8 @@ def test_evidence_pages_are_valid_html(app, supplier, tmp_path):
 def test_daily_retention_deletes_only_files_no_live_draft_or_submission_needs(app, supplier):
     from datetime import datetime, timedelta
 
-    from functions.evidence_retention import delete_abandoned_evidence
-    from functions.records import Drafts
+    from functions.assessment.evidence_retention import delete_abandoned_evidence
+    from functions.assessment.records import Drafts
 
     store = store_of(app)
     assessment = supplier.assessment

@@ -28,10 +28,6 @@ def assessment(app):
     return app.extensions["portal.content"].assessment("readiness")
 
 
-@pytest.fixture
-def store(storage_url):
-    return open_store(storage_url)
-
 
 def opened(store, key) -> zipfile.ZipFile:
     archive = zipfile.ZipFile(io.BytesIO(store.read(key)))

@@ -71,7 +71,9 @@ OWN_PREFIXES = {
     "RegisterFunction": ("events/", "outbox/", "council/rate-limits/"),  # the portal's one rate limiter
     "EventRemindersFunction": ("events/", "outbox/"),
     "CouncilFunction": ("submissions/", "evidence/", "reviews/", "officers/", "audit/", "council/", "exports/", "events/", "outbox/"),
-    "CouncilPurgeFunction": ("drafts/", "submissions/", "evidence/", "reviews/", "audit/", "council/"),
+    "CouncilPurgeFunction": ("drafts/", "submissions/", "evidence/", "reviews/", "audit/", "council/",
+                             "suppliers/sign-in-links/", "suppliers/sessions/"),
+    "SupplierFunction": ("suppliers/", "outbox/", "council/rate-limits/"),  # the portal's one rate limiter
     "CouncilNotificationsFunction": ("submissions/", "reviews/", "officers/", "council/notified/", "outbox/"),
     "EvidenceRetentionFunction": ("drafts/", "submissions/", "evidence/"),
     "CouncilApiFunction": ("submissions/", "officers/", "api-tokens/", "audit/"),
@@ -422,7 +424,7 @@ def test_only_the_purge_can_delete_audit_records_and_reviews(template):
         deleters = {name for name in _functions(template)
                     if {"s3:DeleteObject", "s3:DeleteObjectVersion"} & _actions_on(template, name, prefix)}
         assert deleters <= {"CouncilPurgeFunction"}, (prefix, deleters)
-    # The council pages delete nothing but the emails they have delivered (the outbox's, functions/outbox.py).
+    # The council pages delete nothing but the emails they have delivered (the outbox's, functions/mail/outbox.py).
     assert {r for s in _statements(template["Resources"]["CouncilFunction"])
             if {"s3:DeleteObject", "s3:DeleteObjectVersion"} & set(_as_list(s["Action"]))
             for r in _as_list(s["Resource"])} == OUTBOX_TIDIED
@@ -490,7 +492,7 @@ def test_council_retention_settings_come_from_the_template_parameters(template):
 
 def test_the_functions_are_reached_only_through_cloudfront(template):
     """CloudFront adds a generated secret header to every request for the functions; they refuse any without it,
-    and trust CloudFront-Viewer-Address only because they know CloudFront is in front (functions/council/viewer.py)."""
+    and trust CloudFront-Viewer-Address only because they know CloudFront is in front (functions/viewer.py)."""
     from portal.headers import ORIGIN_SECRET_HEADER
 
     shared = template["Globals"]["Function"]["Environment"]["Variables"]

@@ -24,3 +24,24 @@ def test_importing_the_core_loads_neither_flask_nor_storage():
                              "print(sorted({m.split('.')[0] for m in sys.modules} & {'flask', 'boto3', 'functions'}))"],
                             cwd=ROOT, capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"
+
+
+def _is_view(module: str) -> bool:
+    leaf = module.rsplit(".", 1)[-1]
+    return leaf in ("web", "views", "pages", "cli") or leaf.endswith("_pages")
+
+
+def test_each_feature_keeps_its_views_to_itself():
+    """functions/ is in feature folders (assessment, events, council, council_api, exports, mail, storage), each with
+    its views (web, views, pages, *_pages, cli) in their own modules: domain code never imports a view, and no other
+    folder imports a feature's views; the app factory names them only as strings (portal/app.py FUNCTIONS)."""
+    import grimp
+
+    graph = grimp.build_graph("functions", "portal", cache_dir=None)
+    wrong = []
+    for view in (m for m in graph.modules if m.startswith("functions.") and _is_view(m)):
+        folder = view.rsplit(".", 1)[0]
+        for importer in graph.find_modules_that_directly_import(view):
+            if not importer.startswith(folder + ".") or not _is_view(importer):
+                wrong.append(f"{importer} imports the view {view}")
+    assert not wrong, "\n".join(sorted(wrong))

@@ -1,10 +1,10 @@
-"""functions/mailer.py's outbox: what `make run` and the tests send email to."""
+"""functions/mail/mailer.py's outbox: what `make run` and the tests send email to."""
 import email
 from email import policy
 
 from hypothesis import given, strategies as st
 
-from functions.mailer import compose, send
+from functions.mail.mailer import compose, send
 
 
 def test_the_outbox_lists_messages_in_the_order_they_were_sent(tmp_path):

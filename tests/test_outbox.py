@@ -10,7 +10,9 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from aiosmtpd.controller import Controller
 
-from functions import mailer, outbox
+from functions.mail import mailer
+
+from functions.mail import outbox
 from functions.storage import open_store
 
 T0 = datetime(2027, 3, 1, 9, 0, tzinfo=timezone.utc)
@@ -56,10 +58,6 @@ def smtp():
     if running:
         stop()
 
-
-@pytest.fixture
-def store(storage_url):
-    return open_store(storage_url)
 
 
 def message(n: int):

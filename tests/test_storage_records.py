@@ -12,7 +12,7 @@ from functions.council import reviews
 from functions.council.retention import purge
 from functions.exports.submissions import find_submissions
 from functions.storage import READ_THREADS, FileStore, NotFound, S3Store, open_store, read_json_many
-from tests.officer import VIEWER, Clock, council_app_with_officers, signed_in
+from tests.officer import VIEWER, council_app_with_officers, signed_in
 from tests.submission_factory import put_submission, typed_answers
 
 
@@ -43,15 +43,11 @@ def store(storage_url):
     return noted
 
 
-@pytest.fixture
-def clock():
-    return Clock()
-
 
 @pytest.fixture
 def council_app(built, storage_url, tmp_path, clock, store):
     app = council_app_with_officers(built[1], storage_url, tmp_path / "outbox", clock, "http://localhost")
-    app.extensions["portal.council.store"] = store  # the council pages read through the noted store
+    app.extensions["portal.store"] = store  # the council pages read through the noted store
     return app
 
 

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from functions import outbox
+from functions.mail import outbox
 from functions.storage import open_store
 from portal import create_app
 

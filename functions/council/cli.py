@@ -3,12 +3,12 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from ..api_tokens import ApiTokens
+from .api_tokens import ApiTokens
 from . import audit
-from .links import SignInLinks
+from ..signin.links import SignInLinks
 from .officers import ROLES, OfficerInvalid, Officers
-from .sessions import Sessions
-from .web import store
+from ..signin.sessions import Sessions
+from .web import SESSIONS, SIGN_IN_LINKS, store
 
 
 @click.command("add-officer")
@@ -24,8 +24,8 @@ def add_officer(email, role, base_url):
     except OfficerInvalid as invalid:
         raise click.BadParameter(str(invalid), param_hint="EMAIL") from None
     audit.record(store(), "system", "added-officer", officer.email, "command line", {"role": officer.role})
-    token = SignInLinks(store()).issue(officer.email)
-    from .signin import link_for
+    token = SignInLinks(store(), prefix=SIGN_IN_LINKS).issue(officer.email)
+    from .signin_pages import link_for
 
     with current_app.test_request_context():
         link = link_for(token, base_url)
@@ -47,7 +47,7 @@ def disable_officer(email):
     was_disabled = officer.disabled
     if not was_disabled:
         officer = officers.change(officer, disabled=True)
-    ended = Sessions(store()).end_all(officer.email)
+    ended = Sessions(store(), prefix=SESSIONS).end_all(officer.email)
     revoked = ApiTokens(store()).revoke_all(officer.email)
     audit.record(store(), "system", "disabled-officer", officer.email, "command line",
                  {"already_disabled": was_disabled, "sessions_ended": ended, "api_tokens_revoked": revoked})

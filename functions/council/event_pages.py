@@ -1,6 +1,6 @@
 """Officers' view of the council's events: places taken and the waiting list, and who registered for each.
 
-Events come from content/events/, as on the public site; registrations from storage (functions/registrations.py).
+Events come from content/events/, as on the public site; registrations from storage (functions/events/registrations.py).
 An event taken out of the content keeps its registrations in storage until the retention rule deletes them, so
 the list also names every event folder in storage that the content no longer has, and its page shows what is
 stored (the slug stands in for the title). The download of an event's registrations is with the other
@@ -14,8 +14,8 @@ from portal.reading.fields import SLUG
 from ..exports.registrations import STATUS_LABELS
 from portal.events.model import Event
 
-from ..places import FOLDER, prefix
-from ..registrations import Registrations, Tally
+from ..events.places import FOLDER, prefix
+from ..events.registrations import Registrations, Tally, app_registrations
 from . import submissions
 from .web import audited, clock, council_blueprint, store
 
@@ -24,7 +24,7 @@ UNREADABLE = (ValueError, TypeError, KeyError)  # stored objects this code canno
 
 
 def registrations() -> Registrations:
-    return Registrations(store(), clock)
+    return app_registrations()
 
 
 def event_or_stored(slug: str) -> Event | None:

@@ -1,7 +1,7 @@
 """Officers' downloads built by functions/exports/: an evidence pack, and the listed submissions as CSV or XLSX;
 and an event's registrations as CSV or XLSX (functions/exports/registrations.py, as the command line makes them). Each is
 written into storage under exports/, audited, then fetched through a short-lived link. The listed submissions'
-evidence as one ZIP takes too long to build while the officer waits: export_jobs.py builds it in the background.
+evidence as one ZIP takes too long to build while the officer waits: export_job_pages.py builds it in the background.
 
 They are posts (with a CSRF token), since each writes a new file into storage; the browser follows the redirect
 to the link and saves the file, staying on the page it was on.
@@ -18,7 +18,7 @@ from ..exports.columns import UnknownColumns
 from ..exports.submissions import Submission, SubmissionFilter, find_submissions
 from ..storage import NotFound
 from . import submissions as submitted
-from .downloads import LINK_SECONDS
+from .download_pages import LINK_SECONDS
 from .event_pages import event_or_stored, everyone_at
 from .pages import _assessment, _filters
 from .web import audited, clock, council_blueprint, store

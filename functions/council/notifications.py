@@ -10,7 +10,9 @@ from flask import current_app, render_template, url_for
 
 from portal.dates import LONDON, uk_date
 
-from .. import mailer, outbox
+from ..mail import mailer
+
+from ..mail import outbox
 from ..storage import AlreadyExists, StorageError, Store
 from . import submissions
 from .officers import Officers, email_digest

@@ -6,7 +6,7 @@ from portal.email_address import normalised_email_address
 from portal.clock import now
 
 from ..storage import Store
-from . import versions
+from ..storage import versions
 
 ROLES = ("viewer", "admin")
 

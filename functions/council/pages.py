@@ -6,10 +6,10 @@ from flask import abort, current_app, g, redirect, render_template, request, url
 from portal.dates import uk_calendar_day
 from portal.crp.plan import Plan
 
-from .. import crp
+from ..assessment import plans as crp
 from ..exports.columns import columns
 from ..storage import NotFound
-from . import downloads, kept_reviews, reviews
+from . import download_pages, kept_reviews, reviews
 from . import submissions as submitted
 from .web import audited, clock, council_blueprint, officers, store
 
@@ -134,7 +134,7 @@ def _evidence_row(item: dict, today: date) -> dict:
     flag = None
     if valid_until is not None:
         flag = "expired" if valid_until < today else "expiring" if valid_until <= today + EXPIRY_WARNING else None
-    return {**item, "valid_until_date": valid_until, "flag": flag, "scan": downloads.scan_status(item)}
+    return {**item, "valid_until_date": valid_until, "flag": flag, "scan": download_pages.scan_status(item)}
 
 
 @council_blueprint.post("/submissions/<assessment_id>/<reference>/status")

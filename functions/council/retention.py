@@ -13,7 +13,7 @@ from . import audit
 
 # prefix -> days kept; daily-email markers a week, so a retried run in that time sends nothing twice.
 SHORT_LIVED = {"council/sign-in-links/": 1, "council/rate-limits/": 1, "council/sessions/": 1, "council/notified/": 7,
-               "council/kept-reviews/": 1}
+               "council/kept-reviews/": 1, "suppliers/sign-in-links/": 1, "suppliers/sessions/": 1}
 
 
 @dataclass
@@ -93,6 +93,7 @@ def _written(store: Store, folder: str, keys: list[str]) -> datetime:
         return datetime.strptime(name, "%Y%m%dT%H%M%SZ").replace(tzinfo=timezone.utc)
     if folder.startswith("council/notified/"):
         return datetime.fromisoformat(name).replace(tzinfo=timezone.utc)
-    first = store.read_json(sorted(keys)[0] if not folder.startswith("council/sessions/") else f"{folder}/started.json")
+    first = store.read_json(sorted(keys)[0] if not folder.startswith(("council/sessions/", "suppliers/sessions/"))
+                            else f"{folder}/started.json")
     moment = first.get("started_at") or first.get("expires_at") or first.get("used_at")
     return datetime.fromisoformat(moment)

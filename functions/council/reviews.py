@@ -7,7 +7,7 @@ from datetime import datetime
 from portal.clock import now
 
 from ..storage import Store
-from . import versions
+from ..storage import versions
 
 STATUSES = {"new": "New", "looked-at": "Looked at", "needs-follow-up": "Needs follow-up", "accepted": "Accepted"}
 NOTE_LIMIT = 2000

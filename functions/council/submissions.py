@@ -1,6 +1,6 @@
 """What suppliers submitted, as officers see it: one summary per submission, filtered, sorted and paged.
 
-Reads `submissions/<assessment>/<reference>/<NNNNNN>.json` (functions/records.py writes them) and the review
+Reads `submissions/<assessment>/<reference>/<NNNNNN>.json` (functions/assessment/records.py writes them) and the review
 statuses beside them; the newest version of each is the current one.
 """
 from dataclasses import dataclass, field

@@ -4,7 +4,6 @@ Every page needs a live session except those in PUBLIC; a page marked `admin_onl
 """
 from datetime import datetime
 from functools import wraps
-from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, current_app, g, redirect, render_template, request, session, url_for
 from flask_wtf.csrf import CSRFError
@@ -12,22 +11,25 @@ from flask_wtf.csrf import CSRFError
 from portal import dates
 from portal.clock import now
 
-from .. import crp, keep_private
-from ..storage import StorageError, open_store
+from .. import keep_private
+
+from ..assessment import plans as crp
+from ..storage import StorageError, app_store
 from . import audit, bidi, kept_reviews, reviews
 from .officers import Officers
-from .sessions import WARN_WITHIN, Sessions
-from .viewer import client_ip  # noqa: F401  (the pages and the events function call it from here)
+from .. import signin
+from ..signin.sessions import WARN_WITHIN, Sessions
+from ..viewer import client_ip  # noqa: F401  (the council pages call it from here)
 
 council_blueprint = Blueprint("council", __name__, url_prefix="/council")
 PUBLIC = {"council.sign_in", "council.check_email", "council.use_link", "council.signed_out"}
 SESSION_KEY = "council_session"
+SESSIONS = "council/sessions/"
+SIGN_IN_LINKS = "council/sign-in-links/"
 
 
 def store():
-    if "portal.council.store" not in current_app.extensions:
-        current_app.extensions["portal.council.store"] = open_store(current_app.config["PORTAL_STORAGE"])
-    return current_app.extensions["portal.council.store"]
+    return app_store()
 
 
 def clock():
@@ -36,7 +38,7 @@ def clock():
 
 
 def sessions() -> Sessions:
-    return Sessions(store(), clock)
+    return Sessions(store(), clock, prefix=SESSIONS)
 
 
 def officers() -> Officers:
@@ -60,10 +62,7 @@ def admin_only(view):
 
 def safe_next(target: str | None) -> str | None:
     """A council page to return to after sign-in; anything else (another site, a scheme) is ignored."""
-    if not target or not target.startswith("/council/") or target.startswith("//") or "\\" in target:
-        return None
-    parts = urlsplit(target)
-    return None if parts.scheme or parts.netloc else target
+    return signin.safe_next(target, "/council/")
 
 
 @council_blueprint.record_once

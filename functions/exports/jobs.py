@@ -256,3 +256,12 @@ def job_id_in_s3_event(event: dict, bucket: str, prefix: str = "") -> str | None
     if where.get("name") != bucket or not key.startswith(prefix):
         return None
     return job_id_from_key(key[len(prefix):])
+
+
+def run_for_app(app, job_id: str) -> Status:
+    """Run a job with `app`'s store, content and malware scanner: what the council's thread and the Lambda both call."""
+    from ..storage import app_store
+
+    with app.app_context():
+        return run_job(app_store(), job_id, app.extensions["portal.content"].assessments,
+                       app.config.get("PORTAL_MALWARE_SCANNER"), clock=lambda: now().astimezone(timezone.utc))

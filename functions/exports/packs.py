@@ -5,15 +5,12 @@ scan is not clean is left out, and the manifest says why.
 """
 import hashlib
 import json
-import re
 import secrets
 import stat
-import unicodedata
 import zlib
 from datetime import datetime
-from pathlib import PurePosixPath
 
-from portal.text import BIDI_CONTROLS
+from portal.text import safe_filename
 from portal.clock import now
 
 from .. import malware
@@ -28,7 +25,6 @@ READ_BYTES = 1024 * 1024
 EVIDENCE_LEVEL = 0
 TEXT_LEVEL = 9
 NAME_LIMIT = 100
-_UNSAFE_IN_NAMES = re.compile(f'[{"".join(sorted(BIDI_CONTROLS))}\\x00-\\x1f\\x7f-\\x9f<>:"/\\\\|?*]')  # bidi: "evil.exe" must not read "exe.live"
 SKIPPED = {
     malware.PENDING: "The malware scan has not finished yet",
     malware.THREAT: "The malware scan found a threat, or could not check the file",
@@ -42,13 +38,7 @@ def _now() -> datetime:
 
 def safe_name(name: str) -> str:
     """A supplier's file name made safe inside a ZIP: no folders, no control or reserved characters, not too long."""
-    name = unicodedata.normalize("NFC", PurePosixPath(str(name).replace("\\", "/")).name)
-    name = _UNSAFE_IN_NAMES.sub("_", name).strip(" .") or "file"
-    stem, dot, extension = name.rpartition(".")
-    if len(name) > NAME_LIMIT:
-        extension = extension[:10] if dot else ""
-        name = (stem if dot else name)[:NAME_LIMIT - len(extension) - 1].rstrip(" .") + (f".{extension}" if extension else "")
-    return name
+    return safe_filename(name, limit=NAME_LIMIT)
 
 
 class _Manifest:

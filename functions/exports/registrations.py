@@ -1,7 +1,7 @@
 """Registrations for officers, as CSV or XLSX, with spreadsheet formula injection neutralised.
 
-Rows are plain values here; the caller reads them from storage (functions/registrations.py). The command line
-(functions/registrations_cli.py) and the council pages (functions/council/export_pages.py) both call `to_file`.
+Rows are plain values here; the caller reads them from storage (functions/events/registrations.py). The command line
+(functions/events/cli.py) and the council pages (functions/council/export_pages.py) both call `to_file`.
 """
 import csv
 import io

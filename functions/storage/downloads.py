@@ -1,27 +1,14 @@
 """Download names: what a browser is told to save a file as."""
-import re
 from urllib.parse import quote
 
-__all__ = ["content_disposition", "safe_filename", "strip_bidi_and_controls"]
+from portal.text import safe_filename as _one_sanitiser
 
-_UNSAFE_IN_FILENAME = re.compile(r'[\x00-\x1f\x7f"\\/:*?<>|;%]+')
-
-
-def strip_bidi_and_controls(text: str) -> str:
-    """portal/text.py's, imported when first used: importing the portal package here would be circular."""
-    from portal.text import strip_bidi_and_controls as strip
-
-    return strip(text)
+__all__ = ["content_disposition", "safe_filename"]
 
 
 def safe_filename(filename: str) -> str:
-    """A filename with no path, quotes, bidi or control characters, at most 150 characters, never empty."""
-    name = _UNSAFE_IN_FILENAME.sub("_", str(filename).replace("\\", "/").rsplit("/", 1)[-1])
-    name = strip_bidi_and_controls(name).strip(" .")
-    if len(name) > 150:
-        stem, dot, extension = name.rpartition(".")
-        name = (stem[:140] + dot + extension[:9]) if dot and len(extension) <= 9 else name[:150]
-    return name or "download"
+    """A download name: portal/text.py's one sanitiser, at most 150 characters, never empty."""
+    return _one_sanitiser(filename, limit=150, fallback="download")
 
 
 def content_disposition(filename: str) -> str:

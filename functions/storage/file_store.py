@@ -11,7 +11,7 @@ from pathlib import Path
 from . import disk
 from .contract import (AlreadyExists, NotFound, Store, StorageError, StorageMisconfigured, StorageUnavailable, Upload,
                        check_folder, check_key, check_metadata, check_prefix)
-from .downloads import strip_bidi_and_controls
+from portal.text import strip_bidi_and_controls
 from .local_endpoints import LocalEndpoints
 from .records import RECORDS
 

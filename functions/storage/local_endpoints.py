@@ -1,6 +1,6 @@
 """The file store's stand-ins for S3's presigned POST (evidence uploads) and presigned GET (downloads).
 
-The app serves UPLOAD_PATH and FILE_DOWNLOAD_PATH locally (functions/storage_upload.py, storage_download.py). Both
+The app serves UPLOAD_PATH and FILE_DOWNLOAD_PATH locally (functions/storage/upload_pages.py, storage_download.py). Both
 are signed by one signer: itsdangerous with the store's own secret (so any process on the same folder can check
 what another signed), a salt for each purpose, and an expiry time inside what is signed.
 """
@@ -14,7 +14,7 @@ from contextlib import suppress
 
 from .contract import FILENAME_PLACEHOLDER, UPLOAD_EXPIRES_IN, NotFound, UploadForm, UploadRefused, check_prefix
 from .disk import sidecar
-from .downloads import strip_bidi_and_controls
+from portal.text import strip_bidi_and_controls
 
 __all__ = ["FILE_DOWNLOAD_PATH", "LocalEndpoints"]
 

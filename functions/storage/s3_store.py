@@ -9,7 +9,9 @@ from contextlib import contextmanager, suppress
 from .contract import (FILENAME_PLACEHOLDER, UPLOAD_EXPIRES_IN, AlreadyExists, NotFound, Store, StorageError,
                        StorageMisconfigured, StorageUnavailable, Upload, UploadForm, check_folder, check_key,
                        check_metadata, check_prefix)
-from .downloads import content_disposition, strip_bidi_and_controls
+from portal.text import strip_bidi_and_controls
+
+from .downloads import content_disposition
 from .records import READ_THREADS, RECORDS
 from .s3_streams import S3Stream, in_parts
 

@@ -182,9 +182,10 @@ def load_content(root: Path, render_all: bool = True) -> model.Content:
     pages = loader.load_pages()
     assessments = loader.load_assessments()
     events = loader.load_events()
+    contracts = loader.load_yaml("contracts.yaml", schemas.ContractSettingsSchema())
     if render_all:
         loader.render_all()
     if loader.problems:
         raise ContentError(loader.problems)
     return model.Content(site=site, framework=framework, measures=measures, charter=charter, pages=pages,
-                         assessments=assessments, events=events)
+                         assessments=assessments, events=events, contracts=contracts)

@@ -1,5 +1,6 @@
 """The council's published content, as plain objects the templates read."""
 from dataclasses import dataclass, field
+from decimal import Decimal
 from functools import cached_property
 
 from markupsafe import Markup
@@ -61,6 +62,37 @@ class Framework:
 
 
 @dataclass(frozen=True)
+class ReportingNeeds:
+    """What a supplier's return needs for a measure: where it happened (local), whole numbers, plausible bounds."""
+
+    local: bool
+    whole_numbers: bool
+    per_period_min: Decimal
+    per_period_max: Decimal
+
+
+@dataclass(frozen=True)
+class CouncilArea:
+    """The council's area as postcode districts (EX1) or whole postcode areas (EX)."""
+
+    name: str
+    postcode_districts: tuple[str, ...]
+
+    def covers(self, district: str) -> bool:
+        """Whether a postcode district (already upper case, like EX4) lies in the area."""
+        letters = district[:len(district) - len(district.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ"))]
+        return district in self.postcode_districts or letters in self.postcode_districts
+
+
+@dataclass(frozen=True)
+class ContractSettings:
+    """content/contracts.yaml: how returns are scheduled and checked."""
+
+    return_due_days: int
+    council_area: CouncilArea
+
+
+@dataclass(frozen=True)
 class Measure:
     code: str
     title: str
@@ -72,6 +104,7 @@ class Measure:
     does_not_count: list[str]
     evidence: list[str]
     reporting: str
+    returns: ReportingNeeds | None = None  # always set for loaded content; optional for older callers
 
     @property
     def slug(self) -> str:
@@ -117,6 +150,7 @@ class Content:
     pages: list[Page]
     assessments: dict = field(default_factory=dict)  # id -> portal.questionnaire.model.Assessment
     events: list = field(default_factory=list)  # portal.events.model.Event, soonest first
+    contracts: ContractSettings | None = None
 
     @cached_property
     def _index(self) -> dict:

@@ -1,5 +1,5 @@
 """marshmallow schemas for each kind of content file; they check shape and turn data into model objects."""
-from marshmallow import Schema, ValidationError, fields, post_load, validate, validates
+from marshmallow import Schema, ValidationError, fields, post_load, validate, validates, validates_schema
 
 from ..reading.fields import SLUG, markdown, text, text_list
 from . import model
@@ -8,6 +8,9 @@ HEX_COLOUR = validate.Regexp(r"^#[0-9a-fA-F]{6}$", error="give a colour as # and
 REPORTING = tuple(model.REPORTING_LABELS)
 SECTIONS = ("home", "about", "guidance", "what-we-look-for", "legal")
 # Page file names that would clash with the addresses of pages the portal builds itself.
+# A UK postcode district (the part before the space: EX1, SW1A, M60) or a whole postcode area (EX).
+POSTCODE_DISTRICT = r"^[A-Z]{1,2}[0-9][A-Z0-9]?$"
+POSTCODE_AREA_OR_DISTRICT = validate.Regexp(r"^[A-Z]{1,2}([0-9][A-Z0-9]?)?$", error="give a postcode district like 'EX4' or an area like 'EX', in capitals")
 RESERVED_SLUGS = {"framework", "measures", "charter", "guidance", "assets", "events", "assessments", "council", "sitemap", "404"}
 
 
@@ -102,6 +105,52 @@ class FrameworkSchema(Schema):
         return model.Framework(**data)
 
 
+def _quantity(**kwargs):
+    return fields.Decimal(required=True, allow_nan=False, error_messages={"invalid": "give a number, like 500"}, **kwargs)
+
+
+class BoundsSchema(Schema):
+    min = _quantity(validate=validate.Range(min=0, error="give a number of 0 or more"))
+    max = _quantity(validate=validate.Range(min=0, min_inclusive=False, error="give a number more than 0"))
+
+    @validates_schema
+    def in_order(self, data, **kwargs):
+        if "min" in data and "max" in data and data["min"] > data["max"]:
+            raise ValidationError("make 'min' no more than 'max'", "max")
+
+
+class ReportingNeedsSchema(Schema):
+    local = fields.Boolean(required=True, truthy={True}, falsy={False}, error_messages={"invalid": "write true or false"})
+    whole_numbers = fields.Boolean(required=True, truthy={True}, falsy={False}, error_messages={"invalid": "write true or false"})
+    per_period = fields.Nested(BoundsSchema, required=True)
+
+    @post_load
+    def make(self, data, **kwargs):
+        bounds = data["per_period"]
+        return model.ReportingNeeds(local=data["local"], whole_numbers=data["whole_numbers"],
+                                    per_period_min=bounds["min"], per_period_max=bounds["max"])
+
+
+class CouncilAreaSchema(Schema):
+    name = text()
+    postcode_districts = fields.List(fields.String(validate=POSTCODE_AREA_OR_DISTRICT), required=True,
+                                     validate=validate.Length(min=1, error="list at least one postcode district or area"))
+
+    @post_load
+    def make(self, data, **kwargs):
+        return model.CouncilArea(name=data["name"], postcode_districts=tuple(data["postcode_districts"]))
+
+
+class ContractSettingsSchema(Schema):
+    return_due_days = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=365, error="give a whole number of days from 1 to 365"),
+                                     error_messages={"invalid": "give a whole number of days, like 30"})
+    council_area = fields.Nested(CouncilAreaSchema, required=True)
+
+    @post_load
+    def make(self, data, **kwargs):
+        return model.ContractSettings(**data)
+
+
 class MeasureSchema(Schema):
     code = text(validate=validate.Regexp(r"^[A-Z]{2,4}[0-9]{1,3}$", error="use capital letters then numbers, like 'LE01'"))
     title = text()
@@ -113,6 +162,7 @@ class MeasureSchema(Schema):
     does_not_count = text_list()
     evidence = text_list()
     reporting = fields.String(required=True, validate=validate.OneOf(REPORTING, error="use one of: " + ", ".join(REPORTING)))
+    returns = fields.Nested(ReportingNeedsSchema, required=True)
 
     @post_load
     def make(self, data, **kwargs):

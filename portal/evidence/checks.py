@@ -6,14 +6,13 @@ PDF's trailer). A file's type is judged by those bytes, never by its name or wha
 """
 import codecs
 import io
-import re
 import unicodedata
 import zipfile
 from dataclasses import dataclass
 
 from .filetypes import BYTES_PER_MB
-from ..text import strip_bidi_and_controls
 from .filetypes import FILE_TYPES, FileType, list_in_words
+from ..text import safe_filename
 
 HEAD_BYTES = 64 * 1024
 # A real document opens to far less than this; an Office file past it is a zip bomb, not a policy.
@@ -234,15 +233,11 @@ def _is_plain_text(head: bytes) -> bool:
     return not text.lstrip().startswith("<")
 
 
-_UNSAFE = re.compile(r'[<>:"/\\|?*]')
-
-
 def safe_name(filename: str, file_type: FileType) -> str:
     """The browser's name for the file, made safe to show and to offer as a download name."""
-    # Control and formatting characters (NUL, a right-to-left override, zero-width spaces) can hide a name's end.
-    name = strip_bidi_and_controls(unicodedata.normalize("NFC", filename or ""))
-    name = "".join(char for char in name if unicodedata.category(char) not in ("Cs", "Co", "Cn"))
-    name = " ".join(_UNSAFE.sub("_", name).split()).strip(" .")
+    # Control and formatting characters (NUL, a right-to-left override, zero-width spaces) can hide a name's end;
+    # the one sanitiser drops them. Shortened here, not there, since the extension may be replaced.
+    name = safe_filename(filename, limit=10**9, fallback="")
     stem, dot, extension = name.rpartition(".")
     if not dot or f".{extension.lower()}" not in file_type.extensions:
         stem, extension = name, file_type.extensions[0].lstrip(".")

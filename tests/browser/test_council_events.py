@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import expect
 
 from functions.council.officers import Officers
-from functions.registrations import Registrations
+from functions.events.registrations import Registrations
 from functions.storage import open_store
 from portal import create_app
 from tests.event_factory import SAMPLE_NOW, content_with_events, details, upcoming_event

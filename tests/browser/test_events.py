@@ -11,7 +11,7 @@ import pytest
 from icalendar import Calendar
 from playwright.sync_api import expect
 
-from functions.registrations import Registrations
+from functions.events.registrations import Registrations
 from functions.storage import open_store
 from tests.event_factory import content_with_events, details, make_app, upcoming_event
 

@@ -16,7 +16,7 @@ import pytest
 from flask import Flask
 from playwright.sync_api import Page, expect
 
-from functions.records import Drafts
+from functions.assessment.records import Drafts
 from functions.storage import Store, open_store
 from portal import create_app
 from portal.content import load_content

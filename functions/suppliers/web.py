@@ -1,0 +1,59 @@
+"""The suppliers' blueprint and what every page of it shares: who is signed in, and the accessors.
+
+Every page needs a live session except those in PUBLIC. A session stands only while its address still holds a grant
+(functions/suppliers/contacts.py): an officer who withdraws a contact ends their session at its next request.
+"""
+
+from flask import Blueprint, g, redirect, request, session, url_for
+
+from portal.clock import now
+
+from .. import keep_private
+from .. import signin
+from ..signin.sessions import Sessions
+from ..storage import app_store
+from .contacts import SupplierContacts
+
+supplier_blueprint = Blueprint("supplier", __name__, url_prefix="/supplier")
+PUBLIC = {"supplier.sign_in", "supplier.check_email", "supplier.use_link", "supplier.signed_out"}
+SESSION_KEY = "supplier_session"
+SESSIONS = "suppliers/sessions/"
+SIGN_IN_LINKS = "suppliers/sign-in-links/"
+
+
+def store():
+    return app_store()
+
+
+def sessions() -> Sessions:
+    return Sessions(store(), now, prefix=SESSIONS)
+
+
+def contacts() -> SupplierContacts:
+    return SupplierContacts(store(), now)
+
+
+def safe_next(target: str | None) -> str | None:
+    """A supplier page to return to after sign-in; anything else (another site, a scheme) is ignored."""
+    return signin.safe_next(target, "/supplier/")
+
+
+@supplier_blueprint.before_request
+def require_sign_in():
+    g.supplier = g.supplier_session = None
+    if request.endpoint in PUBLIC:
+        return None
+    had_session = SESSION_KEY in session
+    found = sessions().find(session.get(SESSION_KEY))
+    if found is None or not contacts().may_sign_in(found.email):
+        if found is not None:
+            sessions().end(found)  # withdrawn: this session is over, whatever happens next
+        session.pop(SESSION_KEY, None)
+        wanted = request.full_path.rstrip("?") if request.method == "GET" else None
+        return redirect(url_for("supplier.sign_in", next=safe_next(wanted), expired=1 if had_session else None))
+    g.supplier_session = sessions().touch(found)
+    g.supplier = found.email
+    return None
+
+
+keep_private(supplier_blueprint, kept="your returns")
