@@ -90,3 +90,17 @@ def test_a_snapshot_is_used_only_for_the_content_it_was_made_from(tmp_path):
     page.write_text(page.read_text() + "\nA new line.\n")
     assert read_snapshot(tmp_path / NAME, content) is None
     assert read_snapshot(tmp_path / "none.pickle", content) is None
+
+
+def test_a_snapshot_is_the_same_bytes_in_every_process():
+    """Packages are the same bytes for the same inputs, so the snapshot must not depend on a process's hash seed
+    (a set in the content's model would)."""
+    digests = set()
+    for seed in ("1", "2"):
+        result = subprocess.run([sys.executable, "-c", "import hashlib, sys; from portal.content.snapshot import snapshot; "
+                                 "print(hashlib.sha256(snapshot(sys.argv[1])).hexdigest())", str(CONTENT)],
+                                capture_output=True, text=True, cwd=PROJECT_ROOT, timeout=120,
+                                env={"PATH": "/usr/bin:/bin", "PYTHONHASHSEED": seed})
+        assert result.returncode == 0, result.stderr[-3000:]
+        digests.add(result.stdout.strip())
+    assert len(digests) == 1
