@@ -15,11 +15,12 @@ from portal.contracts.form import raw_text
 from ..storage import AlreadyExists, NotFound, Store, read_json_many, versions
 from .records import contract_prefix, deserialise_return, serialise_return
 
-__all__ = ["FORM_FIELD", "Returns", "SentMeanwhile", "valid_period_id"]
+__all__ = ["FORM_FIELD", "LINE_FIELDS", "Returns", "SentMeanwhile", "clean_form", "valid_period_id"]
 
 # The names a return form has (portal.contracts.read_return's, and the evidence chosen for each line): nothing
 # else a post carries is kept in a draft.
-FORM_FIELD = re.compile(r"(lines-[A-Z]{2}[0-9]{2}-(quantity|method|postcode_districts|attributable|narrative|evidence)"
+LINE_FIELDS = ("quantity", "method", "postcode_districts", "attributable", "narrative", "evidence")
+FORM_FIELD = re.compile(rf"(lines-[A-Z]{{2,4}}[0-9]{{1,3}}-({'|'.join(LINE_FIELDS)})"
                         r"|declared_by_name|declared_by_role|correction_reason)\Z", re.ASCII)
 _PERIOD_ID = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}--[0-9]{4}-[0-9]{2}-[0-9]{2}\Z", re.ASCII)
 MAX_EVIDENCE_PER_LINE = 10
