@@ -154,10 +154,13 @@ def check_return(contract_id, period_id):
     return redirect(url_for(".sent_return", contract_id=contract_id, period_id=period_id, version=version), 303)
 
 
-@supplier_blueprint.get("/contracts/<contract_id>/returns/<period_id>/sent/<int:version>/")
+@supplier_blueprint.get("/contracts/<contract_id>/returns/<period_id>/sent/<version>/")
 def sent_return(contract_id, period_id, version):
     """The confirmation of a sent version, and the copy to keep: it works when bookmarked, and prints."""
     contract, period = _contract_and_period(contract_id, period_id)
+    if not (version.isascii() and version.isdigit() and len(version) < 7):
+        abort(404)
+    version = int(version)
     record = returns().sent_version(contract_id, period_id, version) or abort(404)
     return render_template("supplier/sent_return.html", title=f"Return sent: {period_label(period)}", contract=contract,
                            contract_id=contract_id, period=period, period_label=period_label(period), record=record,
