@@ -9,7 +9,7 @@ from functions.contracts import summaries
 from functions.contracts.records import (Contracts, deserialise, deserialise_return, serialise, serialise_return,
                                          contract_prefix)
 from functions.storage import open_store, versions
-from functions.suppliers.contacts import SupplierContacts
+from functions.signin.contacts import SupplierContacts
 
 from .test_contracts_summary import CONTENT_LOADED, CONTRACT, RETURNS, REVIEWS
 

@@ -10,11 +10,11 @@ from functions.contracts import summaries
 from functions.contracts.records import Contracts
 from functions.contracts.returns import Returns
 from functions.storage import open_store
-from functions.suppliers.contacts import SupplierContacts
+from functions.signin.contacts import SupplierContacts
 from portal.contracts import Review
 
 from .officer import ADMIN, Clock, OfficerBrowser, council_app_with_officers, emails_to
-from .test_contracts_summary import CONTRACT, Q1, Q2, Q3
+from .test_contracts_summary import CONTRACT, Q1, Q3
 
 ANN, BOB = "ann@roadworks.example", "bob@roadworks.example"
 LINK = re.compile(r"https?://\S+?(/supplier/sign-in/[A-Za-z0-9_-]+)")

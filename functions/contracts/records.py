@@ -18,7 +18,7 @@ from portal.questionnaire.numbers import stored_number
 from decimal import Decimal
 
 from ..storage import Store, read_json_many, versions
-from ..suppliers.contacts import SupplierContacts
+from ..signin.contacts import SupplierContacts
 
 PREFIX = "contracts/"
 

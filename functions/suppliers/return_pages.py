@@ -17,7 +17,7 @@ from portal.questionnaire.numbers import stored_number
 from ..contracts import summaries
 from ..contracts.returns import LINE_FIELDS, SentMeanwhile, clean_form, valid_period_id
 from ..storage import StorageError
-from . import return_evidence
+from . import evidence_pages
 from .contract_pages import content, contract_or_404, latest_reviews, period_label, returns
 from .web import keeps_answers, store, supplier_blueprint
 
@@ -68,7 +68,7 @@ def _render_form(title, period, lines, values, based_on, errors=None, contract_i
     return render_template(
         "supplier/return_form.html", title=title, period=period, period_label=period_label(period), lines=lines,
         values=values, based_on=based_on, errors=errors, error_list=_error_list(lines, errors), contract_id=contract_id,
-        files=return_evidence.contract_files(contract_id) if contract_id and not save_failed else [],
+        files=evidence_pages.contract_files(contract_id) if contract_id and not save_failed else [],
         save_failed=save_failed, error_title=bool(errors or save_failed))
 
 
@@ -104,12 +104,14 @@ def return_form(contract_id, period_id):
             values = {}
         return _render_form(contract.title, period, lines, values, sent_count, contract_id=contract_id)
     based_on = _based_on(request.form, sent_count)
-    if request.form.get("action") == "save":
+    if request.form.get("action") in ("save", "evidence"):
         returns().save_draft(contract_id, period_id, request.form, based_on, g.supplier)
+        if request.form.get("action") == "evidence":
+            return redirect(url_for(".evidence", contract_id=contract_id, period=period_id), 303)
         flash(f"Your return for {period_label(period)} has been saved. You can come back to it at any time.", "saved")
         return redirect(url_for(".contract", contract_id=contract_id), 303)
     answered, errors = read_return(request.form, contract, period, content(), version=based_on + 1)
-    errors |= return_evidence.errors(contract_id, request.form, lines)
+    errors |= evidence_pages.errors(contract_id, request.form, lines)
     if errors:
         return _render_form(contract.title, period, lines, clean_form(request.form), based_on, errors, contract_id), 400
     number = returns().save_draft(contract_id, period_id, request.form, based_on, g.supplier)
@@ -122,7 +124,7 @@ def _checked_draft(contract_id, contract, period):
     draft = returns().draft(contract_id, period.id, int(number) if number.isascii() and number.isdigit() and len(number) < 7 else None)
     checked, errors = (None, True) if draft is None else read_return(
         MultiDict(draft["form"]), contract, period, content(), version=draft["based_on"] + 1)
-    if errors or return_evidence.errors(contract_id, MultiDict(draft["form"]), _lines(contract, period)):
+    if errors or evidence_pages.errors(contract_id, MultiDict(draft["form"]), _lines(contract, period)):
         abort(redirect(url_for(".return_form", contract_id=contract_id, period_id=period.id), 303))
     return draft, checked
 
@@ -131,12 +133,12 @@ def _checked_draft(contract_id, contract, period):
 def check_return(contract_id, period_id):
     contract, period = _contract_and_period(contract_id, period_id)
     draft, checked = _checked_draft(contract_id, contract, period)
-    evidence = return_evidence.chosen(draft["form"], checked)
+    evidence = evidence_pages.chosen(draft["form"], checked)
     if request.method == "GET":
         return render_template("supplier/check_return.html", title="Check your return before sending it", contract=contract,
                                contract_id=contract_id, period=period, period_label=period_label(period), sent=checked,
                                draft=draft, lines=_lines(contract, period), evidence=evidence,
-                               files=return_evidence.files_by_id(contract_id))
+                               files=evidence_pages.files_by_id(contract_id))
     try:
         version = returns().send(contract_id, period_id, checked, evidence, g.supplier)
     except SentMeanwhile as meanwhile:
@@ -166,4 +168,4 @@ def sent_return(contract_id, period_id, version):
                            contract_id=contract_id, period=period, period_label=period_label(period), record=record,
                            sent=record["return"], review=latest_reviews(contract_id).get((period_id, version)),
                            newest=returns().versions_sent(contract_id, period_id), lines=_lines(contract, period),
-                           files=return_evidence.files_by_id(contract_id))
+                           files=evidence_pages.files_by_id(contract_id))

@@ -13,7 +13,7 @@ from portal.clock import now
 from .. import keep_private, log_storage_failure
 from ..signin.sessions import Sessions
 from ..storage import StorageUnavailable, app_store
-from .contacts import SupplierContacts
+from ..signin.contacts import SupplierContacts
 
 supplier_blueprint = Blueprint("supplier", __name__, url_prefix="/supplier")
 PUBLIC = {"supplier.sign_in", "supplier.check_email", "supplier.use_link", "supplier.signed_out"}
