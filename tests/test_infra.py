@@ -73,7 +73,8 @@ OWN_PREFIXES = {
     "CouncilFunction": ("submissions/", "evidence/", "reviews/", "officers/", "audit/", "council/", "exports/", "events/", "outbox/"),
     "CouncilPurgeFunction": ("drafts/", "submissions/", "evidence/", "reviews/", "audit/", "council/",
                              "suppliers/sign-in-links/", "suppliers/sessions/"),
-    "SupplierFunction": ("suppliers/", "outbox/", "council/rate-limits/"),  # the portal's one rate limiter
+    "SupplierFunction": ("suppliers/", "outbox/", "council/rate-limits/",  # the portal's one rate limiter
+                         "contracts/", "contract-summaries/", "uploads/contracts/", "evidence/contracts/"),
     "CouncilNotificationsFunction": ("submissions/", "reviews/", "officers/", "council/notified/", "outbox/"),
     "EvidenceRetentionFunction": ("drafts/", "submissions/", "evidence/"),
     "CouncilApiFunction": ("submissions/", "officers/", "api-tokens/", "audit/"),

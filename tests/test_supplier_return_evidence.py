@@ -35,6 +35,7 @@ def test_a_file_uploaded_from_the_return_is_checked_chosen_sent_and_offered_agai
     assert "Payroll summary.pdf has been uploaded" in page(ann, kept.headers["Location"])
     [record] = ContractFiles(store).files(contract_id)
     assert record["by"] == "ann@roadworks.example" and record["content_type"] == "application/pdf"
+    assert record["key"] == f"evidence/contracts/{contract_id}/{record['id']}" and store.read(record["key"]) == pdf()
     form = page(ann, form_url(contract_id))
     assert 'value="5"' in form and f'value="{record["id"]}"' in form  # the answers were saved before the upload
 
@@ -50,6 +51,7 @@ def test_a_file_that_is_not_what_it_says_is_refused_with_a_message_and_not_kept(
     text = refused.get_data(as_text=True)
     assert refused.status_code == 400 and "The selected file must be a PDF" in text and "There is a problem" in text
     assert ContractFiles(store).files(contract_id) == [] and store.keys(f"contracts/{contract_id}/evidence/") == []
+    assert store.keys(f"evidence/contracts/{contract_id}/") == [] and store.keys(f"uploads/contracts/{contract_id}/") == []
 
 
 def test_a_file_id_not_the_contracts_is_refused_on_the_return(ann, contract_id, store):  # noqa: F811
