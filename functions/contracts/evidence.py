@@ -3,7 +3,7 @@
 The browser posts a file straight to storage under `uploads/contracts/<id>/<upload_id>/` (decision 7); `attach`
 then moves it to `evidence/contracts/<id>/<file_id>` (under evidence/, which the malware scanner watches), checks it
 by its content (portal.evidence.checks) and writes its record, write-once, to
-`contracts/<id>/evidence/<file_id>.json`; a file that fails any check is deleted.
+`contracts/<id>/evidence/records/<file_id>.json`; a file that fails any check is deleted.
 A sent return names the files it relied on, so none is ever removed.
 """
 import secrets
@@ -41,7 +41,7 @@ class ContractFiles:
 
     def files(self, contract_id: str) -> list[dict]:
         """Every file kept for the contract, in the order uploaded."""
-        keys = self.store.keys(f"{contract_prefix(contract_id)}evidence/")
+        keys = self.store.keys(f"{contract_prefix(contract_id)}evidence/records/")
         return sorted(read_json_many(self.store, keys), key=lambda f: (f["uploaded_at"], f["id"]))
 
     def attach(self, contract_id: str, upload_id: str, by: str) -> dict:
@@ -66,7 +66,7 @@ class ContractFiles:
             record = {"id": file_id, "key": key, "name": inspected.name, "size": upload.size,
                       "sha256": sha256_of(read_range, upload.size), "content_type": inspected.type.content_type,
                       "uploaded_at": self.clock().replace(microsecond=0).isoformat(), "by": by}
-            self.store.create_json(f"{contract_prefix(contract_id)}evidence/{file_id}.json", record)
+            self.store.create_json(f"{contract_prefix(contract_id)}evidence/records/{file_id}.json", record)
         except BaseException:
             with suppress(StorageError):
                 self.store.delete(key)  # not recorded, so not kept: nothing half-stored
