@@ -70,6 +70,16 @@ class _Loader:
             known = ", ".join(o.id for o in priority.outcomes)
             self.problems.append(source.problem(f"'{measure.outcome}' is not an outcome of '{priority.id}'; use one of: {known}", ("outcome",)))
 
+    def check_money_proxies(self, source: Source, settings: model.ContractSettings, measures: list[model.Measure]):
+        """A proxy names a measure that exists, and one not already counted in pounds (decision 16)."""
+        units = {m.code: m.unit for m in measures}
+        for index, code in enumerate(settings.money_proxies):
+            where = ("money_proxies", index, "measure")
+            if code not in units:
+                self.problems.append(source.problem(f"there is no measure {code} in content/measures/", where))
+            elif units[code].startswith("£"):
+                self.problems.append(source.problem(f"{code} is already counted in pounds; remove its money proxy", where))
+
     def check_framework_ids(self, framework: model.Framework):
         source_name = self.name(self.root / "framework.yaml")
         for kind, ids in (("priority", [p.id for p in framework.priorities]),
@@ -149,7 +159,10 @@ def load_content(root: Path) -> model.Content:
     pages = loader.load_pages()
     assessments = loader.load_assessments()
     events = loader.load_events()
-    contracts = loader.load_yaml("contracts.yaml", schemas.ContractSettingsSchema())
+    contracts_source = loader.read(root / "contracts.yaml", read_yaml)
+    contracts = loader.validate(contracts_source, schemas.ContractSettingsSchema())
+    if contracts is not None:
+        loader.check_money_proxies(contracts_source, contracts, measures)
     if loader.problems:
         raise ContentError(loader.problems)
     return model.Content(site=site, framework=framework, measures=measures, charter=charter, pages=pages,

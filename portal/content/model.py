@@ -5,6 +5,8 @@ from functools import cached_property
 
 from markupsafe import Markup
 
+from .contract_settings import Chasing, RatingThresholds
+
 # How often a measure is reported, as written in content and as shown to readers.
 REPORTING_LABELS = {
     "monthly": "Every month",
@@ -69,6 +71,7 @@ class ReportingNeeds:
     whole_numbers: bool
     per_period_min: Decimal
     per_period_max: Decimal
+    combine: str = "add"  # how figures combine over periods and contracts: portal/contracts/combining.py
 
 
 @dataclass(frozen=True)
@@ -90,6 +93,9 @@ class ContractSettings:
 
     return_due_days: int
     council_area: CouncilArea
+    chasing: Chasing
+    ratings: RatingThresholds
+    money_proxies: dict = field(default_factory=dict)  # measure code -> MoneyProxy; none unless declared (decision 16)
 
 
 @dataclass(frozen=True)
