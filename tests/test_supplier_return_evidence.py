@@ -9,8 +9,7 @@ from functions.contracts.returns import Returns
 from functions.storage import UploadForm
 
 from .evidence_files import pdf
-from .test_contracts_summary import Q1, Q2
-from .test_supplier_returns import ANSWERS, app, clock, contract_id, form_url, page, send_return, sign_in, store  # noqa: F401
+from .test_supplier_returns import ANSWERS, Q1, Q2, app, clock, contract_id, form_url, page, send_return, sign_in, store  # noqa: F401
 from .test_supplier_returns import ann  # noqa: F401
 from .uploads import post_upload
 

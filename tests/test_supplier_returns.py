@@ -1,7 +1,8 @@
 """A supplier contact reports on their contract: the schedule, the return form, save and return, check answers,
 send (write-once), corrections and the council's query, through the function's pages on both stores."""
 import re
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
+from decimal import Decimal
 from urllib.parse import urlsplit
 
 import pytest
@@ -11,12 +12,20 @@ from functions.contracts.records import Contracts
 from functions.contracts.returns import Returns
 from functions.storage import open_store
 from functions.signin.contacts import SupplierContacts
-from portal.contracts import Review
+
+from portal.contracts import Commitment, Contract, Review, commitment_periods
 
 from .officer import ADMIN, Clock, OfficerBrowser, council_app_with_officers, emails_to
-from .test_contracts_summary import CONTRACT, Q1, Q3
 
 ANN, BOB = "ann@roadworks.example", "bob@roadworks.example"
+# Two local measures reported quarterly: a per-period commitment, and one for the whole contract with a profile.
+CONTRACT = Contract(
+    "Highways maintenance", "EXC-2026-014", "Roadworks Ltd", Decimal(1_250_000), date(2026, 4, 1), date(2027, 3, 31),
+    "officer@exampleshire.gov.uk", (ANN,),
+    (Commitment("LE01", Decimal("4.5"), "per_period", "quarterly", "Local hires"),
+     Commitment("WB06", Decimal(100), "whole_contract", "quarterly", "Volunteering",
+                (Decimal(10), Decimal(20), Decimal(30), Decimal(40)))))
+Q1, Q2, Q3, Q4 = commitment_periods(CONTRACT, CONTRACT.commitments[0], 30)
 LINK = re.compile(r"https?://\S+?(/supplier/sign-in/[A-Za-z0-9_-]+)")
 ANSWERS = {
     "lines-LE01-quantity": "5", "lines-LE01-method": "Payroll for the quarter", "lines-LE01-postcode_districts": "EX1, EX4",

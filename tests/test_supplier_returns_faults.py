@@ -8,9 +8,8 @@ from functions.contracts.returns import Returns
 from functions.storage import open_store
 
 from .officer import ADMIN, Clock, council_app_with_officers, csrf
-from .test_contracts_summary import CONTRACT, Q1
 from .test_faults import BUCKET, IMPATIENT, storage_endpoint  # noqa: F401  (a moto server the test can stop)
-from .test_supplier_returns import ANSWERS, form_url, sign_in
+from .test_supplier_returns import ANSWERS, CONTRACT, Q1, form_url, sign_in
 
 
 def test_storage_down_gives_the_try_again_page_with_the_figures_still_in_the_form(built, storage_endpoint, monkeypatch, tmp_path):  # noqa: F811

@@ -8,9 +8,8 @@ from hypothesis import strategies as st
 
 from functions.storage import open_store
 
-from .test_contracts_summary import Q1
 from .test_fuzz import BOUNDED, hostile_text
-from .test_supplier_returns import ANSWERS, app, clock, contract_id, form_url, sign_in, store  # noqa: F401  (fixtures)
+from .test_supplier_returns import ANSWERS, Q1, app, clock, contract_id, form_url, sign_in, store  # noqa: F401  (fixtures)
 from .officer import csrf
 
 FIELDS = sorted(ANSWERS) + ["lines-LE01-narrative", "lines-WB06-narrative", "lines-LE01-evidence", "correction_reason",

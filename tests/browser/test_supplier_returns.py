@@ -16,7 +16,7 @@ from tests import evidence_files as files
 from tests.conftest import BUCKET, CONTENT
 from tests.live_server import serving_app
 from tests.officer import ADMIN, Clock, next_email_to
-from tests.test_contracts_summary import CONTRACT, Q1
+from tests.test_supplier_returns import CONTRACT, Q1
 
 from .test_journey import axe_on_what_is_shown, axe_page, go  # noqa: F401  (axe_page is a fixture)
 
