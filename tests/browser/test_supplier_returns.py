@@ -35,9 +35,11 @@ def portal(request, built, tmp_path):
         storage = str(tmp_path / "storage")
     app = create_app({"PORTAL_CONTENT": CONTENT, "PORTAL_ASSETS": built[1], "PORTAL_STORAGE": storage,
                       "PORTAL_EMAIL": f"outbox:{tmp_path / 'outbox'}", "SESSION_COOKIE_SECURE": False,
-                      "PORTAL_CLOCK": Clock(datetime(2026, 11, 2, 12, tzinfo=timezone.utc))})
+                      "PORTAL_CLOCK": Clock(datetime(2026, 11, 2, 12, tzinfo=timezone.utc)),
+                      "PORTAL_SEND_EMAIL_EVERY": 1})  # make run's sender too, which retries a delivery that failed
     with serving_app(app) as base:
         yield base, open_store(storage), tmp_path / "outbox"
+    app.extensions["portal.email_sender"].set()
 
 
 @pytest.fixture
