@@ -142,6 +142,8 @@ def check_return(contract_id, period_id):
     try:
         version = returns().send(contract_id, period_id, checked, evidence, g.supplier)
     except SentMeanwhile as meanwhile:
+        if meanwhile.sent is None:  # taken, yet not readable a moment later: show where the returns stand
+            return redirect(url_for(".contract", contract_id=contract_id), 303)
         if meanwhile.sent["return"] == checked and meanwhile.sent["by"] == g.supplier:  # a double click: sent already
             version = checked.version
         else:
