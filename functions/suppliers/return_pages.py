@@ -6,6 +6,7 @@ The form carries `based_on`, how many versions had been sent when it was opened,
 showed: so the version sent is exactly the one checked, and of two contacts sending at once only the first is kept.
 """
 from datetime import date
+from types import SimpleNamespace
 
 from flask import abort, current_app, flash, g, redirect, render_template, request, url_for
 from werkzeug.datastructures import MultiDict
@@ -80,7 +81,7 @@ def _unsaved(contract_id, period_id):
         start = end = None
     if start is None:
         return render_template("unavailable.html", title="Sorry, there is a problem with the service", kept="your returns")
-    period = type("Period", (), {"start": start, "end": end, "id": period_id})()
+    period = SimpleNamespace(start=start, end=end, id=period_id)  # all the form needs of a period
     values = clean_form(request.form)
     codes = dict.fromkeys(name.split("-")[1] for name in values if name.startswith("lines-"))
     lines = [{"code": code, "measure": content().measure(code.lower()), "committed": None} for code in codes
