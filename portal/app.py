@@ -147,6 +147,7 @@ COMMANDS = {
     "send-reminders": "functions.events.reminders:send_reminders_command",
     "send-email": "functions.mail.outbox:send_email",
     "charter-reminders": "functions.charter.reminders:charter_reminders",
+    "rebuild-contract-summaries": "functions.contracts.cli:rebuild_contract_summaries",
 }
 
 

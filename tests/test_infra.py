@@ -76,7 +76,8 @@ OWN_PREFIXES = {
     "CharterRemindersFunction": ("charter/", "outbox/"),
     "CouncilPurgeFunction": ("drafts/", "submissions/", "evidence/", "reviews/", "audit/", "council/",
                              "suppliers/sign-in-links/", "suppliers/sessions/"),
-    "SupplierFunction": ("suppliers/", "outbox/", "council/rate-limits/", "charter/"),  # the portal's one rate limiter
+    "SupplierFunction": ("suppliers/", "outbox/", "council/rate-limits/", "charter/",  # the portal's one rate limiter
+                         "contracts/", "contract-summaries/", "uploads/contracts/", "evidence/contracts/"),
     "CouncilNotificationsFunction": ("submissions/", "reviews/", "officers/", "council/notified/", "outbox/"),
     "EvidenceRetentionFunction": ("drafts/", "submissions/", "evidence/"),
     "CouncilApiFunction": ("submissions/", "officers/", "api-tokens/", "audit/", "charter/"),

@@ -18,7 +18,7 @@ from ..charter.signatories import Signatories, StatusChanged
 from ..exports import charter as charter_export
 from ..exports import registrations as files
 from ..storage import NotFound
-from ..suppliers.contacts import SupplierContacts
+from ..signin.contacts import SupplierContacts
 from .export_pages import FORMATS, _link, _stamp
 from .web import admin_only, audited, clock, council_blueprint, store
 
