@@ -91,10 +91,18 @@ def deserialise_review(data: dict) -> Review:
                   dict(data.get("verified_reasons", {})))
 
 
+def sent_records(store: Store, contract_id: str, period_id: str | None = None) -> list[dict]:
+    """Every version sent for the contract (or one period of it), by period then version:
+    {"return": Return, "by", "at"} (by and at are "" where the record does not say)."""
+    folder = f"{contract_prefix(contract_id)}returns/" + (f"{period_id}/sent/" if period_id else "")
+    keys = [k for k in store.keys(folder) if "/sent/" in k]
+    return [{"return": deserialise_return(v), "by": v.get("by", ""), "at": v.get("at", "")}
+            for v in read_json_many(store, keys)]
+
+
 def sent_returns(store: Store, contract_id: str) -> list[Return]:
     """Every version of every return sent for the contract, by period then version."""
-    keys = [k for k in store.keys(f"{contract_prefix(contract_id)}returns/") if "/sent/" in k]
-    return [deserialise_return(value) for value in read_json_many(store, keys)]
+    return [sent["return"] for sent in sent_records(store, contract_id)]
 
 
 class Contracts:

@@ -8,9 +8,9 @@ from portal.contracts import OUTCOMES, commitment_periods, read_review, reportin
 from portal.contracts.form import raw_text
 
 from ..contracts import summaries
-from ..contracts.records import Contracts, contract_prefix, deserialise_return
+from ..contracts.records import Contracts, sent_records
 from ..mail import mailer, outbox
-from ..storage import StorageError, StorageUnavailable, read_json_many
+from ..storage import StorageError, StorageUnavailable
 from .web import audited, clock, council_blueprint, store
 
 
@@ -28,9 +28,7 @@ def _found(contract_id, period_id):
     period = next((p for p in reporting_periods(contract, due_days) if p.id == period_id), None)
     if period is None:
         abort(404)
-    keys = store().keys(f"{contract_prefix(contract_id)}returns/{period.id}/sent/")
-    sent = [{"return": deserialise_return(v), "by": v.get("by", ""), "at": v.get("at", "")}
-            for v in read_json_many(store(), keys)]
+    sent = sent_records(store(), contract_id, period.id)
     if not sent:
         abort(404)
     return contract, period, sent
