@@ -15,6 +15,8 @@ def values_from_post(form) -> dict:
     """Every answer posted, as text, whatever was sent (a hostile post is just text that fails the checks)."""
     names = [*FIELDS, *(f"{d}-{p}" for d in ("start", "end") for p in ("day", "month", "year"))]
     values = {name: raw_text(form, name) for name in names}
+    # The rows the page showed, answered or not, so that it shows them again.
+    values["rows"] = sum(1 for index in range(MAX_COMMITMENTS) if f"commitments-{index}-measure" in form)
     for index in range(MAX_COMMITMENTS):
         for field in ROW_FIELDS:
             values[f"commitments-{index}-{field}"] = raw_text(form, f"commitments-{index}-{field}")
@@ -77,7 +79,7 @@ def rows(values: dict, content, extra: int) -> list[dict]:
     """The commitment rows to show: those answered, then `extra` blank ones; each whole-contract row with an amount
     field for each of its reporting periods once the dates are known."""
     used = used_rows(values)
-    count = max(1, min(MAX_COMMITMENTS, (max(used) + 1 if used else 0) + extra))
+    count = max(1, min(MAX_COMMITMENTS, max(max(used) + 1 if used else 0, values.get("rows", 0)) + extra))
     start, end = dates(values)
     shown = []
     for index in range(count):
