@@ -102,6 +102,9 @@ def test_a_contract_with_mistakes_is_refused_with_every_message_and_the_answers_
     assert "Enter how the supplier will deliver this commitment" in page
     assert 'value="Highways maintenance"' in response.get_data(as_text=True) and "Staff volunteering days" in page
     assert store.keys("contracts/") == []
+    stranger = admin.post("/council/contracts/new", {**CONTRACT, "contract_manager": "someone@example.com"})
+    assert stranger.status_code == 400 and "Enter the email address of a council officer" in text(stranger)
+    assert store.keys("contracts/") == []
 
 
 def test_a_whole_contract_commitment_asks_for_the_amount_in_each_period(admin, store):
@@ -250,3 +253,20 @@ def test_officers_download_the_evidence_a_return_names_and_nothing_else(admin, v
     assert viewer.client.get(f"/council/contracts/{contract_id}/evidence/..%2Fx").status_code == 404
     actions = [r["action"] for r in audit.read(store, audit.keys_newest_first(store)) if r["subject"] == contract_id]
     assert "downloaded-contract-evidence" in actions
+
+
+def test_storage_down_while_reviewing_keeps_the_review_in_the_form(admin, store, monkeypatch):
+    contract_id = record(admin)
+    send_return(store, contract_id)
+    review = f"/council/contracts/{contract_id}/returns/{Q1}/"
+    form = admin.client.get(review).get_data(as_text=True)
+
+    def unavailable(*args, **kwargs):
+        raise StorageUnavailable("down")
+    monkeypatch.setattr(Contracts, "review", unavailable)
+    from tests.officer import csrf
+    response = admin.client.post(review, data={"outcome": "queried", "note": "Which postcodes?", "version": "1",
+                                               "csrf_token": csrf(form)})
+    assert response.status_code == 503 and "Your review was not saved" in text(response)
+    assert "Which postcodes?" in text(response) and 'value="queried" checked' in response.get_data(as_text=True)
+    assert store.keys(f"{contract_prefix(contract_id)}reviews/") == []
