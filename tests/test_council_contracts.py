@@ -270,3 +270,15 @@ def test_storage_down_while_reviewing_keeps_the_review_in_the_form(admin, store,
     assert response.status_code == 503 and "Your review was not saved" in text(response)
     assert "Which postcodes?" in text(response) and 'value="queried" checked' in response.get_data(as_text=True)
     assert store.keys(f"{contract_prefix(contract_id)}reviews/") == []
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(changes=st.dictionaries(st.sampled_from(sorted(CONTRACT) + ["reason", "action"]), hostile, max_size=6))
+def test_any_variation_post_is_a_new_version_or_refused_never_a_5xx(admin, store, changes):
+    if not store.keys("contracts/"):
+        record(admin)
+    contract_id = Contracts(store).ids()[0]
+    before = Contracts(store).get(contract_id)[1]
+    response = admin.post(f"/council/contracts/{contract_id}/change", {**CONTRACT, "reason": "Extra work", **changes})
+    assert response.status_code in (200, 303, 400), text(response)[:500]
+    assert Contracts(store).get(contract_id)[1] == before + (1 if response.status_code == 303 else 0)
