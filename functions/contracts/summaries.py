@@ -20,7 +20,7 @@ from portal.questionnaire.numbers import stored_number
 import random
 import time
 
-from ..storage import AlreadyExists, NotFound, Store, versions
+from ..storage import AlreadyExists, NotFound, StorageError, Store, versions
 from .records import Contracts, deserialise_commitment, sent_returns, serialise, serialise_commitment
 
 PREFIX = "contract-summaries/"
@@ -73,12 +73,17 @@ def build(contract_id: str, store: Store, content, today: date) -> dict | None:
 
 
 def _drop_older(store: Store, folder: str, number: int) -> None:
+    """Tidying, not a record: a version left behind when this fails costs a listing one more key, no more."""
     for key in store.keys(folder):
         if int(key.rsplit("/", 1)[1].split(".")[0]) < number:
-            try:
-                store.delete(key)
-            except NotFound:  # another writer deleted it first
-                pass
+            _forget(store, key)
+
+
+def _forget(store: Store, key: str) -> None:
+    try:
+        store.delete(key)
+    except StorageError:  # gone already, or storage failing: the next writer or rebuild tidies it
+        pass
 
 
 def refresh(store: Store, contract_id: str, content, today: date, index: bool = True) -> dict | None:
@@ -126,11 +131,15 @@ def _index_with(store: Store, entries: dict, replace_all: bool = False) -> None:
         except AlreadyExists:  # another writer's version came first: start again from it
             time.sleep(random.uniform(0, 0.05))
             continue
-        if store.keys(INDEX)[-1] != f"{INDEX}{number + 1:06d}.json":
+        mine = f"{INDEX}{number + 1:06d}.json"
+        if store.keys(INDEX)[-1] != mine:
             # The number was free only because a newer version had replaced and deleted it: ours is not the newest,
             # so start again from the newest (adding the same entries again changes nothing else).
+            _forget(store, mine)
             continue
-        _drop_older(store, INDEX, number + 1)
+        # Each version is deleted by one writer only, the one that replaced it: deletes never race.
+        if number:
+            _forget(store, f"{INDEX}{number:06d}.json")
         return
     raise AlreadyExists(f"could not add a version under {INDEX} after {INDEX_ATTEMPTS} attempts")
 
@@ -192,4 +201,5 @@ def rebuild_all(store: Store, content, today: date) -> int:
         if summary is not None:
             entries[contract_id] = list_entry(summary)
     _index_with(store, entries, replace_all=True)
+    _drop_older(store, INDEX, int(store.keys(INDEX)[-1].rsplit("/", 1)[1].split(".")[0]))
     return len(entries)
