@@ -6,8 +6,8 @@ server over HTTP (and a folder on disk, for comparison). Then a signed-in office
 one contract's page twice each: first as a freshly started function has them (a new app, so a new store and
 connections), then warm. Each request's storage calls are counted by the store itself, and on S3 its HTTP
 requests by botocore's events; while measuring, every S3 request waits 20 ms first, as a request from Lambda to
-S3 in the same region takes 10 to 30 ms. Both pages read the summaries kept when records are written
-(decision 14): one per contract for the list, one for the page, never the 10,000 returns.
+S3 in the same region takes 10 to 30 ms. Both pages read what is kept when records are written (decision 14):
+the list its index (one record, an entry per contract), a contract page its summary; never the 10,000 returns.
 
     .venv/bin/python benchmarks/contracts_list.py          # 500 contracts
     .venv/bin/python benchmarks/contracts_list.py 100      # another size
