@@ -12,7 +12,6 @@ from functions.contracts import summaries
 from functions.contracts.records import Contracts, contract_prefix, serialise_return
 from functions.council import audit
 from functions.storage import StorageUnavailable, open_store, versions
-from functions.suppliers.contacts import SupplierContacts
 from portal.contracts import Return, ReturnLine
 from decimal import Decimal
 from tests.officer import ADMIN, VIEWER, Clock, council_app_with_officers, emails_to, follow, signed_in
@@ -83,7 +82,7 @@ def test_an_admin_records_a_contract_and_everyone_sees_its_schedule_and_commitme
     assert "1 October 2026 to 31 December 2026 30 January 2027 Not yet due" in page
     assert "LE01: " in page and "WB06: " in page and "Committed, whole contract 18.0" in page
     assert page.count("<svg") == 0 and admin.client.get(f"/council/contracts/{contract_id}/").get_data(as_text=True).count('<svg xmlns') == 2
-    assert SupplierContacts(store).may_sign_in("bob@roadworks.example")
+    assert Contracts(store).may_report("bob@roadworks.example", contract_id)
     listing = text(viewer.client.get("/council/contracts/"))
     assert "1 contract" in listing and "Highways maintenance" in listing and "2 overdue" in listing
     assert "Record a contract" not in listing
@@ -152,7 +151,7 @@ def test_a_variation_needs_a_reason_and_the_history_shows_every_version(admin, s
     history = text(admin.client.get(f"/council/contracts/{contract_id}/history"))
     assert "Version 2" in history and "Reason: Extra resurfacing; Bob left" in history
     assert "Value" in history and "Supplier contacts" in history and "Version 1" in history
-    assert not SupplierContacts(store).may_sign_in("bob@roadworks.example")
+    assert not Contracts(store).may_report("bob@roadworks.example", contract_id)
 
 
 def test_an_officer_queries_a_return_the_contacts_are_emailed_and_a_correction_is_accepted_with_a_verified_figure(
