@@ -144,6 +144,12 @@ def _index_with(store: Store, entries: dict, replace_all: bool = False) -> None:
     raise AlreadyExists(f"could not add a version under {INDEX} after {INDEX_ATTEMPTS} attempts")
 
 
+def replace_index(store: Store, entries: dict) -> None:
+    """The list's index made afresh from `entries` (contract id -> list_entry), its older versions dropped."""
+    _index_with(store, entries, replace_all=True)
+    _drop_older(store, INDEX, int(store.keys(INDEX)[-1].rsplit("/", 1)[1].split(".")[0]))
+
+
 def listed(store: Store) -> list[dict]:
     """Every contract's list entry: one listing and one read, however many contracts."""
     return list(_read_index(store)[1].values())
@@ -200,6 +206,5 @@ def rebuild_all(store: Store, content, today: date) -> int:
         summary = refresh(store, contract_id, content, today, index=False)
         if summary is not None:
             entries[contract_id] = list_entry(summary)
-    _index_with(store, entries, replace_all=True)
-    _drop_older(store, INDEX, int(store.keys(INDEX)[-1].rsplit("/", 1)[1].split(".")[0]))
+    replace_index(store, entries)
     return len(entries)
