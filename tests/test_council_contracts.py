@@ -281,3 +281,14 @@ def test_any_variation_post_is_a_new_version_or_refused_never_a_5xx(admin, store
     response = admin.post(f"/council/contracts/{contract_id}/change", {**CONTRACT, "reason": "Extra work", **changes})
     assert response.status_code in (200, 303, 400), text(response)[:500]
     assert Contracts(store).get(contract_id)[1] == before + (1 if response.status_code == 303 else 0)
+
+
+def test_rebuild_contract_summaries_makes_the_list_and_pages_again_from_the_records(council_app, admin, store):
+    contract_id = record(admin)
+    for key in store.keys("contract-summaries/") + store.keys("contract-index/"):
+        store.delete(key)
+    assert "0 contracts" in text(admin.client.get("/council/contracts/"))
+    result = council_app.test_cli_runner().invoke(args=["rebuild-contract-summaries"])
+    assert result.exit_code == 0 and "Rebuilt the summaries of 1 contract." in result.output
+    assert "1 contract" in text(admin.client.get("/council/contracts/"))
+    assert "Highways maintenance" in text(admin.client.get(f"/council/contracts/{contract_id}/"))
