@@ -16,7 +16,8 @@ from portal.assets import AssetsMissing, build_assets
 from portal.config import PROJECT_ROOT
 from portal.content import ContentError
 from portal.freeze import BrokenLinks, check_links, freeze
-from portal.lambda_packages import LOCK, PackagingError, lock_all, package_all
+from portal import lambda_bytecode
+from portal.lambda_packages import LOCK, PackagingError, lambda_runtime, lock_all, package_all
 
 SITE = PROJECT_ROOT / "build" / "site"
 FUNCTIONS = PROJECT_ROOT / "build" / "functions"
@@ -63,6 +64,7 @@ def main(arguments: list[str]) -> int:
             unpacked = sum(item.file_size for item in archive.infolist())
         print(f"Packaged {package.relative_to(PROJECT_ROOT)}: {package.stat().st_size / 1e6:.1f} MB "
               f"({unpacked / 1e6:.1f} MB unzipped)")
+    print(lambda_bytecode.report(lambda_runtime().python))
     print(f"Packaged the functions in {time.perf_counter() - started:.1f} s")
     return 0
 

@@ -10,7 +10,7 @@ from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
 
 from . import config, headers
 from .assets import AssetsMissing, read_manifest
-from .content import load_content
+from .content.snapshot import NAME as SNAPSHOT, read_snapshot
 
 
 def create_app(overrides: dict | None = None, functions: tuple[str, ...] | None = None) -> Flask:
@@ -33,15 +33,20 @@ def create_app(overrides: dict | None = None, functions: tuple[str, ...] | None 
     app.jinja_env.add_extension("jinja2.ext.do")
     WTFormsHelpers(app)
 
-    content = load_content(app.config["PORTAL_CONTENT"])
+    # A Lambda (its functions named) takes the content its package was built with (portal/content/snapshot.py), or
+    # renders each Markdown text when first shown; locally, and so in the build and the tests, all are rendered now,
+    # so that one that cannot be stops the build.
+    content = functions is not None and read_snapshot(config.PROJECT_ROOT / SNAPSHOT, app.config["PORTAL_CONTENT"])
+    if not content:
+        from .content.loader import load_content
+
+        content = load_content(app.config["PORTAL_CONTENT"], render_all=functions is None)
     app.extensions["portal.content"] = content
     if not app.config["PORTAL_BASE_URL"]:
         app.config["PORTAL_BASE_URL"] = content.site.base_url
 
     if "SESSION_COOKIE_SECURE" not in (overrides or {}):
         app.config["SESSION_COOKIE_SECURE"] = app.config["PORTAL_BASE_URL"].startswith("https://")
-
-    from functions.mail.outbox import start_sender
 
     from .events.pages import events_blueprint
     from .site import assets_blueprint, site_blueprint
@@ -51,6 +56,8 @@ def create_app(overrides: dict | None = None, functions: tuple[str, ...] | None 
     app.register_blueprint(events_blueprint)
     app.cli = _CommandsOnDemand()
     if app.config["PORTAL_SEND_EMAIL_EVERY"]:  # make run: deliver what the outbox could not send at once
+        from functions.mail.outbox import start_sender  # here: a Lambda's app sends from its own function, not a thread
+
         app.extensions["portal.email_sender"] = start_sender(app, app.config["PORTAL_SEND_EMAIL_EVERY"])
 
     @app.before_request

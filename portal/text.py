@@ -18,15 +18,16 @@ def strip_bidi_and_controls(text: str, keep: str = "") -> str:
 
 
 # Characters that a file system, a ZIP reader or a Content-Disposition header treats specially.
-_UNSAFE_IN_FILENAMES = re.compile(r'[<>:"/\\|?*;%]')
+_UNSAFE_IN_FILENAMES = re.compile(r'[<>:"/\\|?*;%]+')
 
 
 def safe_filename(name: str, limit: int = 100, fallback: str = "file") -> str:
     """A file name a browser sent, safe to store, show, put in a ZIP and offer as a download name: the portal's one
-    sanitiser. No bidi, control, unassigned or private characters; path separators and the characters above become
-    `_` (so no name is ever a path); no leading or trailing dots or spaces; at most `limit` characters, keeping a short
-    extension; `fallback` when nothing is left."""
-    name = strip_bidi_and_controls(unicodedata.normalize("NFC", str(name or "")))
+    sanitiser. Only the last part of a path (browsers may send C:\\fakepath\\...); no bidi, control, unassigned or
+    private characters; each run of the characters above becomes one `_`; no leading or trailing dots or spaces; at most
+    `limit` characters, keeping a short extension; `fallback` when nothing is left."""
+    name = str(name or "").replace("\\", "/").rsplit("/", 1)[-1]
+    name = strip_bidi_and_controls(unicodedata.normalize("NFC", name))
     name = "".join(char for char in name if unicodedata.category(char) not in ("Cs", "Co", "Cn"))
     name = " ".join(_UNSAFE_IN_FILENAMES.sub("_", name).split()).strip(" .")
     if len(name) > limit:

@@ -132,3 +132,37 @@ def storage_url(request, tmp_path):
         return str(tmp_path / "storage")
     request.getfixturevalue("s3_env")
     return f"s3://{BUCKET}/tests/{uuid.uuid4().hex}"
+
+
+# Fixtures many test modules share; a module that needs another kind defines its own, which wins.
+
+@pytest.fixture
+def store(storage_url):
+    """The same storage the app writes to, opened as a council officer's tools would."""
+    from functions.storage import open_store
+
+    return open_store(storage_url)
+
+
+@pytest.fixture
+def clock():
+    """PORTAL_CLOCK for a test: moves on only when the test says (tests/officer.py's Clock)."""
+    from tests.officer import Clock
+
+    return Clock()
+
+
+@pytest.fixture
+def assessment(journey_app):
+    """The readiness self-assessment of the module's `journey_app`."""
+    return journey_app.extensions["portal.content"].assessment("readiness")
+
+
+@pytest.fixture
+def supplier(journey_app, assessment):
+    """A supplier who has started the self-assessment in the module's `journey_app`."""
+    from tests.supplier import Supplier
+
+    supplier = Supplier(journey_app.test_client(), assessment)
+    supplier.start()
+    return supplier

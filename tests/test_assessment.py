@@ -1,7 +1,6 @@
 """The self-assessment journey through the function's HTTP interface, on the file store and on S3 (moto)."""
 import pytest
 
-from functions.storage import open_store
 from portal import create_app
 
 from .conftest import CONTENT
@@ -13,16 +12,6 @@ def journey_app(built, storage_url):
     return create_app({"TESTING": True, "PORTAL_CONTENT": CONTENT, "PORTAL_ASSETS": built[1],
                        "PORTAL_STORAGE": storage_url, "PORTAL_BASE_URL": "http://localhost"})
 
-
-@pytest.fixture
-def store(storage_url):
-    """The same storage the app writes to, opened as a council officer's tools would."""
-    return open_store(storage_url)
-
-
-@pytest.fixture
-def assessment(journey_app):
-    return journey_app.extensions["portal.content"].assessment("readiness")
 
 
 @pytest.fixture

@@ -13,10 +13,6 @@ from .lambda_client import LambdaClient
 from .submission_factory import put_evidence, put_submission
 
 
-@pytest.fixture
-def store(storage_url):
-    return open_store(storage_url)
-
 
 @pytest.fixture
 def app(storage_url, built, store):

@@ -5,24 +5,15 @@ import pytest
 
 from functions.council import audit
 from functions.exports import jobs
-from functions.storage import open_store
 from tests.council_api_client import issue_token
-from tests.officer import ADMIN, VIEWER, Clock, OfficerBrowser, council_app_with_officers, emails_to, link_in, signed_in
+from tests.officer import ADMIN, VIEWER, OfficerBrowser, council_app_with_officers, emails_to, link_in, signed_in
 
-
-@pytest.fixture
-def clock():
-    return Clock()
 
 
 @pytest.fixture
 def app(built, storage_url, tmp_path, clock):
     return council_app_with_officers(built[1], storage_url, tmp_path / "outbox", clock, "http://localhost")
 
-
-@pytest.fixture
-def store(storage_url):
-    return open_store(storage_url)
 
 
 def recorded(store, action: str) -> list[dict]:

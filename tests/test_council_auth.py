@@ -6,13 +6,9 @@ import pytest
 
 from functions.council.officers import Officers
 from functions.storage import open_store
-from tests.officer import ADMIN, VIEWER, council_app_with_officers, Clock, OfficerBrowser, csrf, emails_to, link_in
+from tests.officer import ADMIN, VIEWER, council_app_with_officers, OfficerBrowser, csrf, emails_to, link_in
 
 
-
-@pytest.fixture
-def clock():
-    return Clock()
 
 
 @pytest.fixture

@@ -80,7 +80,7 @@ def test_an_admin_records_a_contract_and_everyone_sees_its_schedule_and_commitme
     assert "Highways maintenance" in page and "Roadworks Ltd" in page and "£1,250,000" in page
     assert "1 April 2026 to 30 June 2026 30 July 2026 Overdue" in page  # the first quarter's return, due 30 days on
     assert "1 October 2026 to 31 December 2026 30 January 2027 Not yet due" in page
-    assert "LE01: " in page and "WB06: " in page and "Committed, whole contract 18.0" in page
+    assert "LE01: " in page and "WB06: " in page and "Committed, whole contract 4.5" in page  # FTE jobs are a level: the latest period stands
     assert page.count("<svg") == 0 and admin.client.get(f"/council/contracts/{contract_id}/").get_data(as_text=True).count('<svg xmlns') == 2
     assert Contracts(store).may_report("bob@roadworks.example", contract_id)
     listing = text(viewer.client.get("/council/contracts/"))

@@ -28,10 +28,6 @@ from .test_exports_packs import checked_manifest
 S3_EVENT = json.loads((Path(__file__).parent / "events" / "s3_object_created.json").read_text())
 
 
-@pytest.fixture
-def clock():
-    return Clock()
-
 
 @pytest.fixture
 def council_app(built, storage_url, tmp_path, clock):
@@ -39,10 +35,6 @@ def council_app(built, storage_url, tmp_path, clock):
     return council_app_with_officers(built[1], storage_url, tmp_path / "outbox", clock, "http://localhost",
                                      PORTAL_EXPORT_JOBS="s3-event")
 
-
-@pytest.fixture
-def store(storage_url):
-    return open_store(storage_url)
 
 
 @pytest.fixture

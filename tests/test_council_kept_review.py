@@ -6,12 +6,8 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from functions.storage import open_store
-from tests.officer import ADMIN, VIEWER, Clock, council_app_with_officers, emails_to, link_in, send_submission, signed_in
+from tests.officer import ADMIN, VIEWER, council_app_with_officers, emails_to, link_in, send_submission, signed_in
 
-
-@pytest.fixture
-def clock():
-    return Clock()
 
 
 @pytest.fixture

@@ -16,23 +16,15 @@ from functions.council.officers import Officers
 from functions.storage import StorageUnavailable, open_store
 from portal import create_app
 from tests.conftest import BUCKET, CONTENT, CREDENTIALS
-from tests.officer import ADMIN, VIEWER, Clock, council_app_with_officers, follow, send_submission, signed_in
+from tests.officer import ADMIN, VIEWER, council_app_with_officers, follow, send_submission, signed_in
 
 
-
-@pytest.fixture
-def clock():
-    return Clock()
 
 
 @pytest.fixture
 def council_app(built, storage_url, tmp_path, clock):
     return council_app_with_officers(built[1], storage_url, tmp_path / "outbox", clock, "http://localhost")
 
-
-@pytest.fixture
-def store(storage_url):
-    return open_store(storage_url)
 
 
 @pytest.fixture

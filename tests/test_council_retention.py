@@ -9,15 +9,10 @@ from functions.council.officers import Officers
 from functions.council.web import SESSIONS
 from functions.signin.sessions import Sessions
 from functions.assessment.records import Drafts
-from functions.storage import open_store
 from portal import create_app
 from tests.conftest import BUCKET, CONTENT, CREDENTIALS
-from tests.officer import Clock, emails_to, send_submission
+from tests.officer import emails_to, send_submission
 
-
-@pytest.fixture
-def clock():
-    return Clock()
 
 
 @pytest.fixture
@@ -26,10 +21,6 @@ def council_app(built, storage_url, tmp_path, clock):
                        "PORTAL_EMAIL": f"outbox:{tmp_path / 'outbox'}", "PORTAL_BASE_URL": "https://portal.example",
                        "PORTAL_CLOCK": clock, "PORTAL_SUBMISSION_RETENTION_DAYS": 30, "PORTAL_AUDIT_RETENTION_DAYS": 60})
 
-
-@pytest.fixture
-def store(storage_url):
-    return open_store(storage_url)
 
 
 def run(app, command):

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, strategies as st
 from icalendar import Calendar
 
-from functions.storage import StorageUnavailable, open_store
+from functions.storage import StorageUnavailable
 
 from .event_factory import (PAST_HYBRID, SAMPLE_NOW, UPCOMING_IN_PERSON, UPCOMING_ONLINE, content_with_events, details,
                             make_app, upcoming_event)
@@ -60,10 +60,6 @@ def calendar_attachment(message) -> Calendar:
 def outbox(tmp_path):
     return tmp_path / "outbox"
 
-
-@pytest.fixture
-def store(storage_url):
-    return open_store(storage_url)
 
 
 @pytest.fixture

@@ -28,10 +28,6 @@ def assessment(app):
     return app.extensions["portal.content"].assessment("readiness")
 
 
-@pytest.fixture
-def store(storage_url):
-    return open_store(storage_url)
-
 
 def opened(store, key) -> zipfile.ZipFile:
     archive = zipfile.ZipFile(io.BytesIO(store.read(key)))
@@ -126,7 +122,7 @@ def test_with_no_scanner_configured_every_file_goes_in(app, assessment, store):
 
 @pytest.mark.parametrize("name, expected", [
     ("../../etc/passwd", "passwd"), ("C:\\Windows\\system32\\evil.exe", "evil.exe"), ("/absolute.pdf", "absolute.pdf"),
-    ("con\x00trol\x1f.pdf", "con_trol_.pdf"), ('what?*<>|:".pdf', "what_______.pdf"), ("..", "file"),
+    ("con\x00trol\x1f.pdf", "control.pdf"), ('what?*<>|:".pdf', "what_.pdf"), ("..", "file"),
     ("é" * 300 + ".pdf", "é" * 96 + ".pdf"),
 ])
 def test_file_names_that_lie_or_attack_stay_inside_the_pack(app, assessment, tmp_path, name, expected):

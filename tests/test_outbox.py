@@ -59,10 +59,6 @@ def smtp():
         stop()
 
 
-@pytest.fixture
-def store(storage_url):
-    return open_store(storage_url)
-
 
 def message(n: int):
     return mailer.compose("council@example.gov.uk", f"person{n}@example.com", f"Message {n}", f"Hello {n}")

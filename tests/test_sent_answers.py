@@ -6,7 +6,6 @@ from portal import create_app
 
 from .conftest import CONTENT
 from .council_api_client import api_app, issue_token, put_officer
-from .supplier import Supplier
 
 
 @pytest.fixture
@@ -15,16 +14,6 @@ def journey_app(built, tmp_path):
                        "PORTAL_STORAGE": str(tmp_path / "storage"), "PORTAL_BASE_URL": "http://localhost"})
 
 
-@pytest.fixture
-def assessment(journey_app):
-    return journey_app.extensions["portal.content"].assessment("readiness")
-
-
-@pytest.fixture
-def supplier(journey_app, assessment):
-    supplier = Supplier(journey_app.test_client(), assessment)
-    supplier.start()
-    return supplier
 
 
 def _built(app):

@@ -482,7 +482,7 @@ def test_download_link_serves_the_file_as_an_attachment(store, built):
     assert "filename*=UTF-8''Wellbeing%20%E2%80%9Cpolicy%E2%80%9D%202026.pdf" in disposition
 
 
-@pytest.mark.parametrize("name, shown", [("../../etc/passwd", "passwd"), ('a"b;c\r\nd.pdf', "a_b_c_d.pdf"),
+@pytest.mark.parametrize("name, shown", [("../../etc/passwd", "passwd"), ('a"b;c\r\nd.pdf', "a_b_cd.pdf"),
                                          ("", "download"), ("C:\\Users\\me\\plan.pdf", "plan.pdf")])
 def test_download_names_cannot_break_the_header_or_name_a_path(store, built, name, shown):
     store.create("evidence/a1/file", b"x", content_type="application/octet-stream")

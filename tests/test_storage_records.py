@@ -12,7 +12,7 @@ from functions.council import reviews
 from functions.council.retention import purge
 from functions.exports.submissions import find_submissions
 from functions.storage import READ_THREADS, FileStore, NotFound, S3Store, open_store, read_json_many
-from tests.officer import VIEWER, Clock, council_app_with_officers, signed_in
+from tests.officer import VIEWER, council_app_with_officers, signed_in
 from tests.submission_factory import put_submission, typed_answers
 
 
@@ -42,10 +42,6 @@ def store(storage_url):
     noted.read_keys = []
     return noted
 
-
-@pytest.fixture
-def clock():
-    return Clock()
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ from functions.storage import open_store
 from portal import create_app
 
 from .conftest import CONTENT
-from .supplier import Supplier
 
 EMAIL_MESSAGE = "Enter an email address in the correct format, like name@example.com"
 
@@ -23,16 +22,6 @@ def journey_app(built, storage, tmp_path):
                        "PORTAL_BASE_URL": "http://localhost", "PORTAL_EMAIL": f"outbox:{tmp_path / 'outbox'}"})
 
 
-@pytest.fixture
-def assessment(journey_app):
-    return journey_app.extensions["portal.content"].assessment("readiness")
-
-
-@pytest.fixture
-def supplier(journey_app, assessment):
-    supplier = Supplier(journey_app.test_client(), assessment)
-    supplier.start()
-    return supplier
 
 
 def test_a_script_tag_is_not_taken_as_an_email_address(supplier, storage, tmp_path):

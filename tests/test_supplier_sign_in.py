@@ -7,15 +7,11 @@ import pytest
 
 from functions.storage import open_store
 from functions.suppliers.contacts import SupplierContacts
-from tests.officer import Clock, OfficerBrowser, council_app_with_officers, emails_to
+from tests.officer import OfficerBrowser, council_app_with_officers, emails_to
 
 CONTACT = "Jo.Bloggs@Acme.example"
 LINK = re.compile(r"https?://\S+?(/supplier/sign-in/[A-Za-z0-9_-]+)")
 
-
-@pytest.fixture
-def clock():
-    return Clock()
 
 
 @pytest.fixture

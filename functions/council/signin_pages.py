@@ -32,7 +32,7 @@ def link_for(token: str, base_url: str | None = None) -> str:
 def sign_in():
     next_page = safe_next(request.values.get("next"))
     if request.method == "GET":
-        return render_template("council/sign_in.html", title="Sign in to the council pages", next_page=next_page,
+        return render_template("council/sign_in.html", area=AREA, title="Sign in to the council pages", next_page=next_page,
                                expired=request.args.get("expired") == "1", kept=request.args.get("kept") == "1",
                                email="", error=None)
     email = normalise_email(request.form.get("email", ""))[:320]
@@ -42,7 +42,7 @@ def sign_in():
     elif not valid_email(email):
         error = "Enter an email address in the correct format, like name@example.gov.uk"
     if error:
-        return render_template("council/sign_in.html", title="Sign in to the council pages", next_page=next_page,
+        return render_template("council/sign_in.html", area=AREA, title="Sign in to the council pages", next_page=next_page,
                                email=email, error=error, error_title=True), 400
     limits = RateLimits(store(), clock)
     if not (limits.allow("sign-in-ip", client_ip(), LIMIT_PER_IP) and limits.allow("sign-in-email", email, LIMIT_PER_ADDRESS)):

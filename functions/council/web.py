@@ -4,7 +4,6 @@ Every page needs a live session except those in PUBLIC; a page marked `admin_onl
 """
 from datetime import datetime
 from functools import wraps
-from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, current_app, g, redirect, render_template, request, session, url_for
 from flask_wtf.csrf import CSRFError
@@ -18,6 +17,7 @@ from ..assessment import plans as crp
 from ..storage import StorageError, app_store
 from . import audit, bidi, kept_reviews, reviews
 from .officers import Officers
+from .. import signin
 from ..signin.sessions import WARN_WITHIN, Sessions
 from ..viewer import client_ip  # noqa: F401  (the council pages call it from here)
 
@@ -62,10 +62,7 @@ def admin_only(view):
 
 def safe_next(target: str | None) -> str | None:
     """A council page to return to after sign-in; anything else (another site, a scheme) is ignored."""
-    if not target or not target.startswith("/council/") or target.startswith("//") or "\\" in target:
-        return None
-    parts = urlsplit(target)
-    return None if parts.scheme or parts.netloc else target
+    return signin.safe_next(target, "/council/")
 
 
 @council_blueprint.record_once

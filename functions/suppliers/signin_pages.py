@@ -35,13 +35,13 @@ def sign_in():
     next_page = safe_next(request.values.get("next"))
     title = "Sign in to your supplier pages"
     if request.method == "GET":
-        return render_template("supplier/sign_in.html", title=title, next_page=next_page, email="", error=None,
+        return render_template("supplier/sign_in.html", area=AREA, title=title, next_page=next_page, email="", error=None,
                                expired=request.args.get("expired") == "1")
     typed = request.form.get("email", "")[:320].strip()
     email = signing_in_address(typed)
     if email is None:
         error = "Enter your email address" if not typed else FORMAT_MESSAGE
-        return render_template("supplier/sign_in.html", title=title, next_page=next_page, email=typed, error=error,
+        return render_template("supplier/sign_in.html", area=AREA, title=title, next_page=next_page, email=typed, error=error,
                                error_title=True), 400
     limits = RateLimits(store(), now)
     if not (limits.allow("supplier-sign-in-ip", client_ip(), LIMIT_PER_IP)

@@ -3,13 +3,13 @@
 Every page needs a live session except those in PUBLIC. A session stands only while its address still holds a grant
 (functions/suppliers/contacts.py): an officer who withdraws a contact ends their session at its next request.
 """
-from urllib.parse import urlsplit
 
 from flask import Blueprint, g, redirect, request, session, url_for
 
 from portal.clock import now
 
 from .. import keep_private
+from .. import signin
 from ..signin.sessions import Sessions
 from ..storage import app_store
 from .contacts import SupplierContacts
@@ -35,10 +35,7 @@ def contacts() -> SupplierContacts:
 
 def safe_next(target: str | None) -> str | None:
     """A supplier page to return to after sign-in; anything else (another site, a scheme) is ignored."""
-    if not target or not target.startswith("/supplier/") or target.startswith("//") or "\\" in target:
-        return None
-    parts = urlsplit(target)
-    return None if parts.scheme or parts.netloc else target
+    return signin.safe_next(target, "/supplier/")
 
 
 @supplier_blueprint.before_request

@@ -5,6 +5,7 @@ from functools import cached_property
 
 from markupsafe import Markup
 
+
 # How often a measure is reported, as written in content and as shown to readers.
 REPORTING_LABELS = {
     "monthly": "Every month",
@@ -13,6 +14,35 @@ REPORTING_LABELS = {
     "annually": "Every year",
     "end-of-contract": "Once, at the end of the contract",
 }
+
+
+@dataclass(frozen=True)
+class Chasing:
+    """When reminders about a return go out (UK days), and when the contract manager is told it is late."""
+
+    first_reminder_days_before_due: int
+    on_the_day: bool
+    weekly_while_overdue: bool
+    tell_contract_manager_after_days_overdue: int
+
+
+@dataclass(frozen=True)
+class RatingThresholds:
+    """The least verified-to-date / committed-to-date ratio for each band of a Contract Performance Notice;
+    below `requires_improvement` is inadequate."""
+
+    good: Decimal
+    approaching_target: Decimal
+    requires_improvement: Decimal
+
+
+@dataclass(frozen=True)
+class MoneyProxy:
+    """A council's own money value for one unit of a measure, shown only beside the quantity, with its source."""
+
+    measure: str  # the measure's code, like WB06
+    pounds_per_unit: Decimal
+    source: str
 
 
 @dataclass(frozen=True)
@@ -69,6 +99,7 @@ class ReportingNeeds:
     whole_numbers: bool
     per_period_min: Decimal
     per_period_max: Decimal
+    combine: str = "add"  # how figures combine over periods and contracts: portal/contracts/combining.py
 
 
 @dataclass(frozen=True)
@@ -90,6 +121,9 @@ class ContractSettings:
 
     return_due_days: int
     council_area: CouncilArea
+    chasing: Chasing
+    ratings: RatingThresholds
+    money_proxies: dict = field(default_factory=dict)  # measure code -> MoneyProxy; none unless declared (decision 16)
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@ from marshmallow import Schema, ValidationError, fields, post_load, validate, va
 
 from ..reading.fields import SLUG, markdown, text, text_list
 from . import model
+from .contract_settings import ChasingSchema, MoneyProxySchema, RatingThresholdsSchema
 
 HEX_COLOUR = validate.Regexp(r"^#[0-9a-fA-F]{6}$", error="give a colour as # and six hex digits, like '#0b4f6c'")
 REPORTING = tuple(model.REPORTING_LABELS)
@@ -123,12 +124,14 @@ class ReportingNeedsSchema(Schema):
     local = fields.Boolean(required=True, truthy={True}, falsy={False}, error_messages={"invalid": "write true or false"})
     whole_numbers = fields.Boolean(required=True, truthy={True}, falsy={False}, error_messages={"invalid": "write true or false"})
     per_period = fields.Nested(BoundsSchema, required=True)
+    combine = fields.String(load_default="add", validate=validate.OneOf(
+        ("add", "level", "rate"), error="write add (counts that add up), level (like FTE jobs) or rate (like a %)"))
 
     @post_load
     def make(self, data, **kwargs):
         bounds = data["per_period"]
         return model.ReportingNeeds(local=data["local"], whole_numbers=data["whole_numbers"],
-                                    per_period_min=bounds["min"], per_period_max=bounds["max"])
+                                    per_period_min=bounds["min"], per_period_max=bounds["max"], combine=data["combine"])
 
 
 class CouncilAreaSchema(Schema):
@@ -145,10 +148,20 @@ class ContractSettingsSchema(Schema):
     return_due_days = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=365, error="give a whole number of days from 1 to 365"),
                                      error_messages={"invalid": "give a whole number of days, like 30"})
     council_area = fields.Nested(CouncilAreaSchema, required=True)
+    chasing = fields.Nested(ChasingSchema, required=True)
+    ratings = fields.Nested(RatingThresholdsSchema, required=True)
+    money_proxies = fields.List(fields.Nested(MoneyProxySchema), load_default=list)
+
+    @validates_schema
+    def one_proxy_each(self, data, **kwargs):
+        codes = [proxy.measure for proxy in data.get("money_proxies", [])]
+        for repeated in sorted({c for c in codes if codes.count(c) > 1}):
+            raise ValidationError(f"{repeated} has more than one money proxy; give each measure one at most", "money_proxies")
 
     @post_load
     def make(self, data, **kwargs):
-        return model.ContractSettings(**data)
+        proxies = {proxy.measure: proxy for proxy in data.pop("money_proxies")}
+        return model.ContractSettings(**data, money_proxies=proxies)
 
 
 class MeasureSchema(Schema):

@@ -3,14 +3,18 @@
 A class says how its answers are read from a form, shown, stored, exported, which widget asks for them and which
 content settings it takes. Nothing else in the portal branches on a type's name: a new type is one class here.
 """
+from __future__ import annotations  # stored_field's fields.Field: marshmallow is imported when a field is made
+
 import re
 from datetime import date
 from decimal import Decimal
-
-from marshmallow import fields, validate
+from typing import TYPE_CHECKING
 
 from ..email_address import FORMAT_MESSAGE as EMAIL_FORMAT_MESSAGE, normalised_email_address
 from .numbers import NotANumber, read_number, stored_number, write_number
+
+if TYPE_CHECKING:
+    from marshmallow import fields
 
 __all__ = ["ANSWER_TYPES", "AnswerInvalid", "AnswerType", "DATE", "NUMBER", "TEXT", "answer_type"]
 
@@ -65,6 +69,8 @@ class AnswerType:
 
     def stored_field(self, question) -> fields.Field:
         """The marshmallow field that checks a stored answer."""
+        from marshmallow import fields, validate  # here: a page that checks no answer never needs it
+
         return fields.String(validate=validate.Length(max=question.length_limit), allow_none=True)
 
     def export_value(self, question, value):
@@ -154,6 +160,8 @@ class Number(AnswerType):
         return write_number(value)
 
     def stored_field(self, question):
+        from marshmallow import fields
+
         return fields.Decimal(as_string=True, allow_none=True)
 
     def export_value(self, question, value):
@@ -174,6 +182,8 @@ class WholeNumber(Number):
         return write_number(value, grouped=question.thousands_separator)
 
     def stored_field(self, question):
+        from marshmallow import fields
+
         return fields.Integer(strict=True, allow_none=True)
 
     def export_value(self, question, value):
@@ -238,6 +248,8 @@ class Date(AnswerType):
         return f"{day.day} {day:%B %Y}"
 
     def stored_field(self, question):
+        from marshmallow import fields
+
         return fields.Date(allow_none=True)
 
     def export_value(self, question, value):
@@ -260,6 +272,8 @@ class Choice(AnswerType):
         return ", ".join(o.label for o in question.chosen(value))
 
     def stored_field(self, question):
+        from marshmallow import fields, validate
+
         return fields.String(validate=validate.OneOf([o.value for o in question.options]), allow_none=True)
 
     def export_value(self, question, value):
@@ -299,6 +313,8 @@ class Choices(Choice):
 
     def stored_field(self, question):
         values = [o.value for o in question.options]
+        from marshmallow import fields, validate
+
         return fields.List(fields.String(validate=validate.OneOf(values)), allow_none=True)
 
     def max_points(self, question):
