@@ -91,10 +91,18 @@ def deserialise_review(data: dict) -> Review:
                   dict(data.get("verified_reasons", {})))
 
 
+def sent_records(store: Store, contract_id: str, period_id: str | None = None) -> list[dict]:
+    """Every version sent for the contract (or one period of it), by period then version:
+    {"return": Return, "by", "at", "evidence": {measure code: [file ids]}} ("" and {} where the record does not say)."""
+    folder = f"{contract_prefix(contract_id)}returns/" + (f"{period_id}/sent/" if period_id else "")
+    keys = [k for k in store.keys(folder) if "/sent/" in k]
+    return [{"return": deserialise_return(v), "by": v.get("by", ""), "at": v.get("at", ""),
+             "evidence": v.get("evidence") or {}} for v in read_json_many(store, keys)]
+
+
 def sent_returns(store: Store, contract_id: str) -> list[Return]:
     """Every version of every return sent for the contract, by period then version."""
-    keys = [k for k in store.keys(f"{contract_prefix(contract_id)}returns/") if "/sent/" in k]
-    return [deserialise_return(value) for value in read_json_many(store, keys)]
+    return [sent["return"] for sent in sent_records(store, contract_id)]
 
 
 class Contracts:
@@ -148,6 +156,11 @@ class Contracts:
         keys = self.store.keys(self._versions(contract_id)) if _valid_id(contract_id) else []
         return [{"version": n, "contract": deserialise(value["contract"]), "reason": value["reason"], "by": value["by"],
                  "at": value["at"]} for n, value in enumerate(read_json_many(self.store, keys), start=1)]
+
+    def may_report(self, email: str, contract_id: str) -> bool:
+        """Whether `email` may sign in as a supplier to report on this contract now."""
+        return any(g.kind == "contract" and g.subject == contract_id
+                   for g in SupplierContacts(self.store, self.clock).grants(email))
 
     def ids(self) -> list[str]:
         return self.store.folders(PREFIX)

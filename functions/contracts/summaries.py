@@ -5,6 +5,9 @@ and a contract page read one small record per contract rather than every version
 and deletes the older ones; whoever writes a contract, a return or a review calls it afterwards. It keeps the
 figures per period and what was sent and decided, never a status: where a period stands depends on the day it is
 read (due becomes overdue), so `commitment_summaries` and `schedule` work it out for `today`.
+The contract list reads neither: it reads the index, `contract-index/<NNNNNN>.json`, one small entry per contract
+(what the list shows and the due dates it counts from), which `refresh` updates too. Writers add its next version
+at exactly the next number, so two at once never lose an entry: the loser reads the new one and tries again.
 `flask --app portal rebuild-contract-summaries` makes them all again from the records.
 """
 from datetime import date
@@ -12,12 +15,18 @@ from decimal import Decimal
 from types import SimpleNamespace
 
 from portal.contracts import CommitmentSummary, Period, PeriodFigures, period_status, reporting_periods, summarise
+from portal.contracts.combining import over_time
 from portal.questionnaire.numbers import stored_number
 
-from ..storage import NotFound, Store, read_json_many, versions
+import random
+import time
+
+from ..storage import AlreadyExists, NotFound, StorageError, Store, versions
 from .records import Contracts, deserialise_commitment, sent_returns, serialise, serialise_commitment
 
 PREFIX = "contract-summaries/"
+INDEX = "contract-index/"
+INDEX_ATTEMPTS = 50  # writers of different contracts at once each get a turn; more collisions than this is a fault
 
 
 def _period(period: Period) -> dict:
@@ -55,7 +64,7 @@ def build(contract_id: str, store: Store, content, today: date) -> dict | None:
                  "outcome": decided.get((p.id, latest.get(p.id)))}
                 for p in reporting_periods(contract, content.contracts.return_due_days)]
     commitments = [{
-        "commitment": serialise_commitment(s.commitment), "unit": s.unit,
+        "commitment": serialise_commitment(s.commitment), "unit": s.unit, "combine": s.combine,
         "periods": [{**_period(f.period), "committed": stored_number(f.committed), "claimed": _number(f.claimed),
                      "verified": _number(f.verified), "sent_version": latest.get(f.period.id),
                      "outcome": decided.get((f.period.id, latest.get(f.period.id)))} for f in s.periods],
@@ -64,20 +73,87 @@ def build(contract_id: str, store: Store, content, today: date) -> dict | None:
             "returns_sent": len(returns), "reviews": len(reviews), "schedule": schedule, "commitments": commitments}
 
 
-def refresh(store: Store, contract_id: str, content, today: date) -> dict | None:
-    """Write the contract's summary afresh (after any write to its records) and drop the older ones."""
+def _drop_older(store: Store, folder: str, number: int) -> None:
+    """Tidying, not a record: a version left behind when this fails costs a listing one more key, no more."""
+    for key in store.keys(folder):
+        if int(key.rsplit("/", 1)[1].split(".")[0]) < number:
+            _forget(store, key)
+
+
+def _forget(store: Store, key: str) -> None:
+    try:
+        store.delete(key)
+    except StorageError:  # gone already, or storage failing: the next writer or rebuild tidies it
+        pass
+
+
+def refresh(store: Store, contract_id: str, content, today: date, index: bool = True) -> dict | None:
+    """Write the contract's summary afresh (after any write to its records), drop the older ones, and put its entry
+    in the contract list's index (unless `index` is False: rebuild_all writes the index once at the end)."""
     summary = build(contract_id, store, content, today)
     if summary is None:
         return None
     folder = f"{PREFIX}{contract_id}/"
-    number = versions.append(store, folder, summary)
-    for key in store.keys(folder):
-        if int(key.rsplit("/", 1)[1].split(".")[0]) < number:
-            try:
-                store.delete(key)
-            except NotFound:  # another refresh deleted it first
-                pass
+    _drop_older(store, folder, versions.append(store, folder, summary))
+    if index:
+        _index_with(store, {contract_id: list_entry(summary)})
     return summary
+
+
+def list_entry(summary: dict) -> dict:
+    """What the contract list shows of a contract, and the due dates of the returns not sent, to count overdue ones."""
+    contract = summary["contract"]
+    return {"contract_id": summary["contract_id"], "version": summary["version"],
+            **{k: contract[k] for k in ("title", "reference", "supplier_name", "value", "start", "end")},
+            "commitments": len(contract["commitments"]),
+            "unsent_due": [p["due"] for p in summary["schedule"] if not p["sent_version"]],
+            "to_review": sum(1 for p in summary["schedule"] if p["sent_version"] and not p["outcome"])}
+
+
+def _read_index(store: Store) -> tuple[int, dict]:
+    """The newest index's number and its entries by contract id; (0, {}) before the first."""
+    for _ in range(INDEX_ATTEMPTS):
+        keys = store.keys(INDEX)
+        if not keys:
+            return 0, {}
+        try:
+            return int(keys[-1].rsplit("/", 1)[1].split(".")[0]), store.read_json(keys[-1])["contracts"]
+        except NotFound:  # replaced between listing and reading
+            continue
+    raise NotFound(INDEX)
+
+
+def _index_with(store: Store, entries: dict, replace_all: bool = False) -> None:
+    for _ in range(INDEX_ATTEMPTS):
+        number, current = _read_index(store)
+        value = {"contracts": entries if replace_all else {**current, **entries}}
+        try:
+            store.create_json(f"{INDEX}{number + 1:06d}.json", value)
+        except AlreadyExists:  # another writer's version came first: start again from it
+            time.sleep(random.uniform(0, 0.05))
+            continue
+        mine = f"{INDEX}{number + 1:06d}.json"
+        if store.keys(INDEX)[-1] != mine:
+            # The number was free only because a newer version had replaced and deleted it: ours is not the newest,
+            # so start again from the newest (adding the same entries again changes nothing else).
+            _forget(store, mine)
+            continue
+        # Each version is deleted by one writer only, the one that replaced it: deletes never race.
+        if number:
+            _forget(store, f"{INDEX}{number:06d}.json")
+        return
+    raise AlreadyExists(f"could not add a version under {INDEX} after {INDEX_ATTEMPTS} attempts")
+
+
+def replace_index(store: Store, entries: dict) -> None:
+    """The list's index made afresh from `entries` (contract id -> list_entry), its older versions dropped."""
+    _index_with(store, entries, replace_all=True)
+    _drop_older(store, INDEX, int(store.keys(INDEX)[-1].rsplit("/", 1)[1].split(".")[0]))
+
+
+def listed(store: Store) -> list[dict]:
+    """Every contract's list entry: one listing and one read, however many contracts."""
+    return list(_read_index(store)[1].values())
 
 
 def summary(store: Store, contract_id: str, content, today: date) -> dict | None:
@@ -89,19 +165,6 @@ def summary(store: Store, contract_id: str, content, today: date) -> dict | None
         except NotFound:  # replaced between listing and reading
             pass
     return refresh(store, contract_id, content, today)
-
-
-def all_summaries(store: Store) -> list[dict]:
-    """Every contract's newest summary: one listing and one read per contract."""
-    newest = {}
-    for key in store.keys(PREFIX):
-        newest[key[len(PREFIX):].split("/", 1)[0]] = key  # keys sort, so the last of each contract is its newest
-    keys = sorted(newest.values())
-    try:
-        return read_json_many(store, keys, remember=False)
-    except NotFound:  # a refresh replaced one between listing and reading: list again
-        return read_json_many(store, [store.keys(f"{PREFIX}{k[len(PREFIX):].split('/', 1)[0]}/")[-1] for k in keys],
-                              remember=False)
 
 
 def _status(period: dict, today: date) -> str:
@@ -122,24 +185,28 @@ def commitment_summaries(summary: dict, today: date) -> list[CommitmentSummary]:
     for kept in summary["commitments"]:
         figures = tuple(PeriodFigures(_read_period(p), Decimal(p["committed"]), _decimal(p["claimed"]),
                                       _decimal(p["verified"]), _status(p, today)) for p in kept["periods"])
+        how = kept.get("combine", "add")  # summaries kept before measures said how are of counts, which add
         found.append(CommitmentSummary(
             commitment=deserialise_commitment(kept["commitment"]), unit=kept["unit"], periods=figures,
-            committed_total=sum((f.committed for f in figures), Decimal(0)),
-            committed_to_date=sum((f.committed for f in figures if f.period.end < today), Decimal(0)),
-            claimed_to_date=sum((f.claimed for f in figures if f.claimed is not None), Decimal(0)),
-            verified_to_date=sum((f.verified for f in figures if f.verified is not None), Decimal(0))))
+            committed_total=over_time([f.committed for f in figures], how),
+            committed_to_date=over_time([f.committed for f in figures if f.period.end < today], how),
+            claimed_to_date=over_time([f.claimed for f in figures], how),
+            verified_to_date=over_time([f.verified for f in figures], how), combine=how))
     return found
 
 
-def counts(summary: dict, today: date) -> dict:
-    """For the contract list: how many returns are overdue and how many wait for review."""
-    statuses = [_status(p, today) for p in summary["schedule"]]
-    return {"overdue": statuses.count("overdue"), "to_review": statuses.count("sent")}
+def counts(entry: dict, today: date) -> dict:
+    """From a list entry: how many returns are overdue (not sent, past their due date) and how many wait for review."""
+    day = today.isoformat()
+    return {"overdue": sum(1 for due in entry["unsent_due"] if due < day), "to_review": entry["to_review"]}
 
 
 def rebuild_all(store: Store, content, today: date) -> int:
-    """Every contract's summary afresh from its records; how many."""
-    ids = Contracts(store).ids()
-    for contract_id in ids:
-        refresh(store, contract_id, content, today)
-    return len(ids)
+    """Every contract's summary, and the list's index, afresh from the records; how many contracts."""
+    entries = {}
+    for contract_id in Contracts(store).ids():
+        summary = refresh(store, contract_id, content, today, index=False)
+        if summary is not None:
+            entries[contract_id] = list_entry(summary)
+    replace_index(store, entries)
+    return len(entries)
