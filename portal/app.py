@@ -131,6 +131,7 @@ COMMANDS = {
     "event-registrations": "functions.events.cli:event_registrations",
     "send-reminders": "functions.events.reminders:send_reminders_command",
     "send-email": "functions.mail.outbox:send_email",
+    "rebuild-contract-summaries": "functions.contracts.cli:rebuild_contract_summaries",
 }
 
 

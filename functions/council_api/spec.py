@@ -4,6 +4,7 @@ from functools import lru_cache
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 
+from . import contract_schemas as contracts
 from . import schemas as api
 
 ERRORS = {
@@ -25,7 +26,8 @@ def openapi_document() -> dict:
     spec = APISpec(
         title="Social value portal: council API", version="1", openapi_version="3.0.3",
         plugins=[MarshmallowPlugin()],
-        info={"description": "Read-only access to submitted self-assessments for the council's own systems. "
+        info={"description": "Read-only access to submitted self-assessments, and to contracts after the award with their "
+                             "commitments and returns, for the council's own systems. "
                              "An administrator issues each officer's token with `flask --app portal issue-api-token`."},
         servers=[{"url": "/council/api"}],
         security=[{"apiToken": []}],
@@ -50,6 +52,30 @@ def openapi_document() -> dict:
              "schema": {"type": "string", "example": "SV-ABCD-EF23"}},
         ],
         "responses": _responses("Submission", "The submission", ("401", "404", "503")),
+    }})
+    for name, schema in [("ContractSummary", contracts.ContractSummary), ("ContractPage", contracts.ContractPage),
+                         ("PeriodFigures", contracts.PeriodFigures), ("Commitment", contracts.CommitmentOut),
+                         ("SchedulePeriod", contracts.SchedulePeriod), ("Contract", contracts.Contract),
+                         ("ReturnLine", contracts.ReturnLine), ("ReturnReview", contracts.ReviewOut),
+                         ("Return", contracts.ReturnOut), ("ReturnList", contracts.ReturnList)]:
+        spec.components.schema(name, schema=schema)
+    contract_id = {"in": "path", "name": "contract_id", "required": True, "description": "The contract's id",
+                   "schema": {"type": "string", "pattern": contracts.CONTRACT_ID, "example": "3f9a0c21b7d4"}}
+    spec.path(path="/contracts", operations={"get": {
+        "operationId": "listContracts", "summary": "List contracts after the award, by title, a page at a time",
+        "parameters": [{"in": "query", "schema": contracts.ContractListQuery}],
+        "responses": _responses("ContractPage", "A page of contracts", ("400", "401", "503")),
+    }})
+    spec.path(path="/contracts/{contract_id}", operations={"get": {
+        "operationId": "fetchContract",
+        "summary": "One contract: its commitments with committed, claimed and verified per period, and its schedule",
+        "parameters": [contract_id],
+        "responses": _responses("Contract", "The contract as it stands", ("401", "404", "503")),
+    }})
+    spec.path(path="/contracts/{contract_id}/returns", operations={"get": {
+        "operationId": "listContractReturns", "summary": "Every version of every return sent, with its review",
+        "parameters": [contract_id],
+        "responses": _responses("ReturnList", "The returns", ("401", "404", "503")),
     }})
     spec.path(path="/openapi.json", operations={"get": {
         "operationId": "openapi", "summary": "This document", "security": [],

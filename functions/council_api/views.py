@@ -13,6 +13,8 @@ from werkzeug.routing import PathConverter
 
 from ..council.api_tokens import ApiTokens, TokenRefused
 from .schemas import REFERENCE, Error, ListQuery, Submission, SubmissionPage
+from . import contract_answers
+from .contract_schemas import Contract, ContractListQuery, ContractPage, ReturnList
 from ..council.audit import record as audit
 from ..viewer import client_ip
 from ..exports.submissions import SubmissionFilter, find_submissions
@@ -162,6 +164,48 @@ def fetch_submission(assessment_id, reference):
         raise NotFound("There is no submission with that questionnaire and reference") from None
     audit(_store(), who, "api.fetch-submission", f"{assessment_id}/{reference}", client_ip())
     return jsonify(Submission().dump({**record, "evidence": record.get("evidence") or []}))
+
+
+@council_api_blueprint.get("/contracts")
+def list_contracts():
+    """List contracts after the award, by title, a page at a time (from their kept summaries)."""
+    who = _officer()
+    query = ContractListQuery().load(request.args.to_dict())
+    found = contract_answers.summaries_by_title(_store())
+    page, per_page = query["page"], query["per_page"]
+    shown = found[(page - 1) * per_page:page * per_page]
+    more = page < math.ceil(len(found) / per_page)
+    arguments = {k: v for k, v in request.args.items() if k != "page"}
+    audit(_store(), who, "api.list-contracts", "contracts", client_ip(), {"page": page, "count": len(shown)})
+    return jsonify(ContractPage().dump({
+        "items": [contract_answers.listed(s, _address(url_for(".fetch_contract", contract_id=s["contract_id"])))
+                  for s in shown],
+        "page": page, "per_page": per_page, "total": len(found),
+        "next": _address(url_for(".list_contracts", **arguments, page=page + 1)) if more else None,
+    }))
+
+
+@council_api_blueprint.get("/contracts/<anypath:contract_id>/returns")
+def list_contract_returns(contract_id):
+    """Every version of every return sent for a contract, each with the officer's last decision on it."""
+    who = _officer()
+    answer = contract_answers.returns(_store(), contract_id)
+    if answer is None:
+        raise NotFound("There is no contract with that id")
+    audit(_store(), who, "api.fetch-contract-returns", contract_id, client_ip())
+    return jsonify(ReturnList().dump({"items": answer}))
+
+
+@council_api_blueprint.get("/contracts/<anypath:contract_id>")
+def fetch_contract(contract_id):
+    """One contract as it stands, its commitments with committed, claimed and verified per period, its schedule."""
+    who = _officer()
+    answer = contract_answers.contract(_store(), contract_id, current_app.extensions["portal.content"],
+                                       _address(url_for(".list_contract_returns", contract_id=contract_id)))
+    if answer is None:
+        raise NotFound("There is no contract with that id")
+    audit(_store(), who, "api.fetch-contract", contract_id, client_ip())
+    return jsonify(Contract().dump(answer))
 
 
 @council_api_blueprint.get("/openapi.json")

@@ -1,0 +1,110 @@
+"""Recording a contract and varying one (admins): one form with a row per commitment, which can be filled from a
+spreadsheet. Without JavaScript: "Add another commitment" and "Import" post the form back with the answers kept,
+and nothing is stored until "Save" finds every answer right."""
+from flask import abort, current_app, g, redirect, render_template, request, url_for
+
+from portal.clock import uk_today
+from portal.contracts import BASES, FREQUENCIES, commitments_from_rows, read_commitment_rows, read_contract
+from portal.contracts.contract_form import MAX_COMMITMENTS
+from portal.contracts.form import Invalid, text_field
+
+from ..contracts import summaries
+from ..contracts.records import Contracts
+from ..storage import StorageUnavailable
+from . import contract_forms
+from .web import admin_only, audited, clock, council_blueprint, store
+
+REASON_LIMIT = 500
+
+
+def _content():
+    return current_app.extensions["portal.content"]
+
+
+def contracts() -> Contracts:
+    return Contracts(store(), clock)
+
+
+def _render(values, errors, *, contract_id=None, extra=0, imported=0, not_saved=False, status=200):
+    content = _content()
+    return render_template(
+        "council/contract_form.html", title=("Change a contract" if contract_id else "Record a contract"),
+        values=values, errors=errors, rows=contract_forms.rows(values, content, extra), contract_id=contract_id,
+        measures=content.measures, bases=BASES, frequencies=FREQUENCIES, imported=imported, not_saved=not_saved,
+        error_title=bool(errors)), status
+
+
+def _import(values):
+    """Commitments from the spreadsheet into the form, or the spreadsheet's problems, every bad row named."""
+    upload = request.files.get("spreadsheet")
+    data = upload.read(1024 * 1024 + 1) if upload else b""
+    if not data:
+        return 0, {"spreadsheet": ["Select a spreadsheet (XLSX or CSV) of commitments"]}
+    found, problems = read_commitment_rows(data, _content())
+    if problems:
+        return 0, {"spreadsheet": problems}
+    start, end = contract_forms.dates(values)
+    if start is None and any(row.period is not None for row in found):
+        return 0, {"spreadsheet": ["Enter the contract's start and end dates before importing amounts for numbered periods"]}
+    commitments, problems = commitments_from_rows(found, _content(), start, end)
+    if problems:
+        return 0, {"spreadsheet": problems}
+    if len(contract_forms.used_rows(values)) + len(commitments) > MAX_COMMITMENTS:
+        return 0, {"spreadsheet": [f"A contract can have {MAX_COMMITMENTS} commitments at most: this spreadsheet would make more"]}
+    contract_forms.add_imported(values, commitments)
+    return len(commitments), {}
+
+
+def _form(contract_id=None):
+    """The form's post: add a row, import, or save (create, or vary with a reason)."""
+    values = contract_forms.values_from_post(request.form)
+    action = request.form.get("action", "save")
+    if action == "add":
+        return _render(values, {}, contract_id=contract_id, extra=1)
+    if action == "import":
+        count, errors = _import(values)
+        return _render(values, errors, contract_id=contract_id, imported=count, status=400 if errors else 200)
+    contract, errors = read_contract(request.form, _content())
+    reason = None
+    if contract_id:
+        try:
+            reason = text_field(request.form, "reason", missing="Enter why the contract is changing",
+                                max_length=REASON_LIMIT, too_long=f"Reason must be {REASON_LIMIT} characters or fewer")
+        except Invalid as problem:
+            errors["reason"] = problem.message
+    if errors:
+        return _render(values, errors, contract_id=contract_id, status=400)
+    try:
+        if contract_id:
+            version = contracts().vary(contract_id, contract, g.officer.email, reason)
+            audited("varied-contract", contract_id, version=version, reason=reason)
+        else:
+            contract_id = contracts().create(contract, g.officer.email)
+            audited("recorded-contract", contract_id, title=contract.title, reference=contract.reference)
+    except StorageUnavailable:
+        current_app.logger.exception("Could not save a contract")
+        return _render(values, {}, contract_id=contract_id, not_saved=True, status=503)
+    try:
+        summaries.refresh(store(), contract_id, _content(), uk_today())
+    except StorageUnavailable:  # the record is safe; the contract page makes the summary when it is next read
+        current_app.logger.exception("Could not refresh the summary of contract %s", contract_id)
+    return redirect(url_for(".contract", contract_id=contract_id, saved=1), 303)
+
+
+@council_blueprint.route("/contracts/new", methods=["GET", "POST"])
+@admin_only
+def new_contract():
+    if request.method == "POST":
+        return _form()
+    return _render({}, {}, extra=3)  # the framework asks for one commitment at least, usually two or three
+
+
+@council_blueprint.route("/contracts/<contract_id>/change", methods=["GET", "POST"])
+@admin_only
+def change_contract(contract_id):
+    found = contracts().get(contract_id)
+    if found is None:
+        abort(404)
+    if request.method == "POST":
+        return _form(contract_id)
+    return _render(contract_forms.values_from_contract(found[0]), {}, contract_id=contract_id)

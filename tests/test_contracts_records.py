@@ -1,0 +1,88 @@
+"""Contracts kept write-once and versioned, reviews beside them, and the summaries the council's pages read."""
+from dataclasses import replace
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from functions.contracts import summaries
+from functions.contracts.records import (Contracts, deserialise, deserialise_return, serialise, serialise_return,
+                                         contract_prefix)
+from functions.storage import open_store, versions
+from functions.suppliers.contacts import SupplierContacts
+
+from .test_contracts_summary import CONTENT_LOADED, CONTRACT, RETURNS, REVIEWS
+
+OFFICER = "admin@exampleshire.gov.uk"
+
+
+@pytest.fixture
+def store(storage_url):
+    return open_store(storage_url)
+
+
+def send(store, contract_id, sent):
+    """What returns.py does when a contact sends a return: the layout in the contracts storage note."""
+    versions.append(store, f"{contract_prefix(contract_id)}returns/{sent.period_id}/sent/",
+                    {"return": serialise_return(sent), "by": "ann@roadworks.example", "at": "2026-07-02T10:00:00+00:00"})
+
+
+def test_a_contract_and_its_returns_read_back_exactly_as_written():
+    assert deserialise(serialise(CONTRACT)) == CONTRACT
+    for sent in RETURNS:
+        assert deserialise_return(serialise_return(sent)) == sent
+        assert deserialise_return({"return": serialise_return(sent), "by": "x", "at": "y"}) == sent
+
+
+def test_a_variation_is_a_new_version_with_its_reason_and_the_history_keeps_both(store):
+    contracts = Contracts(store)
+    contract_id = contracts.create(CONTRACT, OFFICER)
+    assert contracts.get(contract_id) == (CONTRACT, 1)
+    varied = replace(CONTRACT, value=Decimal(1_300_000))
+    assert contracts.vary(contract_id, varied, OFFICER, "Extra resurfacing") == 2
+    assert contracts.get(contract_id) == (varied, 2)
+    assert [(h["version"], h["contract"].value, h["reason"]) for h in contracts.history(contract_id)] == [
+        (1, Decimal(1_250_000), ""), (2, Decimal(1_300_000), "Extra resurfacing")]
+    assert contracts.ids() == [contract_id]
+    assert contracts.get("not-an-id") is None and contracts.get("../officers") is None
+
+
+def test_contacts_may_sign_in_for_their_contract_and_one_removed_by_a_variation_stops(store):
+    contracts, contacts = Contracts(store), SupplierContacts(store)
+    contract_id = contracts.create(CONTRACT, OFFICER)
+    assert [(g.kind, g.subject, g.title) for g in contacts.grants("ann@roadworks.example")] == [
+        ("contract", contract_id, "Highways maintenance")]
+    contracts.vary(contract_id, replace(CONTRACT, supplier_contacts=("bob@roadworks.example",)), OFFICER, "Ann left")
+    assert not contacts.may_sign_in("ann@roadworks.example")
+    assert contacts.may_sign_in("bob@roadworks.example")
+
+
+def test_the_summary_follows_every_write_and_reads_as_the_cores(store):
+    contracts = Contracts(store)
+    contract_id = contracts.create(CONTRACT, OFFICER)
+    today = date(2026, 11, 1)
+    summaries.refresh(store, contract_id, CONTENT_LOADED, today)
+    for sent in RETURNS:
+        send(store, contract_id, sent)
+    for review in REVIEWS:
+        contracts.review(contract_id, review, OFFICER)
+    summaries.refresh(store, contract_id, CONTENT_LOADED, today)
+    assert len(store.keys(f"contract-summaries/{contract_id}/")) == 1  # a cache: the older one is gone
+
+    from portal.contracts import summarise
+    expected = summarise(CONTRACT, RETURNS, REVIEWS, CONTENT_LOADED, today)
+    kept = summaries.summary(store, contract_id, CONTENT_LOADED, today)
+    assert summaries.commitment_summaries(kept, today) == expected
+    # A day later the same summary tells the day's statuses: the last quarter's return is overdue in June 2027.
+    later = date(2027, 6, 1)
+    assert summaries.commitment_summaries(kept, later) == summarise(CONTRACT, RETURNS, REVIEWS, CONTENT_LOADED, later)
+    assert summaries.counts(kept, later) == {"overdue": 1, "to_review": 2}
+    assert [s["contract_id"] for s in summaries.all_summaries(store)] == [contract_id]
+
+
+def test_rebuilding_makes_every_summary_again_from_the_records(store):
+    contracts = Contracts(store)
+    ids = {contracts.create(CONTRACT, OFFICER) for _ in range(3)}
+    assert summaries.all_summaries(store) == []
+    assert summaries.rebuild_all(store, CONTENT_LOADED, date(2026, 5, 1)) == 3
+    assert {s["contract_id"] for s in summaries.all_summaries(store)} == ids

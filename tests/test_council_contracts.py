@@ -1,0 +1,232 @@
+"""Officers record contracts with their commitments (typed, or imported from a spreadsheet), vary them with a
+reason, read each contract's schedule and figures, and review the returns suppliers send."""
+import re
+from datetime import datetime, timezone
+from html import unescape
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from functions.contracts import summaries
+from functions.contracts.records import Contracts, contract_prefix, serialise_return
+from functions.council import audit
+from functions.storage import StorageUnavailable, open_store, versions
+from functions.suppliers.contacts import SupplierContacts
+from portal.contracts import Return, ReturnLine
+from decimal import Decimal
+from tests.officer import ADMIN, VIEWER, Clock, council_app_with_officers, emails_to, signed_in
+
+START = {"start-day": "1", "start-month": "4", "start-year": "2026", "end-day": "31", "end-month": "3", "end-year": "2027"}
+CONTRACT = {"title": "Highways maintenance", "reference": "EXC-2026-014", "notice_id": "012345-2025",
+            "supplier_name": "Roadworks Ltd", "ppon": "", "value": "1,250,000", **START,
+            "contract_manager": ADMIN, "supplier_contacts": "ann@roadworks.example\nbob@roadworks.example",
+            "commitments-0-measure": "LE01", "commitments-0-quantity": "4.5", "commitments-0-basis": "per_period",
+            "commitments-0-frequency": "", "commitments-0-delivery_note": "Local apprentices",
+            "commitments-1-measure": "WB06", "commitments-1-quantity": "100", "commitments-1-basis": "per_period",
+            "commitments-1-frequency": "", "commitments-1-delivery_note": "Staff volunteering days"}
+Q1 = "2026-04-01--2026-06-30"
+
+
+@pytest.fixture
+def clock():
+    return Clock(datetime(2026, 12, 5, 10, tzinfo=timezone.utc))
+
+
+@pytest.fixture
+def council_app(built, storage_url, tmp_path, clock):
+    return council_app_with_officers(built[1], storage_url, tmp_path / "outbox", clock, "http://localhost")
+
+
+@pytest.fixture
+def store(storage_url):
+    return open_store(storage_url)
+
+
+@pytest.fixture
+def admin(council_app, tmp_path):
+    return signed_in(council_app, ADMIN, tmp_path / "outbox")
+
+
+@pytest.fixture
+def viewer(council_app, tmp_path):
+    return signed_in(council_app, VIEWER, tmp_path / "outbox")
+
+
+def text(response) -> str:
+    """The page's words, as a person reads them."""
+    return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", response.get_data(as_text=True))))
+
+
+def record(admin, **changes) -> str:
+    response = admin.post("/council/contracts/new", {**CONTRACT, **changes})
+    assert response.status_code == 303, text(response)[:2000]
+    return re.search(r"/council/contracts/([0-9a-f]{12})/", response.headers["Location"]).group(1)
+
+
+def send_return(store, contract_id, version=1, le01="5", wb06="30", period=Q1):
+    """A return as the supplier's pages send it (the layout in the contracts storage note): set-up, not under test."""
+    sent = Return(period, (ReturnLine("LE01", Decimal(le01), "Payroll", "", ("EX1",)),
+                           ReturnLine("WB06", Decimal(wb06), "Timesheets", "", ("EX2",))),
+                  "Ann Smith", "Director", version, None if version == 1 else "Counted twice")
+    versions.append(store, f"{contract_prefix(contract_id)}returns/{period}/sent/",
+                    {"return": serialise_return(sent), "by": "ann@roadworks.example", "at": "2026-07-02T10:00:00+00:00"})
+
+
+def test_an_admin_records_a_contract_and_everyone_sees_its_schedule_and_commitments(admin, viewer, store):
+    contract_id = record(admin)
+    page = text(admin.client.get(f"/council/contracts/{contract_id}/?saved=1"))
+    assert "The contract has been saved (version 1)" in page
+    assert "Highways maintenance" in page and "Roadworks Ltd" in page and "£1,250,000" in page
+    assert "1 April 2026 to 30 June 2026 30 July 2026 Overdue" in page  # the first quarter's return, due 30 days on
+    assert "1 October 2026 to 31 December 2026 30 January 2027 Not yet due" in page
+    assert "LE01: " in page and "WB06: " in page and "Committed, whole contract 18.0" in page
+    assert page.count("<svg") == 0 and admin.client.get(f"/council/contracts/{contract_id}/").get_data(as_text=True).count('<svg xmlns') == 2
+    assert SupplierContacts(store).may_sign_in("bob@roadworks.example")
+    listing = text(viewer.client.get("/council/contracts/"))
+    assert "1 contract" in listing and "Highways maintenance" in listing and "2 overdue" in listing
+    assert "Record a contract" not in listing
+    assert viewer.client.get("/council/contracts/new").status_code == 403
+    assert [r["action"] for r in audit.read(store, audit.keys_newest_first(store))[::-1] if r["subject"] == contract_id][:1] == ["recorded-contract"]
+
+
+def test_a_contract_with_mistakes_is_refused_with_every_message_and_the_answers_kept(admin, store):
+    response = admin.post("/council/contracts/new", {**CONTRACT, "value": "lots", "end-year": "2025",
+                                                      "commitments-1-measure": "LE01", "commitments-2-measure": "WB01",
+                                                      "commitments-2-quantity": "1"})
+    page = text(response)
+    assert response.status_code == 400 and "There is a problem" in page
+    assert "Contract value must be an amount of money" in page and "End date must be after the start date" in page
+    assert "LE01 is already a commitment on this contract" in page
+    assert "Enter how the supplier will deliver this commitment" in page
+    assert 'value="Highways maintenance"' in response.get_data(as_text=True) and "Staff volunteering days" in page
+    assert store.keys("contracts/") == []
+
+
+def test_a_whole_contract_commitment_asks_for_the_amount_in_each_period(admin, store):
+    whole = {"commitments-1-basis": "whole_contract"}
+    response = admin.post("/council/contracts/new", {**CONTRACT, **whole})
+    assert response.status_code == 400 and "Enter the amount due in period 1, or 0" in text(response)
+    assert "Period 4: 1 January 2027 to 31 March 2027" in text(response)
+    profile = {f"commitments-1-profile-{n}": amount for n, amount in enumerate(["10", "20", "30", "30"], start=1)}
+    response = admin.post("/council/contracts/new", {**CONTRACT, **whole, **profile})
+    assert response.status_code == 400 and "must add up to the committed quantity (100); they add up to 90" in text(response)
+    profile["commitments-1-profile-4"] = "40"
+    contract_id = record(admin, **whole, **profile)
+    assert Contracts(store).get(contract_id)[0].commitment("WB06").profile == (10, 20, 30, 40)
+
+
+def test_commitments_import_from_a_spreadsheet_into_the_form_and_bad_rows_are_named(admin, store):
+    def import_(data: bytes):
+        page = admin.client.get("/council/contracts/new").get_data(as_text=True)
+        token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+        from io import BytesIO
+        return admin.client.post("/council/contracts/new", data={
+            **CONTRACT, "commitments-1-measure": "", "commitments-1-quantity": "", "commitments-1-delivery_note": "",
+            "action": "import", "csrf_token": token, "spreadsheet": (BytesIO(data), "commitments.csv")},
+            content_type="multipart/form-data")
+
+    bad = import_(b"measure code,quantity,period\nZZ99,5,each period\nWB06,lots,each period\n")
+    assert bad.status_code == 400
+    assert "Row 2:" in text(bad) and "Row 3:" in text(bad) and store.keys("contracts/") == []
+    good = import_(b"measure code,quantity,period\nWB06,10,1\nWB06,20,2\nWB06,30,3\nWB06,40,4\n")
+    page = good.get_data(as_text=True)
+    assert good.status_code == 200 and "1 commitment imported from the spreadsheet" in text(good)
+    assert 'name="commitments-1-profile-4" type="text" value="40"' in page or re.search(
+        r'name="commitments-1-profile-4"[^>]*value="40"', page)
+    assert 'value="whole_contract" checked' in page and store.keys("contracts/") == []
+
+
+def test_a_variation_needs_a_reason_and_the_history_shows_every_version(admin, store):
+    contract_id = record(admin)
+    change = f"/council/contracts/{contract_id}/change"
+    form = admin.client.get(change).get_data(as_text=True)
+    assert 'value="Highways maintenance"' in form and "Local apprentices" in form
+    varied = {**CONTRACT, "value": "1,300,000", "supplier_contacts": "ann@roadworks.example"}
+    assert admin.post(change, varied).status_code == 400
+    assert admin.post(change, {**varied, "reason": "Extra resurfacing; Bob left"}).status_code == 303
+    history = text(admin.client.get(f"/council/contracts/{contract_id}/history"))
+    assert "Version 2" in history and "Reason: Extra resurfacing; Bob left" in history
+    assert "Value" in history and "Supplier contacts" in history and "Version 1" in history
+    assert not SupplierContacts(store).may_sign_in("bob@roadworks.example")
+
+
+def test_an_officer_queries_a_return_the_contacts_are_emailed_and_a_correction_is_accepted_with_a_verified_figure(
+        admin, viewer, store, tmp_path):
+    contract_id = record(admin)
+    send_return(store, contract_id)
+    summaries.refresh(store, contract_id, admin.client.application.extensions["portal.content"],
+                      datetime(2026, 12, 5).date())
+    assert "1 to review" in text(viewer.client.get("/council/contracts/"))
+    review = f"/council/contracts/{contract_id}/returns/{Q1}/"
+    page = text(viewer.client.get(review))
+    assert "Claimed 5 Full-time equivalent (FTE) jobs" in page and "Record the review" not in page
+    assert viewer.post(review, {"outcome": "accepted", "version": "1"}, form_page=f"/council/contracts/{contract_id}/").status_code == 403
+    refused = admin.post(review, {"outcome": "queried", "note": "", "version": "1"})
+    assert refused.status_code == 400 and "Enter a note saying what the supplier needs to do" in text(refused)
+    asked = admin.post(review, {"outcome": "queried", "note": "Which postcodes were the jobs in?", "version": "1"})
+    assert asked.status_code == 303
+    for contact in ("ann@roadworks.example", "bob@roadworks.example"):
+        [message] = emails_to(tmp_path / "outbox", contact)
+        assert "Which postcodes were the jobs in?" in message.get_content()
+    assert "Queried" in text(admin.client.get(f"/council/contracts/{contract_id}/"))
+
+    send_return(store, contract_id, version=2, le01="4")
+    stale = admin.post(review, {"outcome": "accepted", "version": "1"})
+    assert stale.status_code == 409 and "sent a correction (version 2)" in text(stale)
+    no_reason = admin.post(review, {"outcome": "accepted", "version": "2", "verified-LE01": "3.5"})
+    assert no_reason.status_code == 400 and "Enter why the verified quantity for LE01 differs from the 4 claimed" in text(no_reason)
+    assert 'value="3.5"' in no_reason.get_data(as_text=True)
+    accepted = admin.post(review, {"outcome": "accepted", "version": "2", "verified-LE01": "3.5",
+                                   "verified-LE01-reason": "Payroll shows 3.5 FTE"})
+    assert accepted.status_code == 303
+    page = text(admin.client.get(f"/council/contracts/{contract_id}/"))
+    assert "1 April 2026 to 30 June 2026 4.5 4 3.5 Accepted" in page  # committed, claimed, verified for LE01
+    assert "Verified to date 3.5" in page
+    actions = [r["action"] for r in audit.read(store, audit.keys_newest_first(store))[::-1] if r["subject"] == contract_id]
+    assert actions.count("reviewed-contract-return") == 2
+
+
+def test_storage_down_keeps_the_answers_in_the_form_and_stores_nothing(admin, store, monkeypatch):
+    def unavailable(*args, **kwargs):
+        raise StorageUnavailable("down")
+    monkeypatch.setattr(Contracts, "create", unavailable)
+    response = admin.post("/council/contracts/new", CONTRACT)
+    assert response.status_code == 503 and "The contract was not saved" in text(response)
+    assert 'value="Highways maintenance"' in response.get_data(as_text=True) and "Staff volunteering days" in text(response)
+
+
+def test_unknown_contracts_and_periods_are_not_found(admin):
+    contract_id = record(admin)
+    for path in ("/council/contracts/000000000000/", f"/council/contracts/{contract_id}/returns/{Q1}/",
+                 f"/council/contracts/{contract_id}/returns/2026-01-01--2026-02-01/", "/council/contracts/abc/history"):
+        assert admin.client.get(path).status_code == 404, path
+
+
+hostile = st.one_of(st.text(max_size=30), st.sampled_from(["", "0", "-1", "1e9", "LE01", "whole_contract", "31", "\x00\x1b[31m",
+                                                           "queried", "accepted", "9" * 5000, "add", "import",
+                                                           "\ud800".encode("utf-8", "surrogatepass").decode("latin-1")]))
+contract_fields = st.sampled_from(sorted(CONTRACT) + ["action", "commitments-0-profile-1", "commitments-7-measure"])
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(changes=st.dictionaries(contract_fields, hostile, max_size=6))
+def test_any_contract_post_is_saved_whole_or_refused_never_a_5xx(admin, store, changes):
+    before = len(store.keys("contracts/"))
+    response = admin.post("/council/contracts/new", {**CONTRACT, **changes})
+    assert response.status_code in (200, 303, 400), text(response)[:500]
+    after = len(store.keys("contracts/"))
+    assert after == before + (1 if response.status_code == 303 else 0)  # one version, or nothing at all
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(changes=st.dictionaries(st.sampled_from(["outcome", "note", "version", "verified-LE01", "verified-LE01-reason",
+                                                "verified-WB06", "verified-ZZ99"]), hostile, max_size=5))
+def test_any_review_post_is_recorded_whole_or_refused_never_a_5xx(admin, store, changes):
+    if not store.keys("contracts/"):
+        send_return(store, record(admin))
+    contract_id = Contracts(store).ids()[0]
+    before = len(Contracts(store).reviews(contract_id))
+    response = admin.post(f"/council/contracts/{contract_id}/returns/{Q1}/", {"version": "1", **changes})
+    assert response.status_code in (303, 400, 409), text(response)[:500]
+    assert len(Contracts(store).reviews(contract_id)) == before + (1 if response.status_code == 303 else 0)
