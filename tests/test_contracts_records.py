@@ -76,13 +76,27 @@ def test_the_summary_follows_every_write_and_reads_as_the_cores(store):
     # A day later the same summary tells the day's statuses: the last quarter's return is overdue in June 2027.
     later = date(2027, 6, 1)
     assert summaries.commitment_summaries(kept, later) == summarise(CONTRACT, RETURNS, REVIEWS, CONTENT_LOADED, later)
-    assert summaries.counts(kept, later) == {"overdue": 1, "to_review": 2}
-    assert [s["contract_id"] for s in summaries.all_summaries(store)] == [contract_id]
+    [entry] = summaries.listed(store)
+    assert entry["contract_id"] == contract_id and entry["title"] == "Highways maintenance"
+    assert summaries.counts(entry, later) == {"overdue": 1, "to_review": 2}
+    assert summaries.counts(entry, today) == {"overdue": 0, "to_review": 2}
+    assert len(store.keys("contract-index/")) == 1
 
 
 def test_rebuilding_makes_every_summary_again_from_the_records(store):
     contracts = Contracts(store)
     ids = {contracts.create(CONTRACT, OFFICER) for _ in range(3)}
-    assert summaries.all_summaries(store) == []
+    assert summaries.listed(store) == []
     assert summaries.rebuild_all(store, CONTENT_LOADED, date(2026, 5, 1)) == 3
-    assert {s["contract_id"] for s in summaries.all_summaries(store)} == ids
+    assert {e["contract_id"] for e in summaries.listed(store)} == ids
+
+
+def test_refreshes_at_once_lose_no_contract_from_the_list(store):
+    """Each refresh adds the list's next version at exactly the next number: one that collides reads and retries."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    contracts = Contracts(store)
+    ids = [contracts.create(CONTRACT, OFFICER) for _ in range(6)]
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        list(pool.map(lambda i: summaries.refresh(store, i, CONTENT_LOADED, date(2026, 5, 1)), ids))
+    assert sorted(e["contract_id"] for e in summaries.listed(store)) == sorted(ids)

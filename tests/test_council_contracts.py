@@ -15,7 +15,7 @@ from functions.storage import StorageUnavailable, open_store, versions
 from functions.suppliers.contacts import SupplierContacts
 from portal.contracts import Return, ReturnLine
 from decimal import Decimal
-from tests.officer import ADMIN, VIEWER, Clock, council_app_with_officers, emails_to, signed_in
+from tests.officer import ADMIN, VIEWER, Clock, council_app_with_officers, emails_to, follow, signed_in
 
 START = {"start-day": "1", "start-month": "4", "start-year": "2026", "end-day": "31", "end-month": "3", "end-year": "2027"}
 CONTRACT = {"title": "Highways maintenance", "reference": "EXC-2026-014", "notice_id": "012345-2025",
@@ -64,13 +64,14 @@ def record(admin, **changes) -> str:
     return re.search(r"/council/contracts/([0-9a-f]{12})/", response.headers["Location"]).group(1)
 
 
-def send_return(store, contract_id, version=1, le01="5", wb06="30", period=Q1):
+def send_return(store, contract_id, version=1, le01="5", wb06="30", period=Q1, evidence=None):
     """A return as the supplier's pages send it (the layout in the contracts storage note): set-up, not under test."""
     sent = Return(period, (ReturnLine("LE01", Decimal(le01), "Payroll", "", ("EX1",)),
                            ReturnLine("WB06", Decimal(wb06), "Timesheets", "", ("EX2",))),
                   "Ann Smith", "Director", version, None if version == 1 else "Counted twice")
     versions.append(store, f"{contract_prefix(contract_id)}returns/{period}/sent/",
-                    {"return": serialise_return(sent), "by": "ann@roadworks.example", "at": "2026-07-02T10:00:00+00:00"})
+                    {"return": serialise_return(sent), "evidence": evidence or {}, "by": "ann@roadworks.example",
+                     "at": "2026-07-02T10:00:00+00:00"})
 
 
 def test_an_admin_records_a_contract_and_everyone_sees_its_schedule_and_commitments(admin, viewer, store):
@@ -100,6 +101,9 @@ def test_a_contract_with_mistakes_is_refused_with_every_message_and_the_answers_
     assert "LE01 is already a commitment on this contract" in page
     assert "Enter how the supplier will deliver this commitment" in page
     assert 'value="Highways maintenance"' in response.get_data(as_text=True) and "Staff volunteering days" in page
+    assert store.keys("contracts/") == []
+    stranger = admin.post("/council/contracts/new", {**CONTRACT, "contract_manager": "someone@example.com"})
+    assert stranger.status_code == 400 and "Enter the email address of a council officer" in text(stranger)
     assert store.keys("contracts/") == []
 
 
@@ -230,3 +234,39 @@ def test_any_review_post_is_recorded_whole_or_refused_never_a_5xx(admin, store, 
     response = admin.post(f"/council/contracts/{contract_id}/returns/{Q1}/", {"version": "1", **changes})
     assert response.status_code in (303, 400, 409), text(response)[:500]
     assert len(Contracts(store).reviews(contract_id)) == before + (1 if response.status_code == 303 else 0)
+
+
+def test_officers_download_the_evidence_a_return_names_and_nothing_else(admin, viewer, store):
+    contract_id = record(admin)
+    kept, unsent = "a" * 32, "b" * 32
+    for file_id in (kept, unsent):  # as the supplier side keeps a file that passed its checks
+        key = f"{contract_prefix(contract_id)}evidence/files/{file_id}"
+        store.create(key, b"%PDF-1.7 payroll", content_type="application/pdf")
+        store.create_json(f"{contract_prefix(contract_id)}evidence/records/{file_id}.json", {
+            "id": file_id, "key": key, "name": f"payroll-{file_id[0]}.pdf", "size": 16, "sha256": "0" * 64,
+            "content_type": "application/pdf", "uploaded_at": "2026-07-01T09:00:00+00:00", "by": "ann@roadworks.example"})
+    send_return(store, contract_id, evidence={"LE01": [kept]})
+    page = text(viewer.client.get(f"/council/contracts/{contract_id}/returns/{Q1}/"))
+    assert "Evidence for LE01 payroll-a.pdf" in page and "payroll-b.pdf" not in page
+    assert follow(viewer, viewer.client.get(f"/council/contracts/{contract_id}/evidence/{kept}")) == b"%PDF-1.7 payroll"
+    assert viewer.client.get(f"/council/contracts/{contract_id}/evidence/{unsent}").status_code == 404
+    assert viewer.client.get(f"/council/contracts/{contract_id}/evidence/..%2Fx").status_code == 404
+    actions = [r["action"] for r in audit.read(store, audit.keys_newest_first(store)) if r["subject"] == contract_id]
+    assert "downloaded-contract-evidence" in actions
+
+
+def test_storage_down_while_reviewing_keeps_the_review_in_the_form(admin, store, monkeypatch):
+    contract_id = record(admin)
+    send_return(store, contract_id)
+    review = f"/council/contracts/{contract_id}/returns/{Q1}/"
+    form = admin.client.get(review).get_data(as_text=True)
+
+    def unavailable(*args, **kwargs):
+        raise StorageUnavailable("down")
+    monkeypatch.setattr(Contracts, "review", unavailable)
+    from tests.officer import csrf
+    response = admin.client.post(review, data={"outcome": "queried", "note": "Which postcodes?", "version": "1",
+                                               "csrf_token": csrf(form)})
+    assert response.status_code == 503 and "Your review was not saved" in text(response)
+    assert "Which postcodes?" in text(response) and 'value="queried" checked' in response.get_data(as_text=True)
+    assert store.keys(f"{contract_prefix(contract_id)}reviews/") == []

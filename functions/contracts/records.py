@@ -93,11 +93,11 @@ def deserialise_review(data: dict) -> Review:
 
 def sent_records(store: Store, contract_id: str, period_id: str | None = None) -> list[dict]:
     """Every version sent for the contract (or one period of it), by period then version:
-    {"return": Return, "by", "at"} (by and at are "" where the record does not say)."""
+    {"return": Return, "by", "at", "evidence": {measure code: [file ids]}} ("" and {} where the record does not say)."""
     folder = f"{contract_prefix(contract_id)}returns/" + (f"{period_id}/sent/" if period_id else "")
     keys = [k for k in store.keys(folder) if "/sent/" in k]
-    return [{"return": deserialise_return(v), "by": v.get("by", ""), "at": v.get("at", "")}
-            for v in read_json_many(store, keys)]
+    return [{"return": deserialise_return(v), "by": v.get("by", ""), "at": v.get("at", ""),
+             "evidence": v.get("evidence") or {}} for v in read_json_many(store, keys)]
 
 
 def sent_returns(store: Store, contract_id: str) -> list[Return]:

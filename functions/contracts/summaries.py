@@ -5,6 +5,9 @@ and a contract page read one small record per contract rather than every version
 and deletes the older ones; whoever writes a contract, a return or a review calls it afterwards. It keeps the
 figures per period and what was sent and decided, never a status: where a period stands depends on the day it is
 read (due becomes overdue), so `commitment_summaries` and `schedule` work it out for `today`.
+The contract list reads neither: it reads the index, `contract-index/<NNNNNN>.json`, one small entry per contract
+(what the list shows and the due dates it counts from), which `refresh` updates too. Writers add its next version
+at exactly the next number, so two at once never lose an entry: the loser reads the new one and tries again.
 `flask --app portal rebuild-contract-summaries` makes them all again from the records.
 """
 from datetime import date
@@ -14,10 +17,15 @@ from types import SimpleNamespace
 from portal.contracts import CommitmentSummary, Period, PeriodFigures, period_status, reporting_periods, summarise
 from portal.questionnaire.numbers import stored_number
 
-from ..storage import NotFound, Store, read_json_many, versions
+import random
+import time
+
+from ..storage import AlreadyExists, NotFound, Store, versions
 from .records import Contracts, deserialise_commitment, sent_returns, serialise, serialise_commitment
 
 PREFIX = "contract-summaries/"
+INDEX = "contract-index/"
+INDEX_ATTEMPTS = 50  # writers of different contracts at once each get a turn; more collisions than this is a fault
 
 
 def _period(period: Period) -> dict:
@@ -64,20 +72,72 @@ def build(contract_id: str, store: Store, content, today: date) -> dict | None:
             "returns_sent": len(returns), "reviews": len(reviews), "schedule": schedule, "commitments": commitments}
 
 
-def refresh(store: Store, contract_id: str, content, today: date) -> dict | None:
-    """Write the contract's summary afresh (after any write to its records) and drop the older ones."""
-    summary = build(contract_id, store, content, today)
-    if summary is None:
-        return None
-    folder = f"{PREFIX}{contract_id}/"
-    number = versions.append(store, folder, summary)
+def _drop_older(store: Store, folder: str, number: int) -> None:
     for key in store.keys(folder):
         if int(key.rsplit("/", 1)[1].split(".")[0]) < number:
             try:
                 store.delete(key)
-            except NotFound:  # another refresh deleted it first
+            except NotFound:  # another writer deleted it first
                 pass
+
+
+def refresh(store: Store, contract_id: str, content, today: date, index: bool = True) -> dict | None:
+    """Write the contract's summary afresh (after any write to its records), drop the older ones, and put its entry
+    in the contract list's index (unless `index` is False: rebuild_all writes the index once at the end)."""
+    summary = build(contract_id, store, content, today)
+    if summary is None:
+        return None
+    folder = f"{PREFIX}{contract_id}/"
+    _drop_older(store, folder, versions.append(store, folder, summary))
+    if index:
+        _index_with(store, {contract_id: list_entry(summary)})
     return summary
+
+
+def list_entry(summary: dict) -> dict:
+    """What the contract list shows of a contract, and the due dates of the returns not sent, to count overdue ones."""
+    contract = summary["contract"]
+    return {"contract_id": summary["contract_id"], "version": summary["version"],
+            **{k: contract[k] for k in ("title", "reference", "supplier_name", "value", "start", "end")},
+            "commitments": len(contract["commitments"]),
+            "unsent_due": [p["due"] for p in summary["schedule"] if not p["sent_version"]],
+            "to_review": sum(1 for p in summary["schedule"] if p["sent_version"] and not p["outcome"])}
+
+
+def _read_index(store: Store) -> tuple[int, dict]:
+    """The newest index's number and its entries by contract id; (0, {}) before the first."""
+    for _ in range(INDEX_ATTEMPTS):
+        keys = store.keys(INDEX)
+        if not keys:
+            return 0, {}
+        try:
+            return int(keys[-1].rsplit("/", 1)[1].split(".")[0]), store.read_json(keys[-1])["contracts"]
+        except NotFound:  # replaced between listing and reading
+            continue
+    raise NotFound(INDEX)
+
+
+def _index_with(store: Store, entries: dict, replace_all: bool = False) -> None:
+    for _ in range(INDEX_ATTEMPTS):
+        number, current = _read_index(store)
+        value = {"contracts": entries if replace_all else {**current, **entries}}
+        try:
+            store.create_json(f"{INDEX}{number + 1:06d}.json", value)
+        except AlreadyExists:  # another writer's version came first: start again from it
+            time.sleep(random.uniform(0, 0.05))
+            continue
+        if store.keys(INDEX)[-1] != f"{INDEX}{number + 1:06d}.json":
+            # The number was free only because a newer version had replaced and deleted it: ours is not the newest,
+            # so start again from the newest (adding the same entries again changes nothing else).
+            continue
+        _drop_older(store, INDEX, number + 1)
+        return
+    raise AlreadyExists(f"could not add a version under {INDEX} after {INDEX_ATTEMPTS} attempts")
+
+
+def listed(store: Store) -> list[dict]:
+    """Every contract's list entry: one listing and one read, however many contracts."""
+    return list(_read_index(store)[1].values())
 
 
 def summary(store: Store, contract_id: str, content, today: date) -> dict | None:
@@ -89,19 +149,6 @@ def summary(store: Store, contract_id: str, content, today: date) -> dict | None
         except NotFound:  # replaced between listing and reading
             pass
     return refresh(store, contract_id, content, today)
-
-
-def all_summaries(store: Store) -> list[dict]:
-    """Every contract's newest summary: one listing and one read per contract."""
-    newest = {}
-    for key in store.keys(PREFIX):
-        newest[key[len(PREFIX):].split("/", 1)[0]] = key  # keys sort, so the last of each contract is its newest
-    keys = sorted(newest.values())
-    try:
-        return read_json_many(store, keys, remember=False)
-    except NotFound:  # a refresh replaced one between listing and reading: list again
-        return read_json_many(store, [store.keys(f"{PREFIX}{k[len(PREFIX):].split('/', 1)[0]}/")[-1] for k in keys],
-                              remember=False)
 
 
 def _status(period: dict, today: date) -> str:
@@ -131,15 +178,18 @@ def commitment_summaries(summary: dict, today: date) -> list[CommitmentSummary]:
     return found
 
 
-def counts(summary: dict, today: date) -> dict:
-    """For the contract list: how many returns are overdue and how many wait for review."""
-    statuses = [_status(p, today) for p in summary["schedule"]]
-    return {"overdue": statuses.count("overdue"), "to_review": statuses.count("sent")}
+def counts(entry: dict, today: date) -> dict:
+    """From a list entry: how many returns are overdue (not sent, past their due date) and how many wait for review."""
+    day = today.isoformat()
+    return {"overdue": sum(1 for due in entry["unsent_due"] if due < day), "to_review": entry["to_review"]}
 
 
 def rebuild_all(store: Store, content, today: date) -> int:
-    """Every contract's summary afresh from its records; how many."""
-    ids = Contracts(store).ids()
-    for contract_id in ids:
-        refresh(store, contract_id, content, today)
-    return len(ids)
+    """Every contract's summary, and the list's index, afresh from the records; how many contracts."""
+    entries = {}
+    for contract_id in Contracts(store).ids():
+        summary = refresh(store, contract_id, content, today, index=False)
+        if summary is not None:
+            entries[contract_id] = list_entry(summary)
+    _index_with(store, entries, replace_all=True)
+    return len(entries)

@@ -1,6 +1,7 @@
 """Contracts after the award, as officers read them: the list, a contract's page (its schedule, and committed
-against claimed against verified for each commitment, as a chart with its table) and its history. Both pages read
-the summaries kept when records are written (decision 14), never every record."""
+against claimed against verified for each commitment, as a chart with its table) and its history. The list reads
+the index of contracts and a page its contract's summary, both kept when records are written (decision 14), never
+every record."""
 from flask import abort, current_app, g, render_template, request
 
 from portal.clock import uk_today
@@ -20,11 +21,10 @@ def _content():
     return current_app.extensions["portal.content"]
 
 
-def _list_item(summary: dict, today) -> dict:
-    contract = summary["contract"]
-    return {"id": summary["contract_id"], "title": contract["title"], "reference": contract["reference"],
-            "supplier": contract["supplier_name"], "end": contract["end"], "start": contract["start"],
-            "commitments": len(contract["commitments"]), **summaries.counts(summary, today)}
+def _list_item(entry: dict, today) -> dict:
+    return {"id": entry["contract_id"], "title": entry["title"], "reference": entry["reference"],
+            "supplier": entry["supplier_name"], "end": entry["end"], "start": entry["start"],
+            "commitments": entry["commitments"], **summaries.counts(entry, today)}
 
 
 @council_blueprint.get("/contracts/")
@@ -33,7 +33,7 @@ def contracts():
     show = request.args.get("show") if request.args.get("show") in SHOW else ""
     sort = request.args.get("sort") if request.args.get("sort") in SORTS else "title"
     search = request.args.get("q", "")[:100].strip()
-    items = [_list_item(s, today) for s in summaries.all_summaries(store())]
+    items = [_list_item(entry, today) for entry in summaries.listed(store())]
     if show:
         items = [item for item in items if item[show]]
     if search:

@@ -12,7 +12,7 @@ from ..contracts import summaries
 from ..contracts.records import Contracts
 from ..storage import StorageUnavailable
 from . import contract_forms
-from .web import admin_only, audited, clock, council_blueprint, store
+from .web import admin_only, audited, clock, council_blueprint, officers, store
 
 REASON_LIMIT = 500
 
@@ -65,6 +65,9 @@ def _form(contract_id=None):
         count, errors = _import(values)
         return _render(values, errors, contract_id=contract_id, imported=count, status=400 if errors else 200)
     contract, errors = read_contract(request.form, _content())
+    manager = officers().find(contract.contract_manager) if contract else None
+    if contract and (manager is None or manager.disabled):
+        errors["contract_manager"] = "Enter the email address of a council officer who can sign in to these pages"
     reason = None
     if contract_id:
         try:

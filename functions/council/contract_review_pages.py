@@ -1,6 +1,8 @@
 """Officers review a sent return: accept it (with a verified figure where it differs from the claim, and why),
 query it (the note is emailed to the supplier's contacts, who answer by sending a correction) or reject it.
 Anyone signed in reads a return; admins review. Every view and decision is in the audit log."""
+import re
+
 from flask import abort, current_app, g, redirect, render_template, request, url_for
 
 from portal.clock import uk_today
@@ -8,10 +10,15 @@ from portal.contracts import OUTCOMES, commitment_periods, read_review, reportin
 from portal.contracts.form import raw_text
 
 from ..contracts import summaries
-from ..contracts.records import Contracts, sent_records
+from .. import malware
+from ..contracts.records import Contracts, contract_prefix, sent_records
 from ..mail import mailer, outbox
-from ..storage import StorageError, StorageUnavailable
+from ..storage import NotFound, StorageError, StorageUnavailable
+from .download_pages import LINK_SECONDS, SCAN_MESSAGES
 from .web import audited, clock, council_blueprint, store
+
+
+_FILE_ID = re.compile(r"^[0-9a-f]{32}$")
 
 
 def _content():
@@ -45,13 +52,30 @@ def _lines(contract, period, sent_return):
     return lines
 
 
+def _evidence(contract_id: str, named: dict) -> dict:
+    """The files the return names for each measure: their records (contracts/<id>/evidence/records/, written by the
+    supplier side when a file passes its checks)."""
+    wanted = {file_id for ids in named.values() for file_id in ids if isinstance(file_id, str) and _FILE_ID.match(file_id)}
+    if not wanted:
+        return {}
+    keys = [f"{contract_prefix(contract_id)}evidence/records/{file_id}.json" for file_id in sorted(wanted)]
+    files = {}
+    for key in keys:
+        try:
+            files[key.rsplit("/", 1)[1].removesuffix(".json")] = store().read_json(key)
+        except NotFound:
+            continue
+    return {code: [files[i] for i in ids if i in files] for code, ids in named.items()}
+
+
 def _render(contract_id, contract, period, sent, values=None, errors=None, problem=None, status=200):
+    evidence = _evidence(contract_id, sent[-1]["evidence"])
     reviews = [r for r in Contracts(store(), clock).review_records(contract_id) if r["review"].period_id == period.id]
     latest = sent[-1]["return"]
     return render_template(
         "council/contract_return.html", title=f"Return for {contract.title}", contract=contract, contract_id=contract_id,
         period=period, sent=sent, latest=latest, lines=_lines(contract, period, latest), reviews=reviews,
-        outcomes=OUTCOMES, values=values or {}, errors=errors or {}, problem=problem, may_review=g.officer.is_admin,
+        evidence=evidence, outcomes=OUTCOMES, values=values or {}, errors=errors or {}, problem=problem, may_review=g.officer.is_admin,
         error_title=bool(errors)), status
 
 
@@ -107,3 +131,29 @@ def _email_the_query(contract, period, note):
             outbox.post(store(), mailer.compose(site.council.contact_email, address, subject, body))
         except (mailer.NotAnAddress, StorageError):
             current_app.logger.exception("Could not email a query about contract %s to a contact", contract.reference)
+
+
+@council_blueprint.get("/contracts/<contract_id>/evidence/<file_id>")
+def contract_evidence_file(contract_id, file_id):
+    """A file a sent return names, through a short-lived link, once the virus check has found it clean; audited."""
+    if Contracts(store(), clock).get(contract_id) is None or not _FILE_ID.match(file_id):
+        abort(404)
+    if not any(file_id in ids for sent in sent_records(store(), contract_id) for ids in sent["evidence"].values()):
+        abort(404)  # uploaded but never sent: not part of any return
+    try:
+        entry = store().read_json(f"{contract_prefix(contract_id)}evidence/records/{file_id}.json")
+    except NotFound:
+        abort(404)
+    status = malware.scan_status(store(), entry["key"], current_app.config.get("PORTAL_MALWARE_SCANNER"))
+    if not malware.downloadable(status):
+        back = {"text": "Contract", "words": "the contract", "href": url_for(".contract", contract_id=contract_id)}
+        return render_template("council/cannot_download.html", entry=entry, message=SCAN_MESSAGES[status], back=back,
+                               title="You cannot download this file yet" if status == malware.PENDING
+                               else "You cannot download this file"), 409
+    try:
+        link = store().download_url(entry["key"], entry["name"], LINK_SECONDS,
+                                    entry.get("content_type") or "application/octet-stream")
+    except NotFound:
+        abort(404)
+    audited("downloaded-contract-evidence", contract_id, file=file_id, name=entry["name"], sha256=entry.get("sha256", ""))
+    return redirect(link, 303)

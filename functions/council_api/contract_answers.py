@@ -1,5 +1,5 @@
-"""What the council API answers about contracts, shaped for contract_schemas: read from the kept summaries
-(decision 14) for contracts, and from the records for returns and their reviews."""
+"""What the council API answers about contracts, shaped for contract_schemas: read from the list's index and
+the kept summaries (decision 14) for contracts, and from the records for returns and their reviews."""
 import re
 
 from portal.clock import uk_today
@@ -13,18 +13,21 @@ from .contract_schemas import CONTRACT_ID
 _ID = re.compile(CONTRACT_ID)
 
 
-def summaries_by_title(store: Store) -> list[dict]:
-    return sorted(summaries.all_summaries(store), key=lambda s: (s["contract"]["title"].casefold(), s["contract_id"]))
+FIELDS = ("title", "reference", "supplier_name", "value", "start", "end")
+
+
+def entries_by_title(store: Store) -> list[dict]:
+    return sorted(summaries.listed(store), key=lambda e: (e["title"].casefold(), e["contract_id"]))
+
+
+def listed(entry: dict, url: str) -> dict:
+    return {"id": entry["contract_id"], "version": entry["version"], **{k: entry[k] for k in FIELDS},
+            "commitments": entry["commitments"], "url": url}
 
 
 def _fields(summary: dict) -> dict:
     contract = summary["contract"]
-    return {"id": summary["contract_id"], "version": summary["version"],
-            **{k: contract[k] for k in ("title", "reference", "supplier_name", "value", "start", "end")}}
-
-
-def listed(summary: dict, url: str) -> dict:
-    return {**_fields(summary), "commitments": len(summary["contract"]["commitments"]), "url": url}
+    return {"id": summary["contract_id"], "version": summary["version"], **{k: contract[k] for k in FIELDS}}
 
 
 def contract(store: Store, contract_id: str, content, returns_url: str) -> dict | None:

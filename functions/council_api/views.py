@@ -171,7 +171,7 @@ def list_contracts():
     """List contracts after the award, by title, a page at a time (from their kept summaries)."""
     who = _officer()
     query = ContractListQuery().load(request.args.to_dict())
-    found = contract_answers.summaries_by_title(_store())
+    found = contract_answers.entries_by_title(_store())
     page, per_page = query["page"], query["per_page"]
     shown = found[(page - 1) * per_page:page * per_page]
     more = page < math.ceil(len(found) / per_page)
