@@ -132,6 +132,7 @@ COMMANDS = {
     "send-reminders": "functions.events.reminders:send_reminders_command",
     "send-email": "functions.mail.outbox:send_email",
     "rebuild-contract-summaries": "functions.contracts.cli:rebuild_contract_summaries",
+    "chase-returns": "functions.contracts.cli:chase_returns",
 }
 
 
