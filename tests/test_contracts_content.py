@@ -46,6 +46,8 @@ def test_a_measure_without_its_returns_block_is_named(content_copy):
     ("    min: 0", "    min: -1", "'returns.per_period.min': give a number of 0 or more"),
     ("    min: 0", "    min: 5000", "'returns.per_period.max': make 'min' no more than 'max'"),
     ("  local: true", "  local: yes please", "'returns.local': write true or false"),
+    ("  combine: level  # how many during a period: the latest period stands, not the sum of them", "  combine: average",
+     "'returns.combine': write add (counts that add up), level (like FTE jobs) or rate (like a %)"),
 ])
 def test_a_broken_returns_block_is_named_with_its_line(content_copy, old, new, message):
     path = content_copy / "measures" / "le01.yaml"

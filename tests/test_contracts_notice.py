@@ -19,20 +19,20 @@ CONTENT_LOADED = load_content(CONTENT)
 CONTRACT = Contract(
     "Highways maintenance", "EXC-2026-014", "Roadworks Ltd", Decimal(6_000_000), date(2026, 4, 1), date(2027, 3, 31),
     "officer@exampleshire.gov.uk", ("ann@roadworks.example",),
-    (Commitment("LE01", Decimal("4.5"), "per_period", "quarterly", "Local hires"),
+    (Commitment("LE06", Decimal("4.5"), "per_period", "quarterly", "Local hires"),
      Commitment("WB06", Decimal(100), "whole_contract", "quarterly", "Volunteering",
                 (Decimal(10), Decimal(20), Decimal(30), Decimal(40)))),
     notice_id="012345-2026", ppon="PABC-1234-DEFG")
 Q1, Q2, Q3, Q4 = periods(CONTRACT.start, CONTRACT.end, "quarterly", 30)
 
 
-def sent(period, le01, wb06):
-    return Return(period.id, (ReturnLine("LE01", Decimal(le01), "payroll", "", ("EX1",)),
+def sent(period, le06, wb06):
+    return Return(period.id, (ReturnLine("LE06", Decimal(le06), "payroll", "", ("EX1",)),
                               ReturnLine("WB06", Decimal(wb06), "log", "")), "Ann Smith", "Director")
 
 
 RETURNS = [sent(Q1, 5, 10), sent(Q2, 4, 15), sent(Q3, 6, 30)]
-REVIEWS = [Review(Q1.id, 1, "accepted", "", {"LE01": Decimal(4)}), Review(Q2.id, 1, "accepted", "")]
+REVIEWS = [Review(Q1.id, 1, "accepted", "", {"LE06": Decimal(4)}), Review(Q2.id, 1, "accepted", "")]
 
 
 def rows(today=date(2027, 1, 15), overrides=None):
@@ -40,13 +40,13 @@ def rows(today=date(2027, 1, 15), overrides=None):
 
 
 def test_one_row_per_kpi_with_target_claim_verified_and_rating_over_the_settled_periods():
-    le01, wb06 = rows()  # Q1 and Q2 accepted; Q3 sent and awaiting review; Q4 not yet ended
-    assert (le01.measure_code, le01.name, le01.unit) == ("LE01", "Local people employed on the contract",
-                                                         "Full-time equivalent (FTE) jobs")
-    assert (le01.committed_total, le01.target, le01.delivered, le01.verified) == (18, 9, 9, 8)
-    assert le01.rating.band == "requires_improvement"  # 8 of 9 is 88%: under 90%
-    assert (le01.period_from, le01.period_to) == (date(2026, 4, 1), date(2026, 9, 30))
-    assert "1 return awaiting review is not counted yet" in le01.rating.reason
+    le06, wb06 = rows()  # Q1 and Q2 accepted; Q3 sent and awaiting review; Q4 not yet ended
+    assert (le06.measure_code, le06.name, le06.unit) == ("LE06", "Apprenticeships on the contract",
+                                                         "Apprenticeship weeks")
+    assert (le06.committed_total, le06.target, le06.delivered, le06.verified) == (18, 9, 9, 8)
+    assert le06.rating.band == "requires_improvement"  # 8 of 9 is 88%: under 90%
+    assert (le06.period_from, le06.period_to) == (date(2026, 4, 1), date(2026, 9, 30))
+    assert "1 return awaiting review is not counted yet" in le06.rating.reason
     assert (wb06.target, wb06.delivered, wb06.verified, wb06.rating.band) == (30, 25, 25, "requires_improvement")
 
 
@@ -58,9 +58,9 @@ def test_an_officers_override_is_the_rating_in_the_row():
 
 
 def test_before_anything_is_settled_the_rows_say_other_and_cover_no_period():
-    le01, wb06 = kpi_rows(summarise(CONTRACT, [], [], CONTENT_LOADED, date(2026, 7, 30)), CONTENT_LOADED)
-    assert le01.rating.band == wb06.rating.band == "other"
-    assert (le01.target, le01.verified, le01.period_from, le01.period_to) == (0, 0, None, None)
+    le06, wb06 = kpi_rows(summarise(CONTRACT, [], [], CONTENT_LOADED, date(2026, 7, 30)), CONTENT_LOADED)
+    assert le06.rating.band == wb06.rating.band == "other"
+    assert (le06.target, le06.verified, le06.period_from, le06.period_to) == (0, 0, None, None)
 
 
 def test_the_table_has_a_heading_row_then_a_row_per_kpi_that_a_csv_writer_keeps():
@@ -73,7 +73,7 @@ def test_the_table_has_a_heading_row_then_a_row_per_kpi_that_a_csv_writer_keeps(
     assert read[0]["Contract reference"] == "EXC-2026-014" and read[0]["Contract notice identifier"] == "012345-2026"
     assert (read[0]["Contract title"], read[0]["Supplier"], read[0]["Supplier identifier (PPON)"]) == \
         ("Highways maintenance", "Roadworks Ltd", "PABC-1234-DEFG")
-    assert read[0]["KPI"] == "LE01" and read[0]["Verified by the council"] == "8"
+    assert read[0]["KPI"] == "LE06" and read[0]["Verified by the council"] == "8"
     assert read[0]["Rating"] == "Requires improvement" and read[0]["Period covered to"] == "2026-09-30"
     assert "Ann Smith" not in written.getvalue() and "officer@" not in written.getvalue()
 

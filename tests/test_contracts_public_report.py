@@ -39,7 +39,7 @@ def summaries(c, claimed, verified=None, outcome="accepted"):
     return summarise(c, returns, reviews, CONTENT_LOADED, TODAY)
 
 
-HIGHWAYS = contract("EXC-1", "Highways", Commitment("LE01", Decimal(2), "per_period", "quarterly", ""),
+HIGHWAYS = contract("EXC-1", "Highways", Commitment("LE06", Decimal(2), "per_period", "quarterly", ""),
                     Commitment("WB06", Decimal(50), "per_period", "quarterly", ""))
 CLEANING = contract("EXC-2", "Cleaning", Commitment("WB06", Decimal(20), "per_period", "quarterly", ""),
                     start=date(2026, 1, 1), end=date(2026, 12, 31))
@@ -55,9 +55,9 @@ def test_verified_totals_per_priority_and_measure_with_the_contracts_that_delive
     built = report()
     assert built.contracts_published == 3 and not built.empty
     assert [(p.priority.id, [m.code for m in p.measures]) for p in built.priorities] == \
-        [("local-economy", ["LE01"]), ("wellbeing", ["WB06"])]  # GP01 was claimed but never verified
-    le01 = built.priorities[0].measures[0]
-    assert (le01.verified, le01.unit) == (8, "Full-time equivalent (FTE) jobs")  # 4 quarters verified at 2, not the 3 claimed
+        [("local-economy", ["LE06"]), ("wellbeing", ["WB06"])]  # GP01 was claimed but never verified
+    le06 = built.priorities[0].measures[0]
+    assert (le06.verified, le06.unit) == (8, "Apprenticeship weeks")  # 4 quarters verified at 2, not the 3 claimed
     wb06 = built.priorities[1].measures[0]
     assert wb06.verified == 8 + 40 and wb06.unit == "Hours"
     assert [(c.title, c.reference, c.supplier_name, c.verified) for c in wb06.contracts] == \
@@ -76,12 +76,12 @@ def test_open_data_rows_follow_the_data_dictionary_and_hold_nothing_personal():
     columns = [column for column, _, _ in DATA_DICTIONARY]
     assert all(list(row) == columns for row in rows)
     assert rows[0] == {
-        "financial_year": "2026 to 2027", "priority": "Supporting the local economy", "outcome": "Jobs for local people",
-        "measure_code": "LE01", "measure": "Local people employed on the contract", "unit": "Full-time equivalent (FTE) jobs",
+        "financial_year": "2026 to 2027", "priority": "Supporting the local economy", "outcome": "Skills and routes into work",
+        "measure_code": "LE06", "measure": "Apprenticeships on the contract", "unit": "Apprenticeship weeks",
         "verified": Decimal(8), "contract_title": "Highways", "contract_reference": "EXC-1",
         "contract_notice": "012345-2026", "supplier": "Highways Ltd", "money_value": None, "money_value_source": "",
     }
-    assert len(rows) == 1 + 1 + 2  # LE01 Highways; WB06 Highways; WB06 Cleaning in two financial years
+    assert len(rows) == 1 + 1 + 2  # LE06 Highways; WB06 Highways; WB06 Cleaning in two financial years
     written = io.StringIO()
     csv.DictWriter(written, columns).writerows(rows)
     text = written.getvalue() + json.dumps(rows, default=str)
@@ -102,7 +102,7 @@ def test_a_declared_money_proxy_is_shown_beside_the_quantity_with_its_source():
 
 
 @settings(max_examples=40, deadline=None)
-@given(st.lists(st.tuples(st.sampled_from(["LE01", "WB06", "GP01", "LE12"]),
+@given(st.lists(st.tuples(st.sampled_from(["LE06", "WB06", "GP01", "LE12"]),
                           st.decimals(min_value=0, max_value=10**6, places=2),
                           st.sampled_from(["accepted", "queried", "rejected"])), max_size=6))
 def test_any_published_contracts_give_rows_that_add_up_to_the_report(specs):
@@ -114,7 +114,10 @@ def test_any_published_contracts_give_rows_that_add_up_to_the_report(specs):
     rows = open_data_rows(built, CONTENT_LOADED)
     for group in built.priorities:
         for measure in group.measures:
-            assert measure.verified == sum(r["verified"] for r in rows if r["measure_code"] == measure.code) > 0
+            if measure.code != "LE12":  # a rate is its latest period's, not a sum of rows (combining.py)
+                assert measure.verified == sum(r["verified"] for r in rows if r["measure_code"] == measure.code) > 0
             assert {r["unit"] for r in rows if r["measure_code"] == measure.code} == {measure.unit}
-    expected = {code for code, quantity, outcome in specs if outcome == "accepted" and quantity > 0}
+    delivering = [code for code, quantity, outcome in specs if outcome == "accepted" and quantity > 0]
+    # A rate is never added across contracts: published by more than one contract, it has no total to show.
+    expected = {code for code in delivering if code != "LE12" or [c for c, _, _ in specs].count("LE12") == 1}
     assert {m.code for g in built.priorities for m in g.measures} == expected

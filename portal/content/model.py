@@ -71,6 +71,7 @@ class ReportingNeeds:
     whole_numbers: bool
     per_period_min: Decimal
     per_period_max: Decimal
+    combine: str = "add"  # how figures combine over periods and contracts: portal/contracts/combining.py
 
 
 @dataclass(frozen=True)

@@ -124,12 +124,14 @@ class ReportingNeedsSchema(Schema):
     local = fields.Boolean(required=True, truthy={True}, falsy={False}, error_messages={"invalid": "write true or false"})
     whole_numbers = fields.Boolean(required=True, truthy={True}, falsy={False}, error_messages={"invalid": "write true or false"})
     per_period = fields.Nested(BoundsSchema, required=True)
+    combine = fields.String(load_default="add", validate=validate.OneOf(
+        ("add", "level", "rate"), error="write add (counts that add up), level (like FTE jobs) or rate (like a %)"))
 
     @post_load
     def make(self, data, **kwargs):
         bounds = data["per_period"]
         return model.ReportingNeeds(local=data["local"], whole_numbers=data["whole_numbers"],
-                                    per_period_min=bounds["min"], per_period_max=bounds["max"])
+                                    per_period_min=bounds["min"], per_period_max=bounds["max"], combine=data["combine"])
 
 
 class CouncilAreaSchema(Schema):

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from .combining import over_time
 from .ratings import BANDS, Rating, effective_rating, rate_commitment, settled_periods
 
 __all__ = ["NOTICE_COLUMNS", "KpiRow", "kpi_rows", "notice_table"]
@@ -62,9 +63,9 @@ def kpi_rows(summaries, content, overrides=None) -> list[KpiRow]:
         rows.append(KpiRow(
             measure_code=code, name=measure.title if measure else code, unit=summary.unit,
             committed_total=summary.committed_total,
-            target=sum((f.committed for f in settled), Decimal(0)),
-            delivered=sum((f.claimed for f in settled if f.claimed is not None), Decimal(0)),
-            verified=sum((f.verified for f in settled if f.verified is not None), Decimal(0)),
+            target=over_time([f.committed for f in settled], summary.combine),
+            delivered=over_time([f.claimed for f in settled], summary.combine),
+            verified=over_time([f.verified for f in settled], summary.combine),
             rating=rating,
             period_from=min((f.period.start for f in settled), default=None),
             period_to=max((f.period.end for f in settled), default=None)))

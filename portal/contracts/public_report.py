@@ -72,8 +72,8 @@ def public_report(published, content) -> PublicReport:
     measures = []
     for total in measure_totals(published, content):
         contracts = delivered.get((total.code, total.unit))
-        if total.priority is None or not contracts:
-            continue
+        if total.priority is None or not contracts or not total.added_up:
+            continue  # a rate over several contracts has no total to publish; each contract's is its own
         contracts.sort(key=lambda c: (-c.verified, c.title, c.reference))
         measures.append(PublicMeasure(total.code, total.title, total.unit, total.outcome, total.all_years.verified,
                                       tuple(contracts), total.proxy, total.money(total.all_years.verified)))

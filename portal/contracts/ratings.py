@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from decimal import ROUND_FLOOR, Decimal, localcontext
 
 from ..questionnaire.numbers import write_number
+from .combining import over_time
 from .form import Invalid, raw_text, text_field
 
 __all__ = ["BANDS", "Override", "Rating", "effective_rating", "rate_commitment", "rate_contract", "read_override",
@@ -66,8 +67,10 @@ def rate_commitment(summary, thresholds) -> Rating:
     awaiting = sum(1 for f in summary.periods if f.status in AWAITING_REVIEW)
     waiting = (f" {awaiting} return{'s' if awaiting != 1 else ''} awaiting review {'is' if awaiting == 1 else 'are'}"
                " not counted yet.") if awaiting else ""
-    committed = sum((f.committed for f in settled), Decimal(0))
-    verified = sum((f.verified for f in settled if f.verified is not None), Decimal(0))
+    how = getattr(summary, "combine", "add")
+    committed = over_time([f.committed for f in settled], how)
+    # A settled period with nothing verified counts as nothing delivered (for a level or a rate too).
+    verified = over_time([f.verified or Decimal(0) for f in settled], how)
     if not settled:
         return Rating("other", None, "No return is settled yet, so there is nothing to rate." + waiting)
     if committed == 0:

@@ -1,4 +1,5 @@
-"""What a contract has delivered against what it committed, per commitment: pure sums, never across units.
+"""What a contract has delivered against what it committed, per commitment, never across units: figures over
+periods combine as the measure says (combining.py: counts add; levels and rates take the latest period).
 
 Figures come from the latest version of each period's return (claimed) and the officer's decision on that
 version (verified, only when accepted). The caller keeps these summaries when records are written (decision 14).
@@ -9,6 +10,7 @@ from decimal import Decimal
 
 from ..dates import uk_date
 from ..questionnaire.numbers import write_number
+from .combining import combine_of, over_time
 from .model import Commitment, Contract
 from .schedule import Period, commitment_periods, period_status
 
@@ -33,6 +35,7 @@ class CommitmentSummary:
     committed_to_date: Decimal  # for the periods that have ended
     claimed_to_date: Decimal
     verified_to_date: Decimal
+    combine: str = "add"  # how its figures combine (combining.py): each total above was made this way
 
 
 def _latest(returns) -> dict:
@@ -62,12 +65,13 @@ def summarise(contract: Contract, returns, reviews, content, today: date) -> lis
                 verified = review.verified.get(commitment.measure_code, line.quantity)
             figures.append(PeriodFigures(period, commitment.committed_in(period.number), line.quantity if line else None,
                                          verified, period_status(period, today, sent, review)))
+        how = combine_of(measure)
         summaries.append(CommitmentSummary(
             commitment=commitment, unit=measure.unit if measure else "", periods=tuple(figures),
-            committed_total=sum((f.committed for f in figures), Decimal(0)),
-            committed_to_date=sum((f.committed for f in figures if f.period.end < today), Decimal(0)),
-            claimed_to_date=sum((f.claimed for f in figures if f.claimed is not None), Decimal(0)),
-            verified_to_date=sum((f.verified for f in figures if f.verified is not None), Decimal(0))))
+            committed_total=over_time([f.committed for f in figures], how),
+            committed_to_date=over_time([f.committed for f in figures if f.period.end < today], how),
+            claimed_to_date=over_time([f.claimed for f in figures], how),
+            verified_to_date=over_time([f.verified for f in figures], how), combine=how))
     return summaries
 
 

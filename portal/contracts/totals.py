@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from .combining import adds_across_contracts, over_time
+
 __all__ = ["Figures", "MeasureTotal", "OutcomeTotals", "PriorityTotals", "by_priority", "financial_year",
            "financial_year_label", "measure_totals", "money_value"]
 
@@ -48,6 +50,8 @@ class MeasureTotal:
     by_year: tuple[tuple[int, Figures], ...]  # (financial year's start year, figures), earliest first
     contracts: int  # how many contracts commit to it
     proxy: object = None  # content's MoneyProxy, only where declared for this measure in this unit
+    combine: str = "add"  # combining.py: a level is each contract's latest figure, added across contracts
+    added_up: bool = True  # False for a rate across more than one contract: show each contract's, never a sum
 
     def money(self, quantity: Decimal) -> Decimal | None:
         """The proxy's pounds for `quantity` of this measure, to show beside it with `proxy.source`; else None."""
@@ -71,9 +75,11 @@ class PriorityTotals:
     outcomes: tuple[OutcomeTotals, ...]
 
 
-def _period_figures(figures) -> Figures:
-    return Figures(figures.committed, figures.committed if figures.status != "not_yet_due" else ZERO,
-                   figures.claimed or ZERO, figures.verified or ZERO)
+def _contract_year(periods, how: str) -> Figures:
+    """One contract's figures for one measure in one financial year, its periods combined as the measure says."""
+    return Figures(over_time([f.committed for f in periods], how),
+                   over_time([f.committed for f in periods if f.status != "not_yet_due"], how),
+                   over_time([f.claimed for f in periods], how), over_time([f.verified for f in periods], how))
 
 
 def measure_totals(contracts, content) -> list[MeasureTotal]:
@@ -81,24 +87,32 @@ def measure_totals(contracts, content) -> list[MeasureTotal]:
     any contract commits to, in content's order of measures (any no longer in content last, by code)."""
     years: dict[tuple[str, str], dict[int, Figures]] = {}
     counts: dict[tuple[str, str], int] = {}
+    hows: dict[tuple[str, str], str] = {}
     for _, summaries in contracts:
         for summary in summaries:
             key = (summary.commitment.measure_code, summary.unit)
             counts[key] = counts.get(key, 0) + 1
+            how = hows[key] = getattr(summary, "combine", "add")
+            in_year: dict[int, list] = {}
+            for figures in summary.periods:  # oldest first
+                in_year.setdefault(financial_year(figures.period.end), []).append(figures)
             by_year = years.setdefault(key, {})
-            for figures in summary.periods:
-                year = financial_year(figures.period.end)
-                by_year[year] = by_year.get(year, Figures()) + _period_figures(figures)
+            for year, periods in in_year.items():
+                by_year[year] = by_year.get(year, Figures()) + _contract_year(periods, how)
     order = {m.code: index for index, m in enumerate(content.measures)}
     totals = []
     for (code, unit), by_year in sorted(years.items(), key=lambda item: (order.get(item[0][0], len(order)), item[0])):
         measure = content.measure(code.lower())
         proxy = content.contracts.money_proxies.get(code) if measure is not None and measure.unit == unit else None
+        how = hows[(code, unit)]
+        ordered = tuple(sorted(by_year.items()))
+        # A level or a rate over all years is its latest year's, as over periods; counts add.
+        all_years = sum(by_year.values(), Figures()) if how == "add" else ordered[-1][1]
         totals.append(MeasureTotal(
             code=code, title=measure.title if measure else code, unit=unit,
             priority=measure.priority if measure else None, outcome=measure.outcome if measure else None,
-            all_years=sum(by_year.values(), Figures()), by_year=tuple(sorted(by_year.items())),
-            contracts=counts[(code, unit)], proxy=proxy))
+            all_years=all_years, by_year=ordered, contracts=counts[(code, unit)], proxy=proxy, combine=how,
+            added_up=adds_across_contracts(how) or counts[(code, unit)] == 1))
     return totals
 
 
