@@ -15,6 +15,7 @@ from portal import config, create_app
 from portal.assets import AssetsMissing, build_assets
 from portal.config import PROJECT_ROOT
 from portal.content import ContentError
+from portal.delivered import DELIVERED
 from portal.freeze import BrokenLinks, check_links, freeze
 from portal.lambda_packages import LOCK, PackagingError, lock_all, package_all
 
@@ -23,16 +24,30 @@ FUNCTIONS = PROJECT_ROOT / "build" / "functions"
 FUNCTION_PAGES = ("/council/", "/supplier/")  # pages the static site links to that a function serves (sign-in pages)
 
 
-def build(content_dir: Path | None = None, destination: Path = SITE, assets_dir: Path | None = None) -> list[str]:
-    """Build the site; raise ContentError or BrokenLinks on a mistake. Returns the URLs written."""
+def build(content_dir: Path | None = None, destination: Path = SITE, assets_dir: Path | None = None,
+          storage: str | None = None) -> list[str]:
+    """Build the site; raise ContentError or BrokenLinks on a mistake. Returns the URLs written.
+    "Social value delivered" is read from `storage` (PORTAL_STORAGE by default), read-only (decision 15)."""
     settings = config.from_environment()
     content_dir = content_dir or settings["PORTAL_CONTENT"]
     assets_dir = assets_dir or settings["PORTAL_ASSETS"]
-    app = create_app({"PORTAL_CONTENT": content_dir, "PORTAL_ASSETS": assets_dir})  # loads and checks the content
+    app = create_app({"PORTAL_CONTENT": content_dir, "PORTAL_ASSETS": assets_dir,
+                      "PORTAL_STORAGE": storage or settings["PORTAL_STORAGE"]})  # loads and checks the content
+    app.extensions[DELIVERED] = delivered_report(app)
     build_assets(app.extensions["portal.content"].site.brand_colour, assets_dir)
     urls = freeze(app, destination)
     check_links(destination, app.config["PORTAL_BASE_URL"], served_by_functions=FUNCTION_PAGES)
     return urls
+
+
+def delivered_report(app):
+    """The public report from the published contracts' kept summaries; nothing is written."""
+    from functions.contracts.monitoring import public_report_from
+    from functions.storage import app_store
+    from portal.clock import uk_today
+
+    with app.app_context():
+        return public_report_from(app_store(app), app.extensions["portal.content"], uk_today())
 
 
 def main(arguments: list[str]) -> int:

@@ -44,11 +44,13 @@ def create_app(overrides: dict | None = None, functions: tuple[str, ...] | None 
     from functions.mail.outbox import start_sender
 
     from .events.pages import events_blueprint
+    from .delivered import delivered_blueprint
     from .site import assets_blueprint, site_blueprint
 
     app.register_blueprint(assets_blueprint(app.config["PORTAL_ASSETS"]))
     app.register_blueprint(site_blueprint)
     app.register_blueprint(events_blueprint)
+    app.register_blueprint(delivered_blueprint)
     app.cli = _CommandsOnDemand()
     if app.config["PORTAL_SEND_EMAIL_EVERY"]:  # make run: deliver what the outbox could not send at once
         app.extensions["portal.email_sender"] = start_sender(app, app.config["PORTAL_SEND_EMAIL_EVERY"])

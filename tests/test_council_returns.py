@@ -3,7 +3,7 @@ review, queried), filtered, sorted and paged without JavaScript, and downloaded 
 import csv
 import io
 import re
-from datetime import date, datetime, timezone
+from datetime import datetime, timezone
 from html import unescape
 
 import openpyxl

@@ -15,3 +15,23 @@ def every_summary(store: Store) -> list[dict]:
     except NotFound:  # a refresh replaced one between listing and reading: list again
         return read_json_many(store, [store.keys(f"{PREFIX}{k[len(PREFIX):].split('/', 1)[0]}/")[-1] for k in keys],
                               remember=False)
+
+
+def published_summaries(store: Store) -> list[dict]:
+    """The kept summaries of the contracts published now (decision 15), read-only: a contract without one yet is
+    left out until its summary is made, never made here (the site build writes nothing)."""
+    from .overrides import published_ids
+
+    keys = [found[-1] for found in (store.keys(f"{PREFIX}{contract_id}/") for contract_id in published_ids(store)) if found]
+    return read_json_many(store, keys, remember=False)
+
+
+def public_report_from(store: Store, content, today):
+    """The core's PublicReport from the published contracts' summaries."""
+    from portal.contracts import public_report
+
+    from .records import deserialise
+    from .summaries import commitment_summaries
+
+    return public_report([(deserialise(s["contract"]), commitment_summaries(s, today))
+                          for s in published_summaries(store)], content)
