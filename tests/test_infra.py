@@ -75,7 +75,7 @@ OWN_PREFIXES = {
                              "suppliers/sign-in-links/", "suppliers/sessions/"),
     "SupplierFunction": ("suppliers/", "outbox/", "council/rate-limits/"),  # the portal's one rate limiter
     "CouncilNotificationsFunction": ("submissions/", "reviews/", "officers/", "council/notified/", "outbox/"),
-    "ContractChasingFunction": ("contract-summaries/", "chasing/", "outbox/"),
+    "ContractChasingFunction": ("contract-summaries/", "summary-index/", "chasing/", "outbox/"),
     "EvidenceRetentionFunction": ("drafts/", "submissions/", "evidence/"),
     "CouncilApiFunction": ("submissions/", "officers/", "api-tokens/", "audit/"),
     "EmailSenderFunction": ("outbox/",),

@@ -1,11 +1,16 @@
 """Every contract's kept summary at once, for the pages and jobs that look across all contracts (the returns
 page, totals, chasing, the public report and the annual report)."""
 from ..storage import NotFound, Store, read_json_many
+from . import summary_index
 from .summaries import PREFIX
 
 
 def every_summary(store: Store) -> list[dict]:
-    """Every contract's newest summary: one listing and one read per contract."""
+    """Every contract's newest summary, from the sharded index (summary_index.py); where there is none yet, one
+    listing and one read per contract."""
+    indexed = summary_index.read_all(store)
+    if indexed is not None:
+        return indexed
     newest = {}
     for key in store.keys(PREFIX):
         newest[key[len(PREFIX):].split("/", 1)[0]] = key  # keys sort, so the last of each contract is its newest
@@ -22,8 +27,8 @@ def published_summaries(store: Store) -> list[dict]:
     left out until its summary is made, never made here (the site build writes nothing)."""
     from .overrides import published_ids
 
-    keys = [found[-1] for found in (store.keys(f"{PREFIX}{contract_id}/") for contract_id in published_ids(store)) if found]
-    return read_json_many(store, keys, remember=False)
+    published = set(published_ids(store))
+    return [s for s in every_summary(store) if s["contract_id"] in published] if published else []
 
 
 def public_report_from(store: Store, content, today):
