@@ -87,7 +87,8 @@ def test_an_officer_overrides_a_rating_with_a_reason_until_the_figures_change(co
     # Q2 accepted in full: the figures now give another band, so the officer's no longer holds
     review(council_app, store, contract_id, Q2, "accepted", {"LE01": "4.5"})
     page = text(admin.client.get(url))
-    assert "Rating Approaching target 8.5 verified of 9.0 committed (94%) over 2 settled periods." in page
+    # LE01 counts FTE jobs, a level: the latest settled period's figures stand
+    assert "Rating Good 4.5 verified of 4.5 committed (100%) over 2 settled periods." in page
     assert "No longer applies: the figures have changed since it was set." in page
     assert admin.post(f"{url}/XX99", {"band": "good", "reason": "x"}, form_page=url).status_code == 404
 

@@ -44,7 +44,8 @@ def test_totals_per_measure_in_its_own_unit_by_priority(council_app, store, view
     assert "across 2 contracts" in page
     local = page[page.index("Supporting the local economy"):]
     # LE01: 4 quarters of 4.5; Q1 and Q2 ended; claimed 5 + 4.5; verified 4 (Q2 awaits review)
-    assert "LE01: Local people employed on the contract Full-time equivalent (FTE) jobs 18 9 9.5 4 1" in local
+    # LE01 counts FTE jobs, a level: the latest period stands (four quarters of 4.5 FTE are 4.5 FTE, not 18)
+    assert "LE01: Local people employed on the contract Full-time equivalent (FTE) jobs 4.5 4.5 4.5 4 1" in local
     # WB06, hours: 40 for highways and 240 for parks; to date only highways' two quarters (parks starts in 2027)
     assert "WB06: Staff volunteering in the community Hours 280 20 20 12 2" in page
     body = response.get_data(as_text=True)
@@ -62,3 +63,12 @@ def test_totals_per_measure_in_its_own_unit_by_priority(council_app, store, view
 def test_any_year_gives_a_page(viewer, year):
     response = viewer.client.get("/council/totals/", query_string={"year": year})
     assert response.status_code == 200 and "Every year" in text(response)
+
+
+def test_a_rate_is_never_added_across_contracts(council_app, store, viewer):
+    for number in range(2):
+        made = record(council_app, store, contract(f"Contract {number}", f"EXC-{number}",
+                                                   commitments=(("LE12", "95", "quarterly"),)))
+        send(council_app, store, made, Q1, {"LE12": "90"})
+    page = text(viewer.client.get("/council/totals/"))
+    assert "A rate: not added across contracts. Each contract's is on its page. 2" in page

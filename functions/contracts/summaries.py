@@ -15,6 +15,7 @@ from decimal import Decimal
 from types import SimpleNamespace
 
 from portal.contracts import CommitmentSummary, Period, PeriodFigures, period_status, reporting_periods, summarise
+from portal.contracts.combining import over_time
 from portal.questionnaire.numbers import stored_number
 
 import random
@@ -64,7 +65,7 @@ def build(contract_id: str, store: Store, content, today: date) -> dict | None:
                  "outcome": decided.get((p.id, latest.get(p.id)))}
                 for p in reporting_periods(contract, content.contracts.return_due_days)]
     commitments = [{
-        "commitment": serialise_commitment(s.commitment), "unit": s.unit,
+        "commitment": serialise_commitment(s.commitment), "unit": s.unit, "combine": s.combine,
         "periods": [{**_period(f.period), "committed": stored_number(f.committed), "claimed": _number(f.claimed),
                      "verified": _number(f.verified), "sent_version": latest.get(f.period.id),
                      "outcome": decided.get((f.period.id, latest.get(f.period.id)))} for f in s.periods],
@@ -171,12 +172,13 @@ def commitment_summaries(summary: dict, today: date) -> list[CommitmentSummary]:
     for kept in summary["commitments"]:
         figures = tuple(PeriodFigures(_read_period(p), Decimal(p["committed"]), _decimal(p["claimed"]),
                                       _decimal(p["verified"]), _status(p, today)) for p in kept["periods"])
+        how = kept.get("combine", "add")  # as the measure said when the summary was kept (combining.py)
         found.append(CommitmentSummary(
             commitment=deserialise_commitment(kept["commitment"]), unit=kept["unit"], periods=figures,
-            committed_total=sum((f.committed for f in figures), Decimal(0)),
-            committed_to_date=sum((f.committed for f in figures if f.period.end < today), Decimal(0)),
-            claimed_to_date=sum((f.claimed for f in figures if f.claimed is not None), Decimal(0)),
-            verified_to_date=sum((f.verified for f in figures if f.verified is not None), Decimal(0))))
+            committed_total=over_time([f.committed for f in figures], how),
+            committed_to_date=over_time([f.committed for f in figures if f.period.end < today], how),
+            claimed_to_date=over_time([f.claimed for f in figures], how),
+            verified_to_date=over_time([f.verified for f in figures], how), combine=how))
     return found
 
 

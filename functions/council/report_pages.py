@@ -23,7 +23,8 @@ def _report(year: int) -> dict:
     found = measure_totals(pairs, content)
     years = sorted({y for t in found for y, _ in t.by_year} | {financial_year(today)})
     groups = [{"priority": g.priority, "measures": [t for o in g.outcomes for t in o.measures],
-               "chart": Markup(progress_chart_svg([(t.code, figures_for(t, year)) for o in g.outcomes for t in o.measures],
+               "chart": Markup(progress_chart_svg([(t.code, figures_for(t, year)) for o in g.outcomes for t in o.measures
+                                                   if t.added_up],
                                                   f"report-{g.priority.id}", f"{g.priority.title}: claimed and verified "
                                                   f"as a share of committed to date, {financial_year_label(year)}"))}
               for g in by_priority(found, content)]

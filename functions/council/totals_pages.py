@@ -44,7 +44,7 @@ def totals():
     year = int(chosen) if chosen.isascii() and chosen.isdigit() and int(chosen) in years else None
     groups = []
     for group in by_priority(found, content):
-        rows = [(t.code, figures_for(t, year)) for o in group.outcomes for t in o.measures]
+        rows = [(t.code, figures_for(t, year)) for o in group.outcomes for t in o.measures if t.added_up]
         chart = progress_chart_svg(rows, f"chart-{group.priority.id}",
                                    f"{group.priority.title}: claimed and verified as a share of committed to date")
         groups.append({"priority": group.priority, "outcomes": group.outcomes, "chart": Markup(chart)})
