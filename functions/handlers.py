@@ -97,6 +97,8 @@ def council_notifications(event, context):
     app = _built("council")[0]  # the email's links are the council function's pages
     with app.test_request_context(base_url=app.config["PORTAL_BASE_URL"]):
         return asdict(notify(app_store(), now()))
+
+
 def contract_chasing(event, context):
     """Run daily by an EventBridge schedule: remind suppliers of returns due and overdue, and tell contract managers
     of long-overdue ones (functions/contracts/chasing.py); each reminder is sent once however often it runs."""
@@ -110,6 +112,20 @@ def contract_chasing(event, context):
                        app.config["PORTAL_BASE_URL"].rstrip("/"))
     return {"contracts": result.contracts, "sent": result.sent, "already_sent": result.already_sent,
             "failed": result.failed}
+
+
+def charter(event, context):
+    """The Charter: sign up, confirm, the signatory's own page (updates, leaving) and concerns."""
+    return _handler("charter")(event, context)
+
+
+def charter_reminders(event, context):
+    """Run daily by an EventBridge schedule: ask for yearly Charter updates that are due, and tell officers of lapses."""
+    from functions.charter.reminders import run_for_app
+
+    app = _built("charter")[0]  # the emails' private links are the Charter function's pages
+    with app.test_request_context(base_url=app.config["PORTAL_BASE_URL"]):
+        return run_for_app()
 
 
 def evidence_retention(event, context):

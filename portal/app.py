@@ -10,7 +10,7 @@ from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
 
 from . import config, headers
 from .assets import AssetsMissing, read_manifest
-from .content import load_content
+from .content.snapshot import NAME as SNAPSHOT, read_snapshot
 
 
 def create_app(overrides: dict | None = None, functions: tuple[str, ...] | None = None) -> Flask:
@@ -33,7 +33,14 @@ def create_app(overrides: dict | None = None, functions: tuple[str, ...] | None 
     app.jinja_env.add_extension("jinja2.ext.do")
     WTFormsHelpers(app)
 
-    content = load_content(app.config["PORTAL_CONTENT"])
+    # A Lambda (its functions named) takes the content its package was built with (portal/content/snapshot.py), or
+    # renders each Markdown text when first shown; locally, and so in the build and the tests, all are rendered now,
+    # so that one that cannot be stops the build.
+    content = functions is not None and read_snapshot(config.PROJECT_ROOT / SNAPSHOT, app.config["PORTAL_CONTENT"])
+    if not content:
+        from .content.loader import load_content
+
+        content = load_content(app.config["PORTAL_CONTENT"], render_all=functions is None)
     app.extensions["portal.content"] = content
     if not app.config["PORTAL_BASE_URL"]:
         app.config["PORTAL_BASE_URL"] = content.site.base_url
@@ -41,8 +48,7 @@ def create_app(overrides: dict | None = None, functions: tuple[str, ...] | None 
     if "SESSION_COOKIE_SECURE" not in (overrides or {}):
         app.config["SESSION_COOKIE_SECURE"] = app.config["PORTAL_BASE_URL"].startswith("https://")
 
-    from functions.mail.outbox import start_sender
-
+    from .charter.pages import charter_blueprint
     from .events.pages import events_blueprint
     from .delivered import delivered_blueprint
     from .site import assets_blueprint, site_blueprint
@@ -50,9 +56,12 @@ def create_app(overrides: dict | None = None, functions: tuple[str, ...] | None 
     app.register_blueprint(assets_blueprint(app.config["PORTAL_ASSETS"]))
     app.register_blueprint(site_blueprint)
     app.register_blueprint(events_blueprint)
+    app.register_blueprint(charter_blueprint)
     app.register_blueprint(delivered_blueprint)
     app.cli = _CommandsOnDemand()
     if app.config["PORTAL_SEND_EMAIL_EVERY"]:  # make run: deliver what the outbox could not send at once
+        from functions.mail.outbox import start_sender  # here: a Lambda's app sends from its own function, not a thread
+
         app.extensions["portal.email_sender"] = start_sender(app, app.config["PORTAL_SEND_EMAIL_EVERY"])
 
     @app.before_request
@@ -61,6 +70,11 @@ def create_app(overrides: dict | None = None, functions: tuple[str, ...] | None 
         # Evidence files are posted to storage; locally that is the file store's endpoint, which keeps its own limit.
         if (request.content_length or 0) > app.config["MAX_CONTENT_LENGTH"] and request.endpoint != "storage_upload.upload":
             abort(413)
+
+    if functions is None:  # make run: the register as storage has it now (python build.py freezes it instead)
+        from functions.charter.signatories import live_register
+
+        app.extensions["portal.charter.register"] = live_register(app)
 
     csrf = CSRFProtect(app)
     for blueprint, exempt_views in _function_blueprints(functions):
@@ -112,6 +126,7 @@ FUNCTIONS = {
     "assessment": ("functions.assessment.pages", "assessment_blueprint", ["start"]),
     "checklist": ("functions.assessment.checklist_pages", "checklist_blueprint", ["result"]),
     "register": ("functions.events.pages", "register_blueprint", ["register"]),
+    "charter": ("functions.charter.pages", "charter_blueprint", ["sign_up", "concern"]),
     "council_api": ("functions.council_api.views", "council_api_blueprint", ["nothing_here"]),
     "council": ("functions.council.views", "council_blueprint", []),
     "supplier": ("functions.suppliers.views", "supplier_blueprint", []),
@@ -133,6 +148,7 @@ COMMANDS = {
     "event-registrations": "functions.events.cli:event_registrations",
     "send-reminders": "functions.events.reminders:send_reminders_command",
     "send-email": "functions.mail.outbox:send_email",
+    "charter-reminders": "functions.charter.reminders:charter_reminders",
     "rebuild-contract-summaries": "functions.contracts.cli:rebuild_contract_summaries",
     "chase-returns": "functions.contracts.cli:chase_returns",
 }

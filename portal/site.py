@@ -4,6 +4,7 @@ from pathlib import Path
 
 from flask import Blueprint, abort, current_app, render_template, send_from_directory, url_for
 
+from .charter.pages import charter_pages, render_charter
 from .content import Content
 from .dates import uk_date
 from .delivered import delivered_files, delivered_pages
@@ -39,6 +40,7 @@ def site_urls(site_content: Content):
     for measure in site_content.measures:
         yield "site.measure", {"slug": measure.slug}
     yield "site.charter", {}
+    yield from charter_pages(site_content)
     yield "site.guidance", {}
     for assessment in site_content.assessments.values():
         yield "site.assessment_start", {"assessment_id": assessment.id}
@@ -111,7 +113,7 @@ def measure(slug):
 
 @site_blueprint.route("/charter/")
 def charter():
-    return render_template("charter.html", charter=content().charter)
+    return render_charter()
 
 
 @site_blueprint.route("/guidance/")

@@ -70,14 +70,18 @@ OWN_PREFIXES = {
     "AssessmentFunction": ("drafts/", "submissions/", "uploads/", "evidence/", "outbox/"),
     "RegisterFunction": ("events/", "outbox/", "council/rate-limits/"),  # the portal's one rate limiter
     "EventRemindersFunction": ("events/", "outbox/"),
-    "CouncilFunction": ("submissions/", "evidence/", "reviews/", "officers/", "audit/", "council/", "exports/", "events/", "outbox/"),
+    "CouncilFunction": ("submissions/", "evidence/", "reviews/", "officers/", "audit/", "council/", "exports/", "events/", "outbox/",
+                        "charter/"),
+    "CharterFunction": ("charter/", "outbox/", "council/rate-limits/"),
+    "CharterRemindersFunction": ("charter/", "outbox/"),
     "CouncilPurgeFunction": ("drafts/", "submissions/", "evidence/", "reviews/", "audit/", "council/",
                              "suppliers/sign-in-links/", "suppliers/sessions/"),
-    "SupplierFunction": ("suppliers/", "outbox/", "council/rate-limits/"),  # the portal's one rate limiter
+    "SupplierFunction": ("suppliers/", "outbox/", "council/rate-limits/", "charter/",  # the portal's one rate limiter
+                         "contracts/", "contract-summaries/", "summary-index/", "uploads/contracts/", "evidence/contracts/"),
     "CouncilNotificationsFunction": ("submissions/", "reviews/", "officers/", "council/notified/", "outbox/"),
     "ContractChasingFunction": ("contract-summaries/", "summary-index/", "chasing/", "outbox/"),
     "EvidenceRetentionFunction": ("drafts/", "submissions/", "evidence/"),
-    "CouncilApiFunction": ("submissions/", "officers/", "api-tokens/", "audit/"),
+    "CouncilApiFunction": ("submissions/", "officers/", "api-tokens/", "audit/", "charter/"),
     "EmailSenderFunction": ("outbox/",),
     "EvidenceExportFunction": ("submissions/", "evidence/", "exports/"),
 }

@@ -7,20 +7,25 @@ import subprocess
 import sys
 import zipfile
 from importlib import metadata
+from pathlib import Path
 
 import pytest
 from packaging.requirements import Requirement
 from packaging.tags import Tag, compatible_tags, cpython_tags
 
-from portal import lambda_packages
+from portal import lambda_bytecode, lambda_packages
 
 from .lambda_client import EVENT
 
 # Runs with only the unzipped package and the standard library on sys.path, as Lambda's runtime would run it.
-# Starts a self-assessment, follows the redirect to its task list, and prints what came back.
+# Starts a self-assessment, follows the redirect to its task list, and prints what came back, and every module of the
+# package that Python had to compile from source rather than load from the package's bytecode.
 IN_THE_PACKAGE = r"""
 import base64, json, os, sys, sysconfig
 package, event = sys.argv[1], json.loads(sys.stdin.read())
+compiled = []
+sys.addaudithook(lambda name, args: name == "compile" and isinstance(args[1], str) and args[1].endswith(".py")
+                 and args[1].startswith(package) and compiled.append(args[1]))
 sys.path.insert(0, package)
 assert not [p for p in sys.path if "site-packages" in p], sys.path
 import functions.handlers as handlers
@@ -42,7 +47,7 @@ stdlib = sysconfig.get_paths()["stdlib"]
 outside = sorted({m.__file__ for m in list(sys.modules.values()) if getattr(m, "__file__", None)
                   and not m.__file__.startswith((package, stdlib))})
 print(json.dumps({"started": started["statusCode"], "status": page["statusCode"], "headers": page["headers"],
-                  "body": body, "outside": outside}))
+                  "body": body, "outside": outside, "compiled": compiled, "python": sys.version}))
 """
 
 
@@ -50,14 +55,29 @@ ELF_MACHINES = {"aarch64": 183, "x86_64": 62}
 
 
 @pytest.fixture(scope="module")
-def unpacked(built, tmp_path_factory):
-    """The self-assessment's package built with wheels for this interpreter, so that it can run here."""
+def here():
+    """(runtime, interpreter) to run a package on this machine: Lambda's Python where pyenv or PATH has it, with its
+    wheels for this processor; else this interpreter, with its own."""
+    version = lambda_packages.lambda_runtime().python
+    found = lambda_bytecode.runtime_python(version)
+    return (lambda_packages.runtime_here(version), found[0]) if found else (None, Path(sys.executable))
+
+
+@pytest.fixture(scope="module")
+def unpacked(built, here, tmp_path_factory):
+    """The self-assessment's package built for `here`, so that it can run here: (folder, names in the zip, Python)."""
     root = tmp_path_factory.mktemp("package")
-    package = lambda_packages.package("assessment", root, runtime=None, assets=built[1])
+    package = lambda_packages.package("assessment", root, runtime=here[0], assets=built[1])
     with zipfile.ZipFile(package) as archive:
         archive.extractall(root / "unpacked")
         names = archive.namelist()
-    return root / "unpacked", names
+    return root / "unpacked", names, here[1]
+
+
+@pytest.fixture(scope="module")
+def every_entry_imports():
+    """Each entry's imported top-level names, every entry run afresh, as build.py does."""
+    return lambda_packages._probed({})
 
 
 @pytest.fixture(scope="module")
@@ -71,11 +91,11 @@ def for_lambda(built, tmp_path_factory):
 
 
 def test_an_unzipped_package_serves_a_real_page_with_nothing_else_on_the_path(unpacked, tmp_path):
-    directory, _ = unpacked
+    directory, _, python = unpacked
     env = {"PATH": os.environ["PATH"], "PORTAL_STORAGE": str(tmp_path / "storage"), "PORTAL_VAR": str(tmp_path / "var"),
            "PORTAL_SECRET_KEY": "a-test-key-that-is-long-enough-to-sign-cookies", "PYTHONDONTWRITEBYTECODE": "1"}
     # -S: no site-packages; -I: no PYTHONPATH, user site or current directory.
-    result = subprocess.run([sys.executable, "-I", "-S", "-c", IN_THE_PACKAGE, str(directory)], input=json.dumps(EVENT),
+    result = subprocess.run([python, "-I", "-S", "-c", IN_THE_PACKAGE, str(directory)], input=json.dumps(EVENT),
                             capture_output=True, text=True, env=env, cwd=tmp_path, timeout=120)
     assert result.returncode == 0, result.stderr[-3000:]
     answer = json.loads(result.stdout.strip().splitlines()[-1])
@@ -83,26 +103,88 @@ def test_an_unzipped_package_serves_a_real_page_with_nothing_else_on_the_path(un
     assert "Not yet started" in answer["body"] and "/assets/portal." in answer["body"]
     assert "frame-ancestors 'none'" in answer["headers"]["content-security-policy"]
     assert answer["outside"] == []
+    assert answer["compiled"] == [], "every module it imported should have come from the package's bytecode"
     assert list((tmp_path / "storage" / "drafts").rglob("*.json"))
 
 
-def test_a_package_holds_no_test_tools_bytecode_or_unused_aws_models(unpacked):
-    _, names = unpacked
+def test_a_package_holds_no_test_tools_or_unused_aws_models(unpacked):
+    _, names, _ = unpacked
     tops = {name.split("/")[0] for name in names}
     assert {"portal", "functions", "content", "flask", "boto3", "botocore"} <= tops
     assert not tops & {"pytest", "_pytest", "moto", "playwright", "hypothesis", "cfnlint", "tests", "var"}
-    assert not [n for n in names if "__pycache__" in n or n.endswith(".pyc")]
     models = {n.split("/")[2] for n in names if n.startswith("botocore/data/") and n.count("/") > 3}
     assert models == lambda_packages.BOTOCORE_SERVICES
     assert "build/assets/manifest.json" in names
 
 
-def test_packaging_the_same_files_gives_the_same_bytes(built, tmp_path):
+def test_packaging_the_same_files_gives_the_same_bytes(built, tmp_path, monkeypatch):
+    """Bytecode too: compiled afresh, into another folder, from files in another place, it is the same bytes."""
+    compiler = lambda_packages._compiler(lambda_packages.lambda_runtime()) or (Path(sys.executable), sys.version.split()[0])
     files = lambda_packages._our_files(built[1])
-    lambda_packages.write_zip(files, tmp_path / "first.zip")
-    os.utime(next(iter(files.values())))  # a rebuild touches files without changing them
-    lambda_packages.write_zip(files, tmp_path / "second.zip")
+    for attempt in ("first", "second"):
+        monkeypatch.setattr(lambda_bytecode, "BYTECODE", tmp_path / f"{attempt}-bytecode")
+        lambda_packages.write_zip(lambda_bytecode.bytecode(files, compiler), tmp_path / f"{attempt}.zip")
+        os.utime(next(iter(files.values())))  # a rebuild touches files without changing them
+        moved = tmp_path / "moved"  # and another checkout holds them elsewhere
+        files = {name: _copied(path, moved / name) for name, path in files.items()}
     assert (tmp_path / "first.zip").read_bytes() == (tmp_path / "second.zip").read_bytes()
+    with zipfile.ZipFile(tmp_path / "first.zip") as archive:
+        assert "portal/__pycache__/app.cpython-" + "".join(compiler[1].split(".")[:2]) + ".pyc" in archive.namelist()
+
+
+def _copied(source: Path, destination: Path) -> Path:
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    destination.write_bytes(source.read_bytes())
+    return destination
+
+
+def test_every_lambda_package_holds_bytecode_for_lambdas_python_that_checks_no_date(every_entry_imports):
+    """Lambda cannot write bytecode, so without it each cold start compiles every module it imports."""
+    runtime = lambda_packages.lambda_runtime()
+    found = lambda_bytecode.runtime_python(runtime.python)
+    if found is None:
+        pytest.skip(f"no Python {runtime.python} on this machine (PATH or pyenv), so the packages hold no bytecode")
+    magic = subprocess.run([found[0], "-I", "-S", "-c", "import importlib.util; print(importlib.util.MAGIC_NUMBER.hex())"],
+                           capture_output=True, text=True, check=True).stdout.strip()
+    tag = "cpython-" + runtime.python.replace(".", "")
+    checked = set()
+    for entry, names in every_entry_imports.items():
+        files = lambda_packages._files(names, runtime)
+        modules = [n for n in files if n.endswith(".py")]
+        pycs = {n for n in files if n.endswith(".pyc")}
+        without = [n for n in modules if _pyc_name(n, tag) not in pycs]
+        assert not [n for n in without if n.startswith(("portal/", "functions/"))], entry
+        assert len(without) <= len(modules) // 200, f"{entry}: only modules 3.13 cannot compile go without: {without}"
+        assert all(n.endswith(f".{tag}.pyc") for n in pycs), entry
+        for name in pycs - checked:
+            header = files[name].read_bytes()[:8]
+            assert header[:4].hex() == magic, f"{name} is not {runtime.python}'s bytecode"
+            # PEP 552 flags: 1, hash-based and not checked, so an unzipped file's new date does not make it stale
+            assert int.from_bytes(header[4:8], "little") == 1, name
+        checked |= pycs
+
+
+def _pyc_name(module: str, tag: str) -> str:
+    folder, _, file = module.rpartition("/")
+    return f"{folder}/__pycache__/{file[:-3]}.{tag}.pyc".lstrip("/")
+
+
+def test_without_lambdas_python_on_this_machine_the_build_says_so_and_ships_no_bytecode(tmp_path, monkeypatch):
+    fake = tmp_path / "pyenv" / "versions" / "3.13.1" / "bin" / "python3.13"  # a broken install: it must not be used
+    fake.parent.mkdir(parents=True)
+    fake.write_text("#!/bin/sh\nexit 1\n")
+    fake.chmod(0o755)
+    monkeypatch.setenv("PYENV_ROOT", str(tmp_path / "pyenv"))
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))
+    lambda_bytecode.runtime_python.cache_clear()
+    try:
+        assert lambda_bytecode.runtime_python("3.13") is None
+        assert "No Python 3.13 found on PATH or through pyenv, so the functions hold no bytecode" in \
+            lambda_bytecode.report("3.13")
+        files = {"portal/app.py": lambda_packages.PROJECT_ROOT / "portal" / "app.py"}
+        assert lambda_bytecode.bytecode(files, lambda_bytecode.runtime_python("3.13")) == files
+    finally:
+        lambda_bytecode.runtime_python.cache_clear()
 
 
 def test_every_lambda_entry_in_the_template_is_packaged():
@@ -178,12 +260,12 @@ def test_the_runtime_is_read_from_the_template_and_one_runtime_is_required(tmp_p
         lambda_packages.lambda_runtime(template)
 
 
-def test_the_committed_lock_has_every_shipped_distribution_at_the_versions_installed_here(for_lambda):
+def test_the_committed_lock_has_every_shipped_distribution_at_the_versions_installed_here(for_lambda, every_entry_imports):
     """The lock that build.py installs from names .venv's versions, for every distribution any entry ships."""
     runtime = lambda_packages.lambda_runtime()
     locked = lambda_packages.read_lock(runtime)
     assert {name: version for name, (version, _) in locked.items()} == {name: metadata.version(name) for name in locked}
-    every_entry = set().union(*lambda_packages._probed({}).values())  # every entry run afresh, as build.py does
+    every_entry = set().union(*every_entry_imports.values())
     assert set(lambda_packages.shipped(lambda_packages._pins(every_entry), runtime)) == set(locked)
     normal = lambda name: re.sub(r"[-_.]+", "-", name).lower()  # noqa: E731
     in_the_zip = {normal(m[1]) for m in (re.match(r"([^/]+)-[^-/]+\.dist-info/METADATA$", n) for n in for_lambda) if m}
@@ -251,3 +333,10 @@ def test_a_function_ships_only_what_its_own_pages_need():
     assert {"flask", "icalendar", "functions", "portal"} <= register
     assert not {"openpyxl", "PIL", "weasyprint", "msoffcrypto", "Crypto"} & register
     assert {"openpyxl", "stream_zip"} <= council
+
+
+def test_the_charter_function_ships_no_pdf_or_spreadsheet_library():
+    """Only the council pages print the Charter's certificate (functions/charter/certificate.py)."""
+    charter = lambda_packages.imported_top_level_names("charter", lambda_packages.PROBE_EVENT)
+    assert {"flask", "functions", "portal"} <= charter
+    assert not {"openpyxl", "PIL", "weasyprint"} & charter

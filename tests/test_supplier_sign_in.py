@@ -6,7 +6,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from functions.storage import open_store
-from functions.suppliers.contacts import SupplierContacts
+from functions.signin.contacts import SupplierContacts
 from tests.officer import OfficerBrowser, council_app_with_officers, emails_to
 
 CONTACT = "Jo.Bloggs@Acme.example"

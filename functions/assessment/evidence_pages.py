@@ -6,7 +6,6 @@ its first bytes (all of a small file) and the size storage listed, and attaches 
 with a message.
 No byte of a file passes through here, except the ranged reads the checks and the SHA-256 need.
 """
-import hashlib
 import re
 import secrets
 from contextlib import suppress
@@ -18,6 +17,7 @@ from flask import abort, current_app, flash, get_flashed_messages, redirect, ren
 from portal.evidence import checks
 from portal.headers import content_security_policy
 from portal.evidence.checks import EvidenceRejected
+from portal.evidence.reading import HeadFirst, sha256_of
 from portal.evidence.filetypes import FILE_TYPES, list_in_words
 from portal.questionnaire import progress
 from portal.clock import now, uk_today
@@ -28,7 +28,6 @@ from ..storage import AlreadyExists, NotFound, StorageError
 
 UPLOAD_ID = re.compile(r"[0-9a-f]{32}\Z")
 VALID_UNTIL_FIELDS = ("valid-until-day", "valid-until-month", "valid-until-year")
-HASH_CHUNK = 1024 * 1024
 # The policy lets through files up to twice a slot's limit, so that most too-large files reach the check below
 # and get its message; past that S3 itself refuses the post.
 POLICY_SIZE_MARGIN = 2
@@ -141,12 +140,12 @@ def _check(store, key, upload, slot, draft) -> dict:
     if len(_in_slot(draft, slot)) >= slot.max_files:
         raise EvidenceRejected(checks.too_many(slot.max_files))
     size = upload.size  # the claimed copy's, as storage listed it: no request of its own
-    read_range = _HeadFirst(store, key)
+    read_range = HeadFirst(store, key)
     inspected = checks.inspect(read_range, size, upload.filename, slot.types, slot.max_bytes)
     if malware.scan_status(store, key, current_app.config["PORTAL_MALWARE_SCANNER"]) == malware.THREAT:
         raise EvidenceRejected(checks.virus())
     return {
-        "key": key, "name": inspected.name, "size": size, "sha256": _sha256(read_range, size),
+        "key": key, "name": inspected.name, "size": size, "sha256": sha256_of(read_range, size),
         "content_type": inspected.type.content_type, "uploaded_at": now().replace(microsecond=0).isoformat(),
         "slots": [slot.id], "valid_until": None,
     }
@@ -167,33 +166,6 @@ def _valid_until(fields: dict) -> str | None:
     if day < uk_today():
         raise DateInvalid("The date it is valid until must be today or in the future")
     return day.isoformat()
-
-
-def _sha256(read_range, size) -> str:
-    """Streamed from storage in chunks at attach time, so a function never holds a whole file."""
-    digest = hashlib.sha256()
-    for start in range(0, size, HASH_CHUNK):
-        digest.update(read_range(start, min(HASH_CHUNK, size - start)))  # a file of exactly HEAD_BYTES is in the head
-    return digest.hexdigest()
-
-
-class _HeadFirst:
-    """Ranged reads of a stored file that fetch its first HEAD_BYTES once and answer from them where they can.
-
-    The checks read about in the head, and a file no longer than it (most evidence) is then checked and hashed
-    with one request to storage, instead of one for each seek a PDF reader makes and another for the hash.
-    """
-
-    def __init__(self, store, key):
-        self._store, self._key, self._head = store, key, None
-
-    def __call__(self, start: int, length: int) -> bytes:
-        if self._head is None:
-            self._head = self._store.read_range(self._key, 0, checks.HEAD_BYTES)
-        whole = len(self._head) < checks.HEAD_BYTES  # storage gave less than asked: the file ends there
-        if whole or start + length <= len(self._head):
-            return self._head[start:start + length]
-        return self._store.read_range(self._key, start, length)
 
 
 @assessment_blueprint.post("/<token>/evidence/<slot_id>/reuse")

@@ -18,7 +18,7 @@ from portal.questionnaire.numbers import stored_number
 from decimal import Decimal
 
 from ..storage import Store, read_json_many, versions
-from ..suppliers.contacts import SupplierContacts
+from ..signin.contacts import SupplierContacts
 
 PREFIX = "contracts/"
 
@@ -156,6 +156,11 @@ class Contracts:
         keys = self.store.keys(self._versions(contract_id)) if _valid_id(contract_id) else []
         return [{"version": n, "contract": deserialise(value["contract"]), "reason": value["reason"], "by": value["by"],
                  "at": value["at"]} for n, value in enumerate(read_json_many(self.store, keys), start=1)]
+
+    def may_report(self, email: str, contract_id: str) -> bool:
+        """Whether `email` may sign in as a supplier to report on this contract now."""
+        return any(g.kind == "contract" and g.subject == contract_id
+                   for g in SupplierContacts(self.store, self.clock).grants(email))
 
     def ids(self) -> list[str]:
         return self.store.folders(PREFIX)

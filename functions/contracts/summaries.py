@@ -21,7 +21,7 @@ from portal.questionnaire.numbers import stored_number
 import random
 import time
 
-from ..storage import AlreadyExists, NotFound, Store, versions
+from ..storage import AlreadyExists, NotFound, StorageError, Store, versions
 from . import summary_index
 from .records import Contracts, deserialise_commitment, sent_returns, serialise, serialise_commitment
 
@@ -75,12 +75,17 @@ def build(contract_id: str, store: Store, content, today: date) -> dict | None:
 
 
 def _drop_older(store: Store, folder: str, number: int) -> None:
+    """Tidying, not a record: a version left behind when this fails costs a listing one more key, no more."""
     for key in store.keys(folder):
         if int(key.rsplit("/", 1)[1].split(".")[0]) < number:
-            try:
-                store.delete(key)
-            except NotFound:  # another writer deleted it first
-                pass
+            _forget(store, key)
+
+
+def _forget(store: Store, key: str) -> None:
+    try:
+        store.delete(key)
+    except StorageError:  # gone already, or storage failing: the next writer or rebuild tidies it
+        pass
 
 
 def refresh(store: Store, contract_id: str, content, today: date, index: bool = True) -> dict | None:
@@ -129,13 +134,23 @@ def _index_with(store: Store, entries: dict, replace_all: bool = False) -> None:
         except AlreadyExists:  # another writer's version came first: start again from it
             time.sleep(random.uniform(0, 0.05))
             continue
-        if store.keys(INDEX)[-1] != f"{INDEX}{number + 1:06d}.json":
+        mine = f"{INDEX}{number + 1:06d}.json"
+        if store.keys(INDEX)[-1] != mine:
             # The number was free only because a newer version had replaced and deleted it: ours is not the newest,
             # so start again from the newest (adding the same entries again changes nothing else).
+            _forget(store, mine)
             continue
-        _drop_older(store, INDEX, number + 1)
+        # Each version is deleted by one writer only, the one that replaced it: deletes never race.
+        if number:
+            _forget(store, f"{INDEX}{number:06d}.json")
         return
     raise AlreadyExists(f"could not add a version under {INDEX} after {INDEX_ATTEMPTS} attempts")
+
+
+def replace_index(store: Store, entries: dict) -> None:
+    """The list's index made afresh from `entries` (contract id -> list_entry), its older versions dropped."""
+    _index_with(store, entries, replace_all=True)
+    _drop_older(store, INDEX, int(store.keys(INDEX)[-1].rsplit("/", 1)[1].split(".")[0]))
 
 
 def listed(store: Store) -> list[dict]:
@@ -172,7 +187,7 @@ def commitment_summaries(summary: dict, today: date) -> list[CommitmentSummary]:
     for kept in summary["commitments"]:
         figures = tuple(PeriodFigures(_read_period(p), Decimal(p["committed"]), _decimal(p["claimed"]),
                                       _decimal(p["verified"]), _status(p, today)) for p in kept["periods"])
-        how = kept.get("combine", "add")  # as the measure said when the summary was kept (combining.py)
+        how = kept.get("combine", "add")  # summaries kept before measures said how are of counts, which add
         found.append(CommitmentSummary(
             commitment=deserialise_commitment(kept["commitment"]), unit=kept["unit"], periods=figures,
             committed_total=over_time([f.committed for f in figures], how),
@@ -196,6 +211,6 @@ def rebuild_all(store: Store, content, today: date) -> int:
         if summary is not None:
             entries[contract_id] = list_entry(summary)
             every.append(summary)
-    _index_with(store, entries, replace_all=True)
+    replace_index(store, entries)
     summary_index.rebuild(store, every)
     return len(entries)

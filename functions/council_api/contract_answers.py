@@ -40,7 +40,8 @@ def contract(store: Store, contract_id: str, content, returns_url: str) -> dict 
     commitments = []
     for kept, figures in zip(stored["commitments"], summaries.commitment_summaries(summary, today)):
         commitments.append({
-            **kept, "unit": figures.unit, "committed_to_date": stored_number(figures.committed_to_date),
+            **kept, "unit": figures.unit, "combine": figures.combine,
+            "committed_to_date": stored_number(figures.committed_to_date),
             "claimed_to_date": stored_number(figures.claimed_to_date),
             "verified_to_date": stored_number(figures.verified_to_date),
             "periods": [{"period_id": f.period.id, "start": f.period.start.isoformat(), "end": f.period.end.isoformat(),

@@ -61,6 +61,9 @@ class CommitmentOut(Schema):
     frequency = fields.String(required=True)
     delivery_note = fields.String(required=True)
     profile = fields.List(fields.String(), required=True, metadata={"description": "whole_contract: due per period"})
+    combine = fields.String(required=True, metadata={
+        "description": "How its figures combine over time: add (counts add up), level or rate (the latest period's "
+                       "figure stands); the to_date figures are made this way"})
     committed_to_date = fields.String(required=True)
     claimed_to_date = fields.String(required=True)
     verified_to_date = fields.String(required=True)

@@ -76,6 +76,33 @@ class SubmissionPage(Schema):
     next = fields.String(required=True, allow_none=True, metadata={"description": "The next page, if there is one"})
 
 
+class CharterUpdate(Schema):
+    on = fields.Date(required=True, metadata={"description": "The UK day the update was given"})
+    progress = fields.Dict(keys=fields.String(), values=fields.String(), required=True,
+                           metadata={"description": "What they did, by commitment id"})
+    report = fields.String(required=True, metadata={"description": "A published report's address, or empty"})
+
+
+class CharterSignatory(Schema):
+    """Only what the public register shows: what the signatory agreed to publish, never how to contact them."""
+    id = fields.String(required=True)
+    organisation = fields.String(required=True)
+    size = fields.String(required=True)
+    sector = fields.String(required=True)
+    website = fields.String(required=True)
+    commitments = fields.List(fields.String(), required=True, metadata={"description": "Commitment ids, in the Charter's order"})
+    joined_on = fields.Date(required=True)
+    statement = fields.String(allow_none=True, required=True)
+    signed_by = fields.Dict(keys=fields.String(), values=fields.String(), allow_none=True, required=True,
+                            metadata={"description": "name and role, if they agreed to publish them"})
+    latest_update = fields.Nested(CharterUpdate, allow_none=True, required=True)
+
+
+class CharterRegister(Schema):
+    items = fields.List(fields.Nested(CharterSignatory), required=True)
+    total = fields.Integer(required=True)
+
+
 class ErrorDetail(Schema):
     status = fields.Integer(required=True)
     message = fields.String(required=True)

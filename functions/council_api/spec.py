@@ -36,7 +36,9 @@ def openapi_document() -> dict:
     # Nested schemas first: the plugin refers to those already named rather than naming them itself.
     for name, schema in [("Readiness", api.Readiness), ("Evidence", api.Evidence), ("ErrorDetail", api.ErrorDetail),
                          ("Submission", api.Submission), ("SubmissionSummary", api.SubmissionSummary),
-                         ("SubmissionPage", api.SubmissionPage), ("Error", api.Error)]:
+                         ("SubmissionPage", api.SubmissionPage), ("Error", api.Error),
+                         ("CharterUpdate", api.CharterUpdate), ("CharterSignatory", api.CharterSignatory),
+                         ("CharterRegister", api.CharterRegister)]:
         spec.components.schema(name, schema=schema)
     spec.path(path="/submissions", operations={"get": {
         "operationId": "listSubmissions", "summary": "List submissions, newest first, a page at a time",
@@ -52,6 +54,10 @@ def openapi_document() -> dict:
              "schema": {"type": "string", "example": "SV-ABCD-EF23"}},
         ],
         "responses": _responses("Submission", "The submission", ("401", "404", "503")),
+    }})
+    spec.path(path="/charter/register", operations={"get": {
+        "operationId": "charterRegister", "summary": "The Charter's public register as it stands today",
+        "responses": _responses("CharterRegister", "Every signatory on the register, by name", ("401", "503")),
     }})
     for name, schema in [("ContractSummary", contracts.ContractSummary), ("ContractPage", contracts.ContractPage),
                          ("PeriodFigures", contracts.PeriodFigures), ("Commitment", contracts.CommitmentOut),

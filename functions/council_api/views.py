@@ -12,7 +12,8 @@ from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 from werkzeug.routing import PathConverter
 
 from ..council.api_tokens import ApiTokens, TokenRefused
-from .schemas import REFERENCE, Error, ListQuery, Submission, SubmissionPage
+from .schemas import REFERENCE, CharterRegister, Error, ListQuery, Submission, SubmissionPage
+from ..charter.signatories import Signatories
 from . import contract_answers
 from .contract_schemas import Contract, ContractListQuery, ContractPage, ReturnList
 from ..council.audit import record as audit
@@ -166,6 +167,19 @@ def fetch_submission(assessment_id, reference):
     return jsonify(Submission().dump({**record, "evidence": record.get("evidence") or []}))
 
 
+@council_api_blueprint.get("/charter/register")
+def charter_register():
+    """The Charter's public register: what the frozen register shows, as of today."""
+    from dataclasses import asdict
+
+    from portal.clock import now, uk_today
+
+    who = _officer()
+    listed = Signatories(_store(), now).register(uk_today(), current_app.extensions["portal.content"].charter)
+    items = [{**asdict(s), "signed_by": dict(zip(("name", "role"), s.signed_by)) if s.signed_by else None}
+             for s in listed]
+    audit(_store(), who, "api.charter-register", "charter", client_ip(), {"count": len(items)})
+    return jsonify(CharterRegister().dump({"items": items, "total": len(items)}))
 @council_api_blueprint.get("/contracts")
 def list_contracts():
     """List contracts after the award, by title, a page at a time (from their kept summaries)."""

@@ -37,17 +37,17 @@ def rows(everyone) -> list[list]:
     return [[neutralise(cell) for cell in row] for row in table]
 
 
-def to_csv(table: list[list]) -> bytes:
+def to_csv(table: list[list], columns: list[str] = COLUMNS) -> bytes:
     """UTF-8 with a byte order mark, so that Excel reads accented names correctly."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(COLUMNS)
+    writer.writerow(columns)
     for row in table:
         writer.writerow([csv_text(cell) for cell in row])
     return buffer.getvalue().encode("utf-8-sig")
 
 
-def to_xlsx(table: list[list], title: str) -> bytes:
+def to_xlsx(table: list[list], title: str, columns: list[str] = COLUMNS) -> bytes:
     """One sheet with typed cells: numbers as numbers, times as dates, and every text cell stored as text."""
     from openpyxl import Workbook
     from openpyxl.cell.cell import TYPE_STRING
@@ -55,7 +55,7 @@ def to_xlsx(table: list[list], title: str) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = title[:31]  # Excel's limit on a sheet's name
-    sheet.append(COLUMNS)
+    sheet.append(columns)
     for row in table:
         sheet.append([xlsx_text(cell) for cell in row])
     for cells in sheet.iter_rows(min_row=2):
@@ -70,6 +70,6 @@ def to_xlsx(table: list[list], title: str) -> bytes:
     return buffer.getvalue()
 
 
-def to_file(table: list[list], file_format: str, title: str) -> bytes:
-    """The rows as a "csv" or "xlsx" file; `title` names the spreadsheet's sheet."""
-    return to_csv(table) if file_format == "csv" else to_xlsx(table, title)
+def to_file(table: list[list], file_format: str, title: str, columns: list[str] = COLUMNS) -> bytes:
+    """The rows as a "csv" or "xlsx" file with `columns` as headings; `title` names the spreadsheet's sheet."""
+    return to_csv(table, columns) if file_format == "csv" else to_xlsx(table, title, columns)

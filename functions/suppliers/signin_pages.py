@@ -13,7 +13,7 @@ from ..mail import mailer
 from ..signin.emailing import deliver_after_answering, send_link
 from ..signin.links import LinkInvalid, SignInLinks
 from ..viewer import client_ip
-from .contacts import signing_in_address
+from ..signin.contacts import signing_in_address
 from .web import SESSION_KEY, SIGN_IN_LINKS, contacts, safe_next, sessions, store, supplier_blueprint
 from portal.clock import now
 

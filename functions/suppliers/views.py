@@ -1,5 +1,5 @@
 """The supplier function's blueprint, with every page's routes registered on it."""
-from . import pages, signin_pages  # noqa: F401  (each module adds its routes to the blueprint)
+from . import charter_pages, contract_pages, evidence_pages, pages, return_pages, signin_pages  # noqa: F401  (each module adds its routes)
 from .web import supplier_blueprint
 
 __all__ = ["supplier_blueprint"]

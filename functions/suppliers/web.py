@@ -1,24 +1,27 @@
 """The suppliers' blueprint and what every page of it shares: who is signed in, and the accessors.
 
 Every page needs a live session except those in PUBLIC. A session stands only while its address still holds a grant
-(functions/suppliers/contacts.py): an officer who withdraws a contact ends their session at its next request.
+(functions/signin/contacts.py): an officer who withdraws a contact ends their session at its next request.
 """
+import functools
 
 from flask import Blueprint, g, redirect, request, session, url_for
 
 from portal.clock import now
 
-from .. import keep_private
+from .. import keep_private, log_storage_failure
 from .. import signin
 from ..signin.sessions import Sessions
-from ..storage import app_store
-from .contacts import SupplierContacts
+from ..storage import StorageUnavailable, app_store
+from ..signin.contacts import SupplierContacts
 
 supplier_blueprint = Blueprint("supplier", __name__, url_prefix="/supplier")
 PUBLIC = {"supplier.sign_in", "supplier.check_email", "supplier.use_link", "supplier.signed_out"}
 SESSION_KEY = "supplier_session"
 SESSIONS = "suppliers/sessions/"
 SIGN_IN_LINKS = "suppliers/sign-in-links/"
+# Posting views whose form, when storage is down, comes back with what was typed (see keeps_answers).
+_ANSWERS_KEPT = {}
 
 
 def store():
@@ -38,8 +41,38 @@ def safe_next(target: str | None) -> str | None:
     return signin.safe_next(target, "/supplier/")
 
 
+def keeps_answers(unsaved):
+    """For a view whose POST carries answers: when storage is down, whether at the sign-in check or in the view,
+    answer 503 with `unsaved(**view_args)` (the form again, with what was typed and a try-again message)."""
+    def wrap(view):
+        _ANSWERS_KEPT[f"{supplier_blueprint.name}.{view.__name__}"] = unsaved
+
+        @functools.wraps(view)
+        def answering(**view_args):
+            try:
+                return view(**view_args)
+            except StorageUnavailable as failure:
+                if request.method != "POST":
+                    raise
+                log_storage_failure(failure)
+                return unsaved(**view_args), 503
+        return answering
+    return wrap
+
+
 @supplier_blueprint.before_request
 def require_sign_in():
+    try:
+        return _require_sign_in()
+    except StorageUnavailable as failure:
+        unsaved = _ANSWERS_KEPT.get(request.endpoint)
+        if unsaved is None or request.method != "POST":
+            raise
+        log_storage_failure(failure)
+        return unsaved(**(request.view_args or {})), 503
+
+
+def _require_sign_in():
     g.supplier = g.supplier_session = None
     if request.endpoint in PUBLIC:
         return None

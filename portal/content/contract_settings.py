@@ -4,43 +4,13 @@ Kept apart from schemas.py so the settings a council tunes after the award read 
 record and the marshmallow schema that checks it (file and line in every message, through the loader).
 """
 import re
-from dataclasses import dataclass
-from decimal import Decimal
 
 from marshmallow import Schema, ValidationError, fields, post_load, validate, validates, validates_schema
 
 from ..reading.fields import text
+from .model import Chasing, MoneyProxy, RatingThresholds  # here for callers that import them with the schemas
 
 __all__ = ["Chasing", "ChasingSchema", "MoneyProxy", "MoneyProxySchema", "RatingThresholds", "RatingThresholdsSchema"]
-
-
-@dataclass(frozen=True)
-class Chasing:
-    """When reminders about a return go out (UK days), and when the contract manager is told it is late."""
-
-    first_reminder_days_before_due: int
-    on_the_day: bool
-    weekly_while_overdue: bool
-    tell_contract_manager_after_days_overdue: int
-
-
-@dataclass(frozen=True)
-class RatingThresholds:
-    """The least verified-to-date / committed-to-date ratio for each band of a Contract Performance Notice;
-    below `requires_improvement` is inadequate."""
-
-    good: Decimal
-    approaching_target: Decimal
-    requires_improvement: Decimal
-
-
-@dataclass(frozen=True)
-class MoneyProxy:
-    """A council's own money value for one unit of a measure, shown only beside the quantity, with its source."""
-
-    measure: str  # the measure's code, like WB06
-    pounds_per_unit: Decimal
-    source: str
 
 
 def _days(low: int, high: int):

@@ -1,11 +1,12 @@
 """Load everything in content/ into one validated Content object, or fail naming each file and problem."""
+import dataclasses
 from pathlib import Path
 
 from marshmallow import Schema, ValidationError
 
 from . import model, schemas
 from ..reading.errors import ContentError, Problem, flatten_messages
-from ..reading.markdown import render
+from ..reading.markdown import Markdown
 from ..reading.source import Source, read_markdown, read_yaml
 
 
@@ -13,6 +14,7 @@ class _Loader:
     def __init__(self, root: Path):
         self.root = root
         self.problems: list[Problem] = []
+        self.loaded: list[tuple[Source, object]] = []  # what each file gave, to render its Markdown (render_all)
 
     def name(self, path: Path) -> str:
         return str(Path(self.root.name) / path.relative_to(self.root))
@@ -34,7 +36,9 @@ class _Loader:
             self.problems.append(source.problem("the file must hold named fields ('name: value' lines)"))
             return None
         try:
-            return schema.load(source.data)
+            loaded = schema.load(source.data)
+            self.loaded.append((source, loaded))
+            return loaded
         except ValidationError as error:
             self.problems.extend(source.problem(message, path) for path, message in flatten_messages(error.messages))
             return None
@@ -113,7 +117,8 @@ class _Loader:
                 self.problems.append(source.problem("name the file with lowercase letters, numbers and hyphens only, like 'getting-help.md'"))
             if path.stem in schemas.RESERVED_SLUGS:
                 self.problems.append(source.problem(f"'{path.stem}' is the address of a page the portal makes itself; rename the file"))
-            pages.append(model.Page(slug=path.stem, body=render(source.body), **front))
+            pages.append(model.Page(slug=path.stem, body=Markdown(source.body), **front))
+            self.loaded.append((source, pages[-1].body))
         if not any(p.section == "home" for p in pages):
             self.problems.append(Problem(self.name(self.root / "pages"), "no page has 'section: home'; the home page needs one"))
         return pages
@@ -140,14 +145,42 @@ class _Loader:
             if qa_path.exists():
                 loaded = self.load_yaml(str(qa_path.relative_to(self.root)), QuestionsAndAnswersSchema())
                 answers = loaded["questions"] if loaded else []
-            events.append(Event(slug=path.stem, agenda=render(source.body), questions_and_answers=answers, **front))
+            events.append(Event(slug=path.stem, agenda=Markdown(source.body), questions_and_answers=answers, **front))
+            self.loaded.append((source, events[-1].agenda))
         for extra in sorted(p for p in folder.glob("*") if p.is_dir() and not (folder / f"{p.name}.md").exists()):
             self.problems.append(Problem(self.name(extra), f"there is no event called '{extra.name}': add {extra.name}.md, or rename the folder to match an event"))
         return sorted(events, key=lambda e: e.starts)
 
 
-def load_content(root: Path) -> model.Content:
-    """Read and check every file under `root`; raise ContentError listing all problems found."""
+    def render_all(self):
+        """Render every Markdown text now, naming the file of any that cannot be."""
+        for source, loaded in self.loaded:
+            for text in _markdown_in(loaded):
+                try:
+                    text.html
+                except Exception as error:  # the Markdown library's own failure: say where, not a traceback
+                    self.problems.append(source.problem(f"this Markdown cannot be shown ({type(error).__name__}: {error})"))
+
+
+def _markdown_in(value):
+    """Every Markdown text inside a loaded value: dataclasses, lists and dicts of them."""
+    if isinstance(value, Markdown):
+        yield value
+    elif dataclasses.is_dataclass(value):
+        for field in dataclasses.fields(value):
+            yield from _markdown_in(getattr(value, field.name))
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            yield from _markdown_in(item)
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _markdown_in(item)
+
+
+def load_content(root: Path, render_all: bool = True) -> model.Content:
+    """Read and check every file under `root`; raise ContentError listing all problems found.
+
+    render_all False leaves each Markdown text to be rendered when first shown: a Lambda function shows few."""
     root = Path(root)
     loader = _Loader(root)
     site = loader.load_yaml("site.yaml", schemas.SiteSchema())
@@ -163,6 +196,8 @@ def load_content(root: Path) -> model.Content:
     contracts = loader.validate(contracts_source, schemas.ContractSettingsSchema())
     if contracts is not None:
         loader.check_money_proxies(contracts_source, contracts, measures)
+    if render_all:
+        loader.render_all()
     if loader.problems:
         raise ContentError(loader.problems)
     return model.Content(site=site, framework=framework, measures=measures, charter=charter, pages=pages,

@@ -5,7 +5,6 @@ from functools import cached_property
 
 from markupsafe import Markup
 
-from .contract_settings import Chasing, RatingThresholds
 
 # How often a measure is reported, as written in content and as shown to readers.
 REPORTING_LABELS = {
@@ -15,6 +14,35 @@ REPORTING_LABELS = {
     "annually": "Every year",
     "end-of-contract": "Once, at the end of the contract",
 }
+
+
+@dataclass(frozen=True)
+class Chasing:
+    """When reminders about a return go out (UK days), and when the contract manager is told it is late."""
+
+    first_reminder_days_before_due: int
+    on_the_day: bool
+    weekly_while_overdue: bool
+    tell_contract_manager_after_days_overdue: int
+
+
+@dataclass(frozen=True)
+class RatingThresholds:
+    """The least verified-to-date / committed-to-date ratio for each band of a Contract Performance Notice;
+    below `requires_improvement` is inadequate."""
+
+    good: Decimal
+    approaching_target: Decimal
+    requires_improvement: Decimal
+
+
+@dataclass(frozen=True)
+class MoneyProxy:
+    """A council's own money value for one unit of a measure, shown only beside the quantity, with its source."""
+
+    measure: str  # the measure's code, like WB06
+    pounds_per_unit: Decimal
+    source: str
 
 
 @dataclass(frozen=True)
@@ -123,8 +151,40 @@ class Measure:
 
 @dataclass(frozen=True)
 class Commitment:
+    id: str
     title: str
     description: Markup
+
+
+@dataclass(frozen=True)
+class FieldText:
+    label: str
+    hint: str | None = None
+
+
+@dataclass(frozen=True)
+class CharterSignUp:
+    """The sign-up form's words and choices (portal/charter/ reads the form against them)."""
+
+    what_is_published: Markup
+    sizes: dict  # value -> label
+    sectors: dict
+    labels: dict  # field name -> FieldText
+    publish_choices: dict
+
+
+@dataclass(frozen=True)
+class CharterRegister:
+    title: str
+    introduction: Markup
+    nobody_yet: str
+    concern: Markup
+
+
+@dataclass(frozen=True)
+class YearlyUpdate:
+    missed_before_lapsing: int
+    due_within_days: int
 
 
 @dataclass(frozen=True)
@@ -133,6 +193,12 @@ class Charter:
     introduction: Markup
     commitments: list[Commitment]
     how_to_sign_up: Markup
+    sign_up: CharterSignUp
+    register: CharterRegister
+    yearly_update: YearlyUpdate
+
+    def commitment(self, commitment_id: str) -> Commitment | None:
+        return next((c for c in self.commitments if c.id == commitment_id), None)
 
 
 @dataclass(frozen=True)

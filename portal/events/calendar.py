@@ -10,8 +10,6 @@ shows it in the reader's own zone.
 from datetime import timedelta, timezone
 from urllib.parse import urlsplit
 
-from icalendar import Calendar, Event as CalendarEvent
-
 from .model import Event
 
 FEED_REFRESH = timedelta(hours=12)  # how often a subscribed calendar should look for changes
@@ -41,7 +39,9 @@ def _description(event: Event, page_url: str, joining: bool) -> str:
     return "\n".join(lines)
 
 
-def _component(event: Event, base_url: str, joining: bool, cancelled: bool) -> CalendarEvent:
+def _component(event: Event, base_url: str, joining: bool, cancelled: bool):
+    from icalendar import Event as CalendarEvent  # here, not at import: every function's app imports this module
+
     page_url = f"{base_url.rstrip('/')}/events/{event.slug}/"
     changed = event.last_modified.astimezone(timezone.utc)
     return CalendarEvent.new(
@@ -63,6 +63,8 @@ def calendar_file(events: list[Event], base_url: str, council: str, name: str, c
     only for a person with a confirmed place; `cancelled` marks the events cancelled for one person, with
     `method` CANCEL for the email that tells their calendar (RFC 5546 asks for an `organizer` there).
     """
+    from icalendar import Calendar
+
     calendar = Calendar.new(
         prodid=f"-//{council}//Social value portal//EN", name=name, method=method,
         uid=f"{calendar_id}-calendar@{urlsplit(base_url).hostname}", refresh_interval=FEED_REFRESH,

@@ -1,94 +1,19 @@
 """Answer types: what each `type:` in a questionnaire's YAML means, in one class each, chosen through one registry.
 
 A class says how its answers are read from a form, shown, stored, exported, which widget asks for them and which
-content settings it takes. Nothing else in the portal branches on a type's name: a new type is one class here.
+content settings it takes. Nothing else in the portal branches on a type's name: a new type is one class, here or
+beside the base (answer_base.py) and the number types (number_types.py), and one entry in the registry below.
 """
 import re
 from datetime import date
-from decimal import Decimal
-
-from marshmallow import fields, validate
 
 from ..email_address import FORMAT_MESSAGE as EMAIL_FORMAT_MESSAGE, normalised_email_address
-from .numbers import NotANumber, read_number, stored_number, write_number
+from .answer_base import DATE, NUMBER, TEXT, AnswerInvalid, AnswerType
+from .number_types import Money, Quantity, WholeNumber
 
 __all__ = ["ANSWER_TYPES", "AnswerInvalid", "AnswerType", "DATE", "NUMBER", "TEXT", "answer_type"]
 
-NUMBER, DATE, TEXT = "number", "date", "text"  # how a spreadsheet holds an exported answer
 URL = re.compile(r"^https?://[^\s/$.?#][^\s]*\.[^\s]+$", re.I)
-
-
-class AnswerInvalid(ValueError):
-    """The answer cannot be accepted; the message is written for the supplier.
-
-    `parts` names the boxes of a date that are wrong (day, month, year), so only those are marked.
-    """
-
-    def __init__(self, message: str, parts: tuple[str, ...] = ()):
-        super().__init__(message)
-        self.parts = parts
-
-
-class AnswerType:
-    """The base: a one-line text answer. Subclasses change what differs."""
-
-    name = ""
-    has_options = False  # picked from the question's options, not typed
-    widget = "text"  # which form widget asks: text, textarea, date, radios or checkboxes (portal/questionnaire/forms.py)
-    required_message = "Enter an answer"
-    export_kind = TEXT
-    settings = ()  # the optional content settings this type takes: unit, min and max, max_length, autocomplete…
-    default_max_length: int | None = None
-    default_options: tuple[tuple[str, str], ...] = ()  # (value, label) given when the YAML lists none
-    is_contact = False  # an address the portal may send the supplier a copy of what it sent
-
-    def parse(self, question, raw):
-        """The typed answer to store from what was posted (a string, or a list for dates and checkboxes);
-        None when nothing was given. Raises AnswerInvalid."""
-        if isinstance(raw, list) or (raw is not None and not isinstance(raw, str)):
-            raise AnswerInvalid("Give one answer")
-        if not (raw or "").strip():
-            return None
-        return self.parse_text(question, raw)
-
-    def parse_text(self, question, raw: str):
-        value = raw.strip().replace("\r\n", "\n")
-        if "\x00" in value:
-            raise AnswerInvalid("Answer must not contain hidden control characters")
-        if len(value) > question.length_limit:
-            raise AnswerInvalid(f"Answer must be {question.length_limit} characters or fewer")
-        return value or None
-
-    def display(self, question, value) -> str:
-        """A stored answer as a supplier reads it on check answers, in a PDF or on the council's pages."""
-        return str(value)
-
-    def stored_field(self, question) -> fields.Field:
-        """The marshmallow field that checks a stored answer."""
-        return fields.String(validate=validate.Length(max=question.length_limit), allow_none=True)
-
-    def export_value(self, question, value):
-        """A stored answer as a spreadsheet cell holds it: a number, a date or text."""
-        return str(value)
-
-    def export_unit(self, question) -> str | None:
-        """What a column's heading adds in brackets: the unit the numbers are in."""
-        return None
-
-    def input_params(self, question) -> dict:
-        """GOV.UK macro params for the input that the widget cannot infer."""
-        return {}
-
-    def max_points(self, question) -> int:
-        return max((o.points for o in question.options if o.points > 0), default=0)
-
-    def problems(self, question):
-        """(setting, message) for each way the question's options do not fit this type; the settings that only
-        some types take are checked against `settings` by the content schema."""
-        if question.options and not self.has_options:
-            yield "options", f"a {self.name} question cannot have options"
-        if any(o.exclusive for o in question.options):
-            yield "options", "only a choices question has an exclusive option"
 
 
 class Text(AnswerType):
@@ -130,91 +55,6 @@ class EmailAddress(AnswerType):
         return {"type": "email", "autocomplete": "email", "spellcheck": False}
 
 
-class Number(AnswerType):
-    """The base of the number types: one reading and one writing (portal/questionnaire/numbers.py)."""
-
-    required_message, export_kind, settings = "Enter a number", NUMBER, ("min", "max")
-    reading: dict = {}
-    not_a_number = "Enter a number, like 12 or 12.5"
-
-    def parse_text(self, question, raw):
-        try:
-            value = read_number(raw, **self.reading)
-        except NotANumber:
-            raise AnswerInvalid(self.not_a_number) from None
-        if question.min is not None and value < question.min or question.max is not None and value > question.max:
-            if question.min is not None and question.max is not None:
-                raise AnswerInvalid(f"Enter a number between {question.min} and {question.max}")
-            if question.min is not None:
-                raise AnswerInvalid(f"Enter a number that is {question.min} or more")
-            raise AnswerInvalid(f"Enter a number that is {question.max} or less")
-        return stored_number(value)
-
-    def display(self, question, value):
-        return write_number(value)
-
-    def stored_field(self, question):
-        return fields.Decimal(as_string=True, allow_none=True)
-
-    def export_value(self, question, value):
-        return Decimal(value)
-
-    def input_params(self, question):
-        return {"inputmode": "decimal", "classes": "govuk-input--width-10", "spellcheck": False}
-
-
-class WholeNumber(Number):
-    name, settings = "whole_number", ("min", "max", "thousands_separator")
-    reading, not_a_number = {"whole": True}, "Enter a whole number, like 12"
-
-    def parse_text(self, question, raw):
-        return int(super().parse_text(question, raw))
-
-    def display(self, question, value):
-        return write_number(value, grouped=question.thousands_separator)
-
-    def stored_field(self, question):
-        return fields.Integer(strict=True, allow_none=True)
-
-    def export_value(self, question, value):
-        return int(value)
-
-    def input_params(self, question):
-        return {**super().input_params(question), "inputmode": "numeric"}
-
-
-class Quantity(Number):
-    name, settings = "quantity", ("min", "max", "unit")
-
-    def display(self, question, value):
-        return f"{write_number(value)} {question.unit}"
-
-    def export_unit(self, question):
-        return question.unit
-
-    def input_params(self, question):
-        return {**super().input_params(question), "suffix": {"text": question.unit}}
-
-    def problems(self, question):
-        yield from super().problems(question)
-        if not question.unit:
-            yield "unit", "a quantity question needs a unit, like 'tonnes CO2e'"
-
-
-class Money(Number):
-    name, required_message = "money", "Enter an amount"
-    reading, not_a_number = {"places": 2, "prefix": "£"}, "Enter an amount in pounds, like 1250 or 1250.50"
-
-    def display(self, question, value):
-        return "£" + write_number(value, places=2)
-
-    def export_unit(self, question):
-        return "£"
-
-    def input_params(self, question):
-        return {**super().input_params(question), "prefix": {"text": "£"}}
-
-
 class Date(AnswerType):
     name, widget, required_message, export_kind = "date", "date", "Enter a date", DATE
 
@@ -238,6 +78,8 @@ class Date(AnswerType):
         return f"{day.day} {day:%B %Y}"
 
     def stored_field(self, question):
+        from marshmallow import fields
+
         return fields.Date(allow_none=True)
 
     def export_value(self, question, value):
@@ -260,6 +102,8 @@ class Choice(AnswerType):
         return ", ".join(o.label for o in question.chosen(value))
 
     def stored_field(self, question):
+        from marshmallow import fields, validate
+
         return fields.String(validate=validate.OneOf([o.value for o in question.options]), allow_none=True)
 
     def export_value(self, question, value):
@@ -299,6 +143,8 @@ class Choices(Choice):
 
     def stored_field(self, question):
         values = [o.value for o in question.options]
+        from marshmallow import fields, validate
+
         return fields.List(fields.String(validate=validate.OneOf(values)), allow_none=True)
 
     def max_points(self, question):

@@ -1,7 +1,7 @@
 """marshmallow fields that every kind of content file uses: slugs, required text, Markdown, lists of lines."""
-from marshmallow import fields, validate
+from marshmallow import ValidationError, fields, validate
 
-from .markdown import render
+from .markdown import Markdown
 
 __all__ = ["NOT_EMPTY", "SLUG", "MarkdownText", "markdown", "text", "text_list"]
 
@@ -15,16 +15,22 @@ def text(validate=None):
 
 
 class MarkdownText(fields.String):
-    """Markdown in the file, safe HTML in the model."""
+    """Markdown in the file; in the model, HTML that is rendered when first shown (reading/markdown.py)."""
 
     def _deserialize(self, value, attr, data, **kwargs):
-        return render(super()._deserialize(value, attr, data, **kwargs))
+        return Markdown(super()._deserialize(value, attr, data, **kwargs))
+
+
+def _has_text(value: Markdown) -> None:
+    """NOT_EMPTY for Markdown, checked on the text (blank text renders to nothing) so as not to render it now."""
+    if not value.text.strip():
+        raise ValidationError(NOT_EMPTY.error)
 
 
 def markdown(required: bool = True):
     if required:
-        return MarkdownText(required=True, validate=NOT_EMPTY)
-    return MarkdownText(load_default=None, validate=NOT_EMPTY)
+        return MarkdownText(required=True, validate=_has_text)
+    return MarkdownText(load_default=None, validate=_has_text)
 
 
 def text_list():
