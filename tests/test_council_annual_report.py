@@ -40,7 +40,9 @@ def test_the_annual_report_as_a_page_and_a_pdf(council_app, store, viewer, tmp_p
     assert "Social value: annual report 2026 to 2027" in page
     # FTE jobs are a level: the latest period's figures stand (committed 4.5, claimed 5 in Q1, verified 4)
     assert "LE01: Local people employed on the contract Full-time equivalent (FTE) jobs 4.5 5 4" in page
-    assert "Highways maintenance (EXC-2026-014) Roadworks Ltd Inadequate 2 1" in page  # Q2 missing: nothing verified
+    assert "Highways maintenance : KPI ratings (EXC-2026-014) Roadworks Ltd Inadequate 2 1" in page  # Q2 missing
+    html = viewer.client.get("/council/annual-report/").get_data(as_text=True)
+    assert f'href="/council/contracts/{highways}/ratings"' in html  # each contract's ratings, a link away
     assert "Highways maintenance (Roadworks Ltd) 1 July 2026 to 30 September 2026 30 October 2026 36" in page
     earlier = text(viewer.client.get("/council/annual-report/?year=2025").get_data(as_text=True))
     assert "annual report 2025 to 2026" in earlier and "Every return due for 2025 to 2026 has been sent." in earlier

@@ -33,7 +33,7 @@ def _report(year: int) -> dict:
         in_year = [s for s in summaries.schedule(summary, today) if financial_year(s["period"].end) == year]
         late = [s for s in in_year if s["status"] == "overdue"]
         missing.extend({"contract": contract, "period": s["period"], "days": (today - s["period"].due).days} for s in late)
-        contracts.append({"contract": contract, "rating": rate_contract(figures, content.contracts.ratings),
+        contracts.append({"id": summary["contract_id"], "contract": contract, "rating": rate_contract(figures, content.contracts.ratings),
                           "due": sum(1 for s in in_year if s["status"] != "not_yet_due"), "missing": len(late),
                           "verified": sum(1 for f in figures for p in f.periods
                                           if financial_year(p.period.end) == year and p.verified is not None)})
