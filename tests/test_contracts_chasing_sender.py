@@ -55,16 +55,16 @@ def at(day: str, hour: int = 9) -> datetime:
 
 def test_each_reminder_is_sent_once_on_its_day_to_the_right_people(app, clock, store, contract_id, tmp_path):
     outbox = tmp_path / "outbox"
-    assert "sent 0 reminders" in chase(app, clock, at("2026-07-15", 22))  # 11pm in the UK: still the 15th
+    assert "sent 0 reminder emails" in chase(app, clock, at("2026-07-15", 22))  # 11pm in the UK: still the 15th
     assert subjects(outbox, ANN) == []
     # Half past midnight on the 16th in the UK (BST) is still the 15th in UTC: 14 days before the due day.
-    assert "sent 1 reminders (2 emails)" in chase(app, clock, at("2026-07-15", 23) + timedelta(minutes=30))
+    assert "sent 2 reminder emails" in chase(app, clock, at("2026-07-15", 23) + timedelta(minutes=30))
     soon = "Return due soon: Highways maintenance (EXC-2026-014)"
     assert subjects(outbox, ANN) == subjects(outbox, BOB) == [soon]
     body = emails_to(outbox, ANN)[0].get_content()
     assert "1 April 2026 to 30 June 2026 is due on 30 July 2026" in body
     assert f"https://portal.example/supplier/contracts/{contract_id}/" in body
-    assert "1 already sent" in chase(app, clock, at("2026-07-16", 15))  # run again the same day: nothing new
+    assert "2 already sent" in chase(app, clock, at("2026-07-16", 15))  # run again the same day: nothing new
     chase(app, clock, at("2026-07-29"))
     assert subjects(outbox, ANN) == [soon]
 
@@ -132,3 +132,58 @@ def test_the_scheduled_lambda_entry_chases_once(built, tmp_path, monkeypatch):
     assert first["contracts"] == 1 and first["failed"] == 0 and first["sent"] >= 1
     assert handlers.contract_chasing({}, None)["sent"] == 0
     assert len(emails_to(tmp_path / "outbox", ANN)) + len(emails_to(tmp_path / "outbox", ADMIN)) == first["sent"]
+
+
+def test_a_reminder_whose_email_could_not_be_stored_is_sent_by_the_next_run(built, tmp_path, clock):
+    from functions.storage import StorageUnavailable
+    from functions.storage.file_store import FileStore
+
+    class OutboxDown(FileStore):
+        """The real file store, with the outbox refusing writes while `down` is set."""
+        down = True
+
+        def create(self, key, *args, **kwargs):
+            if self.down and key.startswith("outbox/"):
+                raise StorageUnavailable("the outbox is down")
+            return super().create(key, *args, **kwargs)
+
+    store = OutboxDown(tmp_path / "storage")
+    app = council_app_with_officers(built[1], str(tmp_path / "storage"), tmp_path / "outbox", clock,
+                                    "https://portal.example")
+    app.extensions["portal.store"] = store
+    with app.app_context():
+        contract_id = Contracts(store).create(CONTRACT, ADMIN)
+        summaries.refresh(store, contract_id, app.extensions["portal.content"], date(2026, 7, 1))
+    assert "0 already sent, 2 failed" in chase(app, clock, at("2026-07-31"))
+    assert store.keys("chasing/") == [] and subjects(tmp_path / "outbox", ANN) == []  # nothing half-done
+    store.down = False
+    assert "sent 2 reminder emails" in chase(app, clock, at("2026-07-31", 15))
+    assert subjects(tmp_path / "outbox", ANN) == ["Return overdue: Highways maintenance (EXC-2026-014)"]
+
+
+def test_when_one_recipients_email_fails_only_that_one_is_sent_again(built, tmp_path, clock):
+    from functions.storage import StorageUnavailable
+    from functions.storage.file_store import FileStore
+
+    class SecondEmailFails(FileStore):
+        """The real file store, refusing the second email stored into the outbox, once."""
+        emails = 0
+
+        def create(self, key, *args, **kwargs):
+            if key.startswith("outbox/pending/"):
+                self.emails += 1
+                if self.emails == 2:
+                    raise StorageUnavailable("the outbox is down")
+            return super().create(key, *args, **kwargs)
+
+    store = SecondEmailFails(tmp_path / "storage")
+    app = council_app_with_officers(built[1], str(tmp_path / "storage"), tmp_path / "outbox", clock,
+                                    "https://portal.example")
+    app.extensions["portal.store"] = store
+    with app.app_context():
+        contract_id = Contracts(store).create(CONTRACT, ADMIN)
+        summaries.refresh(store, contract_id, app.extensions["portal.content"], date(2026, 7, 1))
+    assert "sent 1 reminder emails, 0 already sent, 1 failed" in chase(app, clock, at("2026-07-31"))
+    assert "sent 1 reminder emails, 1 already sent, 0 failed" in chase(app, clock, at("2026-07-31", 15))
+    overdue = ["Return overdue: Highways maintenance (EXC-2026-014)"]
+    assert subjects(tmp_path / "outbox", ANN) == subjects(tmp_path / "outbox", BOB) == overdue  # each once

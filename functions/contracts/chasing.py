@@ -2,10 +2,12 @@
 due today, weekly while overdue, and the contract manager told), each emailed once through the outbox.
 
 It reads only the contracts' kept summaries (decision 14): the contract, and which periods have a return sent.
-Each reminder has a write-once marker, `chasing/<contract_id>/<period id>/<kind>.json`, made before its emails are
-posted, so a second run (a retry, or two machines) sends nothing twice. If the emails cannot be stored the marker
-is removed, so that the next run tries again; the plan catches up a missed day (except "due today").
+Each reminder's email to each recipient has a write-once marker, `chasing/<contract_id>/<period id>/<kind>/<hash of
+the address>.json`, made before the email is posted, so a second run (a retry, or two machines) sends nothing
+twice. If the email cannot be stored its marker is removed, so that the next run tries it again (and only it);
+the plan catches up a missed day (except "due today").
 """
+import hashlib
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -26,14 +28,16 @@ PREFIX = "chasing/"
 @dataclass
 class Chased:
     contracts: int = 0
-    sent: int = 0  # reminders emailed now (each to all its recipients)
-    already_sent: int = 0  # reminders an earlier run sent
+    sent: int = 0  # emails posted now, one per reminder and recipient
+    already_sent: int = 0  # emails an earlier run posted
     failed: int = 0
     emails: list = field(default_factory=list)  # (reminder key, recipient), for the log and the tests
 
 
-def marker_key(reminder_key: str) -> str:
-    return f"{PREFIX}{reminder_key}.json"
+def marker_key(reminder_key: str, recipient: str) -> str:
+    """One marker per reminder and recipient, so that an email that failed is tried again without repeating the
+    ones that went; the address is hashed, never kept in a key."""
+    return f"{PREFIX}{reminder_key}/{hashlib.sha256(recipient.lower().encode()).hexdigest()[:32]}.json"
 
 
 def chase(store: Store, content, today: date, now: datetime, base_url: str) -> Chased:
@@ -46,28 +50,28 @@ def chase(store: Store, content, today: date, now: datetime, base_url: str) -> C
         contract_id, contract = summary["contract_id"], deserialise(summary["contract"])
         sent = {s["period"].id for s in summaries.schedule(summary, today) if s["sent_version"]}
         for reminder in chasing_plan(contract, contract_id, sent, settings, due_days, today):
-            marker = marker_key(reminder.key)
-            try:
-                store.create_json(marker, {"at": now.isoformat(), "to": list(reminder.recipients)})
-            except AlreadyExists:
-                result.already_sent += 1
-                continue
-            try:
-                for recipient in reminder.recipients:
-                    _post(store, sender, recipient, reminder, contract, contract_id, content, base_url)
-                    result.emails.append((reminder.key, recipient))
-                result.sent += 1
-            except mailer.NotAnAddress:  # no later run could send it either, so the marker stays
-                current_app.logger.warning("A reminder for contract %s has an address that cannot be sent to",
-                                           contract_id)
-                result.failed += 1
-            except StorageError:
-                current_app.logger.exception("Could not store a reminder for contract %s", contract_id)
+            for recipient in reminder.recipients:
+                marker = marker_key(reminder.key, recipient)
                 try:
-                    store.delete(marker)  # the next run tries again
-                except (NotFound, StorageError):
-                    pass
-                result.failed += 1
+                    store.create_json(marker, {"at": now.isoformat(), "kind": reminder.kind})
+                except AlreadyExists:
+                    result.already_sent += 1
+                    continue
+                try:
+                    _post(store, sender, recipient, reminder, contract, contract_id, content, base_url)
+                    result.sent += 1
+                    result.emails.append((reminder.key, recipient))
+                except mailer.NotAnAddress:  # no later run could send it either, so the marker stays
+                    current_app.logger.warning("A reminder for contract %s has an address that cannot be sent to",
+                                               contract_id)
+                    result.failed += 1
+                except StorageError:
+                    current_app.logger.exception("Could not store a reminder for contract %s", contract_id)
+                    try:
+                        store.delete(marker)  # the next run tries again
+                    except (NotFound, StorageError):
+                        pass
+                    result.failed += 1
     return result
 
 

@@ -27,5 +27,5 @@ def chase_returns():
 
     result = chase(app_store(), current_app.extensions["portal.content"], uk_today(), now(),
                    current_app.config["PORTAL_BASE_URL"].rstrip("/"))
-    click.echo(f"Looked at {result.contracts} contracts; sent {result.sent} reminders ({len(result.emails)} emails), "
+    click.echo(f"Looked at {result.contracts} contracts; sent {result.sent} reminder emails, "
                f"{result.already_sent} already sent, {result.failed} failed.")
