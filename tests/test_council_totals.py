@@ -72,3 +72,20 @@ def test_a_rate_is_never_added_across_contracts(council_app, store, viewer):
         send(council_app, store, made, Q1, {"LE12": "90"})
     page = text(viewer.client.get("/council/totals/"))
     assert "A rate: not added across contracts. Each contract's is on its page. 2" in page
+
+
+def test_the_pages_across_contracts_are_valid_html(council_app, store, viewer, tmp_path):
+    import subprocess
+
+    from tests.test_html_validity import VNU
+
+    made = record(council_app, store, contract(commitments=(("LE01", "4.5", "quarterly"), ("WB06", "10", "quarterly"))))
+    send(council_app, store, made, Q1, {"LE01": "5", "WB06": "12"})
+    review(council_app, store, made, Q1, "accepted", {"LE01": "4"})
+    folder = tmp_path / "pages"
+    folder.mkdir()
+    for name, path in (("returns", "/council/returns/"), ("totals", "/council/totals/"),
+                       ("ratings", f"/council/contracts/{made}/ratings"), ("report", "/council/annual-report/")):
+        (folder / f"{name}.html").write_text(viewer.client.get(path).get_data(as_text=True))
+    result = subprocess.run(["java", "-jar", str(VNU), "--errors-only", str(folder)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr

@@ -70,3 +70,19 @@ def test_the_build_publishes_verified_figures_of_published_contracts_only(built,
         ("LE01", "4", "2026 to 2027", "Roadworks Ltd"), ("WB06", "12.25", "2026 to 2027", "Roadworks Ltd")]
     data = json.loads((site / "social-value-delivered/social-value-delivered.json").read_text(), parse_float=Decimal)
     assert [r["verified"] for r in data["rows"]] == [4, Decimal("12.25")]
+
+
+def test_the_report_with_figures_is_valid_html(built, store, storage_url, tmp_path):
+    import subprocess
+
+    from tests.test_html_validity import VNU
+
+    app = create_app({"PORTAL_CONTENT": CONTENT, "PORTAL_STORAGE": storage_url, "PORTAL_ASSETS": built[1]})
+    made = record(app, store, contract(commitments=(("LE01", "4.5", "quarterly"), ("WB06", "10", "quarterly"))))
+    send(app, store, made, Q1, {"LE01": "5", "WB06": "12"})
+    review(app, store, made, Q1, "accepted", {"LE01": "4", "WB06": "12"})
+    publish(store, made, True, "admin@exampleshire.gov.uk")
+    build(CONTENT, tmp_path / "site", built[1], storage=storage_url)
+    result = subprocess.run(["java", "-jar", str(VNU), "--errors-only", str(tmp_path / "site" / REPORT)],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
