@@ -75,6 +75,9 @@ def create_app(overrides: dict | None = None, functions: tuple[str, ...] | None 
         from functions.charter.signatories import live_register
 
         app.extensions["portal.charter.register"] = live_register(app)
+        from functions.contracts.monitoring import live_report
+
+        app.extensions["portal.delivered"] = live_report(app)  # portal.delivered.DELIVERED
 
     csrf = CSRFProtect(app)
     for blueprint, exempt_views in _function_blueprints(functions):

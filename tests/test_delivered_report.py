@@ -86,3 +86,14 @@ def test_the_report_with_figures_is_valid_html(built, store, storage_url, tmp_pa
     result = subprocess.run(["java", "-jar", str(VNU), "--errors-only", str(tmp_path / "site" / REPORT)],
                             capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_make_runs_app_shows_a_contract_as_soon_as_it_is_published(built, storage_url, store):
+    app = create_app({"PORTAL_CONTENT": CONTENT, "PORTAL_STORAGE": storage_url, "PORTAL_ASSETS": built[1]})
+    client = app.test_client()
+    assert "There is nothing to show yet." in text(client.get("/social-value-delivered/").get_data(as_text=True))
+    made = record(app, store, contract())
+    send(app, store, made, Q1, {"LE01": "5"})
+    review(app, store, made, Q1, "accepted", {"LE01": "4"})
+    publish(store, made, True, "admin@exampleshire.gov.uk")
+    assert "Highways maintenance" in text(client.get("/social-value-delivered/").get_data(as_text=True))

@@ -40,3 +40,13 @@ def public_report_from(store: Store, content, today):
 
     return public_report([(deserialise(s["contract"]), commitment_summaries(s, today))
                           for s in published_summaries(store)], content)
+
+
+def live_report(app):
+    """For an app that serves the site and every function at once (make run): the public report read on each
+    request, so that a contract published locally shows at once (python build.py freezes it instead)."""
+    from portal.clock import uk_today
+
+    from ..storage import app_store
+
+    return lambda: public_report_from(app_store(app), app.extensions["portal.content"], uk_today())
