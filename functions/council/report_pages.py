@@ -56,10 +56,11 @@ def annual_report():
     return render_template("council/annual_report.html", title=f"Annual report {report['label']}", **report)
 
 
-@council_blueprint.get("/annual-report/<int:year>.pdf")
+@council_blueprint.get("/annual-report/<year>.pdf")
 def annual_report_pdf(year):
-    if not 2000 <= year <= 2100:
+    if not (year.isascii() and year.isdigit() and 2000 <= int(year) <= 2100):
         return render_template("error.html", title="Page not found", message="There is no report for that year."), 404
+    year = int(year)
     report = _report(year)
     try:
         pdf = pdf_from_html(render_template("council/annual_report_document.html", **report))
