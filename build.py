@@ -16,6 +16,7 @@ from portal import config, create_app
 from portal.assets import AssetsMissing, build_assets
 from portal.config import PROJECT_ROOT
 from portal.content import ContentError
+from portal.delivered import DELIVERED
 from portal.freeze import BrokenLinks, check_links, freeze
 from portal.charter.pages import REGISTER
 from portal import lambda_bytecode
@@ -30,17 +31,29 @@ def build(content_dir: Path | None = None, destination: Path = SITE, assets_dir:
           storage: str | None = None) -> list[str]:
     """Build the site; raise ContentError or BrokenLinks on a mistake. Returns the URLs written.
 
-    The Charter's register is read from `storage` (PORTAL_STORAGE by default), read-only (DESIGN.md decision 15)."""
+    The Charter's register and "Social value delivered" are read from `storage` (PORTAL_STORAGE by default),
+    read-only (DESIGN.md decision 15)."""
     settings = config.from_environment()
     content_dir = content_dir or settings["PORTAL_CONTENT"]
     assets_dir = assets_dir or settings["PORTAL_ASSETS"]
     app = create_app({"PORTAL_CONTENT": content_dir, "PORTAL_ASSETS": assets_dir,
                       "PORTAL_STORAGE": storage or settings["PORTAL_STORAGE"]})  # loads and checks the content
     app.extensions[REGISTER] = published_register(app)
+    app.extensions[DELIVERED] = delivered_report(app)
     build_assets(app.extensions["portal.content"].site.brand_colour, assets_dir)
     urls = freeze(app, destination)
     check_links(destination, app.config["PORTAL_BASE_URL"], served_by_functions=FUNCTION_PAGES)
     return urls
+
+
+def delivered_report(app):
+    """The public report from the published contracts' kept summaries; nothing is written."""
+    from functions.contracts.monitoring import public_report_from
+    from functions.storage import app_store
+    from portal.clock import uk_today
+
+    with app.app_context():
+        return public_report_from(app_store(app), app.extensions["portal.content"], uk_today())
 
 
 def published_register(app) -> list:

@@ -97,6 +97,23 @@ def council_notifications(event, context):
     app = _built("council")[0]  # the email's links are the council function's pages
     with app.test_request_context(base_url=app.config["PORTAL_BASE_URL"]):
         return asdict(notify(app_store(), now()))
+
+
+def contract_chasing(event, context):
+    """Run daily by an EventBridge schedule: remind suppliers of returns due and overdue, and tell contract managers
+    of long-overdue ones (functions/contracts/chasing.py); each reminder is sent once however often it runs."""
+    from functions.contracts.chasing import chase
+    from functions.storage import app_store
+    from portal.clock import now, uk_today
+
+    app = _built("council")[0]
+    with app.app_context():
+        result = chase(app_store(app), app.extensions["portal.content"], uk_today(), now(),
+                       app.config["PORTAL_BASE_URL"].rstrip("/"))
+    return {"contracts": result.contracts, "sent": result.sent, "already_sent": result.already_sent,
+            "failed": result.failed}
+
+
 def charter(event, context):
     """The Charter: sign up, confirm, the signatory's own page (updates, leaving) and concerns."""
     return _handler("charter")(event, context)

@@ -50,12 +50,14 @@ def create_app(overrides: dict | None = None, functions: tuple[str, ...] | None 
 
     from .charter.pages import charter_blueprint
     from .events.pages import events_blueprint
+    from .delivered import delivered_blueprint
     from .site import assets_blueprint, site_blueprint
 
     app.register_blueprint(assets_blueprint(app.config["PORTAL_ASSETS"]))
     app.register_blueprint(site_blueprint)
     app.register_blueprint(events_blueprint)
     app.register_blueprint(charter_blueprint)
+    app.register_blueprint(delivered_blueprint)
     app.cli = _CommandsOnDemand()
     if app.config["PORTAL_SEND_EMAIL_EVERY"]:  # make run: deliver what the outbox could not send at once
         from functions.mail.outbox import start_sender  # here: a Lambda's app sends from its own function, not a thread
@@ -73,6 +75,9 @@ def create_app(overrides: dict | None = None, functions: tuple[str, ...] | None 
         from functions.charter.signatories import live_register
 
         app.extensions["portal.charter.register"] = live_register(app)
+        from functions.contracts.monitoring import live_report
+
+        app.extensions["portal.delivered"] = live_report(app)  # portal.delivered.DELIVERED
 
     csrf = CSRFProtect(app)
     for blueprint, exempt_views in _function_blueprints(functions):
@@ -148,6 +153,7 @@ COMMANDS = {
     "send-email": "functions.mail.outbox:send_email",
     "charter-reminders": "functions.charter.reminders:charter_reminders",
     "rebuild-contract-summaries": "functions.contracts.cli:rebuild_contract_summaries",
+    "chase-returns": "functions.contracts.cli:chase_returns",
 }
 
 

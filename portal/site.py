@@ -7,6 +7,7 @@ from flask import Blueprint, abort, current_app, render_template, send_from_dire
 from .charter.pages import charter_pages, render_charter
 from .content import Content
 from .dates import uk_date
+from .delivered import delivered_files, delivered_pages
 from .events.pages import calendar_files, event_pages
 from .questionnaire.forms import form_class, render_params
 from .questionnaire.numbers import write_number
@@ -46,11 +47,13 @@ def site_urls(site_content: Content):
         for section in assessment.scored_sections:
             yield "site.checklist", {"assessment_id": assessment.id, "section_id": section.id}
     yield from event_pages(site_content)
+    yield from delivered_pages(site_content)
 
 
 def site_files(site_content: Content):
     """Files that are not pages but are published with them (calendars), as (endpoint, values): frozen and in the sitemap."""
     yield from calendar_files(site_content)
+    yield from delivered_files(site_content)
 
 
 def page_url(page) -> str:

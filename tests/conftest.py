@@ -34,7 +34,7 @@ def content_copy(tmp_path) -> Path:
 def built(tmp_path_factory):
     """The default content built once: (site directory, assets directory)."""
     root = tmp_path_factory.mktemp("build")
-    build(CONTENT, root / "site", root / "assets", storage=str(root / "storage"))  # nobody on the Charter register
+    build(CONTENT, root / "site", root / "assets", storage=str(root / "storage"))  # empty: no register, nothing published
     return root / "site", root / "assets"
 
 

@@ -19,7 +19,8 @@ from tests.officer import ADMIN, Clock, council_app_with_officers, send_submissi
 SETTINGS = settings(max_examples=25, deadline=None, database=None, derandomize=True,
                     suppress_health_check=[HealthCheck.function_scoped_fixture])
 # What links may carry: the list's filters, its page, and the keys a page's own links set themselves.
-LINK_KEYS = {*FILTER_KEYS, "page", "format", "assessment", "next", "expired", "changed", "saved"}
+LINK_KEYS = {*FILTER_KEYS, "page", "format", "assessment", "next", "expired", "changed", "saved",
+             "show", "sort", "manager", "measure", "priority", "q", "year"}  # the returns page's filters, a year
 LINK = re.compile(r'(?:href|action|formaction)="([^"]*)"')
 
 keys = st.one_of(st.sampled_from(["_external", "_scheme", "_anchor", "_method", "format", "assessment", "page",

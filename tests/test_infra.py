@@ -77,8 +77,9 @@ OWN_PREFIXES = {
     "CouncilPurgeFunction": ("drafts/", "submissions/", "evidence/", "reviews/", "audit/", "council/",
                              "suppliers/sign-in-links/", "suppliers/sessions/"),
     "SupplierFunction": ("suppliers/", "outbox/", "council/rate-limits/", "charter/",  # the portal's one rate limiter
-                         "contracts/", "contract-summaries/", "uploads/contracts/", "evidence/contracts/"),
+                         "contracts/", "contract-summaries/", "summary-index/", "uploads/contracts/", "evidence/contracts/"),
     "CouncilNotificationsFunction": ("submissions/", "reviews/", "officers/", "council/notified/", "outbox/"),
+    "ContractChasingFunction": ("contract-summaries/", "summary-index/", "chasing/", "outbox/"),
     "EvidenceRetentionFunction": ("drafts/", "submissions/", "evidence/"),
     "CouncilApiFunction": ("submissions/", "officers/", "api-tokens/", "audit/", "charter/"),
     "EmailSenderFunction": ("outbox/",),
@@ -477,7 +478,8 @@ def test_the_evidence_export_can_tell_a_purged_submission_from_a_refused_read(te
 
 def test_council_schedules_run_in_uk_time(template):
     for name, expression in (("CouncilPurgeFunction", "cron(0 2 * * ? *)"),
-                             ("CouncilNotificationsFunction", "cron(0 7 * * ? *)")):
+                             ("CouncilNotificationsFunction", "cron(0 7 * * ? *)"),
+                             ("ContractChasingFunction", "cron(0 8 * * ? *)")):
         [schedule] = template["Resources"][name]["Properties"]["Events"].values()
         assert schedule["Type"] == "ScheduleV2"
         assert schedule["Properties"]["ScheduleExpressionTimezone"] == "Europe/London"

@@ -22,6 +22,7 @@ import random
 import time
 
 from ..storage import AlreadyExists, NotFound, StorageError, Store, versions
+from . import summary_index
 from .records import Contracts, deserialise_commitment, sent_returns, serialise, serialise_commitment
 
 PREFIX = "contract-summaries/"
@@ -97,6 +98,7 @@ def refresh(store: Store, contract_id: str, content, today: date, index: bool = 
     _drop_older(store, folder, versions.append(store, folder, summary))
     if index:
         _index_with(store, {contract_id: list_entry(summary)})
+        summary_index.put(store, summary)  # for the pages across all contracts (summary_index.py)
     return summary
 
 
@@ -203,10 +205,12 @@ def counts(entry: dict, today: date) -> dict:
 
 def rebuild_all(store: Store, content, today: date) -> int:
     """Every contract's summary, and the list's index, afresh from the records; how many contracts."""
-    entries = {}
+    entries, every = {}, []
     for contract_id in Contracts(store).ids():
         summary = refresh(store, contract_id, content, today, index=False)
         if summary is not None:
             entries[contract_id] = list_entry(summary)
+            every.append(summary)
     replace_index(store, entries)
+    summary_index.rebuild(store, every)
     return len(entries)

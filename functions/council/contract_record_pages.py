@@ -4,7 +4,8 @@ and nothing is stored until "Save" finds every answer right."""
 from flask import abort, current_app, g, redirect, render_template, request, url_for
 
 from portal.clock import uk_today
-from portal.contracts import BASES, FREQUENCIES, commitments_from_rows, read_commitment_rows, read_contract
+from portal.contracts import BASES, FREQUENCIES, read_contract
+from portal.contracts.spreadsheet import commitments_from_rows, read_commitment_rows
 from portal.contracts.contract_form import MAX_COMMITMENTS
 from portal.contracts.form import Invalid, text_field
 
