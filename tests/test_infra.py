@@ -66,22 +66,25 @@ def _as_list(value):
 
 
 # The storage prefixes each function may touch: what it stores, and nothing else.
+# What the contract pages read instead of every record (decision 14): derived copies that each write replaces.
+SUMMARIES = ("contract-summaries/", "contract-index/", "summary-index/")
 OWN_PREFIXES = {
     "AssessmentFunction": ("drafts/", "submissions/", "uploads/", "evidence/", "outbox/"),
     "RegisterFunction": ("events/", "outbox/", "council/rate-limits/"),  # the portal's one rate limiter
     "EventRemindersFunction": ("events/", "outbox/"),
     "CouncilFunction": ("submissions/", "evidence/", "reviews/", "officers/", "audit/", "council/", "exports/", "events/", "outbox/",
-                        "charter/"),
+                        "charter/", "contracts/", "published-contracts/", "suppliers/contacts/", *SUMMARIES),
     "CharterFunction": ("charter/", "outbox/", "council/rate-limits/"),
     "CharterRemindersFunction": ("charter/", "outbox/"),
     "CouncilPurgeFunction": ("drafts/", "submissions/", "evidence/", "reviews/", "audit/", "council/",
                              "suppliers/sign-in-links/", "suppliers/sessions/"),
     "SupplierFunction": ("suppliers/", "outbox/", "council/rate-limits/", "charter/",  # the portal's one rate limiter
-                         "contracts/", "contract-summaries/", "summary-index/", "uploads/contracts/", "evidence/contracts/"),
+                         "contracts/", *SUMMARIES, "uploads/contracts/", "evidence/contracts/"),
     "CouncilNotificationsFunction": ("submissions/", "reviews/", "officers/", "council/notified/", "outbox/"),
     "ContractChasingFunction": ("contract-summaries/", "summary-index/", "chasing/", "outbox/"),
     "EvidenceRetentionFunction": ("drafts/", "submissions/", "evidence/"),
-    "CouncilApiFunction": ("submissions/", "officers/", "api-tokens/", "audit/", "charter/"),
+    "CouncilApiFunction": ("submissions/", "officers/", "api-tokens/", "audit/", "charter/", "contracts/",
+                           "contract-summaries/", "contract-index/"),
     "EmailSenderFunction": ("outbox/",),
     "EvidenceExportFunction": ("submissions/", "evidence/", "exports/"),
 }
@@ -429,10 +432,11 @@ def test_only_the_purge_can_delete_audit_records_and_reviews(template):
         deleters = {name for name in _functions(template)
                     if {"s3:DeleteObject", "s3:DeleteObjectVersion"} & _actions_on(template, name, prefix)}
         assert deleters <= {"CouncilPurgeFunction"}, (prefix, deleters)
-    # The council pages delete nothing but the emails they have delivered (the outbox's, functions/mail/outbox.py).
+    # The council pages delete nothing but the emails they have delivered (the outbox's, functions/mail/outbox.py)
+    # and the contracts' summaries that a write has replaced (derived copies, never records).
     assert {r for s in _statements(template["Resources"]["CouncilFunction"])
             if {"s3:DeleteObject", "s3:DeleteObjectVersion"} & set(_as_list(s["Action"]))
-            for r in _as_list(s["Resource"])} == OUTBOX_TIDIED
+            for r in _as_list(s["Resource"])} == OUTBOX_TIDIED | {f"${{SubmissionsBucket.Arn}}/{p}*" for p in SUMMARIES}
 
 
 OUTBOX_TIDIED = {"${SubmissionsBucket.Arn}/outbox/pending/*", "${SubmissionsBucket.Arn}/outbox/attempts/*"}
