@@ -6,6 +6,7 @@ Usage: python build.py [--lock | --site-only]
                in .venv (make lock pins those in constraints.txt, then runs this).
   --site-only  build the site and stop: make run serves the functions from their code, not from Lambda packages.
 """
+
 import sys
 import time
 import zipfile
@@ -27,8 +28,9 @@ FUNCTIONS = PROJECT_ROOT / "build" / "functions"
 FUNCTION_PAGES = ("/council/", "/supplier/")  # pages the static site links to that a function serves (sign-in pages)
 
 
-def build(content_dir: Path | None = None, destination: Path = SITE, assets_dir: Path | None = None,
-          storage: str | None = None) -> list[str]:
+def build(
+    content_dir: Path | None = None, destination: Path = SITE, assets_dir: Path | None = None, storage: str | None = None
+) -> list[str]:
     """Build the site; raise ContentError or BrokenLinks on a mistake. Returns the URLs written.
 
     The Charter's register and "Social value delivered" are read from `storage` (PORTAL_STORAGE by default),
@@ -36,8 +38,9 @@ def build(content_dir: Path | None = None, destination: Path = SITE, assets_dir:
     settings = config.from_environment()
     content_dir = content_dir or settings["PORTAL_CONTENT"]
     assets_dir = assets_dir or settings["PORTAL_ASSETS"]
-    app = create_app({"PORTAL_CONTENT": content_dir, "PORTAL_ASSETS": assets_dir,
-                      "PORTAL_STORAGE": storage or settings["PORTAL_STORAGE"]})  # loads and checks the content
+    app = create_app(
+        {"PORTAL_CONTENT": content_dir, "PORTAL_ASSETS": assets_dir, "PORTAL_STORAGE": storage or settings["PORTAL_STORAGE"]}
+    )  # loads and checks the content
     app.extensions[REGISTER] = published_register(app)
     app.extensions[DELIVERED] = delivered_report(app)
     build_assets(app.extensions["portal.content"].site.brand_colour, assets_dir)
@@ -95,8 +98,10 @@ def main(arguments: list[str]) -> int:
     for package in packages:
         with zipfile.ZipFile(package) as archive:
             unpacked = sum(item.file_size for item in archive.infolist())
-        print(f"Packaged {package.relative_to(PROJECT_ROOT)}: {package.stat().st_size / 1e6:.1f} MB "
-              f"({unpacked / 1e6:.1f} MB unzipped)")
+        print(
+            f"Packaged {package.relative_to(PROJECT_ROOT)}: {package.stat().st_size / 1e6:.1f} MB "
+            f"({unpacked / 1e6:.1f} MB unzipped)"
+        )
     print(lambda_bytecode.report(lambda_runtime().python))
     print(f"Packaged the functions in {time.perf_counter() - started:.1f} s")
     return 0

@@ -1,4 +1,5 @@
 """How long python build.py takes on the default content, and on 10x and 100x the measures and pages."""
+
 import shutil
 import sys
 import tempfile

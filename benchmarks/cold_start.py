@@ -9,6 +9,7 @@ v2 event). The floor is a package holding only Flask, apig-wsgi and a one-route 
 way: what any Flask function costs. The size shown is Lambda's zip's (run `python build.py` first).
 Usage: python benchmarks/cold_start.py [runs] [--without-bytecode]
 """
+
 import json
 import statistics
 import subprocess
@@ -41,7 +42,7 @@ print(json.dumps({"import": imported - started, "first": answered - imported, "s
 """
 
 # The floor's whole code: a Lambda entry wrapping a Flask app with one blueprint and one route, built on first use.
-FLOOR = '''from apig_wsgi import make_lambda_handler
+FLOOR = """from apig_wsgi import make_lambda_handler
 
 _handler = None
 
@@ -62,7 +63,7 @@ def handler(event, context):
         app.register_blueprint(pages)
         _handler = make_lambda_handler(app, binary_support=True)
     return _handler(event, context)
-'''
+"""
 
 
 def _here():
@@ -83,8 +84,13 @@ def floor_package(destination: Path, runtime) -> Path:
 
 
 def cold_start(python: Path, directory: Path, module: str, entry: str) -> dict:
-    result = subprocess.run([str(python), "-I", "-S", "-B", "-c", _COLD, str(directory), module, entry, json.dumps(PROBE_EVENT)],
-                            capture_output=True, text=True, check=True, cwd=directory)
+    result = subprocess.run(
+        [str(python), "-I", "-S", "-B", "-c", _COLD, str(directory), module, entry, json.dumps(PROBE_EVENT)],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=directory,
+    )
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
@@ -100,9 +106,11 @@ def _median_ms(timings, key=None) -> float:
 
 def main(runs: int = 5, bytecode: bool = True):
     runtime, python = _here()
-    print(f"Median of {runs} fresh processes per entry, from the unzipped package, run by {python} "
-          f"({'with' if bytecode else 'without'} the package's bytecode). Each run of an entry follows a run of the "
-          "floor, so that the two share whatever else the machine is doing.\n")
+    print(
+        f"Median of {runs} fresh processes per entry, from the unzipped package, run by {python} "
+        f"({'with' if bytecode else 'without'} the package's bytecode). Each run of an entry follows a run of the "
+        "floor, so that the two share whatever else the machine is doing.\n"
+    )
     print("| entry | package (zip) | import | first request | import + first request | floor | to the floor | goal |")
     print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |")
     with tempfile.TemporaryDirectory() as scratch:
@@ -116,9 +124,11 @@ def main(runs: int = 5, bytecode: bool = True):
                 floors.append(cold_start(python, floor, "floor", "handler"))
                 timings.append(cold_start(python, folder, "functions.handlers", entry))
             total, floor_ms = _median_ms(timings), _median_ms(floors)
-            print(f"| {entry} | {size} | {_median_ms(timings, 'import'):.0f} ms | {_median_ms(timings, 'first'):.0f} ms "
-                  f"(status {timings[0]['status']}) | {total:.0f} ms | {floor_ms:.0f} ms | {total / floor_ms:.1f}x "
-                  f"| {'within' if total <= GOAL_MS else 'OVER'} {GOAL_MS} ms |")
+            print(
+                f"| {entry} | {size} | {_median_ms(timings, 'import'):.0f} ms | {_median_ms(timings, 'first'):.0f} ms "
+                f"(status {timings[0]['status']}) | {total:.0f} ms | {floor_ms:.0f} ms | {total / floor_ms:.1f}x "
+                f"| {'within' if total <= GOAL_MS else 'OVER'} {GOAL_MS} ms |"
+            )
 
 
 if __name__ == "__main__":

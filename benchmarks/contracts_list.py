@@ -12,6 +12,7 @@ the list its index (one record, an entry per contract), a contract page its summ
     .venv/bin/python benchmarks/contracts_list.py          # 500 contracts
     .venv/bin/python benchmarks/contracts_list.py 100      # another size
 """
+
 import os
 import sys
 import tempfile
@@ -36,10 +37,20 @@ from tests.officer import VIEWER, Clock, council_app_with_officers, signed_in  #
 BUCKET = "benchmark-contracts-list"
 S3_REQUEST_MS = 20
 TODAY = date(2031, 6, 1)  # after every period of the contracts below has ended
-CONTRACT = Contract("Highways maintenance", "EXC-2026-000", "Roadworks Ltd", Decimal(1_250_000), date(2026, 4, 1),
-                    date(2031, 3, 31), "officer@exampleshire.gov.uk", ("contact@roadworks.example",),
-                    (Commitment("LE01", Decimal("4.5"), "per_period", "quarterly", "Local hires"),
-                     Commitment("WB06", Decimal(100), "per_period", "quarterly", "Volunteering")))
+CONTRACT = Contract(
+    "Highways maintenance",
+    "EXC-2026-000",
+    "Roadworks Ltd",
+    Decimal(1_250_000),
+    date(2026, 4, 1),
+    date(2031, 3, 31),
+    "officer@exampleshire.gov.uk",
+    ("contact@roadworks.example",),
+    (
+        Commitment("LE01", Decimal("4.5"), "per_period", "quarterly", "Local hires"),
+        Commitment("WB06", Decimal(100), "per_period", "quarterly", "Volunteering"),
+    ),
+)
 
 
 def seed(store, content, count: int) -> str:
@@ -52,10 +63,20 @@ def seed(store, content, count: int) -> str:
         contract = replace(CONTRACT, title=f"Contract {number:04d}", reference=f"EXC-2026-{number:04d}")
         contract_id = contracts.create(contract, "admin@exampleshire.gov.uk")
         for index, period in enumerate(reporting_periods(contract, content.contracts.return_due_days)):
-            sent = Return(period.id, (ReturnLine("LE01", Decimal(4), "Payroll", "", ("EX1",)),
-                                      ReturnLine("WB06", Decimal(90), "Timesheets", "", ("EX2",))), "Ann", "Director")
-            versions.append(store, f"{contract_prefix(contract_id)}returns/{period.id}/sent/",
-                            {"return": serialise_return(sent), "by": "contact@roadworks.example", "at": "2031-01-01T00:00:00+00:00"})
+            sent = Return(
+                period.id,
+                (
+                    ReturnLine("LE01", Decimal(4), "Payroll", "", ("EX1",)),
+                    ReturnLine("WB06", Decimal(90), "Timesheets", "", ("EX2",)),
+                ),
+                "Ann",
+                "Director",
+            )
+            versions.append(
+                store,
+                f"{contract_prefix(contract_id)}returns/{period.id}/sent/",
+                {"return": serialise_return(sent), "by": "contact@roadworks.example", "at": "2031-01-01T00:00:00+00:00"},
+            )
             if index % 4 == 0:
                 contracts.review(contract_id, Review(period.id, 1, "accepted", ""), "admin@exampleshire.gov.uk")
         return contract_id, summaries.list_entry(summaries.refresh(store, contract_id, content, TODAY, index=False))
@@ -74,16 +95,18 @@ def slow_s3(store) -> None:
 def measure(assets: Path, storage_url: str, make_store, count: int, work: Path, s3: bool) -> list[tuple]:
     seeding_store = make_store()
     seeding_store.reset()
-    app = council_app_with_officers(assets, storage_url, work / "outbox", Clock(datetime(2031, 6, 1, 9, tzinfo=timezone.utc)),
-                                    "http://localhost")
+    app = council_app_with_officers(
+        assets, storage_url, work / "outbox", Clock(datetime(2031, 6, 1, 9, tzinfo=timezone.utc)), "http://localhost"
+    )
     started = time.perf_counter()
     last = seed(seeding_store, app.extensions["portal.content"], count)
     print(f"<!-- seeded {count} contracts in {time.perf_counter() - started:.0f} s -->", flush=True)
     results = []
     for path, expect in (("/council/contracts/", f"{count} contracts"), (f"/council/contracts/{last}/", "Reporting schedule")):
         # A new app and store for the first request: a freshly started function, nothing cached, no connections.
-        app = council_app_with_officers(assets, storage_url, work / "outbox", Clock(datetime(2031, 6, 1, 9, tzinfo=timezone.utc)),
-                                        "http://localhost")
+        app = council_app_with_officers(
+            assets, storage_url, work / "outbox", Clock(datetime(2031, 6, 1, 9, tzinfo=timezone.utc)), "http://localhost"
+        )
         officer = signed_in(app, VIEWER, work / "outbox")
         store = make_store()
         if s3:
@@ -96,16 +119,24 @@ def measure(assets: Path, storage_url: str, make_store, count: int, work: Path, 
             seconds = time.perf_counter() - started
             html = response.get_data(as_text=True)
             assert response.status_code == 200 and expect in html, html[:500]
-            results.append((path.split("/")[2] and ("list" if path.endswith("contracts/") else "contract page"), which,
-                            seconds, dict(store.calls)))
+            results.append(
+                (
+                    path.split("/")[2] and ("list" if path.endswith("contracts/") else "contract page"),
+                    which,
+                    seconds,
+                    dict(store.calls),
+                )
+            )
     return results
 
 
 def main(count: int = 500) -> None:
     from build import build
 
-    print(f"| store | contracts | page | request | time (S3 at {S3_REQUEST_MS} ms a request) | records read | listings "
-          "| HTTP requests to S3 |")
+    print(
+        f"| store | contracts | page | request | time (S3 at {S3_REQUEST_MS} ms a request) | records read | listings "
+        "| HTTP requests to S3 |"
+    )
     print("| --- | ---: | --- | --- | ---: | ---: | ---: | --- |")
     with tempfile.TemporaryDirectory() as work, moto_server() as url:
         work = Path(work)
@@ -122,12 +153,18 @@ def main(count: int = 500) -> None:
                 storage_url, make_store = str(place / "storage"), lambda: CountingFileStore(place / "storage")
             else:
                 storage_url, make_store = f"s3://{BUCKET}/contracts", lambda: CountingS3Store(BUCKET, "contracts")
-            for page, which, seconds, calls in measure(work / "assets", storage_url, make_store, count, place,
-                                                       backend == "S3"):
-                http = ", ".join(f"{n:,} {name.removeprefix('HTTP ')}" for name, n in sorted(calls.items())
-                                 if name.startswith("HTTP ")) or "n/a"
-                print(f"| {backend} | {count:,} | {page} | {which} | {seconds:.2f} s | {calls.get('read', 0):,} "
-                      f"| {calls.get('keys', 0)} | {http} |", flush=True)
+            for page, which, seconds, calls in measure(work / "assets", storage_url, make_store, count, place, backend == "S3"):
+                http = (
+                    ", ".join(
+                        f"{n:,} {name.removeprefix('HTTP ')}" for name, n in sorted(calls.items()) if name.startswith("HTTP ")
+                    )
+                    or "n/a"
+                )
+                print(
+                    f"| {backend} | {count:,} | {page} | {which} | {seconds:.2f} s | {calls.get('read', 0):,} "
+                    f"| {calls.get('keys', 0)} | {http} |",
+                    flush=True,
+                )
 
 
 if __name__ == "__main__":

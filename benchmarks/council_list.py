@@ -11,6 +11,7 @@ GETs would cost at 20 ms each, one after another and READ_THREADS at a time.
     .venv/bin/python benchmarks/council_list.py              # 100, 1,000 and 5,000 submissions
     .venv/bin/python benchmarks/council_list.py 100 1000     # chosen sizes
 """
+
 import os
 import sys
 import tempfile
@@ -65,8 +66,7 @@ class CountingS3Store(Counting, S3Store):
     def reset(self) -> None:
         super().reset()
         if not getattr(self, "_hooked", False):
-            self.client.meta.events.register("before-send.s3.*", lambda request, **_: self.count(
-                f"HTTP {request.method}"))
+            self.client.meta.events.register("before-send.s3.*", lambda request, **_: self.count(f"HTTP {request.method}"))
             self._hooked = True
 
 
@@ -77,8 +77,12 @@ def seed(store, assessment, count: int) -> None:
     answers = typed_answers(assessment)
 
     def one(number: int) -> None:
-        record = put_submission(store, assessment, {**answers, "organisation_name": f"Supplier {number:05d} Ltd"},
-                                submitted_at=SUBMITTED - timedelta(minutes=number))
+        record = put_submission(
+            store,
+            assessment,
+            {**answers, "organisation_name": f"Supplier {number:05d} Ltd"},
+            submitted_at=SUBMITTED - timedelta(minutes=number),
+        )
         if number % 10 == 0:
             reviews.change(store, assessment.id, record["reference"], "looked-at", "", "officer@example.gov.uk")
 
@@ -108,15 +112,19 @@ def row(backend: str, count: int, which: str, measured: dict) -> str:
     gets = measured.get("read", 0)
     http = {name.removeprefix("HTTP "): n for name, n in measured.items() if name.startswith("HTTP ")}
     requests = ", ".join(f"{n:,} {method}" for method, n in sorted(http.items())) or "n/a"
-    return (f"| {backend} | {count:,} | {which} | {measured['seconds']:.2f} s | {gets:,} | {measured.get('keys', 0)} "
-            f"| {requests} | {gets * S3_GET_MS / 1000:.1f} s | {-(-gets // READ_THREADS) * S3_GET_MS / 1000:.1f} s |")
+    return (
+        f"| {backend} | {count:,} | {which} | {measured['seconds']:.2f} s | {gets:,} | {measured.get('keys', 0)} "
+        f"| {requests} | {gets * S3_GET_MS / 1000:.1f} s | {-(-gets // READ_THREADS) * S3_GET_MS / 1000:.1f} s |"
+    )
 
 
 def main(sizes=SIZES) -> None:
     from build import build
 
-    print("| store | submissions | request | time | records read (GETs) | listings | HTTP requests to S3 "
-          f"| the GETs at {S3_GET_MS} ms, one after another | {READ_THREADS} at a time |")
+    print(
+        "| store | submissions | request | time | records read (GETs) | listings | HTTP requests to S3 "
+        f"| the GETs at {S3_GET_MS} ms, one after another | {READ_THREADS} at a time |"
+    )
     print("| --- | ---: | --- | ---: | ---: | ---: | --- | ---: | ---: |")
     with tempfile.TemporaryDirectory() as work, moto_server() as url:
         work = Path(work)

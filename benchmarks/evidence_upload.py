@@ -4,6 +4,7 @@ The browser's post goes straight to S3 (here moto's server, in its own process, 
 counted). Then the function's `uploaded` view runs in this process under tracemalloc: it moves the file inside
 S3, asks S3 for its size, reads its head for the type, and streams it in 1 MB ranges for the SHA-256.
 """
+
 import os
 import re
 import socket
@@ -40,8 +41,11 @@ def free_port() -> int:
 
 def start_moto() -> tuple[subprocess.Popen, str]:
     port = free_port()
-    server = subprocess.Popen([str(Path(sys.executable).parent / "moto_server"), "-H", "127.0.0.1", "-p", str(port)],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        [str(Path(sys.executable).parent / "moto_server"), "-H", "127.0.0.1", "-p", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     endpoint = f"http://127.0.0.1:{port}"
     for _ in range(100):
         try:
@@ -64,8 +68,14 @@ class CountingStore(S3Store):
 
 
 def measure(size_mb: int, build_assets: Path) -> dict:
-    app = create_app({"TESTING": True, "PORTAL_CONTENT": PROJECT_ROOT / "content", "PORTAL_ASSETS": build_assets,
-                      "PORTAL_STORAGE": f"s3://{BUCKET}/bench-{size_mb}"})
+    app = create_app(
+        {
+            "TESTING": True,
+            "PORTAL_CONTENT": PROJECT_ROOT / "content",
+            "PORTAL_ASSETS": build_assets,
+            "PORTAL_STORAGE": f"s3://{BUCKET}/bench-{size_mb}",
+        }
+    )
     assessment = app.extensions["portal.content"].assessment("readiness")
     supplier = Supplier(app.test_client(), assessment)
     supplier.start()
@@ -76,8 +86,9 @@ def measure(size_mb: int, build_assets: Path) -> dict:
     page = supplier.client.get(f"{supplier.task_list}evidence/carbon-reduction-plan/").get_data(as_text=True)
     action, form = FORM.search(page).groups()
     data = pdf(padding=size_mb * MB - 2048)  # a real PDF just under the size
-    posted = requests.post(action, data=dict(HIDDEN.findall(form)), files={"file": ("plan.pdf", data)},
-                           allow_redirects=False, timeout=120)
+    posted = requests.post(
+        action, data=dict(HIDDEN.findall(form)), files={"file": ("plan.pdf", data)}, allow_redirects=False, timeout=120
+    )
     back = urlsplit(posted.headers["Location"]).path
     del data, posted
     CountingStore.bytes_read = 0
@@ -94,23 +105,36 @@ def measure(size_mb: int, build_assets: Path) -> dict:
 
 def main():
     server, endpoint = start_moto()
-    saved = {name: os.environ.get(name) for name in ("AWS_ENDPOINT_URL", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_DEFAULT_REGION")}
-    os.environ.update({"AWS_ENDPOINT_URL": endpoint, "AWS_ACCESS_KEY_ID": "benchmark", "AWS_SECRET_ACCESS_KEY": "benchmark",
-                       "AWS_DEFAULT_REGION": "eu-west-2"})
+    saved = {
+        name: os.environ.get(name)
+        for name in ("AWS_ENDPOINT_URL", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_DEFAULT_REGION")
+    }
+    os.environ.update(
+        {
+            "AWS_ENDPOINT_URL": endpoint,
+            "AWS_ACCESS_KEY_ID": "benchmark",
+            "AWS_SECRET_ACCESS_KEY": "benchmark",
+            "AWS_DEFAULT_REGION": "eu-west-2",
+        }
+    )
     try:
         boto3.client("s3").create_bucket(Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": "eu-west-2"})
         with tempfile.TemporaryDirectory() as work:
             from build import build
 
             build(PROJECT_ROOT / "content", Path(work) / "site", Path(work) / "assets")
-            print("| file | function's peak Python memory | read for the checks | read for the SHA-256, 1 MB at a time "
-                  "| time to check and attach |")
+            print(
+                "| file | function's peak Python memory | read for the checks | read for the SHA-256, 1 MB at a time "
+                "| time to check and attach |"
+            )
             print("| ---: | ---: | ---: | ---: | ---: |")
             for size_mb in (1, 5, 25):
                 row = measure(size_mb, Path(work) / "assets")
                 # The SHA-256 reads the file exactly once; everything else read is what the checks asked for.
-                print(f"| {row['size'] / MB:.1f} MB | {row['peak'] / MB:.2f} MB | {(row['read'] - row['size']) / 1024:.0f} KB "
-                      f"| {row['size'] / MB:.1f} MB | {row['seconds']:.2f} s |")
+                print(
+                    f"| {row['size'] / MB:.1f} MB | {row['peak'] / MB:.2f} MB | {(row['read'] - row['size']) / 1024:.0f} KB "
+                    f"| {row['size'] / MB:.1f} MB | {row['seconds']:.2f} s |"
+                )
     finally:
         server.terminate()
         server.wait(10)

@@ -7,6 +7,7 @@ alone. Every ZIP is then downloaded, opened with zipfile and each manifest hash 
     .venv/bin/python benchmarks/evidence_zip.py            # 10, 100 and 1,000 files
     .venv/bin/python benchmarks/evidence_zip.py 10 100     # chosen sizes
 """
+
 import hashlib
 import json
 import os
@@ -35,23 +36,40 @@ ENVIRONMENT = {"AWS_ACCESS_KEY_ID": "benchmark", "AWS_SECRET_ACCESS_KEY": "bench
 
 def seed(store, files: int) -> None:
     """`files` evidence files of random bytes, FILES_PER_SUBMISSION to a submission, stored as the portal stores them."""
+
     def one(number: int) -> dict:
         data = os.urandom(FILE_BYTES)
         key = f"evidence/bench/{number:05d}"
         store.create(key, data, "application/pdf")
-        return {"id": f"{number:05d}", "key": key, "name": f"evidence {number:05d}.pdf", "size": len(data),
-                "sha256": hashlib.sha256(data).hexdigest(), "content_type": "application/pdf",
-                "uploaded_at": "2026-11-20T09:00:00+00:00", "slots": ["policy"], "valid_until": None}
+        return {
+            "id": f"{number:05d}",
+            "key": key,
+            "name": f"evidence {number:05d}.pdf",
+            "size": len(data),
+            "sha256": hashlib.sha256(data).hexdigest(),
+            "content_type": "application/pdf",
+            "uploaded_at": "2026-11-20T09:00:00+00:00",
+            "slots": ["policy"],
+            "valid_until": None,
+        }
 
     with ThreadPoolExecutor(max_workers=4) as pool:
         evidence = list(pool.map(one, range(files)))
     for start in range(0, files, FILES_PER_SUBMISSION):
         reference = f"SV-BENC-{start // FILES_PER_SUBMISSION:04d}"
-        store.create_json(f"submissions/readiness/{reference}/000001.json", {
-            "reference": reference, "assessment": "readiness", "questionnaire_version": 2,
-            "submitted_at": f"2026-11-20T10:{start // FILES_PER_SUBMISSION % 60:02d}:00+00:00", "answers": {},
-            "readiness": {}, "carbon_reduction_plan": None,
-            "evidence": evidence[start:start + FILES_PER_SUBMISSION]})
+        store.create_json(
+            f"submissions/readiness/{reference}/000001.json",
+            {
+                "reference": reference,
+                "assessment": "readiness",
+                "questionnaire_version": 2,
+                "submitted_at": f"2026-11-20T10:{start // FILES_PER_SUBMISSION % 60:02d}:00+00:00",
+                "answers": {},
+                "readiness": {},
+                "carbon_reduction_plan": None,
+                "evidence": evidence[start : start + FILES_PER_SUBMISSION],
+            },
+        )
 
 
 def build(files: int) -> None:
@@ -64,13 +82,16 @@ def build(files: int) -> None:
     store = open_store(f"s3://{BUCKET}")
     assessments = load_content(PROJECT_ROOT / "content").assessments
     submissions = sorted(find_submissions(store, assessments), key=lambda s: s.record["reference"])
-    wanted = submissions[:files // FILES_PER_SUBMISSION]
+    wanted = submissions[: files // FILES_PER_SUBMISSION]
     before, cpu = peak_mb(), time.process_time()
     started = time.perf_counter()
     key = evidence_zip(store, wanted)
     seconds = time.perf_counter() - started
-    print(json.dumps({"key": key, "seconds": seconds, "ready_mb": before, "cpu_seconds": time.process_time() - cpu,
-                      "peak_mb": peak_mb()}))
+    print(
+        json.dumps(
+            {"key": key, "seconds": seconds, "ready_mb": before, "cpu_seconds": time.process_time() - cpu, "peak_mb": peak_mb()}
+        )
+    )
 
 
 def peak_mb() -> float:
@@ -109,8 +130,12 @@ def moto_server():
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     environment = {**os.environ, "MOTO_S3_DEFAULT_KEY_BUFFER_SIZE": str(1024 * 1024)}
-    server = subprocess.Popen([sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
-                              env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+        env=environment,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         for _ in range(100):
             with suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=0.1):
@@ -138,14 +163,16 @@ def main(sizes=SIZES) -> None:
         store = open_store(f"s3://{BUCKET}")
         started = time.perf_counter()
         seed(store, max(sizes))
-        print(f"Stored {max(sizes)} evidence files of {FILE_BYTES // 1024 // 1024} MiB in "
-              f"{time.perf_counter() - started:.0f} s\n")
+        print(
+            f"Stored {max(sizes)} evidence files of {FILE_BYTES // 1024 // 1024} MiB in {time.perf_counter() - started:.0f} s\n"
+        )
         print("| files | evidence | ZIP | time | MB/s | builder's CPU | peak memory | memory before building |")
         print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
         peaks = []
         for files in sizes:
-            child = subprocess.run([sys.executable, __file__, "--build", str(files)], capture_output=True,
-                                   text=True, env=os.environ)
+            child = subprocess.run(
+                [sys.executable, __file__, "--build", str(files)], capture_output=True, text=True, env=os.environ
+            )
             if child.returncode:
                 sys.exit(f"Building the ZIP of {files} files failed:\n{child.stderr}")
             result = json.loads(child.stdout.strip().splitlines()[-1])
@@ -153,13 +180,17 @@ def main(sizes=SIZES) -> None:
             s3.delete_object(Bucket=BUCKET, Key=result["key"])  # not store.delete, whose search for versions is slow in moto
             evidence_mib = files * FILE_BYTES / 1024 / 1024
             peaks.append(result["peak_mb"])
-            print(f"| {files:,} | {evidence_mib:,.0f} MiB | {zip_bytes / 1024 / 1024:,.0f} MiB | "
-                  f"{result['seconds']:.1f} s | {evidence_mib / result['seconds']:.0f} | {result['cpu_seconds']:.1f} s | "
-                  f"{result['peak_mb']:.0f} MB | "
-                  f"{result['ready_mb']:.0f} MB |")
+            print(
+                f"| {files:,} | {evidence_mib:,.0f} MiB | {zip_bytes / 1024 / 1024:,.0f} MiB | "
+                f"{result['seconds']:.1f} s | {evidence_mib / result['seconds']:.0f} | {result['cpu_seconds']:.1f} s | "
+                f"{result['peak_mb']:.0f} MB | "
+                f"{result['ready_mb']:.0f} MB |"
+            )
         verdict = "within" if max(peaks) < MEMORY_BUDGET_MB else "OVER"
-        print(f"\nPeak memory {max(peaks):.0f} MB: {verdict} the {MEMORY_BUDGET_MB} MB budget. "
-              "Every manifest hash matched the bytes in the ZIP.")
+        print(
+            f"\nPeak memory {max(peaks):.0f} MB: {verdict} the {MEMORY_BUDGET_MB} MB budget. "
+            "Every manifest hash matched the bytes in the ZIP."
+        )
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 
 Lighthouse is fetched by npx on first use (about 180 MB), so `make test` does not carry it.
 """
+
 import json
 import os
 import subprocess
@@ -21,8 +22,17 @@ CATEGORIES = ["performance", "accessibility", "best-practices", "seo"]
 
 def scores(url: str, form_factor: str) -> dict:
     flags = " ".join(["--headless=new"] + CHROMIUM_ARGS)
-    command = ["npx", "--yes", LIGHTHOUSE, url, "--quiet", "--output=json", "--output-path=stdout",
-               f"--only-categories={','.join(CATEGORIES)}", f"--chrome-flags={flags}"]
+    command = [
+        "npx",
+        "--yes",
+        LIGHTHOUSE,
+        url,
+        "--quiet",
+        "--output=json",
+        "--output-path=stdout",
+        f"--only-categories={','.join(CATEGORIES)}",
+        f"--chrome-flags={flags}",
+    ]
     if form_factor == "desktop":
         command.append("--preset=desktop")
     for attempt in (1, 2):  # Chromium now and then shows a start-up interstitial; a second run clears it
@@ -42,8 +52,10 @@ def main():
         for address in PAGES:
             for form_factor in ("mobile", "desktop"):
                 s = scores(base_url + address, form_factor)
-                print(f"| {address} | {form_factor} | {s['performance']} | {s['accessibility']} "
-                      f"| {s['best-practices']} | {s['seo']} |")
+                print(
+                    f"| {address} | {form_factor} | {s['performance']} | {s['accessibility']} "
+                    f"| {s['best-practices']} | {s['seo']} |"
+                )
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@ headless (benchmarks/locustfile.py), then reads every acknowledged answer and fi
 throughput and latency, and exits 1 on any failed request, error in the simulated suppliers, or lost answer or file.
 Usage: python benchmarks/load.py [users] [seconds]  (run `python build.py` first)
 """
+
 import csv
 import hashlib
 import json
@@ -125,15 +126,23 @@ def _storage(kind: str, scratch: Path):
     # One Python process standing in for S3 is far slower than S3: past the app's S3 timeouts (2 s to connect, 4 s
     # to read) it would show the storage-unavailable page, and boto3's retries load moto further. So unless the
     # environment says otherwise, the app waits for moto as long as it takes.
-    aws = {"AWS_ENDPOINT_URL": f"http://127.0.0.1:{port}", "AWS_ACCESS_KEY_ID": "load", "AWS_SECRET_ACCESS_KEY": "load",
-           "AWS_DEFAULT_REGION": "eu-west-2",
-           **{name: os.environ.get(name, "120") for name in ("PORTAL_S3_CONNECT_TIMEOUT", "PORTAL_S3_READ_TIMEOUT")}}
+    aws = {
+        "AWS_ENDPOINT_URL": f"http://127.0.0.1:{port}",
+        "AWS_ACCESS_KEY_ID": "load",
+        "AWS_SECRET_ACCESS_KEY": "load",
+        "AWS_DEFAULT_REGION": "eu-west-2",
+        **{name: os.environ.get(name, "120") for name in ("PORTAL_S3_CONNECT_TIMEOUT", "PORTAL_S3_READ_TIMEOUT")},
+    }
     with _process([sys.executable, "-c", MOTO_SERVER, str(port)], {**os.environ, **aws}, aws["AWS_ENDPOINT_URL"]):
         import boto3
 
-        boto3.client("s3", endpoint_url=aws["AWS_ENDPOINT_URL"], region_name="eu-west-2", aws_access_key_id="load",
-                     aws_secret_access_key="load").create_bucket(
-            Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": "eu-west-2"})
+        boto3.client(
+            "s3",
+            endpoint_url=aws["AWS_ENDPOINT_URL"],
+            region_name="eu-west-2",
+            aws_access_key_id="load",
+            aws_secret_access_key="load",
+        ).create_bucket(Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": "eu-west-2"})
         yield f"s3://{BUCKET}/load", aws
 
 
@@ -157,8 +166,10 @@ def _read_back(storage: str, aws: dict, acknowledged: list[dict]) -> tuple[int, 
         versions = [drafts.store.read_json(key) for key in drafts.store.keys(drafts._prefix(assessment.id, token))]
         stored = {version["answers"].get("organisation_name") for version in versions}
         evidence = {entry["id"]: entry for entry in versions[-1].get("evidence", [])} if versions else {}
-        return (len(answers.get(token, set()) - stored),
-                sum(not _file_kept(drafts.store, evidence.get(file_id), sha256) for file_id, sha256 in files.get(token, {}).items()))
+        return (
+            len(answers.get(token, set()) - stored),
+            sum(not _file_kept(drafts.store, evidence.get(file_id), sha256) for file_id, sha256 in files.get(token, {}).items()),
+        )
 
     with ThreadPoolExecutor(8) as pool:
         counts = list(pool.map(missing, answers.keys() | files.keys()))
@@ -173,25 +184,65 @@ def run(kind: str, users: int, seconds: int) -> dict:
     with tempfile.TemporaryDirectory() as scratch_dir, _storage(kind, Path(scratch_dir)) as (storage, aws):
         scratch = Path(scratch_dir)
         port = _free_port()
-        env = {**os.environ, **aws, "PORTAL_STORAGE": storage, "PORTAL_VAR": str(scratch / "var"),
-               "PORTAL_BASE_URL": f"http://127.0.0.1:{port}", "LOAD_ACKNOWLEDGED": str(scratch / "acknowledged.jsonl")}
+        env = {
+            **os.environ,
+            **aws,
+            "PORTAL_STORAGE": storage,
+            "PORTAL_VAR": str(scratch / "var"),
+            "PORTAL_BASE_URL": f"http://127.0.0.1:{port}",
+            "LOAD_ACKNOWLEDGED": str(scratch / "acknowledged.jsonl"),
+        }
         # What `make run` runs (the Makefile's run target), on a port of its own.
-        with _process([str(BIN / "flask"), "--app", "portal", "run", "--host", "127.0.0.1", "--port", str(port)], env,
-                      f"http://127.0.0.1:{port}/"), open(scratch / "locust.log", "w") as log:
-            subprocess.run([str(BIN / "locust"), "-f", str(ROOT / "benchmarks" / "locustfile.py"), "--headless",
-                            "--users", str(users), "--spawn-rate", str(max(users // 10, 1)), "--run-time", f"{seconds}s",
-                            "--host", f"http://127.0.0.1:{port}", "--csv", str(scratch / "locust"), "--only-summary",
-                            "--loglevel", "WARNING", "--exit-code-on-error", "0"],
-                           env=env, cwd=ROOT, check=True, stdout=log, stderr=subprocess.STDOUT)
+        with (
+            _process(
+                [str(BIN / "flask"), "--app", "portal", "run", "--host", "127.0.0.1", "--port", str(port)],
+                env,
+                f"http://127.0.0.1:{port}/",
+            ),
+            open(scratch / "locust.log", "w") as log,
+        ):
+            subprocess.run(
+                [
+                    str(BIN / "locust"),
+                    "-f",
+                    str(ROOT / "benchmarks" / "locustfile.py"),
+                    "--headless",
+                    "--users",
+                    str(users),
+                    "--spawn-rate",
+                    str(max(users // 10, 1)),
+                    "--run-time",
+                    f"{seconds}s",
+                    "--host",
+                    f"http://127.0.0.1:{port}",
+                    "--csv",
+                    str(scratch / "locust"),
+                    "--only-summary",
+                    "--loglevel",
+                    "WARNING",
+                    "--exit-code-on-error",
+                    "0",
+                ],
+                env=env,
+                cwd=ROOT,
+                check=True,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
         acknowledged = [json.loads(line) for line in (scratch / "acknowledged.jsonl").read_text().splitlines()]
         with open(scratch / "locust_stats.csv") as stats:
             rows = {row["Name"]: row for row in csv.DictReader(stats)}
         errors = [f"{row['Name']}: {row['Error']} ({row['Occurrences']})" for row in _csv(scratch / "locust_failures.csv")]
         errors += [f"{row['Message']} ({row['Count']})\n{row['Traceback']}" for row in _csv(scratch / "locust_exceptions.csv")]
         missing_answers, missing_files = _read_back(storage, aws, acknowledged)
-        return {"rows": rows, "errors": errors, "answers": sum("value" in ack for ack in acknowledged),
-                "files": sum("file" in ack for ack in acknowledged),
-                "missing_answers": missing_answers, "missing_files": missing_files}
+        return {
+            "rows": rows,
+            "errors": errors,
+            "answers": sum("value" in ack for ack in acknowledged),
+            "files": sum("file" in ack for ack in acknowledged),
+            "missing_answers": missing_answers,
+            "missing_files": missing_files,
+        }
 
 
 def _csv(path: Path) -> list[dict]:
@@ -199,8 +250,16 @@ def _csv(path: Path) -> list[dict]:
         return list(csv.DictReader(file))
 
 
-REQUESTS = ("start", "question page", "answer that asks for evidence", "save answer", "evidence page", "upload to storage",
-            "attach", "Aggregated")
+REQUESTS = (
+    "start",
+    "question page",
+    "answer that asks for evidence",
+    "save answer",
+    "evidence page",
+    "upload to storage",
+    "attach",
+    "Aggregated",
+)
 
 
 def main(users: int = 200, seconds: int = 60) -> int:
@@ -213,12 +272,18 @@ def main(users: int = 200, seconds: int = 60) -> int:
         for name in REQUESTS:
             row = result["rows"].get(name)
             if row:
-                print(f"| {kind} | {name} | {row['Request Count']} | {row['Failure Count']} "
-                      f"| {float(row['Requests/s']):.1f} | {row['50%']} ms | {row['95%']} ms | {row['99%']} ms |")
-        print(f"| {kind} | answers acknowledged, then read back from storage | {result['answers']} "
-              f"| {result['missing_answers']} missing | | | | |")
-        print(f"| {kind} | files acknowledged, then read back from storage | {result['files']} "
-              f"| {result['missing_files']} missing | | | | |")
+                print(
+                    f"| {kind} | {name} | {row['Request Count']} | {row['Failure Count']} "
+                    f"| {float(row['Requests/s']):.1f} | {row['50%']} ms | {row['95%']} ms | {row['99%']} ms |"
+                )
+        print(
+            f"| {kind} | answers acknowledged, then read back from storage | {result['answers']} "
+            f"| {result['missing_answers']} missing | | | | |"
+        )
+        print(
+            f"| {kind} | files acknowledged, then read back from storage | {result['files']} "
+            f"| {result['missing_files']} missing | | | | |"
+        )
         problems += [f"{kind}: {error}" for error in result["errors"]]
         problems += [f"{kind}: {result[m]} {m.replace('_', ' ')}" for m in ("missing_answers", "missing_files") if result[m]]
     print("\n".join(["", *problems]) if problems else "")

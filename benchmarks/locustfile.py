@@ -9,6 +9,7 @@ left for the next; when both are full the supplier just saves answers.
 Every answer the portal acknowledges (303) and every file it shows attached is written to LOAD_ACKNOWLEDGED as a
 JSON line, so that load.py can read each one back from storage afterwards.
 """
+
 import hashlib
 import html
 import itertools
@@ -25,8 +26,10 @@ UPLOAD_FORM = re.compile(r'<form method="post" action="([^"]+)" enctype="multipa
 HIDDEN = re.compile(r'<input type="hidden" name="([^"]+)" value="([^"]*)">')
 # Evidence slots of content/assessments/readiness.yaml (any file type, up to 10 files each), with the section,
 # question and answer that make each apply.
-SLOTS = {"wellbeing-policy": ("employee-wellbeing", "wellbeing_support", "named-contact"),
-         "edi-policy": ("inclusive-recruitment", "anonymised_applications", "yes")}
+SLOTS = {
+    "wellbeing-policy": ("employee-wellbeing", "wellbeing_support", "named-contact"),
+    "edi-policy": ("inclusive-recruitment", "anonymised_applications", "yes"),
+}
 _acknowledged = open(os.environ["LOAD_ACKNOWLEDGED"], "a", buffering=1)  # one line per write
 _suppliers = itertools.count(1)
 
@@ -34,11 +37,13 @@ _suppliers = itertools.count(1)
 def pdf(text: str) -> bytes:
     """A real one-page PDF showing `text`, so that each file, and so its SHA-256, is unique."""
     stream = f"BT /F1 12 Tf 72 770 Td ({text}) Tj ET".encode()
-    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-               (b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R"
-                b" /Resources << /Font << /F1 5 0 R >> >> >>"),
-               b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream),
-               b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        (b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>"),
+        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
     out = bytearray(b"%PDF-1.4\n")
     offsets = []
     for number, body in enumerate(objects, 1):
@@ -56,8 +61,9 @@ class Supplier(HttpUser):
 
     def on_start(self):
         self.number, self.saves, self.uploads = next(_suppliers), 0, 0
-        started = self.client.post("/assessments/readiness/start", headers={"Sec-Fetch-Site": "same-origin"},
-                                   allow_redirects=False, name="start")
+        started = self.client.post(
+            "/assessments/readiness/start", headers={"Sec-Fetch-Site": "same-origin"}, allow_redirects=False, name="start"
+        )
         self.task_list = started.headers["Location"].split("?")[0]
         self.token = self.task_list.rstrip("/").rsplit("/", 1)[1]
         self.question = f"{self.task_list}organisation/organisation_name/"
@@ -66,8 +72,13 @@ class Supplier(HttpUser):
         self.csrf = match.group(1) or match.group(2)
         self.evidence_pages = {}  # each open slot's newest page, whose upload form the next upload uses
         for slot, (section, question, answer) in SLOTS.items():
-            with self.client.post(f"{self.task_list}{section}/{question}/", data={question: answer, "csrf_token": self.csrf},
-                                  allow_redirects=False, name="answer that asks for evidence", catch_response=True) as response:
+            with self.client.post(
+                f"{self.task_list}{section}/{question}/",
+                data={question: answer, "csrf_token": self.csrf},
+                allow_redirects=False,
+                name="answer that asks for evidence",
+                catch_response=True,
+            ) as response:
                 if response.status_code != 303:
                     response.failure(f"answer not saved: {response.status_code}")
                     continue
@@ -77,8 +88,13 @@ class Supplier(HttpUser):
     def save_an_answer(self):
         self.saves += 1
         value = f"Supplier {self.number} answer {self.saves}"
-        with self.client.post(self.question, data={"organisation_name": value, "csrf_token": self.csrf},
-                              allow_redirects=False, name="save answer", catch_response=True) as response:
+        with self.client.post(
+            self.question,
+            data={"organisation_name": value, "csrf_token": self.csrf},
+            allow_redirects=False,
+            name="save answer",
+            catch_response=True,
+        ) as response:
             if response.status_code != 303:
                 response.failure(f"answer not saved: {response.status_code}")
                 return
@@ -101,8 +117,14 @@ class Supplier(HttpUser):
         data = pdf(f"Supplier {self.number}, file {self.uploads}")
         fields = {html.unescape(k): html.unescape(v) for k, v in HIDDEN.findall(form.group(2))}
         # requests writes the fields before the file, as S3 needs.
-        with self.client.post(html.unescape(form.group(1)), data=fields, files={"file": (name, data, "application/pdf")},
-                              allow_redirects=False, name="upload to storage", catch_response=True) as response:
+        with self.client.post(
+            html.unescape(form.group(1)),
+            data=fields,
+            files={"file": (name, data, "application/pdf")},
+            allow_redirects=False,
+            name="upload to storage",
+            catch_response=True,
+        ) as response:
             if response.status_code != 303:
                 response.failure(f"upload refused: {response.status_code}")
                 self.evidence_pages[slot] = None  # a fresh form next time
@@ -118,8 +140,9 @@ class Supplier(HttpUser):
         page = self._evidence_page(attached, shows=f"{name} has been uploaded")
         self.evidence_pages[slot] = page
         if page is not None:
-            _acknowledged.write(json.dumps({"token": self.token, "file": name, "id": added,
-                                            "sha256": hashlib.sha256(data).hexdigest()}) + "\n")
+            _acknowledged.write(
+                json.dumps({"token": self.token, "file": name, "id": added, "sha256": hashlib.sha256(data).hexdigest()}) + "\n"
+            )
 
     def _evidence_page(self, url: str, shows: str = "") -> str | None:
         with self.client.get(url, name="evidence page", catch_response=True) as response:

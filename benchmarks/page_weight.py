@@ -1,4 +1,5 @@
 """What a page costs a reader: bytes transferred (gzip) for the HTML and everything it loads, measured in Chromium."""
+
 import gzip
 import sys
 from pathlib import Path
@@ -9,8 +10,14 @@ from portal.preview import serving  # noqa: E402
 from tests.conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 
 SITE = Path(__file__).resolve().parent.parent / "build" / "site"
-PAGES = ["/", "/measures/", "/measures/le01/", "/guidance/carbon-reduction-plans/", "/assessments/readiness/",
-         "/checklists/readiness/employee-wellbeing/"]
+PAGES = [
+    "/",
+    "/measures/",
+    "/measures/le01/",
+    "/guidance/carbon-reduction-plans/",
+    "/assessments/readiness/",
+    "/checklists/readiness/employee-wellbeing/",
+]
 BUDGET = 40 * 1024
 
 
@@ -39,12 +46,16 @@ def main():
             page = browser.new_page()
             sizes = weigh(page, base_url, address)
             page.close()
-            kinds = {kind: sum(s for p, s in sizes if p.endswith(ext) or (kind == "HTML" and p.endswith("/")))
-                     for kind, ext in (("HTML", ".html"), ("CSS", ".css"), ("JS", ".js"), ("images", ".svg"))}
+            kinds = {
+                kind: sum(s for p, s in sizes if p.endswith(ext) or (kind == "HTML" and p.endswith("/")))
+                for kind, ext in (("HTML", ".html"), ("CSS", ".css"), ("JS", ".js"), ("images", ".svg"))
+            }
             total = sum(s for _, s in sizes)
             verdict = "within" if total <= BUDGET else "OVER"
-            print(f"| {address} | {len(sizes)} | {kinds['HTML'] / 1024:.1f} KB | {kinds['CSS'] / 1024:.1f} KB "
-                  f"| {kinds['JS'] / 1024:.1f} KB | {kinds['images'] / 1024:.1f} KB | {total / 1024:.1f} KB | {verdict} 40 KB |")
+            print(
+                f"| {address} | {len(sizes)} | {kinds['HTML'] / 1024:.1f} KB | {kinds['CSS'] / 1024:.1f} KB "
+                f"| {kinds['JS'] / 1024:.1f} KB | {kinds['images'] / 1024:.1f} KB | {total / 1024:.1f} KB | {verdict} 40 KB |"
+            )
         browser.close()
 
 

@@ -13,6 +13,7 @@ botocore's events; while measuring, every S3 request waits 20 ms first, as one f
     .venv/bin/python benchmarks/returns_page.py          # 2,000 contracts
     .venv/bin/python benchmarks/returns_page.py 500      # another size
 """
+
 import copy
 import os
 import sys
@@ -37,30 +38,52 @@ from tests.officer import VIEWER, Clock, council_app_with_officers, signed_in  #
 BUCKET = "benchmark-returns-page"
 TODAY = date(2028, 4, 20)  # every period of the contracts below has ended
 NOW = datetime(2028, 4, 20, 9, tzinfo=timezone.utc)
-CONTRACT = Contract("Highways maintenance", "EXC-2026-000", "Roadworks Ltd", Decimal(1_250_000), date(2026, 4, 1),
-                    date(2028, 3, 31), "officer@exampleshire.gov.uk", ("contact@roadworks.example",),
-                    (Commitment("LE01", Decimal("4.5"), "per_period", "monthly", "Local hires"),
-                     Commitment("WB06", Decimal(100), "per_period", "monthly", "Volunteering")))
+CONTRACT = Contract(
+    "Highways maintenance",
+    "EXC-2026-000",
+    "Roadworks Ltd",
+    Decimal(1_250_000),
+    date(2026, 4, 1),
+    date(2028, 3, 31),
+    "officer@exampleshire.gov.uk",
+    ("contact@roadworks.example",),
+    (
+        Commitment("LE01", Decimal("4.5"), "per_period", "monthly", "Local hires"),
+        Commitment("WB06", Decimal(100), "per_period", "monthly", "Volunteering"),
+    ),
+)
 MANAGERS = [f"manager{n}@exampleshire.gov.uk" for n in range(12)]
 
 
 def seed(store, content, count: int) -> None:
     contract_id = Contracts(store).create(CONTRACT, "admin@exampleshire.gov.uk")
     for index, period in enumerate(reporting_periods(CONTRACT, content.contracts.return_due_days)):
-        sent = Return(period.id, (ReturnLine("LE01", Decimal(4), "Payroll", "", ("EX1",)),
-                                  ReturnLine("WB06", Decimal(90), "Timesheets", "", ("EX2",))), "Ann", "Director")
-        versions.append(store, f"{contract_prefix(contract_id)}returns/{period.id}/sent/",
-                        {"return": serialise_return(sent), "by": "contact@roadworks.example", "at": "2028-01-01T00:00:00+00:00"})
+        sent = Return(
+            period.id,
+            (
+                ReturnLine("LE01", Decimal(4), "Payroll", "", ("EX1",)),
+                ReturnLine("WB06", Decimal(90), "Timesheets", "", ("EX2",)),
+            ),
+            "Ann",
+            "Director",
+        )
+        versions.append(
+            store,
+            f"{contract_prefix(contract_id)}returns/{period.id}/sent/",
+            {"return": serialise_return(sent), "by": "contact@roadworks.example", "at": "2028-01-01T00:00:00+00:00"},
+        )
         if index % 4 == 0:
-            Contracts(store).review(contract_id, Review(period.id, 1, "accepted", "", {"LE01": Decimal(4)}, {}),
-                                    "admin@exampleshire.gov.uk")
+            Contracts(store).review(
+                contract_id, Review(period.id, 1, "accepted", "", {"LE01": Decimal(4)}, {}), "admin@exampleshire.gov.uk"
+            )
     template = summaries.refresh(store, contract_id, content, TODAY)
     every = [template]
     for number in range(1, count):
         summary = copy.deepcopy(template)
         summary["contract_id"] = f"{number:012x}"[::-1]  # spread over the shards as random ids are
-        summary["contract"].update(title=f"Contract {number:04d}", reference=f"EXC-2026-{number:04d}",
-                                   contract_manager=MANAGERS[number % len(MANAGERS)])
+        summary["contract"].update(
+            title=f"Contract {number:04d}", reference=f"EXC-2026-{number:04d}", contract_manager=MANAGERS[number % len(MANAGERS)]
+        )
         unsent = 1 + number % 5
         for period in summary["schedule"][-unsent:]:
             period.update(sent_version=None, outcome=None)
@@ -80,8 +103,11 @@ def measure(assets: Path, storage_url: str, make_store, count: int, work: Path, 
     seed(seeding_store, app.extensions["portal.content"], count)
     print(f"<!-- seeded {count} contracts in {time.perf_counter() - started:.0f} s -->", flush=True)
     results = []
-    for path, expect in (("/council/returns/", "returns"), ("/council/totals/", f"across {count} contracts"),
-                         ("/council/returns/?show=overdue&sort=overdue&page=3", "page 3 of")):
+    for path, expect in (
+        ("/council/returns/", "returns"),
+        ("/council/totals/", f"across {count} contracts"),
+        ("/council/returns/?show=overdue&sort=overdue&page=3", "page 3 of"),
+    ):
         app = council_app_with_officers(assets, storage_url, work / "outbox", Clock(NOW), "http://localhost")
         officer = signed_in(app, VIEWER, work / "outbox")
         store = make_store()
@@ -118,12 +144,18 @@ def main(count: int = 2000) -> None:
                 storage_url, make_store = str(place / "storage"), lambda: CountingFileStore(place / "storage")
             else:
                 storage_url, make_store = f"s3://{BUCKET}/returns", lambda: CountingS3Store(BUCKET, "returns")
-            for page, which, seconds, calls in measure(work / "assets", storage_url, make_store, count, place,
-                                                       backend == "S3"):
-                http = ", ".join(f"{n:,} {name.removeprefix('HTTP ')}" for name, n in sorted(calls.items())
-                                 if name.startswith("HTTP ")) or "n/a"
-                print(f"| {backend} | {count:,} | `{page}` | {which} | {seconds:.2f} s | {calls.get('read', 0):,} "
-                      f"| {calls.get('keys', 0)} | {http} |", flush=True)
+            for page, which, seconds, calls in measure(work / "assets", storage_url, make_store, count, place, backend == "S3"):
+                http = (
+                    ", ".join(
+                        f"{n:,} {name.removeprefix('HTTP ')}" for name, n in sorted(calls.items()) if name.startswith("HTTP ")
+                    )
+                    or "n/a"
+                )
+                print(
+                    f"| {backend} | {count:,} | `{page}` | {which} | {seconds:.2f} s | {calls.get('read', 0):,} "
+                    f"| {calls.get('keys', 0)} | {http} |",
+                    flush=True,
+                )
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ so that the email sent after an officer's answer is out of the way before the ne
     .venv/bin/python benchmarks/sign_in_timing.py          # 200 requests of each
     .venv/bin/python benchmarks/sign_in_timing.py 50       # fewer
 """
+
 import http.cookiejar
 import os
 import re
@@ -49,8 +50,7 @@ class RushingClock:
 
 
 def timings(base_url: str, requests: int, pause: float) -> dict[str, list[float]]:
-    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()),
-                                         _NoRedirects())
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()), _NoRedirects())
     page = opener.open(f"{base_url}/council/sign-in").read().decode()
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"', page)
     csrf = token.group(1) or token.group(2)
@@ -87,14 +87,17 @@ def main(requests: int = REQUESTS) -> None:
 
         boto3.client("s3").create_bucket(Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": REGION})
         for backend, storage in (("file", str(work / "storage")), ("S3 (moto, loopback)", f"s3://{BUCKET}/")):
-            app = council_app_with_officers(work / "assets", storage, work / f"outbox-{backend[:4]}", RushingClock(),
-                                            "http://127.0.0.1")
+            app = council_app_with_officers(
+                work / "assets", storage, work / f"outbox-{backend[:4]}", RushingClock(), "http://127.0.0.1"
+            )
             print(f"<!-- {backend}: started {time.strftime('%H:%M:%S')} -->", flush=True)
             with serving_app(app) as base_url:
                 found = timings(base_url, requests, PAUSES[backend])
             officer, stranger = (statistics.median(found[who]) for who in ("officer", "stranger"))
-            print(f"| {backend} | {requests} | {officer:.1f} ms | {stranger:.1f} ms "
-                  f"| {abs(officer - stranger) / max(officer, stranger):.1%} |")
+            print(
+                f"| {backend} | {requests} | {officer:.1f} ms | {stranger:.1f} ms "
+                f"| {abs(officer - stranger) / max(officer, stranger):.1%} |"
+            )
             delivered = len(list((work / f"outbox-{backend[:4]}").glob("*.eml")))
             assert delivered == requests, f"{delivered} emails delivered for {requests} officer's requests"
 

@@ -2,6 +2,7 @@
 
 The app is built on the first request, not at import, so a cold start imports only what it needs.
 """
+
 from dataclasses import asdict
 
 from apig_wsgi import make_lambda_handler
@@ -83,9 +84,15 @@ def council_purge(event, context):
 
     app = _built("council")[0]
     with app.app_context():
-        result = purge(app_store(), now(), app.config["PORTAL_SUBMISSION_RETENTION_DAYS"], app.config["PORTAL_AUDIT_RETENTION_DAYS"])
-        return {"drafts": result.drafts, "submissions": len(result.submissions),
-                "evidence_files": result.evidence_files, "audit_records": result.audit_records}
+        result = purge(
+            app_store(), now(), app.config["PORTAL_SUBMISSION_RETENTION_DAYS"], app.config["PORTAL_AUDIT_RETENTION_DAYS"]
+        )
+        return {
+            "drafts": result.drafts,
+            "submissions": len(result.submissions),
+            "evidence_files": result.evidence_files,
+            "audit_records": result.audit_records,
+        }
 
 
 def council_notifications(event, context):
@@ -108,10 +115,10 @@ def contract_chasing(event, context):
 
     app = _built("council")[0]
     with app.app_context():
-        result = chase(app_store(app), app.extensions["portal.content"], uk_today(), now(),
-                       app.config["PORTAL_BASE_URL"].rstrip("/"))
-    return {"contracts": result.contracts, "sent": result.sent, "already_sent": result.already_sent,
-            "failed": result.failed}
+        result = chase(
+            app_store(app), app.extensions["portal.content"], uk_today(), now(), app.config["PORTAL_BASE_URL"].rstrip("/")
+        )
+    return {"contracts": result.contracts, "sent": result.sent, "already_sent": result.already_sent, "failed": result.failed}
 
 
 def charter(event, context):
@@ -136,7 +143,6 @@ def evidence_retention(event, context):
     app = _built("assessment")[0]
     store = app_store(app)
     return {"deleted": delete_abandoned_evidence(store, app.extensions["portal.content"].assessments.values())}
-
 
 
 def email_sender(event, context):

@@ -6,6 +6,7 @@ with conditional creates, so that a burst of requests at the same moment cannot 
 number is taken once, and a request that finds none left is refused. The bucket's lifecycle rule (and
 `flask --app portal purge`) deletes old windows.
 """
+
 import hashlib
 from datetime import datetime, timedelta, timezone
 

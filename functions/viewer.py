@@ -5,6 +5,7 @@ Behind CloudFront every request arrives from an edge server, and CloudFront pass
 client typed, so it is trusted only where PORTAL_BEHIND_CLOUDFRONT says CloudFront is in front (the SAM template
 sets it, and the origin secret keeps anyone from reaching the API round CloudFront). Otherwise: the socket's.
 """
+
 from flask import current_app, request
 
 

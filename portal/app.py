@@ -1,4 +1,5 @@
 """The app factory: the site and, locally, every function in one Flask app; a Lambda names its own function."""
+
 import importlib
 
 from flask import Flask, abort, render_template, request
@@ -21,13 +22,17 @@ def create_app(overrides: dict | None = None, functions: tuple[str, ...] | None 
     app = Flask(__name__, static_folder=None)
     app.config.from_mapping(config.from_environment())
     app.config.update(overrides or {})
-    app.jinja_loader = ChoiceLoader([
-        PackageLoader("portal"),
-        PrefixLoader({
-            "govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja"),
-            "govuk_frontend_wtf": PackageLoader("govuk_frontend_wtf"),
-        }),
-    ])
+    app.jinja_loader = ChoiceLoader(
+        [
+            PackageLoader("portal"),
+            PrefixLoader(
+                {
+                    "govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja"),
+                    "govuk_frontend_wtf": PackageLoader("govuk_frontend_wtf"),
+                }
+            ),
+        ]
+    )
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
     app.jinja_env.add_extension("jinja2.ext.do")
@@ -101,8 +106,11 @@ def create_app(overrides: dict | None = None, functions: tuple[str, ...] | None 
         }
         message = messages.get(error.code, "We could not deal with that request. Go back and try again.")
         # The exception's own headers too: a 405's Allow says which methods the page does take (RFC 9110).
-        return render_template("error.html", title="There is a problem", message=message), error.code, \
-            dict(error.get_headers(request.environ))
+        return (
+            render_template("error.html", title="There is a problem", message=message),
+            error.code,
+            dict(error.get_headers(request.environ)),
+        )
 
     def asset_url(name: str) -> str:
         """The fingerprinted address of a built asset; the manifest is read on first use, after any build."""
@@ -111,8 +119,9 @@ def create_app(overrides: dict | None = None, functions: tuple[str, ...] | None 
         try:
             return "/assets/" + app.extensions["portal.assets"][name]
         except KeyError:  # the code has an asset that the last build did not: say what to do, not just KeyError
-            raise AssetsMissing(f"{name} is not in {app.config['PORTAL_ASSETS']}/manifest.json: "
-                                "run 'python build.py' (or 'make run') again") from None
+            raise AssetsMissing(
+                f"{name} is not in {app.config['PORTAL_ASSETS']}/manifest.json: run 'python build.py' (or 'make run') again"
+            ) from None
 
     @app.context_processor
     def portal_globals():

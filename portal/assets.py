@@ -1,4 +1,5 @@
 """Front-end assets: compiled from portal/assets/ with Sass, fingerprinted for caching, looked up by name."""
+
 import hashlib
 import json
 import os
@@ -44,9 +45,19 @@ def compile_stylesheet(brand_colour: str, destination: Path) -> Path:
     entry.write_text(f'@use "portal" with ($council-brand: {brand_colour});\n')
     try:
         subprocess.run(
-            [str(SASS), "--pkg-importer=node", "--style=compressed", "--no-source-map",
-             f"--load-path={SOURCE / 'scss'}", str(entry), str(output)],
-            check=True, capture_output=True, text=True, cwd=PROJECT_ROOT,
+            [
+                str(SASS),
+                "--pkg-importer=node",
+                "--style=compressed",
+                "--no-source-map",
+                f"--load-path={SOURCE / 'scss'}",
+                str(entry),
+                str(output),
+            ],
+            check=True,
+            capture_output=True,
+            text=True,
+            cwd=PROJECT_ROOT,
         )
     except FileNotFoundError:
         raise AssetsMissing("Sass is not installed: run 'make install' first") from None

@@ -3,6 +3,7 @@
 Inside an app, PORTAL_CLOCK in its config (a function returning an aware datetime) replaces the real time, so a
 test can move the clock; elsewhere, and by default, it is the system's time in UTC.
 """
+
 from datetime import date, datetime, timezone
 
 from .dates import LONDON

@@ -1,4 +1,5 @@
 """Every setting in one place, read from the environment with working local defaults."""
+
 import contextlib
 import os
 import secrets

@@ -3,6 +3,7 @@
 One place, so every page, email and export says a date the same way; and with no platform-only strftime codes
 (glibc's day without a leading zero), so it works on every system. Pure Python: the core, the site and the functions all use it.
 """
+
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 

@@ -1,4 +1,4 @@
-""""Social value delivered", the public report on the static site (decision 15): verified totals per priority and
+""" "Social value delivered", the public report on the static site (decision 15): verified totals per priority and
 measure from the contracts an officer published, with the contracts that delivered them, charts with tables, and
 the same figures as open data (CSV and JSON) with their data dictionary. Nothing personal.
 
@@ -6,6 +6,7 @@ The site never reads storage: `python build.py` reads the published contracts' s
 core's PublicReport on the app as DELIVERED (a function returning one also works, for a local server). Without
 one the report says there is nothing yet.
 """
+
 import csv
 import io
 import json
@@ -53,12 +54,21 @@ def _years(measure) -> list[tuple[str, Decimal]]:
 @delivered_blueprint.route("/social-value-delivered/")
 def report():
     found = published_report()
-    charts = {m.code: Markup(years_chart_svg(_years(m), f"chart-{m.code}", f"{m.code}: verified each financial year",
-                                             m.unit))
-              for group in found.priorities for m in group.measures}
+    charts = {
+        m.code: Markup(years_chart_svg(_years(m), f"chart-{m.code}", f"{m.code}: verified each financial year", m.unit))
+        for group in found.priorities
+        for m in group.measures
+    }
     years = {m.code: _years(m) for group in found.priorities for m in group.measures}
-    return render_template("delivered/report.html", title="Social value delivered", report=found, charts=charts,
-                           years=years, dictionary=DATA_DICTIONARY, outcome=_content().outcome)
+    return render_template(
+        "delivered/report.html",
+        title="Social value delivered",
+        report=found,
+        charts=charts,
+        years=years,
+        dictionary=DATA_DICTIONARY,
+        outcome=_content().outcome,
+    )
 
 
 def _cell(value) -> str:
@@ -90,8 +100,10 @@ def _json_value(value) -> str:
 
 @delivered_blueprint.route("/social-value-delivered/social-value-delivered.json")
 def open_data_json():
-    rows = ["{" + ", ".join(f"{json.dumps(column)}: {_json_value(row[column])}" for column, _, _ in DATA_DICTIONARY) + "}"
-            for row in open_data_rows(published_report(), _content())]
+    rows = [
+        "{" + ", ".join(f"{json.dumps(column)}: {_json_value(row[column])}" for column, _, _ in DATA_DICTIONARY) + "}"
+        for row in open_data_rows(published_report(), _content())
+    ]
     dictionary = json.dumps([{"column": c, "type": t, "description": d} for c, t, d in DATA_DICTIONARY], ensure_ascii=False)
     body = '{"data_dictionary": ' + dictionary + ', "rows": [' + ",\n".join(rows) + "]}\n"
     return Response(body.encode("utf-8"), mimetype="application/json")

@@ -1,4 +1,5 @@
 """Freeze the site into static files, and check that every internal link in them leads somewhere."""
+
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urldefrag, urljoin, urlsplit
@@ -81,7 +82,7 @@ def check_links(root: Path, base_url: str = "", served_by_functions: tuple[str, 
     for page, collector in pages.items():
         for link in collector.links:
             if base_url and link.startswith(base_url):
-                link = link[len(base_url):] or "/"
+                link = link[len(base_url) :] or "/"
             parts = urlsplit(link)
             if parts.scheme or parts.netloc:
                 continue  # mailto:, tel: and other sites are not ours to check

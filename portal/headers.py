@@ -1,4 +1,5 @@
 """Security headers on every response, set in one place."""
+
 import base64
 import hashlib
 import hmac
@@ -18,16 +19,18 @@ def _template_script_hash() -> str:
 
 
 def content_security_policy() -> str:
-    return "; ".join([
-        "default-src 'self'",
-        f"script-src 'self' {_template_script_hash()}",
-        "style-src 'self'",
-        "img-src 'self' data:",
-        "object-src 'none'",
-        "base-uri 'none'",
-        "form-action 'self'",
-        "frame-ancestors 'none'",
-    ])
+    return "; ".join(
+        [
+            "default-src 'self'",
+            f"script-src 'self' {_template_script_hash()}",
+            "style-src 'self'",
+            "img-src 'self' data:",
+            "object-src 'none'",
+            "base-uri 'none'",
+            "form-action 'self'",
+            "frame-ancestors 'none'",
+        ]
+    )
 
 
 def security_headers() -> dict:

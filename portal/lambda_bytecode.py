@@ -3,6 +3,7 @@
 Bytecode depends on Python's version, not on the processor, so a CPython 3.13 here compiles what Lambda's 3.13 on
 arm64 loads. None is downloaded: where there is none, the packages go without (portal/lambda_packages.py).
 """
+
 import functools
 import hashlib
 import json
@@ -40,15 +41,22 @@ def runtime_python(version: str) -> tuple[Path, str] | None:
     there is none. Never downloads one. pyenv's shims are on PATH but fail for a version not selected, so each
     candidate is run to check."""
     pyenv_root = Path(os.environ.get("PYENV_ROOT") or Path.home() / ".pyenv")
-    installed = [p for p in pyenv_root.glob(f"versions/{version}.*/bin/python{version}")
-                 if re.fullmatch(rf"{re.escape(version)}\.\d+", p.parent.parent.name)]  # not 3.13.0t and the like
+    installed = [
+        p
+        for p in pyenv_root.glob(f"versions/{version}.*/bin/python{version}")
+        if re.fullmatch(rf"{re.escape(version)}\.\d+", p.parent.parent.name)
+    ]  # not 3.13.0t and the like
     installed.sort(key=lambda p: int(p.parent.parent.name.rsplit(".", 1)[1]), reverse=True)  # newest patch first
     for candidate in [shutil.which(f"python{version}"), *installed]:
         if not candidate:
             continue
         try:
-            result = subprocess.run([candidate, "-I", "-S", "-c", "import sys; print(sys.implementation.cache_tag, "
-                                     "sys.version.split()[0])"], capture_output=True, text=True, timeout=60)
+            result = subprocess.run(
+                [candidate, "-I", "-S", "-c", "import sys; print(sys.implementation.cache_tag, sys.version.split()[0])"],
+                capture_output=True,
+                text=True,
+                timeout=60,
+            )
         except OSError:
             continue
         tag, _, full = result.stdout.strip().partition(" ")
@@ -81,11 +89,14 @@ def bytecode(files: dict[str, Path], compiler: tuple[Path, str] | None) -> dict[
     if missing:
         for _, _, target in missing:
             Path(target).parent.mkdir(parents=True, exist_ok=True)
-        shares = [missing[i::os.cpu_count() or 1] for i in range(os.cpu_count() or 1)]
+        shares = [missing[i :: os.cpu_count() or 1] for i in range(os.cpu_count() or 1)]
         with ThreadPoolExecutor(max_workers=len(shares)) as pool:  # each share compiles in a process of its own
-            for result in pool.map(lambda share: subprocess.run([str(python), "-I", "-S", "-c", _COMPILE],
-                                                                input=json.dumps(share), capture_output=True, text=True),
-                                   shares):
+            for result in pool.map(
+                lambda share: subprocess.run(
+                    [str(python), "-I", "-S", "-c", _COMPILE], input=json.dumps(share), capture_output=True, text=True
+                ),
+                shares,
+            ):
                 if result.returncode != 0:
                     raise BytecodeError(f"Compiling the functions' bytecode with {python} failed:\n{result.stderr[-2000:]}")
     return {**files, **{pyc: target for pyc, (_, _, target) in wanted.items() if target.exists()}}
@@ -101,5 +112,7 @@ def report(version: str) -> str:
     found = runtime_python(version)
     if found:
         return f"Compiled the functions' bytecode with {found[0]} (Python {found[1]}; Lambda's is {version})"
-    return (f"No Python {version} found on PATH or through pyenv, so the functions hold no bytecode and each cold "
-            f"start compiles every module it imports: install Python {version} (pyenv install {version}) and build again")
+    return (
+        f"No Python {version} found on PATH or through pyenv, so the functions hold no bytecode and each cold "
+        f"start compiles every module it imports: install Python {version} (pyenv install {version}) and build again"
+    )

@@ -11,6 +11,7 @@ module goes its bytecode, compiled by a CPython of the runtime's version found o
 bytecode, and build.py says so). The zip is the same bytes for the same inputs: files in sorted order, fixed dates and
 permissions, bytecode that names the module by its place in the zip and checks no date.
 """
+
 import functools
 import hashlib
 import json
@@ -26,13 +27,48 @@ from .config import PROJECT_ROOT
 from .content import snapshot as content_snapshot
 from .lambda_bytecode import BytecodeError, bytecode, runtime_python
 from .lambda_probe import PROBE_EVENT, entries, imported_top_level_names
-from .lambda_wheels import (AMAZON_LINUX_GLIBC, BOTOCORE_SERVICES, LOCK, OUR_PACKAGES, REFRESH_LOCK, SITE_PACKAGES,
-                            PackagingError, Runtime, _pins, _site_files, lambda_runtime, locked_requirements, read_lock,
-                            runtime_here, shipped, site_packages, write_lock)
+from .lambda_wheels import (
+    AMAZON_LINUX_GLIBC,
+    BOTOCORE_SERVICES,
+    LOCK,
+    OUR_PACKAGES,
+    REFRESH_LOCK,
+    SITE_PACKAGES,
+    PackagingError,
+    Runtime,
+    _pins,
+    _site_files,
+    lambda_runtime,
+    locked_requirements,
+    read_lock,
+    runtime_here,
+    shipped,
+    site_packages,
+    write_lock,
+)
 
-__all__ = ["AMAZON_LINUX_GLIBC", "BOTOCORE_SERVICES", "LOCK", "PROBE_EVENT", "REFRESH_LOCK", "PackagingError", "Runtime",
-           "entries", "imported_top_level_names", "lambda_runtime", "locked_requirements", "lock_all", "package",
-           "package_all", "read_lock", "runtime_here", "runtime_python", "shipped", "site_packages", "write_lock"]
+__all__ = [
+    "AMAZON_LINUX_GLIBC",
+    "BOTOCORE_SERVICES",
+    "LOCK",
+    "PROBE_EVENT",
+    "REFRESH_LOCK",
+    "PackagingError",
+    "Runtime",
+    "entries",
+    "imported_top_level_names",
+    "lambda_runtime",
+    "locked_requirements",
+    "lock_all",
+    "package",
+    "package_all",
+    "read_lock",
+    "runtime_here",
+    "runtime_python",
+    "shipped",
+    "site_packages",
+    "write_lock",
+]
 
 # Run-time files besides our packages: the council's content, and the built assets (pages name them by the manifest),
 # where portal/config.py looks for them by default.

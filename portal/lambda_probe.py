@@ -3,6 +3,7 @@
 A fresh Python process imports the entry, calls it once with an API Gateway event (in a throwaway folder), then
 imports every module our own code names anywhere, including imports made inside functions (WeasyPrint, boto3).
 """
+
 import json
 import os
 import re
@@ -15,10 +16,17 @@ from .config import PROJECT_ROOT
 ASSETS = PROJECT_ROOT / "build" / "assets"  # the built assets, which the probe's page names
 # What the probe sends each entry: an HTTP API (payload v2) request for the home page, which renders a page.
 PROBE_EVENT = {
-    "version": "2.0", "routeKey": "$default", "rawPath": "/", "rawQueryString": "", "cookies": [],
+    "version": "2.0",
+    "routeKey": "$default",
+    "rawPath": "/",
+    "rawQueryString": "",
+    "cookies": [],
     "headers": {"host": "localhost", "accept": "text/html", "x-forwarded-proto": "https"},
-    "requestContext": {"domainName": "localhost", "stage": "$default",
-                       "http": {"method": "GET", "path": "/", "protocol": "HTTP/1.1", "sourceIp": "127.0.0.1"}},
+    "requestContext": {
+        "domainName": "localhost",
+        "stage": "$default",
+        "http": {"method": "GET", "path": "/", "protocol": "HTTP/1.1", "sourceIp": "127.0.0.1"},
+    },
     "isBase64Encoded": False,
 }
 
@@ -69,6 +77,12 @@ def entries() -> list[str]:
 
 def imported_top_level_names(entry: str, event: dict, assets: Path = ASSETS) -> set[str]:
     env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1", "PORTAL_ASSETS": str(assets)}
-    result = subprocess.run([sys.executable, "-c", _PROBE, entry, json.dumps(event)], cwd=PROJECT_ROOT,
-                            capture_output=True, text=True, check=True, env=env)
+    result = subprocess.run(
+        [sys.executable, "-c", _PROBE, entry, json.dumps(event)],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+        env=env,
+    )
     return set(json.loads(result.stdout.strip().splitlines()[-1]))

@@ -1,5 +1,6 @@
 """The wheels a Lambda package ships: for Lambda's Python and processor (infra/template.yaml), at the versions
 installed here, each checked against its sha256 in the committed lock (infra/lambda-lock.txt)."""
+
 import functools
 import hashlib
 import json
@@ -39,6 +40,7 @@ class PackagingError(Exception):
 @dataclass(frozen=True)
 class Runtime:
     """Where a package runs: Lambda's Python and processor, as infra/template.yaml names them."""
+
     python: str  # "3.13"
     machine: str  # "aarch64" or "x86_64"
     # Lambda's runtime ships the lock's wheels. A runtime on this machine (to run a package here under Lambda's
@@ -59,10 +61,17 @@ class Runtime:
     def markers(self) -> dict[str, str]:
         """The environment markers (PEP 508) that requirements are evaluated against on this runtime. The patch
         release is taken as .0 and the kernel's release left as the build machine's: no requirement we ship asks."""
-        return {"python_version": self.python, "python_full_version": f"{self.python}.0",
-                "implementation_version": f"{self.python}.0", "platform_machine": self.machine,
-                "sys_platform": "linux", "platform_system": "Linux", "os_name": "posix", "implementation_name": "cpython",
-                "platform_python_implementation": "CPython"}
+        return {
+            "python_version": self.python,
+            "python_full_version": f"{self.python}.0",
+            "implementation_version": f"{self.python}.0",
+            "platform_machine": self.machine,
+            "sys_platform": "linux",
+            "platform_system": "Linux",
+            "os_name": "posix",
+            "implementation_name": "cpython",
+            "platform_python_implementation": "CPython",
+        }
 
     def __str__(self) -> str:
         return f"python{self.python} on {self.machine}"
@@ -79,8 +88,10 @@ def lambda_runtime(template: Path = TEMPLATE) -> Runtime:
     pythons = set(re.findall(r"(?m)^\s+Runtime: python(\d+\.\d+)$", text))
     architectures = set(re.findall(r"(?m)^\s+Architectures: \[(arm64|x86_64)\]$", text))
     if len(pythons) != 1 or len(architectures) != 1 or not pythons <= set(AMAZON_LINUX_GLIBC):
-        raise PackagingError(f"{template}: expected one Python runtime for every function (one of "
-                             f"{', '.join('python' + v for v in AMAZON_LINUX_GLIBC)}) and one architecture (arm64 or x86_64)")
+        raise PackagingError(
+            f"{template}: expected one Python runtime for every function (one of "
+            f"{', '.join('python' + v for v in AMAZON_LINUX_GLIBC)}) and one architecture (arm64 or x86_64)"
+        )
     return Runtime(pythons.pop(), {"arm64": "aarch64", "x86_64": "x86_64"}[architectures.pop()])
 
 
@@ -100,8 +111,9 @@ def _providers() -> dict[str, list[str]]:
 def _constraints() -> str:
     """Every installed distribution's version (but the portal's own), so that what the pins need comes at the
     versions tested here too."""
-    return "\n".join(sorted(f"{d.metadata['Name']}=={d.version}" for d in metadata.distributions()
-                            if d.metadata["Name"] and not _editable(d)))
+    return "\n".join(
+        sorted(f"{d.metadata['Name']}=={d.version}" for d in metadata.distributions() if d.metadata["Name"] and not _editable(d))
+    )
 
 
 def _editable(dist: metadata.Distribution) -> bool:
@@ -121,8 +133,10 @@ def shipped(pins: list[str], runtime: Runtime) -> dict[str, str]:
         try:
             requires = metadata.requires(name) or []
         except metadata.PackageNotFoundError:
-            raise PackagingError(f"The functions need {name} on {runtime}, but it is not installed in .venv: "
-                                 f"add it to pyproject.toml, then run {REFRESH_LOCK}") from None
+            raise PackagingError(
+                f"The functions need {name} on {runtime}, but it is not installed in .venv: "
+                f"add it to pyproject.toml, then run {REFRESH_LOCK}"
+            ) from None
         for line in requires:
             requirement = Requirement(line)
             if requirement.marker is None or requirement.marker.evaluate({**runtime.markers(), "extra": extra}):
@@ -134,8 +148,10 @@ def read_lock(runtime: Runtime, lock: Path = LOCK) -> dict[str, tuple[str, str]]
     """Canonical name -> (version, the lock's requirement line with its hashes)."""
     text = lock.read_text() if lock.exists() else ""
     if f"# For {runtime}:" not in text:
-        raise PackagingError(f"{lock} is not a lock for {runtime}, the runtime infra/template.yaml names. "
-                             f"Refresh it with {REFRESH_LOCK}, then commit it.")
+        raise PackagingError(
+            f"{lock} is not a lock for {runtime}, the runtime infra/template.yaml names. "
+            f"Refresh it with {REFRESH_LOCK}, then commit it."
+        )
     return {canonicalize_name(m[1]): (m[2], m[0]) for m in _LOCKED.finditer(text)}
 
 
@@ -145,11 +161,15 @@ def locked_requirements(pins: list[str], runtime: Runtime, lock: Path = LOCK) ->
     locked, lines = read_lock(runtime, lock), []
     for name, version in sorted(shipped(pins, runtime).items()):
         if name not in locked:
-            raise PackagingError(f"{lock} has no {name}, which the functions now ship ({name}=={version}). "
-                                 f"Refresh it with {REFRESH_LOCK}, then commit it.")
+            raise PackagingError(
+                f"{lock} has no {name}, which the functions now ship ({name}=={version}). "
+                f"Refresh it with {REFRESH_LOCK}, then commit it."
+            )
         if locked[name][0] != version:
-            raise PackagingError(f"{lock} has {name}=={locked[name][0]}, but .venv has {name}=={version}. "
-                                 f"Refresh it with {REFRESH_LOCK}, then commit it.")
+            raise PackagingError(
+                f"{lock} has {name}=={locked[name][0]}, but .venv has {name}=={version}. "
+                f"Refresh it with {REFRESH_LOCK}, then commit it."
+            )
         lines.append(locked[name][1])
     return lines
 
@@ -159,21 +179,40 @@ def write_lock(pins: list[str], runtime: Runtime, lock: Path = LOCK) -> int:
     Returns the number of wheels."""
     versions = shipped(pins, runtime)
     with tempfile.TemporaryDirectory() as scratch:
-        command = [sys.executable, "-m", "pip", "download", "--quiet", "--no-input", "--no-deps", "--only-binary=:all:",
-                   "--dest", scratch, *runtime.pip_options(), *(f"{name}=={v}" for name, v in sorted(versions.items()))]
+        command = [
+            sys.executable,
+            "-m",
+            "pip",
+            "download",
+            "--quiet",
+            "--no-input",
+            "--no-deps",
+            "--only-binary=:all:",
+            "--dest",
+            scratch,
+            *runtime.pip_options(),
+            *(f"{name}=={v}" for name, v in sorted(versions.items())),
+        ]
         result = subprocess.run(command, capture_output=True, text=True)
         if result.returncode != 0:
             errors = [line for line in result.stderr.splitlines() if not line.startswith("WARNING: Location")]
-            raise PackagingError(f"Could not fetch the functions' wheels for {runtime} (pip needs PyPI):\n"
-                                 + "\n".join(errors[-15:]))
-        hashes = {canonicalize_name(parse_wheel_filename(wheel.name)[0]): hashlib.sha256(wheel.read_bytes()).hexdigest()
-                  for wheel in Path(scratch).glob("*.whl")}
-    header = (f"# For {runtime}: every wheel the Lambda functions ship, with its sha256. build.py installs each\n"
-              "# function's share with pip install --require-hashes --no-deps, so a file that changes on the index stops\n"
-              f"# the build. Made by `{REFRESH_LOCK}` (write_lock below), which downloads the wheels\n"
-              "# pip chooses for the runtime at the versions in .venv; refresh it whenever those versions change.\n")
-    lock.write_text(header + "".join(f"{name}=={version} \\\n    --hash=sha256:{hashes[name]}\n"
-                                     for name, version in sorted(versions.items())))
+            raise PackagingError(
+                f"Could not fetch the functions' wheels for {runtime} (pip needs PyPI):\n" + "\n".join(errors[-15:])
+            )
+        hashes = {
+            canonicalize_name(parse_wheel_filename(wheel.name)[0]): hashlib.sha256(wheel.read_bytes()).hexdigest()
+            for wheel in Path(scratch).glob("*.whl")
+        }
+    header = (
+        f"# For {runtime}: every wheel the Lambda functions ship, with its sha256. build.py installs each\n"
+        "# function's share with pip install --require-hashes --no-deps, so a file that changes on the index stops\n"
+        f"# the build. Made by `{REFRESH_LOCK}` (write_lock below), which downloads the wheels\n"
+        "# pip chooses for the runtime at the versions in .venv; refresh it whenever those versions change.\n"
+    )
+    lock.write_text(
+        header
+        + "".join(f"{name}=={version} \\\n    --hash=sha256:{hashes[name]}\n" for name, version in sorted(versions.items()))
+    )
     return len(versions)
 
 
@@ -207,15 +246,36 @@ def site_packages(pins: list[str], runtime: Runtime | None, lock: Path = LOCK) -
         if constraints is not None:
             (Path(scratch) / "constraints.txt").write_text(constraints)
         (Path(scratch) / "requirements.txt").write_text("\n".join(requirements) + "\n")
-        command = [sys.executable, "-m", "pip", "install", "--quiet", "--no-compile", "--no-input", "--only-binary=:all:",
-                   "--target", "site", "--requirement", "requirements.txt", *options]
+        command = [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--no-compile",
+            "--no-input",
+            "--only-binary=:all:",
+            "--target",
+            "site",
+            "--requirement",
+            "requirements.txt",
+            *options,
+        ]
         result = subprocess.run(command, capture_output=True, text=True, cwd=scratch)
         if result.returncode != 0:
             errors = [line for line in result.stderr.splitlines() if not line.startswith("WARNING: Location")]
-            hint = (f"\nA hash that does not match means the index now serves another file than the one {lock} "
-                    f"names: find out why before refreshing it ({REFRESH_LOCK}).") if runtime else ""
-            raise PackagingError(f"Could not fetch the functions' dependencies for {runtime or 'this machine'} "
-                                 f"(pip needs PyPI):\n" + "\n".join(errors[-15:]) + hint)
+            hint = (
+                (
+                    f"\nA hash that does not match means the index now serves another file than the one {lock} "
+                    f"names: find out why before refreshing it ({REFRESH_LOCK})."
+                )
+                if runtime
+                else ""
+            )
+            raise PackagingError(
+                f"Could not fetch the functions' dependencies for {runtime or 'this machine'} "
+                f"(pip needs PyPI):\n" + "\n".join(errors[-15:]) + hint
+            )
         try:
             (Path(scratch) / "site").rename(folder)
         except OSError:

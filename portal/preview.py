@@ -2,6 +2,7 @@
 
 Usage: python -m portal.preview [build/site] [port]
 """
+
 import sys
 import threading
 from contextlib import contextmanager

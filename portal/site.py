@@ -1,4 +1,5 @@
 """The published site: framework, measures, charter, guidance and the pages in content/pages."""
+
 from datetime import datetime
 from pathlib import Path
 
@@ -106,8 +107,10 @@ def measures_for_priority(priority_id):
 def measure(slug):
     found = content().measure(slug) or abort(404)
     return render_template(
-        "measures/measure.html", measure=found,
-        priority=content().priority(found.priority), outcome=content().outcome(found.outcome),
+        "measures/measure.html",
+        measure=found,
+        priority=content().priority(found.priority),
+        outcome=content().outcome(found.outcome),
     )
 
 
@@ -148,8 +151,15 @@ def checklist_page(assessment_id: str, section_id: str):
 def render_checklist(assessment, section, form):
     """The checklist page: static when frozen, and rendered again by the function to show errors."""
     params = {q.id: render_params(q, page_heading=False) for q in section.questions}
-    return render_template("checklists/checklist.html", assessment=assessment, section=section, form=form,
-                           params=params, title=f"Quick checklist: {section.title}", error_title=bool(form.errors))
+    return render_template(
+        "checklists/checklist.html",
+        assessment=assessment,
+        section=section,
+        form=form,
+        params=params,
+        title=f"Quick checklist: {section.title}",
+        error_title=bool(form.errors),
+    )
 
 
 @site_blueprint.route("/checklists/<assessment_id>/<section_id>/")
@@ -169,18 +179,28 @@ def checklists_for(path: str) -> list[dict]:
             if s.guidance != path:
                 continue
             if s.scored:
-                links.append({"href": url_for("site.checklist", assessment_id=a.id, section_id=s.id),
-                              "title": f"Quick checklist: {s.title.lower()}",
-                              "description": "Answer a few questions to see how ready you are. Nothing is saved."})
+                links.append(
+                    {
+                        "href": url_for("site.checklist", assessment_id=a.id, section_id=s.id),
+                        "title": f"Quick checklist: {s.title.lower()}",
+                        "description": "Answer a few questions to see how ready you are. Nothing is saved.",
+                    }
+                )
             if s.question(PLAN_QUESTION):
-                links.append({"href": url_for("site.assessment_start", assessment_id=a.id),
-                              "title": "Check your carbon reduction plan",
-                              "description": f"Give your plan’s facts in the ‘{s.title.lower()}’ part of the {a.title.lower()}. "
-                                             "We check it against the standard and write it out for you to publish."})
+                links.append(
+                    {
+                        "href": url_for("site.assessment_start", assessment_id=a.id),
+                        "title": "Check your carbon reduction plan",
+                        "description": f"Give your plan’s facts in the ‘{s.title.lower()}’ part of the {a.title.lower()}. "
+                        "We check it against the standard and write it out for you to publish.",
+                    }
+                )
             if a not in assessments:
                 assessments.append(a)
-    return links + [{"href": url_for("site.assessment_start", assessment_id=a.id), "title": a.title,
-                     "description": a.summary} for a in assessments]
+    return links + [
+        {"href": url_for("site.assessment_start", assessment_id=a.id), "title": a.title, "description": a.summary}
+        for a in assessments
+    ]
 
 
 site_blueprint.add_app_template_filter(uk_date, "uk_date")

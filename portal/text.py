@@ -1,4 +1,5 @@
 """Text from outside made safe to keep and show: one place that knows which invisible characters can mislead."""
+
 import re
 import unicodedata
 
@@ -6,15 +7,16 @@ __all__ = ["BIDI_CONTROLS", "safe_filename", "strip_bidi_and_controls"]
 
 # Characters that reorder the text around them, so that "policy<U+202E>fdp.exe" reads as "policyexe.pdf".
 BIDI_CONTROLS = frozenset(
-    [chr(c) for c in range(0x202A, 0x202F)] + [chr(c) for c in range(0x2066, 0x206A)] + ["\u200e", "\u200f", "\u061c"])
+    [chr(c) for c in range(0x202A, 0x202F)] + [chr(c) for c in range(0x2066, 0x206A)] + ["\u200e", "\u200f", "\u061c"]
+)
 
 
 def strip_bidi_and_controls(text: str, keep: str = "") -> str:
     """`text` without bidi controls, control characters (C0, DEL, C1) or other invisible format characters
     (zero-width spaces, soft hyphens); characters in `keep` (say "\\n\\t" for a spreadsheet cell) stay."""
     return "".join(
-        char for char in text
-        if char in keep or (char not in BIDI_CONTROLS and unicodedata.category(char) not in ("Cc", "Cf")))
+        char for char in text if char in keep or (char not in BIDI_CONTROLS and unicodedata.category(char) not in ("Cc", "Cf"))
+    )
 
 
 # Characters that a file system, a ZIP reader or a Content-Disposition header treats specially.
@@ -33,7 +35,7 @@ def safe_filename(name: str, limit: int = 100, fallback: str = "file") -> str:
     if len(name) > limit:
         stem, dot, extension = name.rpartition(".")
         if dot and 0 < len(extension) <= 10:
-            name = stem[:limit - len(extension) - 1].rstrip(" .") + "." + extension
+            name = stem[: limit - len(extension) - 1].rstrip(" .") + "." + extension
         else:
             name = name[:limit].rstrip(" .")
     return name or fallback

@@ -1,6 +1,7 @@
 """Read calendar files as other people's software does: Mozilla's ical.js (Thunderbird and others) through Node, and
 vobject, a Python parser the portal does not use. Each gives, per event, the instants in UTC and what calendars key on.
 """
+
 import json
 import subprocess
 from datetime import timezone
@@ -31,8 +32,15 @@ def _iso(moment) -> str:
 
 def read_with_ical_js(*files: bytes) -> list[list[dict]]:
     """Each file's events as ical.js reads them (one Node process for them all)."""
-    done = subprocess.run(["node", "--input-type=module", "-e", ICAL_JS], cwd=PROJECT_ROOT, check=True,
-                          input=json.dumps([f.decode() for f in files]), capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        ["node", "--input-type=module", "-e", ICAL_JS],
+        cwd=PROJECT_ROOT,
+        check=True,
+        input=json.dumps([f.decode() for f in files]),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     return json.loads(done.stdout)
 
 
@@ -41,9 +49,17 @@ def read_with_vobject(data: bytes) -> list[dict]:
 
     calendar = vobject.readOne(data.decode())
     method = calendar.contents["method"][0].value if "method" in calendar.contents else None
-    return [{"uid": event.uid.value, "start": _iso(event.dtstart.value), "end": _iso(event.dtend.value),
-             "sequence": int(event.sequence.value), "status": event.status.value, "method": method}
-            for event in calendar.contents.get("vevent", [])]
+    return [
+        {
+            "uid": event.uid.value,
+            "start": _iso(event.dtstart.value),
+            "end": _iso(event.dtend.value),
+            "sequence": int(event.sequence.value),
+            "status": event.status.value,
+            "method": method,
+        }
+        for event in calendar.contents.get("vevent", [])
+    ]
 
 
 def read_everywhere(data: bytes) -> list[dict]:

@@ -1,4 +1,5 @@
 """People using the Charter in tests: an applicant with the static page's form and their emails, and the set-up."""
+
 import email
 import re
 from email import policy
@@ -13,10 +14,19 @@ SUPPLIER_LINK = re.compile(r"https?://\S+?(/supplier/sign-in/[A-Za-z0-9_-]+)")
 
 def sign_up_form(n: int = 0, **changes) -> dict:
     """What an applicant might type into the sign-up form."""
-    return {"organisation": f"Green Firm {n} Ltd", "size": "small", "sector": "professional",
-            "website": f"www.firm{n}.example.com", "name": f"Pat Person {n}", "role": "Director",
-            "email": f"pat{n}@example.com", "commitments": ["local-jobs", "carbon"],
-            "statement": "We care about Exampleshire.", "publish": ["statement"], **changes}
+    return {
+        "organisation": f"Green Firm {n} Ltd",
+        "size": "small",
+        "sector": "professional",
+        "website": f"www.firm{n}.example.com",
+        "name": f"Pat Person {n}",
+        "role": "Director",
+        "email": f"pat{n}@example.com",
+        "commitments": ["local-jobs", "carbon"],
+        "statement": "We care about Exampleshire.",
+        "publish": ["statement"],
+        **changes,
+    }
 
 
 def emails_to(outbox: Path, address: str) -> list:
@@ -54,8 +64,9 @@ def sign_up_and_confirm(client, outbox, n: int = 0, **changes) -> str:
 
 def approve(app, outbox, signatory_id: str):
     officer = signed_in(app, ADMIN, outbox)
-    return officer.post(f"/council/charter/{signatory_id}/decide", {"decision": "approve"},
-                        form_page=f"/council/charter/{signatory_id}/")
+    return officer.post(
+        f"/council/charter/{signatory_id}/decide", {"decision": "approve"}, form_page=f"/council/charter/{signatory_id}/"
+    )
 
 
 def signatory_signed_in(app, outbox: Path, address: str) -> OfficerBrowser:

@@ -1,4 +1,5 @@
 """Shared fixtures: the content, a built site, the app, a static server for the frozen site, and Chromium."""
+
 import logging
 import shutil
 import uuid
@@ -20,8 +21,15 @@ PATIENT_S3 = {"PORTAL_S3_CONNECT_TIMEOUT": 30, "PORTAL_S3_READ_TIMEOUT": 120}  #
 CREDENTIALS = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing", "region_name": REGION}
 CHROMIUM = "/usr/bin/chromium"
 # As the environment notes: without these, headless Chromium tries to reach Google's hosts and fails noisily.
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 @pytest.fixture
@@ -135,6 +143,7 @@ def storage_url(request, tmp_path):
 
 
 # Fixtures many test modules share; a module that needs another kind defines its own, which wins.
+
 
 @pytest.fixture
 def store(storage_url):

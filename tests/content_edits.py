@@ -1,4 +1,5 @@
 """Helpers for tests that break a copy of the content and read the loader's message."""
+
 from pathlib import Path
 
 import pytest

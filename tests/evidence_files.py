@@ -1,4 +1,5 @@
 """Files for evidence tests, made here: real documents, and hostile ones that lie about what they are."""
+
 import io
 import struct
 import zipfile
@@ -49,19 +50,26 @@ def _zip(entries: list[tuple[str, bytes]], stored_first: bool = False) -> bytes:
 
 
 def docx() -> bytes:
-    return _zip([("[Content_Types].xml", b'<?xml version="1.0"?><Types/>'),
-                 ("word/document.xml", b'<?xml version="1.0"?><w:document/>')])
+    return _zip(
+        [("[Content_Types].xml", b'<?xml version="1.0"?><Types/>'), ("word/document.xml", b'<?xml version="1.0"?><w:document/>')]
+    )
 
 
 def macro_enabled(kind: str = "word") -> bytes:
     """A docm, xlsm or pptm: Office XML with a VBA project and the macro-enabled content type."""
-    part, content_type = {"word": ("word/document.xml", "application/vnd.ms-word.document.macroEnabled.main+xml"),
-                          "excel": ("xl/workbook.xml", "application/vnd.ms-excel.sheet.macroEnabled.main+xml"),
-                          "powerpoint": ("ppt/presentation.xml",
-                                         "application/vnd.ms-powerpoint.presentation.macroEnabled.main+xml")}[kind]
+    part, content_type = {
+        "word": ("word/document.xml", "application/vnd.ms-word.document.macroEnabled.main+xml"),
+        "excel": ("xl/workbook.xml", "application/vnd.ms-excel.sheet.macroEnabled.main+xml"),
+        "powerpoint": ("ppt/presentation.xml", "application/vnd.ms-powerpoint.presentation.macroEnabled.main+xml"),
+    }[kind]
     types = f'<?xml version="1.0"?><Types><Override PartName="/{part}" ContentType="{content_type}"/></Types>'
-    return _zip([("[Content_Types].xml", types.encode()), (part, b'<?xml version="1.0"?><doc/>'),
-                 (part.split("/")[0] + "/vbaProject.bin", _OLE_MAGIC + b"\0" * 504)])
+    return _zip(
+        [
+            ("[Content_Types].xml", types.encode()),
+            (part, b'<?xml version="1.0"?><doc/>'),
+            (part.split("/")[0] + "/vbaProject.bin", _OLE_MAGIC + b"\0" * 504),
+        ]
+    )
 
 
 def macro_content_type_only() -> bytes:
@@ -83,14 +91,22 @@ def xlsx() -> bytes:
     return out.getvalue()
 
 
-def odt(manifest: bytes = b'<manifest:manifest/>') -> bytes:
-    return _zip([("mimetype", b"application/vnd.oasis.opendocument.text"), ("content.xml", b"<office:document-content/>"),
-                 ("META-INF/manifest.xml", manifest)], stored_first=True)
+def odt(manifest: bytes = b"<manifest:manifest/>") -> bytes:
+    return _zip(
+        [
+            ("mimetype", b"application/vnd.oasis.opendocument.text"),
+            ("content.xml", b"<office:document-content/>"),
+            ("META-INF/manifest.xml", manifest),
+        ],
+        stored_first=True,
+    )
 
 
 def encrypted_odt() -> bytes:
-    return odt(b'<manifest:manifest><manifest:file-entry manifest:full-path="content.xml">'
-               b'<manifest:encryption-data manifest:checksum-type="SHA1/1K"/></manifest:file-entry></manifest:manifest>')
+    return odt(
+        b'<manifest:manifest><manifest:file-entry manifest:full-path="content.xml">'
+        b'<manifest:encryption-data manifest:checksum-type="SHA1/1K"/></manifest:file-entry></manifest:manifest>'
+    )
 
 
 def encrypted_docx() -> bytes:
@@ -121,8 +137,10 @@ def zip_bomb_by_size(expanded: int = 600 * 1024 * 1024) -> bytes:
 
 
 def zip_bomb_by_count(entries: int = 10_001) -> bytes:
-    return _zip([("[Content_Types].xml", b"<Types/>"), ("word/document.xml", b"<w:document/>")]
-                + [(f"word/media/{n}.xml", b"") for n in range(entries)])
+    return _zip(
+        [("[Content_Types].xml", b"<Types/>"), ("word/document.xml", b"<w:document/>")]
+        + [(f"word/media/{n}.xml", b"") for n in range(entries)]
+    )
 
 
 def png() -> bytes:

@@ -1,4 +1,5 @@
 """Every function route in an app's URL map, with addresses filled in from the content: new functions are covered as they are merged."""
+
 from flask import Flask
 from werkzeug.routing import Rule
 
@@ -17,8 +18,12 @@ def sample_values(app: Flask) -> dict[str, str]:
     content = app.extensions["portal.content"]
     assessment = next(iter(content.assessments.values()))
     section = assessment.sections[0]
-    return {"assessment_id": assessment.id, "section_id": section.id, "question_id": section.questions[0].id,
-            "slug": content.events[0].slug}
+    return {
+        "assessment_id": assessment.id,
+        "section_id": section.id,
+        "question_id": section.questions[0].id,
+        "slug": content.events[0].slug,
+    }
 
 
 def sample_url(app: Flask, rule: Rule, values: dict[str, str] | None = None) -> str:

@@ -1,4 +1,5 @@
 """Drive a Lambda entry as API Gateway would, with HTTP API payload v2 events built from a recorded fixture."""
+
 import base64
 import copy
 import json

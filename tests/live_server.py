@@ -1,4 +1,5 @@
 """A Flask app served for real on a loopback port, for tests that drive it over HTTP (Chromium, urllib)."""
+
 import logging
 import threading
 from contextlib import contextmanager

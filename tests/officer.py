@@ -1,4 +1,5 @@
 """A council officer signing in and using the council pages with a test client, and a clock tests can move on."""
+
 import email
 import re
 import urllib.request
@@ -134,8 +135,18 @@ def council_app_with_officers(assets: Path, storage_url: str, outbox: Path, cloc
     from portal import create_app
     from tests.conftest import CONTENT
 
-    app = create_app({"TESTING": True, "PORTAL_CONTENT": CONTENT, "PORTAL_ASSETS": assets, "PORTAL_STORAGE": storage_url,
-                      "PORTAL_EMAIL": f"outbox:{outbox}", "PORTAL_BASE_URL": base_url, "PORTAL_CLOCK": clock, **config})
+    app = create_app(
+        {
+            "TESTING": True,
+            "PORTAL_CONTENT": CONTENT,
+            "PORTAL_ASSETS": assets,
+            "PORTAL_STORAGE": storage_url,
+            "PORTAL_EMAIL": f"outbox:{outbox}",
+            "PORTAL_BASE_URL": base_url,
+            "PORTAL_CLOCK": clock,
+            **config,
+        }
+    )
     officers = Officers(open_store(storage_url))
     officers.add(ADMIN, "admin")
     officers.add(VIEWER, "viewer")

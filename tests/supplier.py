@@ -1,4 +1,5 @@
 """A supplier working through a self-assessment with the Flask test client, answering whatever the YAML asks."""
+
 import re
 from urllib.parse import urlsplit
 
@@ -15,8 +16,11 @@ def example_answer(question: Question):
         return question.options[0].value
     return {
         "whole_number": str(question.min if question.min is not None else 12),
-        "quantity": "12.5", "money": "1250.50", "date": ["1", "3", "2026"],
-        "url": "https://www.example.co.uk", "email": "owner@example.co.uk",
+        "quantity": "12.5",
+        "money": "1250.50",
+        "date": ["1", "3", "2026"],
+        "url": "https://www.example.co.uk",
+        "email": "owner@example.co.uk",
     }.get(question.type, "Example answer")
 
 

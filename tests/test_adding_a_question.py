@@ -1,5 +1,6 @@
 """A council adds a question by editing YAML alone: it reaches the form, validation, check answers, scoring, the record
 and the officers' exports."""
+
 import csv
 import io
 import json
@@ -34,8 +35,9 @@ def app_with_new_question(content_copy, built, tmp_path):
     wellbeing = next(s for s in declaration["sections"] if s["id"] == "employee-wellbeing")
     wellbeing["questions"].append(NEW_QUESTION)
     path.write_text(yaml.safe_dump(declaration, allow_unicode=True, sort_keys=False))
-    return create_app({"TESTING": True, "PORTAL_CONTENT": content_copy, "PORTAL_ASSETS": built[1],
-                       "PORTAL_STORAGE": str(tmp_path / "storage")})
+    return create_app(
+        {"TESTING": True, "PORTAL_CONTENT": content_copy, "PORTAL_ASSETS": built[1], "PORTAL_STORAGE": str(tmp_path / "storage")}
+    )
 
 
 def test_a_question_left_empty_gets_the_error_its_yaml_gives_in_the_summary_and_at_the_field(app_with_new_question):
@@ -78,8 +80,7 @@ def test_a_question_added_in_yaml_is_asked_checked_scored_and_stored(app_with_ne
 
 def test_a_question_added_in_yaml_is_a_column_in_both_exports(app_with_new_question, tmp_path):
     assessment = app_with_new_question.extensions["portal.content"].assessment("readiness")
-    record = put_submission(FileStore(tmp_path / "exports"), assessment,
-                            typed_answers(assessment, **{NEW_QUESTION["id"]: "yes"}))
+    record = put_submission(FileStore(tmp_path / "exports"), assessment, typed_answers(assessment, **{NEW_QUESTION["id"]: "yes"}))
 
     header, row = list(csv.reader(io.StringIO(to_csv(assessment, [record]).decode("utf-8-sig"))))
     assert dict(zip(header, row))[NEW_QUESTION["label"]] == "Yes"

@@ -1,6 +1,7 @@
 """A council adds a theme by editing content/ alone (a scored section in the questionnaire's YAML and a guidance
 page): it reaches the guidance, the quick checklist, the task list, the result, the council list's filter, the
 exports and the API, with no Python changed."""
+
 import csv
 import io
 import re
@@ -25,8 +26,12 @@ QUESTION = {
     "why": "Late payment puts small businesses in our area at risk.",
     "options": [
         {"value": "within-30-days", "label": "Within 30 days", "points": 2},
-        {"value": "later", "label": "Often later than 30 days", "points": 0,
-         "advice": "Agree payment terms of 30 days or less and pay on time."},
+        {
+            "value": "later",
+            "label": "Often later than 30 days",
+            "points": 0,
+            "advice": "Agree payment terms of 30 days or less and pay on time.",
+        },
     ],
 }
 THEME = {
@@ -65,8 +70,9 @@ def add_theme(content_dir) -> None:
 @pytest.fixture
 def app(content_copy, built, tmp_path):
     add_theme(content_copy)
-    return council_app_with_officers(built[1], str(tmp_path / "storage"), tmp_path / "outbox", Clock(),
-                                     "http://localhost", PORTAL_CONTENT=content_copy)
+    return council_app_with_officers(
+        built[1], str(tmp_path / "storage"), tmp_path / "outbox", Clock(), "http://localhost", PORTAL_CONTENT=content_copy
+    )
 
 
 @pytest.fixture
@@ -128,8 +134,11 @@ def test_officers_filter_export_and_fetch_the_new_theme(app, assessment, tmp_pat
     nothing = viewer.client.get("/council/submissions/?theme=prompt-payment&level=getting-started")
     assert ready not in nothing.get_data(as_text=True)
 
-    data = follow(viewer, viewer.post("/council/exports/submissions?format=csv&assessment=readiness",
-                                      form_page="/council/submissions/"), store)
+    data = follow(
+        viewer,
+        viewer.post("/council/exports/submissions?format=csv&assessment=readiness", form_page="/council/submissions/"),
+        store,
+    )
     [header, row] = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
     exported = dict(zip(header, row))
     assert exported["Prompt payment: readiness (%)"] == "100"
@@ -145,5 +154,4 @@ def test_officers_filter_export_and_fetch_the_new_theme(app, assessment, tmp_pat
     fetched = api.get(f"/council/api/submissions/readiness/{ready}").get_json()
     assert fetched["answers"][QUESTION["id"]] == "within-30-days"
     assert fetched["readiness"]["prompt-payment"]["level"] == "ready"
-    assert str(escape(THEME["title"])) in viewer.client.get(f"/council/submissions/readiness/{ready}/").get_data(
-        as_text=True)
+    assert str(escape(THEME["title"])) in viewer.client.get(f"/council/submissions/readiness/{ready}/").get_data(as_text=True)

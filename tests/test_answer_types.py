@@ -1,5 +1,6 @@
 """Answer types are classes chosen from the YAML's `type:` through one registry: nothing else branches on a type's
 name, and a new type is one class."""
+
 import csv
 import io
 import re
@@ -54,11 +55,19 @@ def with_postcodes(monkeypatch, content_copy, built, tmp_path):
     path = content_copy / "assessments" / "readiness.yaml"
     declaration = yaml.safe_load(path.read_text())
     organisation = next(s for s in declaration["sections"] if s["id"] == "organisation")
-    organisation["questions"].append({"id": "office_postcode", "type": "postcode", "label": "Your main office's postcode",
-                                      "why": "We look at where suppliers work.", "autocomplete": "postal-code"})
+    organisation["questions"].append(
+        {
+            "id": "office_postcode",
+            "type": "postcode",
+            "label": "Your main office's postcode",
+            "why": "We look at where suppliers work.",
+            "autocomplete": "postal-code",
+        }
+    )
     path.write_text(yaml.safe_dump(declaration, allow_unicode=True, sort_keys=False))
-    return create_app({"TESTING": True, "PORTAL_CONTENT": content_copy, "PORTAL_ASSETS": built[1],
-                       "PORTAL_STORAGE": str(tmp_path / "storage")})
+    return create_app(
+        {"TESTING": True, "PORTAL_CONTENT": content_copy, "PORTAL_ASSETS": built[1], "PORTAL_STORAGE": str(tmp_path / "storage")}
+    )
 
 
 def test_a_new_answer_type_is_one_class_and_reaches_the_form_the_record_and_the_export(with_postcodes, tmp_path):
@@ -74,8 +83,9 @@ def test_a_new_answer_type_is_one_class_and_reaches_the_form_the_record_and_the_
     assert empty.status_code == 400 and "Enter a postcode" in empty.get_data(as_text=True)
     assert supplier.answer("organisation", "office_postcode", "sw1a1aa").status_code == 303
 
-    answers = {q.id: parse_answer(q, "sw1a 1aa" if q.id == "office_postcode" else example_answer(q))
-               for q in assessment.questions}
+    answers = {
+        q.id: parse_answer(q, "sw1a 1aa" if q.id == "office_postcode" else example_answer(q)) for q in assessment.questions
+    }
     record = put_submission(FileStore(tmp_path / "exports"), assessment, answers)
     assert record["answers"]["office_postcode"] == "SW1A 1AA"
     header, row = list(csv.reader(io.StringIO(to_csv(assessment, [record]).decode("utf-8-sig"))))

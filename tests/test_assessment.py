@@ -1,4 +1,5 @@
 """The self-assessment journey through the function's HTTP interface, on the file store and on S3 (moto)."""
+
 import pytest
 
 from portal import create_app
@@ -9,9 +10,15 @@ from .supplier import Supplier
 
 @pytest.fixture
 def journey_app(built, storage_url):
-    return create_app({"TESTING": True, "PORTAL_CONTENT": CONTENT, "PORTAL_ASSETS": built[1],
-                       "PORTAL_STORAGE": storage_url, "PORTAL_BASE_URL": "http://localhost"})
-
+    return create_app(
+        {
+            "TESTING": True,
+            "PORTAL_CONTENT": CONTENT,
+            "PORTAL_ASSETS": built[1],
+            "PORTAL_STORAGE": storage_url,
+            "PORTAL_BASE_URL": "http://localhost",
+        }
+    )
 
 
 @pytest.fixture
@@ -91,8 +98,12 @@ def test_declaration_cannot_start_until_the_other_sections_are_complete(supplier
 
 def test_unknown_or_mangled_resume_links_are_not_found(supplier):
     supplier.start()
-    for address in ("/assessments/readiness/not-a-real-token/", "/assessments/readiness/" + "x" * 500 + "/",
-                    "/assessments/nothing/abc/", "/assessments/readiness/%00%ff/"):
+    for address in (
+        "/assessments/readiness/not-a-real-token/",
+        "/assessments/readiness/" + "x" * 500 + "/",
+        "/assessments/nothing/abc/",
+        "/assessments/readiness/%00%ff/",
+    ):
         assert supplier.client.get(address).status_code == 404, address
 
 
@@ -115,10 +126,12 @@ def test_storage_outage_keeps_the_answer_on_screen(journey_app, supplier, monkey
 
     def unavailable(*args, **kwargs):
         from functions.storage import StorageUnavailable
+
         raise StorageUnavailable("disk offline")
 
     with journey_app.app_context():
         from functions.assessment.pages import drafts
+
         monkeypatch.setattr(drafts().store, "create", unavailable)
     response = supplier.client.post(url, data={"organisation_name": "Acme Joinery Ltd", "csrf_token": token})
     html = response.get_data(as_text=True)
@@ -162,8 +175,9 @@ def test_hostile_answers_get_a_4xx_or_are_stored_safely_never_a_5xx(supplier, as
 
 def test_a_huge_post_is_refused_with_a_page(supplier):
     supplier.start()
-    response = supplier.client.post(supplier.question_url("organisation", "organisation_name"),
-                                    data={"organisation_name": "x" * (2 * 1024 * 1024)})
+    response = supplier.client.post(
+        supplier.question_url("organisation", "organisation_name"), data={"organisation_name": "x" * (2 * 1024 * 1024)}
+    )
     assert response.status_code == 413
     assert "too large" in response.get_data(as_text=True)
 
@@ -171,8 +185,16 @@ def test_a_huge_post_is_refused_with_a_page(supplier):
 def test_resume_link_can_be_emailed_to_the_outbox(built, assessment, tmp_path):
     from email import message_from_bytes
 
-    app = create_app({"TESTING": True, "PORTAL_CONTENT": CONTENT, "PORTAL_ASSETS": built[1], "PORTAL_STORAGE": str(tmp_path / "storage"),
-                      "PORTAL_BASE_URL": "http://localhost", "PORTAL_EMAIL": f"outbox:{tmp_path / 'outbox'}"})
+    app = create_app(
+        {
+            "TESTING": True,
+            "PORTAL_CONTENT": CONTENT,
+            "PORTAL_ASSETS": built[1],
+            "PORTAL_STORAGE": str(tmp_path / "storage"),
+            "PORTAL_BASE_URL": "http://localhost",
+            "PORTAL_EMAIL": f"outbox:{tmp_path / 'outbox'}",
+        }
+    )
     supplier = Supplier(app.test_client(), assessment)
     task_list = supplier.start()
     response = supplier.post(f"{task_list}email-link", {"email": "owner@example.co.uk"}, form_page=task_list)
@@ -185,8 +207,15 @@ def test_resume_link_can_be_emailed_to_the_outbox(built, assessment, tmp_path):
 
 
 def test_a_wrong_email_address_is_explained_and_nothing_is_sent(built, assessment, tmp_path):
-    app = create_app({"TESTING": True, "PORTAL_CONTENT": CONTENT, "PORTAL_ASSETS": built[1], "PORTAL_STORAGE": str(tmp_path / "storage"),
-                      "PORTAL_EMAIL": f"outbox:{tmp_path / 'outbox'}"})
+    app = create_app(
+        {
+            "TESTING": True,
+            "PORTAL_CONTENT": CONTENT,
+            "PORTAL_ASSETS": built[1],
+            "PORTAL_STORAGE": str(tmp_path / "storage"),
+            "PORTAL_EMAIL": f"outbox:{tmp_path / 'outbox'}",
+        }
+    )
     supplier = Supplier(app.test_client(), assessment)
     task_list = supplier.start()
     response = supplier.post(f"{task_list}email-link", {"email": "owner at example"}, form_page=task_list)

@@ -1,4 +1,5 @@
 """python build.py: a frozen site of static files, fingerprinted assets, and no broken links."""
+
 import gzip
 import os
 import subprocess
@@ -18,10 +19,21 @@ from portal.freeze import BrokenLinks, check_links
 
 
 def test_build_writes_every_page_as_a_static_file(site_dir):
-    for path in ("index.html", "framework/index.html", "measures/index.html", "measures/le01/index.html",
-                 "measures/priority/wellbeing/index.html", "charter/index.html", "guidance/index.html",
-                 "guidance/carbon-reduction-plans/index.html", "accessibility-statement/index.html",
-                 "privacy-notice/index.html", "404.html", "sitemap.xml", "robots.txt"):
+    for path in (
+        "index.html",
+        "framework/index.html",
+        "measures/index.html",
+        "measures/le01/index.html",
+        "measures/priority/wellbeing/index.html",
+        "charter/index.html",
+        "guidance/index.html",
+        "guidance/carbon-reduction-plans/index.html",
+        "accessibility-statement/index.html",
+        "privacy-notice/index.html",
+        "404.html",
+        "sitemap.xml",
+        "robots.txt",
+    ):
         assert (site_dir / path).is_file(), path
     assert len(list((site_dir / "measures").glob("*/index.html"))) == 38
 
@@ -103,8 +115,13 @@ def test_assets_built_before_a_new_asset_was_added_say_to_build_again(built, tmp
 
 def test_make_runs_build_freezes_the_site_and_packages_no_function(tmp_path):
     """make run serves the functions from their code: `build.py --site-only` stops after the site."""
-    result = subprocess.run([sys.executable, "build.py", "--site-only"], cwd=PROJECT_ROOT, capture_output=True,
-                            text=True, env={**os.environ, "PORTAL_ASSETS": str(tmp_path / "assets")})
+    result = subprocess.run(
+        [sys.executable, "build.py", "--site-only"],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PORTAL_ASSETS": str(tmp_path / "assets")},
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("Built ") and "Packaged" not in result.stdout
     assert (tmp_path / "assets" / "manifest.json").exists()

@@ -1,5 +1,6 @@
 """Officers decide on Charter sign-ups (issue 20, item 2): admins approve, or decline with a reason; viewers read; the
 applicant is emailed either way, an approval with the certificate PDF; every step is in the audit log."""
+
 import io
 
 import pytest
@@ -45,15 +46,20 @@ def test_officers_see_pending_sign_ups_and_the_details(app, outbox, pending):
     assert "Green Firm 0 Ltd" in listing and "Waiting for a decision" in listing
     page = officer.client.get(f"/council/charter/{pending}/").get_data(as_text=True)
     assert "pat0@example.com" in page and "Save decision" not in page  # a viewer reads, and cannot decide
-    assert officer.post(f"/council/charter/{pending}/decide", {"decision": "approve"},
-                        form_page=f"/council/charter/{pending}/").status_code == 403
+    assert (
+        officer.post(
+            f"/council/charter/{pending}/decide", {"decision": "approve"}, form_page=f"/council/charter/{pending}/"
+        ).status_code
+        == 403
+    )
     assert records(app)[0]["status"] == "pending"
     assert {"viewed-charter-signatories", "viewed-charter-signatory"} <= set(audit_actions(app))
 
 
 def test_approving_emails_the_certificate_and_a_private_link(app, outbox, pending):
-    response = signed_in(app, ADMIN, outbox).post(f"/council/charter/{pending}/decide", {"decision": "approve"},
-                                                  form_page=f"/council/charter/{pending}/")
+    response = signed_in(app, ADMIN, outbox).post(
+        f"/council/charter/{pending}/decide", {"decision": "approve"}, form_page=f"/council/charter/{pending}/"
+    )
     assert response.status_code == 303
     record = records(app)[0]
     assert record["status"] == "approved" and record["by"] == ADMIN and record["joined_on"]
@@ -68,13 +74,17 @@ def test_approving_emails_the_certificate_and_a_private_link(app, outbox, pendin
 
 def test_declining_needs_a_reason_which_the_applicant_is_sent(app, outbox, pending):
     officer = signed_in(app, ADMIN, outbox)
-    response = officer.post(f"/council/charter/{pending}/decide", {"decision": "decline", "reason": "  "},
-                            form_page=f"/council/charter/{pending}/")
+    response = officer.post(
+        f"/council/charter/{pending}/decide", {"decision": "decline", "reason": "  "}, form_page=f"/council/charter/{pending}/"
+    )
     html = response.get_data(as_text=True)
     assert response.status_code == 400 and "Enter the reason for declining" in html and 'href="#reason"' in html
     assert records(app)[0]["status"] == "pending"
-    officer.post(f"/council/charter/{pending}/decide", {"decision": "decline", "reason": "Not based in Exampleshire"},
-                 form_page=f"/council/charter/{pending}/")
+    officer.post(
+        f"/council/charter/{pending}/decide",
+        {"decision": "decline", "reason": "Not based in Exampleshire"},
+        form_page=f"/council/charter/{pending}/",
+    )
     assert records(app)[0]["status"] == "declined"
     message = emails_to(outbox, "pat0@example.com")[-1]
     assert "Not based in Exampleshire" in text_of(message)
@@ -86,10 +96,15 @@ def test_a_decision_is_made_once(app, outbox, pending):
     form_page = officer.client.get(f"/council/charter/{pending}/").get_data(as_text=True)
     token = csrf(form_page)
     first = officer.client.post(f"/council/charter/{pending}/decide", data={"decision": "approve", "csrf_token": token})
-    second = officer.client.post(f"/council/charter/{pending}/decide", data={"decision": "decline", "reason": "x", "csrf_token": token})
+    second = officer.client.post(
+        f"/council/charter/{pending}/decide", data={"decision": "decline", "reason": "x", "csrf_token": token}
+    )
     assert first.status_code == 303 and second.status_code == 409
-    assert [v["status"] for v in Signatories(open_store(app.config["PORTAL_STORAGE"]), Clock()).history(pending)] == \
-        ["unconfirmed", "pending", "approved"]
+    assert [v["status"] for v in Signatories(open_store(app.config["PORTAL_STORAGE"]), Clock()).history(pending)] == [
+        "unconfirmed",
+        "pending",
+        "approved",
+    ]
 
 
 def test_an_admin_can_remove_a_signatory_with_a_reason(app, outbox, pending):
@@ -97,8 +112,9 @@ def test_an_admin_can_remove_a_signatory_with_a_reason(app, outbox, pending):
     officer.post(f"/council/charter/{pending}/decide", {"decision": "approve"}, form_page=f"/council/charter/{pending}/")
     response = officer.post(f"/council/charter/{pending}/remove", {"reason": ""}, form_page=f"/council/charter/{pending}/")
     assert response.status_code == 400 and "Enter the reason for removing them" in response.get_data(as_text=True)
-    officer.post(f"/council/charter/{pending}/remove", {"reason": "Broke the commitments"},
-                 form_page=f"/council/charter/{pending}/")
+    officer.post(
+        f"/council/charter/{pending}/remove", {"reason": "Broke the commitments"}, form_page=f"/council/charter/{pending}/"
+    )
     assert records(app)[0]["status"] == "removed"
     assert "Broke the commitments" in text_of(emails_to(outbox, "pat0@example.com")[-1])
     assert "removed-charter-signatory" in audit_actions(app)
@@ -117,8 +133,13 @@ def admin(app, outbox):
 
 @pytest.mark.parametrize("storage_url", ["file"], indirect=True)
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(form=st.dictionaries(st.sampled_from(["decision", "reason"]),
-                            st.one_of(st.sampled_from(["approve", "decline", ""]), st.text(max_size=1100)), max_size=2))
+@given(
+    form=st.dictionaries(
+        st.sampled_from(["decision", "reason"]),
+        st.one_of(st.sampled_from(["approve", "decline", ""]), st.text(max_size=1100)),
+        max_size=2,
+    )
+)
 def test_whatever_an_admin_posts_as_a_decision_gets_a_page_and_one_version_at_most(app, admin, pending, form):
     officer = admin
     before = Signatories(open_store(app.config["PORTAL_STORAGE"]), Clock()).history(pending)

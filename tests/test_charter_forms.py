@@ -1,5 +1,6 @@
 """The Charter's core: reading its forms (any mapping in, a value or GOV.UK messages out, never an exception) and its
 content's checks (a mistake in content/charter.yaml names the file, line and problem)."""
+
 from hypothesis import given, strategies as st
 from werkzeug.datastructures import MultiDict
 
@@ -25,18 +26,28 @@ def test_a_whole_sign_up_is_read_as_stored():
 
 
 def test_web_addresses_must_be_http_and_a_real_host():
-    for address in ("javascript:alert(1)", "ftp://example.com", "https://", "http://localhost", "https://a b.com",
-                    "https://user@example.com", "https://exa<mple.com"):
+    for address in (
+        "javascript:alert(1)",
+        "ftp://example.com",
+        "https://",
+        "http://localhost",
+        "https://a b.com",
+        "https://user@example.com",
+        "https://exa<mple.com",
+    ):
         _, errors = read_sign_up(form(**sign_up_form(website=address)), CHARTER)
         assert errors == {"website": "Enter a web address in the correct format, like https://www.example.co.uk"}, address
 
 
 def test_hidden_characters_and_long_answers_are_explained():
-    _, errors = read_sign_up(form(**sign_up_form(organisation="Acme\u202eLtd", name="x" * 201,
-                                                  statement="line one\nline two" + "x" * 500)), CHARTER)
-    assert errors == {"organisation": "Organisation name must not include hidden characters such as tabs or control characters",
-                      "name": "Full name must be 200 characters or fewer",
-                      "statement": "Your statement must be 500 characters or fewer"}
+    _, errors = read_sign_up(
+        form(**sign_up_form(organisation="Acme\u202eLtd", name="x" * 201, statement="line one\nline two" + "x" * 500)), CHARTER
+    )
+    assert errors == {
+        "organisation": "Organisation name must not include hidden characters such as tabs or control characters",
+        "name": "Full name must be 200 characters or fewer",
+        "statement": "Your statement must be 500 characters or fewer",
+    }
 
 
 def test_an_update_needs_a_line_on_each_commitment():
@@ -47,15 +58,32 @@ def test_an_update_needs_a_line_on_each_commitment():
     assert update == {"progress": {"local-jobs": "a", "carbon": "b"}, "report": "https://example.com/r"}
 
 
-FIELDS = ["organisation", "size", "sector", "website", "name", "role", "email", "commitments", "statement", "publish",
-          "concern", "contact", "update-carbon", "report"]
+FIELDS = [
+    "organisation",
+    "size",
+    "sector",
+    "website",
+    "name",
+    "role",
+    "email",
+    "commitments",
+    "statement",
+    "publish",
+    "concern",
+    "contact",
+    "update-carbon",
+    "report",
+]
 
 
 @given(st.lists(st.tuples(st.sampled_from(FIELDS), st.text(max_size=400)), max_size=20))
 def test_any_form_gets_a_value_or_messages_never_an_exception(pairs):
     posted = MultiDict(pairs)
-    for value, errors in (read_sign_up(posted, CHARTER), read_concern(posted),
-                          read_update(posted, [CHARTER.commitment("carbon")])):
+    for value, errors in (
+        read_sign_up(posted, CHARTER),
+        read_concern(posted),
+        read_update(posted, [CHARTER.commitment("carbon")]),
+    ):
         assert (value is None) != (errors == {})
         assert all(isinstance(message, str) and message for message in errors.values())
 
@@ -63,8 +91,11 @@ def test_any_form_gets_a_value_or_messages_never_an_exception(pairs):
 def test_mistakes_in_the_charters_content_name_the_file_and_line(content_copy):
     path = content_copy / "charter.yaml"
     text = path.read_text()
-    path.write_text(text.replace("id: fair-pay", "id: local-jobs").replace("missed_before_lapsing: 2", "missed_before_lapsing: 0")
-                    .replace("    micro: Micro", "    Micro Firms: Micro"))
+    path.write_text(
+        text.replace("id: fair-pay", "id: local-jobs")
+        .replace("missed_before_lapsing: 2", "missed_before_lapsing: 0")
+        .replace("    micro: Micro", "    Micro Firms: Micro")
+    )
     found = problems(content_copy)
     assert "content/charter.yaml" in found
     assert "give each commitment its own id" in found

@@ -1,5 +1,6 @@
 """The Charter's Lambda entries, fed API Gateway HTTP API (payload v2) events: sign up and confirm through the
 function's own app, and the scheduled round."""
+
 import pytest
 
 from functions import handlers

@@ -32,8 +32,9 @@ def signed(built, storage_url, outbox):
     app = charter_app(built[1], storage_url, outbox)
     client = app.test_client()
     sign_up_and_confirm(client, outbox, 1, size="micro", commitments=["carbon"], publish=["statement"])
-    sign_up_and_confirm(client, outbox, 2, size="large", commitments=["fair-pay", "carbon"], publish=["signatory"],
-                        statement="Kept private")
+    sign_up_and_confirm(
+        client, outbox, 2, size="large", commitments=["fair-pay", "carbon"], publish=["signatory"], statement="Kept private"
+    )
     sign_up_and_confirm(client, outbox, 3)
     found = ids_by_email(storage_url)
     for n in (1, 2):

@@ -1,5 +1,6 @@
 """Signing the Charter from its static page: the form, its messages, and the single-use confirmation link (issue 20,
 item 1), on the file store and on S3 (moto)."""
+
 import re
 
 import pytest
@@ -11,7 +12,10 @@ from functions.storage import open_store
 from .charter_people import charter_app, emails_to, link_in, sign_up_and_confirm, sign_up_form, text_of
 from .officer import Clock, csrf
 
-ERROR = re.compile(r'<p id="([a-z-]+)-error" class="govuk-error-message">\s*<span class="govuk-visually-hidden">Error:</span>\s*(.*?)\s*</p>', re.S)
+ERROR = re.compile(
+    r'<p id="([a-z-]+)-error" class="govuk-error-message">\s*<span class="govuk-visually-hidden">Error:</span>\s*(.*?)\s*</p>',
+    re.S,
+)
 
 
 @pytest.fixture
@@ -88,15 +92,21 @@ def test_a_link_expires_after_a_week(built, storage_url, outbox):
 
 
 def test_missing_answers_get_a_message_each_keep_the_rest_and_store_nothing(client, app):
-    response = client.post("/charter/sign-up", data=sign_up_form(organisation="", size="huge", email="not an address",
-                                                                  commitments=["made-up"], website="javascript:alert(1)"))
+    response = client.post(
+        "/charter/sign-up",
+        data=sign_up_form(
+            organisation="", size="huge", email="not an address", commitments=["made-up"], website="javascript:alert(1)"
+        ),
+    )
     html = response.get_data(as_text=True)
     assert response.status_code == 400
     assert messages(html) == {
-        "organisation": "Enter the name of your organisation", "size": "Select the size of your organisation",
+        "organisation": "Enter the name of your organisation",
+        "size": "Select the size of your organisation",
         "website": "Enter a web address in the correct format, like https://www.example.co.uk",
         "email": "Enter an email address in the correct format, like name@example.com",
-        "commitments": "Select at least one commitment"}
+        "commitments": "Select at least one commitment",
+    }
     assert "<title>Error: " in html and 'href="#organisation"' in html
     assert 'value="Pat Person 0"' in html and "We care about Exampleshire." in html  # answers kept
     assert stored(app) == []

@@ -1,6 +1,7 @@
 """The Charter's yearly update (issue 20, item 4): on each anniversary the signatory is asked, by a private link, for a
 short update per commitment; missing two in a row (content's setting) lapses them, officers are told once, and they
 leave the register until they update; a signatory can leave from their link. The round is safe to run twice."""
+
 import re
 from datetime import date, timedelta
 
@@ -13,8 +14,7 @@ from functions.storage import open_store
 from portal.charter import yearly
 from portal.content import load_content
 
-from .charter_people import (OWN_PAGE, approve, charter_app, emails_to, link_in, sign_up_and_confirm, signatory_signed_in,
-                             text_of)
+from .charter_people import OWN_PAGE, approve, charter_app, emails_to, link_in, sign_up_and_confirm, signatory_signed_in, text_of
 from .conftest import CONTENT
 from .officer import Clock, csrf
 
@@ -37,8 +37,11 @@ def test_a_29_february_joiner_has_an_anniversary_every_year():
     assert yearly.anniversaries_reached(date(2028, 2, 29), date(2029, 2, 28)) == 1
 
 
-@given(joined=st.dates(date(2000, 1, 1), date(2090, 1, 1)), days=st.integers(0, 3650),
-       updates=st.lists(st.integers(0, 3650), max_size=5))
+@given(
+    joined=st.dates(date(2000, 1, 1), date(2090, 1, 1)),
+    days=st.integers(0, 3650),
+    updates=st.lists(st.integers(0, 3650), max_size=5),
+)
 def test_an_update_given_today_always_ends_a_lapse(joined, days, updates):
     today = joined + timedelta(days=days)
     given_on = sorted(joined + timedelta(days=d) for d in updates)
@@ -112,10 +115,19 @@ def test_two_missed_updates_lapse_them_tell_officers_once_and_an_update_brings_t
     page = client.get(own).get_data(as_text=True)
     assert "Lapsed: give an update" in page
     empty = client.post(own + "update", data={"csrf_token": csrf(page)})
-    assert empty.status_code == 400 and "Enter your progress on ‘Create opportunities for local people’" in empty.get_data(as_text=True)
+    assert empty.status_code == 400 and "Enter your progress on ‘Create opportunities for local people’" in empty.get_data(
+        as_text=True
+    )
     assert register(app) == []
-    response = client.post(own + "update", data={"csrf_token": csrf(page), "update-local-jobs": "Two apprentices",
-                                                 "update-carbon": "Measured our footprint", "report": "example.com/report"})
+    response = client.post(
+        own + "update",
+        data={
+            "csrf_token": csrf(page),
+            "update-local-jobs": "Two apprentices",
+            "update-carbon": "Measured our footprint",
+            "report": "example.com/report",
+        },
+    )
     assert response.status_code == 303
     assert register(app) == ["Green Firm 0 Ltd"]
 

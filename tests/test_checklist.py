@@ -1,4 +1,5 @@
 """Quick readiness checklists: one page per theme, an instant result with next steps, nothing stored."""
+
 import pytest
 
 from portal import create_app
@@ -9,8 +10,9 @@ from .conftest import CONTENT
 
 @pytest.fixture
 def checklist_app(built, tmp_path):
-    return create_app({"TESTING": True, "PORTAL_CONTENT": CONTENT, "PORTAL_ASSETS": built[1],
-                       "PORTAL_STORAGE": str(tmp_path / "storage")})
+    return create_app(
+        {"TESTING": True, "PORTAL_CONTENT": CONTENT, "PORTAL_ASSETS": built[1], "PORTAL_STORAGE": str(tmp_path / "storage")}
+    )
 
 
 def test_each_theme_has_a_checklist_linked_from_its_guidance(client, app):
@@ -53,8 +55,9 @@ def test_unanswered_checklist_shows_errors_and_keeps_answers(checklist_app):
     assessment = checklist_app.extensions["portal.content"].assessment("readiness")
     section = max((checklist_of(s) for s in assessment.scored_sections), key=lambda s: len(s.questions))
     first = section.questions[0]
-    response = checklist_app.test_client().post(f"/checklists/readiness/{section.id}/result",
-                                                data={first.id: first.options[0].value})
+    response = checklist_app.test_client().post(
+        f"/checklists/readiness/{section.id}/result", data={first.id: first.options[0].value}
+    )
     html = response.get_data(as_text=True)
     assert response.status_code == 400
     assert "There is a problem" in html and "<title>Error: " in html

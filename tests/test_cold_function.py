@@ -1,6 +1,7 @@
 """What a cold Lambda function does before its first page: it imports nothing that page does not need, and renders
 each Markdown text from content/ when a page first shows it; the build renders all of them, so a text that cannot be
 rendered still stops it, naming the file."""
+
 import json
 import shutil
 import subprocess
@@ -35,9 +36,14 @@ print(json.dumps({"made": made, "after": after, "pages": len(content.pages), "im
 
 
 def _fresh_function(built, tmp_path, *package_root):
-    result = subprocess.run([sys.executable, "-c", FRESH_FUNCTION, str(CONTENT), str(built[1]), *map(str, package_root)],
-                            capture_output=True, text=True, cwd=PROJECT_ROOT, timeout=120, env={"PATH": "/usr/bin:/bin",
-                            "PORTAL_VAR": str(tmp_path), "PORTAL_STORAGE": str(tmp_path / "storage")})
+    result = subprocess.run(
+        [sys.executable, "-c", FRESH_FUNCTION, str(CONTENT), str(built[1]), *map(str, package_root)],
+        capture_output=True,
+        text=True,
+        cwd=PROJECT_ROOT,
+        timeout=120,
+        env={"PATH": "/usr/bin:/bin", "PORTAL_VAR": str(tmp_path), "PORTAL_STORAGE": str(tmp_path / "storage")},
+    )
     assert result.returncode == 0, result.stderr[-3000:]
     return json.loads(result.stdout.strip().splitlines()[-1])
 
@@ -68,8 +74,11 @@ def test_blank_markdown_is_still_refused_as_empty(content_copy):
     path = content_copy / "charter.yaml"
     text = path.read_text()
     start = text.index("how_to_sign_up:")
-    path.write_text(text[:start] + 'how_to_sign_up: "   "\n' + "".join(
-        line + "\n" for line in text[start:].splitlines()[1:] if not line.startswith((" ", "\t")) or not line.strip()))
+    path.write_text(
+        text[:start]
+        + 'how_to_sign_up: "   "\n'
+        + "".join(line + "\n" for line in text[start:].splitlines()[1:] if not line.startswith((" ", "\t")) or not line.strip())
+    )
     assert "how_to_sign_up" in problems(content_copy) and "this cannot be empty" in problems(content_copy)
 
 
@@ -97,10 +106,20 @@ def test_a_snapshot_is_the_same_bytes_in_every_process():
     (a set in the content's model would)."""
     digests = set()
     for seed in ("1", "2"):
-        result = subprocess.run([sys.executable, "-c", "import hashlib, sys; from portal.content.snapshot import snapshot; "
-                                 "print(hashlib.sha256(snapshot(sys.argv[1])).hexdigest())", str(CONTENT)],
-                                capture_output=True, text=True, cwd=PROJECT_ROOT, timeout=120,
-                                env={"PATH": "/usr/bin:/bin", "PYTHONHASHSEED": seed})
+        result = subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                "import hashlib, sys; from portal.content.snapshot import snapshot; "
+                "print(hashlib.sha256(snapshot(sys.argv[1])).hexdigest())",
+                str(CONTENT),
+            ],
+            capture_output=True,
+            text=True,
+            cwd=PROJECT_ROOT,
+            timeout=120,
+            env={"PATH": "/usr/bin:/bin", "PYTHONHASHSEED": seed},
+        )
         assert result.returncode == 0, result.stderr[-3000:]
         digests.add(result.stdout.strip())
     assert len(digests) == 1

@@ -1,4 +1,5 @@
 """The content loader accepts the default content and names the file, place and problem of every mistake."""
+
 import os
 import subprocess
 import sys
@@ -14,7 +15,10 @@ from .conftest import CONTENT
 def test_default_content_is_a_complete_framework():
     content = load_content(CONTENT)
     assert [p.title for p in content.framework.priorities] == [
-        "Supporting the local economy", "Promoting wellbeing", "A great place to live"]
+        "Supporting the local economy",
+        "Promoting wellbeing",
+        "A great place to live",
+    ]
     assert len(content.measures) == 38
     assert all(content.measures_for(p.id) for p in content.framework.priorities)
     assert len(content.framework.principles) >= 5
@@ -55,11 +59,17 @@ def test_unknown_field_is_reported(content_copy):
 def test_nested_mistake_points_at_the_list_item(content_copy):
     path = content_copy / "framework.yaml"
     lines = path.read_text().splitlines()
-    first_outcome_title = next(i for i, line in enumerate(lines) if line.strip().startswith("title:") and i > next(
-        j for j, l in enumerate(lines) if l.strip() == "outcomes:"))
+    first_outcome_title = next(
+        i
+        for i, line in enumerate(lines)
+        if line.strip().startswith("title:") and i > next(j for j, l in enumerate(lines) if l.strip() == "outcomes:")
+    )
     lines[first_outcome_title] = lines[first_outcome_title].split("title:")[0] + "title: ''"
     path.write_text("\n".join(lines))
-    assert f"content/framework.yaml, line {first_outcome_title + 1}: 'priorities.0.outcomes.0.title': this cannot be empty" in problems(content_copy)
+    assert (
+        f"content/framework.yaml, line {first_outcome_title + 1}: 'priorities.0.outcomes.0.title': this cannot be empty"
+        in problems(content_copy)
+    )
 
 
 def test_reporting_frequency_must_be_one_we_know(content_copy):
@@ -74,17 +84,18 @@ def test_measure_must_belong_to_a_known_priority_and_outcome(content_copy):
     path.write_text("\n".join("priority: jobs" if l.startswith("priority:") else l for l in path.read_text().splitlines()))
     assert "'priority': 'jobs' is not a priority in framework.yaml" in problems(content_copy)
 
-    path.write_text("\n".join(
-        "priority: wellbeing" if l.startswith("priority:") else l for l in path.read_text().splitlines()))
+    path.write_text("\n".join("priority: wellbeing" if l.startswith("priority:") else l for l in path.read_text().splitlines()))
     assert "is not an outcome of 'wellbeing'" in problems(content_copy)
 
 
 def test_two_measures_cannot_share_a_code(content_copy):
     original = (content_copy / "measures" / "le05.yaml").read_text()
-    (content_copy / "measures" / "le05.yaml").write_text(
-        original.replace("code: LE05", "code: LE06"))
+    (content_copy / "measures" / "le05.yaml").write_text(original.replace("code: LE05", "code: LE06"))
     message = problems(content_copy)
-    assert "LE06 is also the code in content/measures/le05.yaml" in message or "LE06 is also the code in content/measures/le06.yaml" in message
+    assert (
+        "LE06 is also the code in content/measures/le05.yaml" in message
+        or "LE06 is also the code in content/measures/le06.yaml" in message
+    )
     assert "name the file le06.yaml to match its code" in message
 
 
@@ -147,7 +158,10 @@ def test_every_problem_is_listed_at_once(content_copy):
 def test_build_fails_with_the_message_and_no_traceback(content_copy):
     (content_copy / "charter.yaml").unlink()
     result = subprocess.run(
-        [sys.executable, "build.py"], cwd=PROJECT_ROOT, capture_output=True, text=True,
+        [sys.executable, "build.py"],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
         env={**os.environ, "PORTAL_CONTENT": str(content_copy), "PORTAL_ASSETS": str(content_copy.parent / "assets")},
     )
     assert result.returncode == 1

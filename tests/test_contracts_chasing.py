@@ -1,4 +1,5 @@
 """Chasing returns with a moved clock: each reminder is sent once, on the right day, to the right people."""
+
 from dataclasses import replace
 from datetime import date, timedelta
 from decimal import Decimal
@@ -15,8 +16,17 @@ from .conftest import CONTENT
 SETTINGS = load_content(CONTENT).contracts.chasing  # 14 days before, on the day, weekly, manager after 14 days
 CONTACTS = ("ann@roadworks.example", "bob@roadworks.example")
 MANAGER = "officer@exampleshire.gov.uk"
-CONTRACT = Contract("Highways", "EXC-1", "Roadworks Ltd", Decimal(1000), date(2026, 4, 1), date(2027, 3, 31), MANAGER,
-                    CONTACTS, (Commitment("LE01", Decimal(2), "per_period", "quarterly", ""),))
+CONTRACT = Contract(
+    "Highways",
+    "EXC-1",
+    "Roadworks Ltd",
+    Decimal(1000),
+    date(2026, 4, 1),
+    date(2027, 3, 31),
+    MANAGER,
+    CONTACTS,
+    (Commitment("LE01", Decimal(2), "per_period", "quarterly", ""),),
+)
 Q1 = reporting_periods(CONTRACT, 30)[0]  # 1 April to 30 June 2026, due 30 July 2026
 
 
@@ -55,8 +65,9 @@ def test_a_sent_return_stops_the_chasing():
 
 
 def test_a_missed_day_is_caught_up_once_but_due_today_is_never_sent_late():
-    emails = run_daily(date(2026, 6, 1), date(2026, 8, 20),
-                       skip={date(2026, 7, 16), date(2026, 7, 30), date(2026, 8, 7), date(2026, 8, 13)})
+    emails = run_daily(
+        date(2026, 6, 1), date(2026, 8, 20), skip={date(2026, 7, 16), date(2026, 7, 30), date(2026, 8, 7), date(2026, 8, 13)}
+    )
     assert emails == [
         (date(2026, 7, 17), "due_soon", CONTACTS),
         (date(2026, 7, 31), "overdue", CONTACTS),
@@ -67,17 +78,25 @@ def test_a_missed_day_is_caught_up_once_but_due_today_is_never_sent_late():
 
 
 def test_settings_in_content_move_and_switch_off_each_kind():
-    quieter = replace(SETTINGS, first_reminder_days_before_due=3, on_the_day=False, weekly_while_overdue=False,
-                      tell_contract_manager_after_days_overdue=1)
+    quieter = replace(
+        SETTINGS,
+        first_reminder_days_before_due=3,
+        on_the_day=False,
+        weekly_while_overdue=False,
+        tell_contract_manager_after_days_overdue=1,
+    )
     assert run_daily(date(2026, 6, 1), date(2026, 9, 1), chasing=quieter) == [
-        (date(2026, 7, 27), "due_soon", CONTACTS), (date(2026, 7, 31), "escalate", (MANAGER,))]
+        (date(2026, 7, 27), "due_soon", CONTACTS),
+        (date(2026, 7, 31), "escalate", (MANAGER,)),
+    ]
 
 
 def test_nothing_is_chased_before_the_period_ends_or_for_a_contract_without_contacts():
     assert chasing_plan(CONTRACT, "c0ffee", set(), SETTINGS, 30, Q1.end) == []
     early = replace(SETTINGS, first_reminder_days_before_due=60)
-    assert [(r.kind, r.key) for r in chasing_plan(CONTRACT, "c0ffee", set(), early, 30, Q1.end + timedelta(days=1))] == \
-        [("due_soon", "c0ffee/2026-04-01--2026-06-30/due_soon")]
+    assert [(r.kind, r.key) for r in chasing_plan(CONTRACT, "c0ffee", set(), early, 30, Q1.end + timedelta(days=1))] == [
+        ("due_soon", "c0ffee/2026-04-01--2026-06-30/due_soon")
+    ]
     silent = replace(CONTRACT, supplier_contacts=())
     assert [r.kind for r in chasing_plan(silent, "c0ffee", set(), SETTINGS, 30, Q1.due + timedelta(days=20))] == ["escalate"]
 
@@ -91,8 +110,13 @@ def test_each_period_of_a_contract_is_chased_on_its_own_key():
 @settings(max_examples=60, deadline=None)
 @given(st.integers(1, 90), st.booleans(), st.booleans(), st.integers(1, 365), st.integers(1, 120))
 def test_any_settings_send_each_reminder_at_most_once_and_never_before_its_day(before, on_day, weekly, tell, due_days):
-    chasing = replace(SETTINGS, first_reminder_days_before_due=before, on_the_day=on_day, weekly_while_overdue=weekly,
-                      tell_contract_manager_after_days_overdue=tell)
+    chasing = replace(
+        SETTINGS,
+        first_reminder_days_before_due=before,
+        on_the_day=on_day,
+        weekly_while_overdue=weekly,
+        tell_contract_manager_after_days_overdue=tell,
+    )
     markers, day = {}, Q1.end - timedelta(days=5)
     while day <= Q1.end + timedelta(days=due_days + 400):
         for reminder in chasing_plan(CONTRACT, "c", set(), chasing, due_days, day):

@@ -1,5 +1,6 @@
 """Chasing returns, with a moved clock: each reminder (due soon, due today, weekly while overdue, the contract
 manager told) is emailed once, on the right UK day, to the right people, through the outbox; a return sent stops it."""
+
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 
@@ -15,9 +16,17 @@ from tests.officer import ADMIN, Clock, council_app_with_officers, emails_to
 
 ANN, BOB = "ann@roadworks.example", "bob@roadworks.example"
 Q1 = "2026-04-01--2026-06-30"  # due 30 July 2026 (30 days after it ends)
-CONTRACT = Contract("Highways maintenance", "EXC-2026-014", "Roadworks Ltd", Decimal("1250000"), date(2026, 4, 1),
-                    date(2027, 3, 31), ADMIN, (ANN, BOB),
-                    (Commitment("LE01", Decimal("4.5"), "per_period", "quarterly", "Local apprentices", ()),))
+CONTRACT = Contract(
+    "Highways maintenance",
+    "EXC-2026-014",
+    "Roadworks Ltd",
+    Decimal("1250000"),
+    date(2026, 4, 1),
+    date(2027, 3, 31),
+    ADMIN,
+    (ANN, BOB),
+    (Commitment("LE01", Decimal("4.5"), "per_period", "quarterly", "Local apprentices", ()),),
+)
 
 
 @pytest.fixture
@@ -101,8 +110,11 @@ def test_a_missed_run_is_caught_up_but_due_today_is_never_sent_late(app, clock, 
 def test_a_sent_return_stops_the_reminders(app, clock, store, contract_id, tmp_path):
     chase(app, clock, at("2026-07-31"))
     sent = Return(Q1, (ReturnLine("LE01", Decimal(5), "Payroll", "", ("EX1",)),), "Ann Smith", "Director", 1, None)
-    versions.append(store, f"{contract_prefix(contract_id)}returns/{Q1}/sent/",
-                    {"return": serialise_return(sent), "by": ANN, "at": "2026-08-01T10:00:00+00:00"})
+    versions.append(
+        store,
+        f"{contract_prefix(contract_id)}returns/{Q1}/sent/",
+        {"return": serialise_return(sent), "by": ANN, "at": "2026-08-01T10:00:00+00:00"},
+    )
     with app.app_context():
         summaries.refresh(store, contract_id, app.extensions["portal.content"], date(2026, 8, 1))
     for day in ("2026-08-07", "2026-08-13", "2026-08-20"):
@@ -112,9 +124,14 @@ def test_a_sent_return_stops_the_reminders(app, clock, store, contract_id, tmp_p
 
 def test_the_scheduled_lambda_entry_chases_once(built, tmp_path, monkeypatch):
     storage = tmp_path / "storage"
-    for name, value in {"PORTAL_STORAGE": str(storage), "PORTAL_ASSETS": str(built[1]), "PORTAL_CONTENT": str(CONTENT),
-                        "PORTAL_EMAIL": f"outbox:{tmp_path / 'outbox'}", "PORTAL_BASE_URL": "https://portal.example",
-                        "PORTAL_SECRET_KEY": "a-test-key-that-is-long-enough-to-sign-cookies"}.items():
+    for name, value in {
+        "PORTAL_STORAGE": str(storage),
+        "PORTAL_ASSETS": str(built[1]),
+        "PORTAL_CONTENT": str(CONTENT),
+        "PORTAL_EMAIL": f"outbox:{tmp_path / 'outbox'}",
+        "PORTAL_BASE_URL": "https://portal.example",
+        "PORTAL_SECRET_KEY": "a-test-key-that-is-long-enough-to-sign-cookies",
+    }.items():
         monkeypatch.setenv(name, value)
     monkeypatch.setattr(handlers, "_handlers", {})
     store = open_store(str(storage))
@@ -124,8 +141,17 @@ def test_the_scheduled_lambda_entry_chases_once(built, tmp_path, monkeypatch):
     with create_app({"PORTAL_CONTENT": CONTENT}).app_context() as context:
         today = uk_today()
         start = date(today.year - 1, today.month, 1)  # its first quarter's return is long overdue
-        contract = Contract("Cleaning", "EXC-1", "Clean Ltd", Decimal(1000), start, date(today.year + 1, 12, 31),
-                            ADMIN, (ANN,), (Commitment("LE01", Decimal(1), "per_period", "quarterly", "Apprentices", ()),))
+        contract = Contract(
+            "Cleaning",
+            "EXC-1",
+            "Clean Ltd",
+            Decimal(1000),
+            start,
+            date(today.year + 1, 12, 31),
+            ADMIN,
+            (ANN,),
+            (Commitment("LE01", Decimal(1), "per_period", "quarterly", "Apprentices", ()),),
+        )
         contract_id = Contracts(store).create(contract, ADMIN)
         summaries.refresh(store, contract_id, context.app.extensions["portal.content"], today)
     first = handlers.contract_chasing({}, None)
@@ -140,6 +166,7 @@ def test_a_reminder_whose_email_could_not_be_stored_is_sent_by_the_next_run(buil
 
     class OutboxDown(FileStore):
         """The real file store, with the outbox refusing writes while `down` is set."""
+
         down = True
 
         def create(self, key, *args, **kwargs):
@@ -148,8 +175,7 @@ def test_a_reminder_whose_email_could_not_be_stored_is_sent_by_the_next_run(buil
             return super().create(key, *args, **kwargs)
 
     store = OutboxDown(tmp_path / "storage")
-    app = council_app_with_officers(built[1], str(tmp_path / "storage"), tmp_path / "outbox", clock,
-                                    "https://portal.example")
+    app = council_app_with_officers(built[1], str(tmp_path / "storage"), tmp_path / "outbox", clock, "https://portal.example")
     app.extensions["portal.store"] = store
     with app.app_context():
         contract_id = Contracts(store).create(CONTRACT, ADMIN)
@@ -167,6 +193,7 @@ def test_when_one_recipients_email_fails_only_that_one_is_sent_again(built, tmp_
 
     class SecondEmailFails(FileStore):
         """The real file store, refusing the second email stored into the outbox, once."""
+
         emails = 0
 
         def create(self, key, *args, **kwargs):
@@ -177,8 +204,7 @@ def test_when_one_recipients_email_fails_only_that_one_is_sent_again(built, tmp_
             return super().create(key, *args, **kwargs)
 
     store = SecondEmailFails(tmp_path / "storage")
-    app = council_app_with_officers(built[1], str(tmp_path / "storage"), tmp_path / "outbox", clock,
-                                    "https://portal.example")
+    app = council_app_with_officers(built[1], str(tmp_path / "storage"), tmp_path / "outbox", clock, "https://portal.example")
     app.extensions["portal.store"] = store
     with app.app_context():
         contract_id = Contracts(store).create(CONTRACT, ADMIN)

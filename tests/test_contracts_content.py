@@ -2,6 +2,7 @@
 
 Every mistake is named with its file, line and problem, like the rest of content/.
 """
+
 from decimal import Decimal
 
 import pytest
@@ -41,30 +42,54 @@ def test_a_measure_without_its_returns_block_is_named(content_copy):
     assert "content/measures/le01.yaml, line 1: 'returns': Missing data for required field" in problems(content_copy)
 
 
-@pytest.mark.parametrize("old, new, message", [
-    ("    max: 1000", "    max: lots", "'returns.per_period.max': give a number, like 500"),
-    ("    min: 0", "    min: -1", "'returns.per_period.min': give a number of 0 or more"),
-    ("    min: 0", "    min: 5000", "'returns.per_period.max': make 'min' no more than 'max'"),
-    ("  local: true", "  local: yes please", "'returns.local': write true or false"),
-    ("  combine: level  # how many during a period: the latest period stands, not the sum of them", "  combine: average",
-     "'returns.combine': write add (counts that add up), level (like FTE jobs) or rate (like a %)"),
-])
+@pytest.mark.parametrize(
+    "old, new, message",
+    [
+        ("    max: 1000", "    max: lots", "'returns.per_period.max': give a number, like 500"),
+        ("    min: 0", "    min: -1", "'returns.per_period.min': give a number of 0 or more"),
+        ("    min: 0", "    min: 5000", "'returns.per_period.max': make 'min' no more than 'max'"),
+        ("  local: true", "  local: yes please", "'returns.local': write true or false"),
+        (
+            "  combine: level  # how many during a period: the latest period stands, not the sum of them",
+            "  combine: average",
+            "'returns.combine': write add (counts that add up), level (like FTE jobs) or rate (like a %)",
+        ),
+    ],
+)
 def test_a_broken_returns_block_is_named_with_its_line(content_copy, old, new, message):
     path = content_copy / "measures" / "le01.yaml"
     edit(path, old, new)
-    line = next(n for n, text in enumerate(path.read_text().splitlines(), 1) if text == new.split("\n")[0]) \
-        if "make 'min'" not in message else None
+    line = (
+        next(n for n, text in enumerate(path.read_text().splitlines(), 1) if text == new.split("\n")[0])
+        if "make 'min'" not in message
+        else None
+    )
     found = problems(content_copy)
     assert message in found
     if line:
         assert f"content/measures/le01.yaml, line {line}: {message}" in found
 
 
-@pytest.mark.parametrize("old, new, message", [
-    ("EX24]", "ex24]", "content/contracts.yaml, line 10: 'council_area.postcode_districts.23': give a postcode district like 'EX4'"),
-    ("return_due_days: 30", "return_due_days: thirty", "content/contracts.yaml, line 4: 'return_due_days': give a whole number of days, like 30"),
-    ("return_due_days: 30", "return_due_days: 0", "content/contracts.yaml, line 4: 'return_due_days': give a whole number of days from 1 to 365"),
-])
+@pytest.mark.parametrize(
+    "old, new, message",
+    [
+        (
+            "EX24]",
+            "ex24]",
+            "content/contracts.yaml, line 10: 'council_area.postcode_districts.23': give a postcode district like 'EX4'",
+        ),
+        (
+            "return_due_days: 30",
+            "return_due_days: thirty",
+            "content/contracts.yaml, line 4: 'return_due_days': give a whole number of days, like 30",
+        ),
+        (
+            "return_due_days: 30",
+            "return_due_days: 0",
+            "content/contracts.yaml, line 4: 'return_due_days': give a whole number of days from 1 to 365",
+        ),
+    ],
+)
 def test_a_broken_contracts_file_is_named_with_its_line(content_copy, old, new, message):
     edit(content_copy / "contracts.yaml", old, new)
     assert message in problems(content_copy)

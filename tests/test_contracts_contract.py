@@ -1,4 +1,5 @@
 """An officer's posted contract becomes a Contract, or a GOV.UK message for each field at fault; never an exception."""
+
 from datetime import date
 from decimal import Decimal
 
@@ -16,15 +17,32 @@ CONTENT_LOADED = load_content(CONTENT)
 
 def good_form(**changes):
     form = {
-        "title": "Highways maintenance", "reference": "EXC-2026-014", "notice_id": "012345-2025",
-        "supplier_name": "Roadworks Ltd", "ppon": "PABC-1234-DEFG", "value": "£1,250,000.00",
-        "start-day": "1", "start-month": "4", "start-year": "2026", "end-day": "31", "end-month": "3", "end-year": "2027",
-        "contract_manager": "officer@exampleshire.gov.uk", "supplier_contacts": "Ann@Roadworks.example\nbob@roadworks.example",
-        "commitments-0-measure": "LE01", "commitments-0-quantity": "4.5", "commitments-0-basis": "per_period",
-        "commitments-0-frequency": "", "commitments-0-delivery_note": "Recruit through the local job centre.",
-        "commitments-1-measure": "wb06", "commitments-1-quantity": "100", "commitments-1-basis": "whole_contract",
-        "commitments-1-frequency": "six-monthly", "commitments-1-delivery_note": "Staff volunteering days.",
-        "commitments-1-profile-1": "40", "commitments-1-profile-2": "60",
+        "title": "Highways maintenance",
+        "reference": "EXC-2026-014",
+        "notice_id": "012345-2025",
+        "supplier_name": "Roadworks Ltd",
+        "ppon": "PABC-1234-DEFG",
+        "value": "£1,250,000.00",
+        "start-day": "1",
+        "start-month": "4",
+        "start-year": "2026",
+        "end-day": "31",
+        "end-month": "3",
+        "end-year": "2027",
+        "contract_manager": "officer@exampleshire.gov.uk",
+        "supplier_contacts": "Ann@Roadworks.example\nbob@roadworks.example",
+        "commitments-0-measure": "LE01",
+        "commitments-0-quantity": "4.5",
+        "commitments-0-basis": "per_period",
+        "commitments-0-frequency": "",
+        "commitments-0-delivery_note": "Recruit through the local job centre.",
+        "commitments-1-measure": "wb06",
+        "commitments-1-quantity": "100",
+        "commitments-1-basis": "whole_contract",
+        "commitments-1-frequency": "six-monthly",
+        "commitments-1-delivery_note": "Staff volunteering days.",
+        "commitments-1-profile-1": "40",
+        "commitments-1-profile-2": "60",
     }
     form.update(changes)
     return {k: v for k, v in form.items() if v is not None}
@@ -46,33 +64,73 @@ def test_optional_identifiers_may_be_left_blank():
     assert errors == {} and contract.notice_id is None and contract.ppon is None
 
 
-@pytest.mark.parametrize("changes, field, message", [
-    ({"title": " "}, "title", "Enter the contract's title"),
-    ({"notice_id": "12345-2025"}, "notice_id", "Enter the Find a Tender notice identifier in the correct format, like 012345-2025"),
-    ({"ppon": "ABC-1234"}, "ppon", "Enter the PPON in the correct format, like PABC-1234-DEFG"),
-    ({"value": "lots"}, "value", "Contract value must be an amount of money, like £250,000 or £1,250.50"),
-    ({"value": "0"}, "value", "Contract value must be more than £0 and no more than £100,000,000,000"),
-    ({"start-month": "13"}, "start", "Start date must be a real date"),
-    ({"start-day": "", "start-month": "", "start-year": ""}, "start", "Enter the start date"),
-    ({"end-year": "2025"}, "end", "End date must be after the start date"),
-    ({"end-year": "2056", "end-month": "4", "end-day": "2"}, "end", "End date must be no more than 30 years after the start date"),
-    ({"contract_manager": "not an address"}, "contract_manager", "Enter an email address in the correct format, like name@example.com"),
-    ({"supplier_contacts": ""}, "supplier_contacts", "Enter the email address of at least one supplier contact"),
-    ({"commitments-0-measure": "XX99"}, "commitments-0-measure", "Select a measure from the framework"),
-    ({"commitments-0-quantity": "0"}, "commitments-0-quantity", "Committed quantity must be more than 0"),
-    ({"commitments-0-quantity": "0,5"}, "commitments-0-quantity", "Committed quantity must be a number, like 12 or 2.5"),
-    ({"commitments-0-quantity": "1001"}, "commitments-0-quantity",
-     "Committed quantity must be no more than 1,000 in a reporting period, in full-time equivalent (FTE) jobs"),
-    ({"commitments-1-profile-1": "100000.5", "commitments-1-quantity": "100060.5"}, "commitments-1-profile-1",
-     "Amount due in period 1 must be no more than 100,000 in a reporting period, in hours"),
-    ({"commitments-0-basis": "sometimes"}, "commitments-0-basis", "Select whether the quantity is for each reporting period or the whole contract"),
-    ({"commitments-0-frequency": "weekly"}, "commitments-0-frequency", "Select how often the supplier reports this commitment"),
-    ({"commitments-0-delivery_note": ""}, "commitments-0-delivery_note", "Enter how the supplier will deliver this commitment"),
-    ({"commitments-1-profile-2": "50"}, "commitments-1-profile-1",
-     "Amounts due in each period must add up to the committed quantity (100); they add up to 90"),
-    ({"commitments-1-profile-2": None}, "commitments-1-profile-2", "Enter the amount due in period 2, or 0"),
-    ({"commitments-1-measure": "LE01"}, "commitments-1-measure", "LE01 is already a commitment on this contract: change its quantity instead"),
-])
+@pytest.mark.parametrize(
+    "changes, field, message",
+    [
+        ({"title": " "}, "title", "Enter the contract's title"),
+        (
+            {"notice_id": "12345-2025"},
+            "notice_id",
+            "Enter the Find a Tender notice identifier in the correct format, like 012345-2025",
+        ),
+        ({"ppon": "ABC-1234"}, "ppon", "Enter the PPON in the correct format, like PABC-1234-DEFG"),
+        ({"value": "lots"}, "value", "Contract value must be an amount of money, like £250,000 or £1,250.50"),
+        ({"value": "0"}, "value", "Contract value must be more than £0 and no more than £100,000,000,000"),
+        ({"start-month": "13"}, "start", "Start date must be a real date"),
+        ({"start-day": "", "start-month": "", "start-year": ""}, "start", "Enter the start date"),
+        ({"end-year": "2025"}, "end", "End date must be after the start date"),
+        (
+            {"end-year": "2056", "end-month": "4", "end-day": "2"},
+            "end",
+            "End date must be no more than 30 years after the start date",
+        ),
+        (
+            {"contract_manager": "not an address"},
+            "contract_manager",
+            "Enter an email address in the correct format, like name@example.com",
+        ),
+        ({"supplier_contacts": ""}, "supplier_contacts", "Enter the email address of at least one supplier contact"),
+        ({"commitments-0-measure": "XX99"}, "commitments-0-measure", "Select a measure from the framework"),
+        ({"commitments-0-quantity": "0"}, "commitments-0-quantity", "Committed quantity must be more than 0"),
+        ({"commitments-0-quantity": "0,5"}, "commitments-0-quantity", "Committed quantity must be a number, like 12 or 2.5"),
+        (
+            {"commitments-0-quantity": "1001"},
+            "commitments-0-quantity",
+            "Committed quantity must be no more than 1,000 in a reporting period, in full-time equivalent (FTE) jobs",
+        ),
+        (
+            {"commitments-1-profile-1": "100000.5", "commitments-1-quantity": "100060.5"},
+            "commitments-1-profile-1",
+            "Amount due in period 1 must be no more than 100,000 in a reporting period, in hours",
+        ),
+        (
+            {"commitments-0-basis": "sometimes"},
+            "commitments-0-basis",
+            "Select whether the quantity is for each reporting period or the whole contract",
+        ),
+        (
+            {"commitments-0-frequency": "weekly"},
+            "commitments-0-frequency",
+            "Select how often the supplier reports this commitment",
+        ),
+        (
+            {"commitments-0-delivery_note": ""},
+            "commitments-0-delivery_note",
+            "Enter how the supplier will deliver this commitment",
+        ),
+        (
+            {"commitments-1-profile-2": "50"},
+            "commitments-1-profile-1",
+            "Amounts due in each period must add up to the committed quantity (100); they add up to 90",
+        ),
+        ({"commitments-1-profile-2": None}, "commitments-1-profile-2", "Enter the amount due in period 2, or 0"),
+        (
+            {"commitments-1-measure": "LE01"},
+            "commitments-1-measure",
+            "LE01 is already a commitment on this contract: change its quantity instead",
+        ),
+    ],
+)
 def test_each_mistake_gets_its_own_message(changes, field, message):
     contract, errors = read_contract(good_form(**changes), CONTENT_LOADED)
     assert contract is None
@@ -82,8 +140,10 @@ def test_each_mistake_gets_its_own_message(changes, field, message):
 def test_a_whole_number_measure_refuses_a_fraction():
     _, errors = read_contract(good_form(**{"commitments-0-measure": "WB01", "commitments-0-quantity": "2.5"}), CONTENT_LOADED)
     assert errors["commitments-0-quantity"] == "Committed quantity must be a whole number, like 12"
-    _, errors = read_contract(good_form(**{"commitments-1-measure": "WB03", "commitments-1-profile-1": "39.5",
-                                           "commitments-1-profile-2": "60.5"}), CONTENT_LOADED)
+    _, errors = read_contract(
+        good_form(**{"commitments-1-measure": "WB03", "commitments-1-profile-1": "39.5", "commitments-1-profile-2": "60.5"}),
+        CONTENT_LOADED,
+    )
     assert errors["commitments-1-profile-1"] == "Amount due in period 1 must be a whole number, like 12"
 
 
@@ -99,10 +159,18 @@ def test_invisible_characters_and_broken_encoding_are_not_kept():
 
 
 hostile_values = st.one_of(
-    st.none(), st.text(), st.text(alphabet=st.characters(codec=None, categories=None)), st.binary(),
-    st.integers(), st.floats(), st.lists(st.text(), max_size=3), st.just("9" * 100_000), st.just("£" + "9" * 40),
+    st.none(),
+    st.text(),
+    st.text(alphabet=st.characters(codec=None, categories=None)),
+    st.binary(),
+    st.integers(),
+    st.floats(),
+    st.lists(st.text(), max_size=3),
+    st.just("9" * 100_000),
+    st.just("£" + "9" * 40),
     st.sampled_from(["-1", "1e9", "NaN", "Infinity", "0x10", "١٢", "1,0,0", "31", "2026", "LE01", "whole_contract"]),
-    st.just("\ud800\udc80 lone surrogates"), st.just("\x00\x1b[31m"),
+    st.just("\ud800\udc80 lone surrogates"),
+    st.just("\x00\x1b[31m"),
 )
 field_names = st.sampled_from(list(good_form()) + ["commitments-5-measure", "commitments-19-quantity", "junk"])
 

@@ -1,4 +1,5 @@
 """KPI ratings for a Contract Performance Notice: at, above and below every band's threshold, over settled periods."""
+
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
@@ -9,9 +10,22 @@ from hypothesis import strategies as st
 
 from portal.content import load_content
 from portal.content.contract_settings import RatingThresholds
-from portal.contracts import (BANDS, Commitment, CommitmentSummary, Contract, Override, PeriodFigures, Return,
-                              ReturnLine, Review, effective_rating, rate_commitment, rate_contract, read_override,
-                              summarise)
+from portal.contracts import (
+    BANDS,
+    Commitment,
+    CommitmentSummary,
+    Contract,
+    Override,
+    PeriodFigures,
+    Return,
+    ReturnLine,
+    Review,
+    effective_rating,
+    rate_commitment,
+    rate_contract,
+    read_override,
+    summarise,
+)
 from portal.contracts.schedule import periods
 
 from .conftest import CONTENT
@@ -22,18 +36,28 @@ QUARTERS = periods(date(2026, 4, 1), date(2027, 3, 31), "quarterly", 30)
 
 def summary(*figures, code="LE01"):
     """A summary whose periods have these (committed, verified, status) figures."""
-    rows = tuple(PeriodFigures(QUARTERS[i], Decimal(c), None if v is None else Decimal(v), None if v is None else Decimal(v), s)
-                 for i, (c, v, s) in enumerate(figures))
+    rows = tuple(
+        PeriodFigures(QUARTERS[i], Decimal(c), None if v is None else Decimal(v), None if v is None else Decimal(v), s)
+        for i, (c, v, s) in enumerate(figures)
+    )
     commitment = Commitment(code, Decimal(10), "per_period", "quarterly", "")
     total = sum((r.committed for r in rows), Decimal(0))
     return CommitmentSummary(commitment, "Hours", rows, total, total, Decimal(0), Decimal(0))
 
 
-@pytest.mark.parametrize("verified, band", [
-    ("10.01", "good"), ("10", "good"), ("9.99", "approaching_target"),
-    ("9", "approaching_target"), ("8.99", "requires_improvement"),
-    ("7", "requires_improvement"), ("6.99", "inadequate"), ("0", "inadequate"),
-])
+@pytest.mark.parametrize(
+    "verified, band",
+    [
+        ("10.01", "good"),
+        ("10", "good"),
+        ("9.99", "approaching_target"),
+        ("9", "approaching_target"),
+        ("8.99", "requires_improvement"),
+        ("7", "requires_improvement"),
+        ("6.99", "inadequate"),
+        ("0", "inadequate"),
+    ],
+)
 def test_each_band_starts_exactly_at_its_threshold(verified, band):
     rating = rate_commitment(summary((10, verified, "accepted")), THRESHOLDS)
     assert rating.band == band
@@ -41,11 +65,13 @@ def test_each_band_starts_exactly_at_its_threshold(verified, band):
 
 
 def test_the_reason_says_what_was_counted_and_what_was_not():
-    rating = rate_commitment(summary((10, 4, "accepted"), (10, None, "overdue"), (10, None, "sent"),
-                                     (10, None, "not_yet_due")), THRESHOLDS)
+    rating = rate_commitment(
+        summary((10, 4, "accepted"), (10, None, "overdue"), (10, None, "sent"), (10, None, "not_yet_due")), THRESHOLDS
+    )
     assert rating.band == "inadequate"
-    assert rating.reason == ("4 verified of 20 committed (20%) over 2 settled periods. "
-                             "1 return awaiting review is not counted yet.")
+    assert rating.reason == (
+        "4 verified of 20 committed (20%) over 2 settled periods. 1 return awaiting review is not counted yet."
+    )
 
 
 def test_a_rejected_return_counts_as_nothing_verified():
@@ -64,8 +90,9 @@ def test_nothing_committed_for_the_settled_periods_is_rated_other():
     assert (rating.band, rating.reason) == ("other", "Nothing was committed for the periods settled so far.")
 
 
-thresholds_strategy = st.lists(st.decimals(min_value="0.01", max_value="3", places=2), min_size=3, max_size=3,
-                               unique=True).map(lambda t: RatingThresholds(*sorted(t, reverse=True)))
+thresholds_strategy = st.lists(st.decimals(min_value="0.01", max_value="3", places=2), min_size=3, max_size=3, unique=True).map(
+    lambda t: RatingThresholds(*sorted(t, reverse=True))
+)
 amounts = st.decimals(min_value="0.01", max_value=10**9, places=2)
 
 
@@ -91,7 +118,7 @@ def test_at_a_threshold_is_that_band_and_a_hundredth_below_is_the_next(threshold
     below = list(BANDS)[list(BANDS).index(band) + 1]
     assert rate_commitment(summary((committed, on_threshold, "accepted")), thresholds).band == band
     just_below = rate_commitment(summary((committed, on_threshold - Decimal("0.0001"), "accepted")), thresholds)
-    assert just_below.band in list(BANDS)[list(BANDS).index(below):-1]
+    assert just_below.band in list(BANDS)[list(BANDS).index(below) : -1]
 
 
 def test_a_contract_is_rated_by_its_worst_kpi():
@@ -110,20 +137,29 @@ def test_an_officers_override_holds_while_the_figures_give_the_band_they_saw():
     override, errors = read_override({"band": "approaching_target", "reason": "Two hires start in April"}, computed)
     assert errors == {} and override == Override("approaching_target", "Two hires start in April", "requires_improvement")
     shown = effective_rating(computed, override)
-    assert (shown.band, shown.calculated, shown.reason) == \
-        ("approaching_target", "requires_improvement", "Set by an officer: Two hires start in April")
+    assert (shown.band, shown.calculated, shown.reason) == (
+        "approaching_target",
+        "requires_improvement",
+        "Set by an officer: Two hires start in April",
+    )
     assert rate_contract([weak], THRESHOLDS, {"WB06": override}).band == "approaching_target"
     worse = rate_commitment(summary((10, 8, "accepted"), (10, None, "overdue"), code="WB06"), THRESHOLDS)
     assert effective_rating(worse, override) == worse  # the figures changed: the officer must look again
     assert effective_rating(computed, None) == computed
 
 
-@pytest.mark.parametrize("form, errors", [
-    ({}, {"band": "Select a rating", "reason": "Enter why you are changing the rating"}),
-    ({"band": "excellent", "reason": "x"}, {"band": "Select a rating"}),
-    ({"band": "good", "reason": "x" * 1001}, {"reason": "Reason must be 1,000 characters or fewer"}),
-    ({"band": ["good", "other"], "reason": b"bytes"}, {"band": "Select a rating", "reason": "Enter why you are changing the rating"}),
-])
+@pytest.mark.parametrize(
+    "form, errors",
+    [
+        ({}, {"band": "Select a rating", "reason": "Enter why you are changing the rating"}),
+        ({"band": "excellent", "reason": "x"}, {"band": "Select a rating"}),
+        ({"band": "good", "reason": "x" * 1001}, {"reason": "Reason must be 1,000 characters or fewer"}),
+        (
+            {"band": ["good", "other"], "reason": b"bytes"},
+            {"band": "Select a rating", "reason": "Enter why you are changing the rating"},
+        ),
+    ],
+)
 def test_an_override_without_a_band_or_reason_is_refused(form, errors):
     computed = rate_commitment(summary((10, 10, "accepted")), THRESHOLDS)
     assert read_override(form, computed) == (None, errors)
@@ -137,12 +173,22 @@ def test_any_posted_override_gives_a_value_or_messages(form):
 
 
 def test_a_rating_from_real_records_counts_only_accepted_and_overdue_periods():
-    contract = Contract("Cleaning", "EXC-1", "Clean Ltd", Decimal(100), date(2026, 4, 1), date(2027, 3, 31),
-                        "officer@exampleshire.gov.uk", ("ann@clean.example",),
-                        (Commitment("WB06", Decimal(100), "per_period", "quarterly", "Volunteering"),))
+    contract = Contract(
+        "Cleaning",
+        "EXC-1",
+        "Clean Ltd",
+        Decimal(100),
+        date(2026, 4, 1),
+        date(2027, 3, 31),
+        "officer@exampleshire.gov.uk",
+        ("ann@clean.example",),
+        (Commitment("WB06", Decimal(100), "per_period", "quarterly", "Volunteering"),),
+    )
     q1, q2, q3, _ = QUARTERS
-    returns = [Return(q1.id, (ReturnLine("WB06", Decimal(100), "log", ""),), "Ann", "Director"),
-               Return(q3.id, (ReturnLine("WB06", Decimal(100), "log", ""),), "Ann", "Director")]
+    returns = [
+        Return(q1.id, (ReturnLine("WB06", Decimal(100), "log", ""),), "Ann", "Director"),
+        Return(q3.id, (ReturnLine("WB06", Decimal(100), "log", ""),), "Ann", "Director"),
+    ]
     reviews = [Review(q1.id, 1, "accepted", "", {"WB06": Decimal(95)})]
     (wb06,) = summarise(contract, returns, reviews, load_content(CONTENT), today=date(2027, 2, 1))
     rating = rate_commitment(wb06, THRESHOLDS)  # Q1 accepted at 95, Q2 overdue, Q3 sent, Q4 not yet ended

@@ -1,4 +1,5 @@
 """Contracts kept write-once and versioned, reviews beside them, and the summaries the council's pages read."""
+
 from dataclasses import replace
 from datetime import date
 from decimal import Decimal
@@ -6,8 +7,7 @@ from decimal import Decimal
 import pytest
 
 from functions.contracts import summaries
-from functions.contracts.records import (Contracts, deserialise, deserialise_return, serialise, serialise_return,
-                                         contract_prefix)
+from functions.contracts.records import Contracts, deserialise, deserialise_return, serialise, serialise_return, contract_prefix
 from functions.storage import open_store, versions
 
 from .test_contracts_summary import CONTENT_LOADED, CONTRACT, RETURNS, REVIEWS
@@ -22,8 +22,11 @@ def store(storage_url):
 
 def send(store, contract_id, sent):
     """What returns.py does when a contact sends a return: the layout in the contracts storage note."""
-    versions.append(store, f"{contract_prefix(contract_id)}returns/{sent.period_id}/sent/",
-                    {"return": serialise_return(sent), "by": "ann@roadworks.example", "at": "2026-07-02T10:00:00+00:00"})
+    versions.append(
+        store,
+        f"{contract_prefix(contract_id)}returns/{sent.period_id}/sent/",
+        {"return": serialise_return(sent), "by": "ann@roadworks.example", "at": "2026-07-02T10:00:00+00:00"},
+    )
 
 
 def test_a_contract_and_its_returns_read_back_exactly_as_written():
@@ -41,7 +44,9 @@ def test_a_variation_is_a_new_version_with_its_reason_and_the_history_keeps_both
     assert contracts.vary(contract_id, varied, OFFICER, "Extra resurfacing") == 2
     assert contracts.get(contract_id) == (varied, 2)
     assert [(h["version"], h["contract"].value, h["reason"]) for h in contracts.history(contract_id)] == [
-        (1, Decimal(1_250_000), ""), (2, Decimal(1_300_000), "Extra resurfacing")]
+        (1, Decimal(1_250_000), ""),
+        (2, Decimal(1_300_000), "Extra resurfacing"),
+    ]
     assert contracts.ids() == [contract_id]
     assert contracts.get("not-an-id") is None and contracts.get("../officers") is None
 
@@ -69,6 +74,7 @@ def test_the_summary_follows_every_write_and_reads_as_the_cores(store):
     assert len(store.keys(f"contract-summaries/{contract_id}/")) == 1  # a cache: the older one is gone
 
     from portal.contracts import summarise
+
     expected = summarise(CONTRACT, RETURNS, REVIEWS, CONTENT_LOADED, today)
     kept = summaries.summary(store, contract_id, CONTENT_LOADED, today)
     assert summaries.commitment_summaries(kept, today) == expected

@@ -1,4 +1,5 @@
 """Suppliers' returns kept in storage: drafts to carry on later, and sent versions that are write-once, on both stores."""
+
 import threading
 from dataclasses import replace
 
@@ -26,12 +27,19 @@ def contract_id(store):
 
 def test_a_draft_keeps_the_answers_as_typed_and_only_the_forms_own_fields(store, contract_id):
     returns = Returns(store)
-    form = MultiDict([("lines-LE01-quantity", " 4.5x "), ("declared_by_name", "Ann\u202e Smith"), ("csrf_token", "t"),
-                      ("../../officers", "x"), ("lines-LE01-evidence", "a" * 32), ("lines-LE01-evidence", "../x")])
+    form = MultiDict(
+        [
+            ("lines-LE01-quantity", " 4.5x "),
+            ("declared_by_name", "Ann\u202e Smith"),
+            ("csrf_token", "t"),
+            ("../../officers", "x"),
+            ("lines-LE01-evidence", "a" * 32),
+            ("lines-LE01-evidence", "../x"),
+        ]
+    )
     assert returns.save_draft(contract_id, Q1.id, form, 0, CONTACT) == 1
     draft = returns.draft(contract_id, Q1.id)
-    assert draft["form"] == {"lines-LE01-quantity": "4.5x", "declared_by_name": "Ann Smith",
-                             "lines-LE01-evidence": ["a" * 32]}
+    assert draft["form"] == {"lines-LE01-quantity": "4.5x", "declared_by_name": "Ann Smith", "lines-LE01-evidence": ["a" * 32]}
     assert (draft["based_on"], draft["by"], draft["number"]) == (0, CONTACT, 1)
     returns.save_draft(contract_id, Q1.id, MultiDict({"declared_by_name": "Bob"}), 0, "bob@roadworks.example")
     assert returns.draft(contract_id, Q1.id)["form"] == {"declared_by_name": "Bob"}  # the newest carries on

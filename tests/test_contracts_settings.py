@@ -2,6 +2,7 @@
 
 A council edits these; every mistake is named with its file, line and problem.
 """
+
 from decimal import Decimal
 
 import pytest
@@ -26,8 +27,11 @@ def test_the_default_settings_chase_rate_and_declare_no_money():
     assert settings.chasing.first_reminder_days_before_due == 14
     assert settings.chasing.on_the_day and settings.chasing.weekly_while_overdue
     assert settings.chasing.tell_contract_manager_after_days_overdue == 14
-    assert (settings.ratings.good, settings.ratings.approaching_target, settings.ratings.requires_improvement) == \
-        (Decimal("1.0"), Decimal("0.9"), Decimal("0.7"))
+    assert (settings.ratings.good, settings.ratings.approaching_target, settings.ratings.requires_improvement) == (
+        Decimal("1.0"),
+        Decimal("0.9"),
+        Decimal("0.7"),
+    )
     assert settings.money_proxies == {}  # no pounds unless a council chooses a value and its source
 
 
@@ -37,22 +41,44 @@ def test_a_declared_money_proxy_keeps_its_source(content_copy):
     assert proxy.pounds_per_unit == Decimal("20.00") and proxy.source.startswith("Our volunteering")
 
 
-@pytest.mark.parametrize("old, new, message", [
-    ("first_reminder_days_before_due: 14", "first_reminder_days_before_due: 0",
-     "'chasing.first_reminder_days_before_due': give a whole number of days from 1 to 90"),
-    ("first_reminder_days_before_due: 14", "first_reminder_days_before_due: a fortnight",
-     "'chasing.first_reminder_days_before_due': give a whole number of days, like 14"),
-    ("on_the_day: true", "on_the_day: sometimes", "'chasing.on_the_day': write true or false"),
-    ("weekly_while_overdue: true", "weekly_while_overdue: 7", "'chasing.weekly_while_overdue': write true or false"),
-    ("tell_contract_manager_after_days_overdue: 14", "tell_contract_manager_after_days_overdue: 400",
-     "'chasing.tell_contract_manager_after_days_overdue': give a whole number of days from 1 to 365"),
-    ("good: 1.0", "good: lots", "'ratings.good': give a share of what was committed, like 0.9 for 90%"),
-    ("requires_improvement: 0.7", "requires_improvement: 0",
-     "'ratings.requires_improvement': give a share of what was committed, more than 0, like 0.9 for 90%"),
-    ("approaching_target: 0.9", "approaching_target: 1.2", "'ratings.approaching_target': make 'approaching_target' less than 'good'"),
-    ("requires_improvement: 0.7", "requires_improvement: 0.9",
-     "'ratings.requires_improvement': make 'requires_improvement' less than 'approaching_target'"),
-])
+@pytest.mark.parametrize(
+    "old, new, message",
+    [
+        (
+            "first_reminder_days_before_due: 14",
+            "first_reminder_days_before_due: 0",
+            "'chasing.first_reminder_days_before_due': give a whole number of days from 1 to 90",
+        ),
+        (
+            "first_reminder_days_before_due: 14",
+            "first_reminder_days_before_due: a fortnight",
+            "'chasing.first_reminder_days_before_due': give a whole number of days, like 14",
+        ),
+        ("on_the_day: true", "on_the_day: sometimes", "'chasing.on_the_day': write true or false"),
+        ("weekly_while_overdue: true", "weekly_while_overdue: 7", "'chasing.weekly_while_overdue': write true or false"),
+        (
+            "tell_contract_manager_after_days_overdue: 14",
+            "tell_contract_manager_after_days_overdue: 400",
+            "'chasing.tell_contract_manager_after_days_overdue': give a whole number of days from 1 to 365",
+        ),
+        ("good: 1.0", "good: lots", "'ratings.good': give a share of what was committed, like 0.9 for 90%"),
+        (
+            "requires_improvement: 0.7",
+            "requires_improvement: 0",
+            "'ratings.requires_improvement': give a share of what was committed, more than 0, like 0.9 for 90%",
+        ),
+        (
+            "approaching_target: 0.9",
+            "approaching_target: 1.2",
+            "'ratings.approaching_target': make 'approaching_target' less than 'good'",
+        ),
+        (
+            "requires_improvement: 0.7",
+            "requires_improvement: 0.9",
+            "'ratings.requires_improvement': make 'requires_improvement' less than 'approaching_target'",
+        ),
+    ],
+)
 def test_a_broken_setting_is_named_with_its_line(content_copy, old, new, message):
     path = content_copy / "contracts.yaml"
     edit(path, old, new)
@@ -68,17 +94,38 @@ def test_missing_settings_are_named(content_copy):
     assert "content/contracts.yaml, line 4: 'ratings': Missing data for required field" in found
 
 
-@pytest.mark.parametrize("old, new, message", [
-    ("measure: WB07", "measure: ZZ99", "'money_proxies.0.measure': there is no measure ZZ99 in content/measures/"),
-    ("measure: WB07", "measure: LE09", "'money_proxies.0.measure': LE09 is already counted in pounds; remove its money proxy"),
-    ("measure: WB07", "measure: wb06", "'money_proxies.0.measure': give a measure's code, like 'LE01'"),
-    ("pounds_per_unit: 20.00", "pounds_per_unit: -1", "'money_proxies.0.pounds_per_unit': give an amount in pounds more than 0"),
-    ("pounds_per_unit: 20.00", "pounds_per_unit: free", "'money_proxies.0.pounds_per_unit': give an amount in pounds, like 12.50"),
-    ("source: Our volunteering", "source: National TOMs 2024, our volunteering",
-     "'money_proxies.0.source': do not use the National TOMs' values"),
-    ("source: Our volunteering", "source: Themes, Outcomes and Measures; our volunteering",
-     "'money_proxies.0.source': do not use the National TOMs' values"),
-])
+@pytest.mark.parametrize(
+    "old, new, message",
+    [
+        ("measure: WB07", "measure: ZZ99", "'money_proxies.0.measure': there is no measure ZZ99 in content/measures/"),
+        (
+            "measure: WB07",
+            "measure: LE09",
+            "'money_proxies.0.measure': LE09 is already counted in pounds; remove its money proxy",
+        ),
+        ("measure: WB07", "measure: wb06", "'money_proxies.0.measure': give a measure's code, like 'LE01'"),
+        (
+            "pounds_per_unit: 20.00",
+            "pounds_per_unit: -1",
+            "'money_proxies.0.pounds_per_unit': give an amount in pounds more than 0",
+        ),
+        (
+            "pounds_per_unit: 20.00",
+            "pounds_per_unit: free",
+            "'money_proxies.0.pounds_per_unit': give an amount in pounds, like 12.50",
+        ),
+        (
+            "source: Our volunteering",
+            "source: National TOMs 2024, our volunteering",
+            "'money_proxies.0.source': do not use the National TOMs' values",
+        ),
+        (
+            "source: Our volunteering",
+            "source: Themes, Outcomes and Measures; our volunteering",
+            "'money_proxies.0.source': do not use the National TOMs' values",
+        ),
+    ],
+)
 def test_a_broken_money_proxy_is_named_with_its_line(content_copy, old, new, message):
     path = content_copy / "contracts.yaml"
     edit(path, "money_proxies: []", PROXY)

@@ -1,4 +1,5 @@
 """Committed against claimed against verified, per commitment and period, and the chart that shows it."""
+
 import xml.etree.ElementTree as ElementTree
 from datetime import date
 from decimal import Decimal
@@ -16,11 +17,26 @@ from .conftest import CONTENT
 
 CONTENT_LOADED = load_content(CONTENT)
 CONTRACT = Contract(
-    "Highways maintenance", "EXC-2026-014", "Roadworks Ltd", Decimal(1_250_000), date(2026, 4, 1), date(2027, 3, 31),
-    "officer@exampleshire.gov.uk", ("ann@roadworks.example",),
-    (Commitment("LE06", Decimal("4.5"), "per_period", "quarterly", "Local hires"),
-     Commitment("WB06", Decimal(100), "whole_contract", "quarterly", "Volunteering",
-                (Decimal(10), Decimal(20), Decimal(30), Decimal(40)))))
+    "Highways maintenance",
+    "EXC-2026-014",
+    "Roadworks Ltd",
+    Decimal(1_250_000),
+    date(2026, 4, 1),
+    date(2027, 3, 31),
+    "officer@exampleshire.gov.uk",
+    ("ann@roadworks.example",),
+    (
+        Commitment("LE06", Decimal("4.5"), "per_period", "quarterly", "Local hires"),
+        Commitment(
+            "WB06",
+            Decimal(100),
+            "whole_contract",
+            "quarterly",
+            "Volunteering",
+            (Decimal(10), Decimal(20), Decimal(30), Decimal(40)),
+        ),
+    ),
+)
 Q1, Q2, Q3, Q4 = commitment_periods(CONTRACT, CONTRACT.commitments[0], 30)
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -31,8 +47,11 @@ def sent(period, le06, wb06, version=1):
 
 
 RETURNS = [sent(Q1, 5, 12), sent(Q2, 3, 15), sent(Q2, 4, 25, version=2), sent(Q3, 4, 30)]
-REVIEWS = [Review(Q1.id, 1, "queried", "Which districts?"), Review(Q1.id, 1, "accepted", "", {"LE06": Decimal(4)}),
-           Review(Q2.id, 1, "accepted", "")]  # an old version's decision: the correction waits
+REVIEWS = [
+    Review(Q1.id, 1, "queried", "Which districts?"),
+    Review(Q1.id, 1, "accepted", "", {"LE06": Decimal(4)}),
+    Review(Q2.id, 1, "accepted", ""),
+]  # an old version's decision: the correction waits
 
 
 def test_committed_claimed_and_verified_to_date_and_per_period():
@@ -50,8 +69,13 @@ def test_committed_claimed_and_verified_to_date_and_per_period():
 
 def test_table_rows_give_the_charts_figures_as_text():
     le06, _ = summarise(CONTRACT, RETURNS, REVIEWS, CONTENT_LOADED, today=date(2027, 6, 1))
-    assert table_rows(le06)[0] == {"period": "1 April 2026 to 30 June 2026", "committed": "4.5", "claimed": "5",
-                                   "verified": "4", "status": "accepted"}
+    assert table_rows(le06)[0] == {
+        "period": "1 April 2026 to 30 June 2026",
+        "committed": "4.5",
+        "claimed": "5",
+        "verified": "4",
+        "status": "accepted",
+    }
     assert table_rows(le06)[3]["claimed"] == "Not sent" and table_rows(le06)[3]["status"] == "overdue"
 
 
@@ -70,8 +94,7 @@ def test_the_chart_is_an_accessible_svg_without_script():
 
 
 @settings(max_examples=50, deadline=None)
-@given(st.lists(st.decimals(min_value=0, max_value=10**9, places=2), min_size=4, max_size=4),
-       st.text(max_size=30))
+@given(st.lists(st.decimals(min_value=0, max_value=10**9, places=2), min_size=4, max_size=4), st.text(max_size=30))
 def test_any_figures_and_id_give_well_formed_svg(figures, chart_id):
     returns = [sent(period, figure, 1) for period, figure in zip((Q1, Q2, Q3, Q4), figures)]
     le06, _ = summarise(CONTRACT, returns, [], CONTENT_LOADED, today=date(2027, 6, 1))

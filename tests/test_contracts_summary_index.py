@@ -1,5 +1,6 @@
 """The summaries' sharded index (functions/contracts/summary_index.py): every contract's newest summary, kept by
 each refresh, never losing one when writers race, and rebuilt with the summaries; without it, the summaries."""
+
 from concurrent.futures import ThreadPoolExecutor
 
 from functions.contracts import summary_index

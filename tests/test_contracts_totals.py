@@ -1,4 +1,5 @@
 """Totals across contracts: per measure in its own unit, grouped by outcome and priority, by UK financial year."""
+
 from dataclasses import replace
 from datetime import date
 from decimal import Decimal
@@ -8,8 +9,18 @@ from hypothesis import strategies as st
 
 from portal.content import load_content
 from portal.content.contract_settings import MoneyProxy
-from portal.contracts import (Commitment, Contract, Return, ReturnLine, Review, by_priority, financial_year,
-                              financial_year_label, measure_totals, summarise)
+from portal.contracts import (
+    Commitment,
+    Contract,
+    Return,
+    ReturnLine,
+    Review,
+    by_priority,
+    financial_year,
+    financial_year_label,
+    measure_totals,
+    summarise,
+)
 from portal.contracts.schedule import periods
 
 from .conftest import CONTENT
@@ -19,8 +30,17 @@ TODAY = date(2027, 6, 1)
 
 
 def contract(reference, start, end, *commitments):
-    return Contract(f"Contract {reference}", reference, "Supplier Ltd", Decimal(1000), start, end,
-                    "officer@exampleshire.gov.uk", ("contact@supplier.example",), tuple(commitments))
+    return Contract(
+        f"Contract {reference}",
+        reference,
+        "Supplier Ltd",
+        Decimal(1000),
+        start,
+        end,
+        "officer@exampleshire.gov.uk",
+        ("contact@supplier.example",),
+        tuple(commitments),
+    )
 
 
 def accepted_everything(c, quantity):
@@ -35,8 +55,13 @@ def accepted_everything(c, quantity):
 
 
 # One financial year from April, and a contract from February whose first quarter ends in April.
-APRIL = contract("A", date(2026, 4, 1), date(2027, 3, 31), Commitment("LE06", Decimal(2), "per_period", "quarterly", ""),
-                 Commitment("WB06", Decimal(50), "per_period", "quarterly", ""))
+APRIL = contract(
+    "A",
+    date(2026, 4, 1),
+    date(2027, 3, 31),
+    Commitment("LE06", Decimal(2), "per_period", "quarterly", ""),
+    Commitment("WB06", Decimal(50), "per_period", "quarterly", ""),
+)
 FEBRUARY = contract("F", date(2026, 2, 1), date(2026, 10, 31), Commitment("LE06", Decimal(1), "per_period", "quarterly", ""))
 
 
@@ -46,8 +71,9 @@ def test_financial_years_run_from_april_to_march():
 
 
 def test_each_measure_is_totalled_in_its_own_unit_across_contracts_and_years():
-    le06, wb06 = measure_totals([(APRIL, accepted_everything(APRIL, 3)), (FEBRUARY, accepted_everything(FEBRUARY, 1))],
-                                CONTENT_LOADED)
+    le06, wb06 = measure_totals(
+        [(APRIL, accepted_everything(APRIL, 3)), (FEBRUARY, accepted_everything(FEBRUARY, 1))], CONTENT_LOADED
+    )
     assert (le06.code, le06.unit, le06.contracts) == ("LE06", "Apprenticeship weeks", 2)
     assert (wb06.code, wb06.unit, wb06.contracts) == ("WB06", "Hours", 1)
     assert le06.all_years.committed == 4 * 2 + 3 * 1 and le06.all_years.verified == 4 * 3 + 3 * 1
@@ -72,8 +98,11 @@ def test_committed_to_date_counts_only_periods_that_have_ended():
 def test_a_unit_reworded_in_content_since_a_summary_was_kept_is_never_added_to_the_new_one():
     old = [replace(s, unit="Volunteer hours") for s in accepted_everything(APRIL, 1)]
     totals = measure_totals([(APRIL, old), (FEBRUARY, accepted_everything(FEBRUARY, 1))], CONTENT_LOADED)
-    assert [(t.code, t.unit) for t in totals] == [("LE06", "Apprenticeship weeks"), ("LE06", "Volunteer hours"),
-                                                   ("WB06", "Volunteer hours")]
+    assert [(t.code, t.unit) for t in totals] == [
+        ("LE06", "Apprenticeship weeks"),
+        ("LE06", "Volunteer hours"),
+        ("WB06", "Volunteer hours"),
+    ]
 
 
 def test_a_money_proxy_is_given_only_where_content_declares_one_with_its_source():
@@ -87,15 +116,25 @@ def test_a_money_proxy_is_given_only_where_content_declares_one_with_its_source(
 def test_totals_are_grouped_by_priority_and_outcome_without_summing_measures():
     totals = measure_totals([(APRIL, accepted_everything(APRIL, 3))], CONTENT_LOADED)
     grouped = by_priority(totals, CONTENT_LOADED)
-    assert [(p.priority.id, [(o.outcome.id, [m.code for m in o.measures]) for o in p.outcomes]) for p in grouped] == \
-        [("local-economy", [("skills-for-work", ["LE06"])]), ("wellbeing", [("stronger-communities", ["WB06"])])]
+    assert [(p.priority.id, [(o.outcome.id, [m.code for m in o.measures]) for o in p.outcomes]) for p in grouped] == [
+        ("local-economy", [("skills-for-work", ["LE06"])]),
+        ("wellbeing", [("stronger-communities", ["WB06"])]),
+    ]
 
 
 @settings(max_examples=40, deadline=None)
-@given(st.lists(st.tuples(st.dates(min_value=date(2025, 1, 1), max_value=date(2028, 1, 1)),
-                          st.integers(min_value=1, max_value=30), st.sampled_from(["LE06", "WB06", "GP01"]),
-                          st.sampled_from(["monthly", "quarterly", "annually"]),
-                          st.decimals(min_value=0, max_value=10**6, places=2)), max_size=5))
+@given(
+    st.lists(
+        st.tuples(
+            st.dates(min_value=date(2025, 1, 1), max_value=date(2028, 1, 1)),
+            st.integers(min_value=1, max_value=30),
+            st.sampled_from(["LE06", "WB06", "GP01"]),
+            st.sampled_from(["monthly", "quarterly", "annually"]),
+            st.decimals(min_value=0, max_value=10**6, places=2),
+        ),
+        max_size=5,
+    )
+)
 def test_any_contracts_give_totals_whose_years_add_up_and_match_the_summaries(specs):
     contracts = []
     for n, (start, months, code, frequency, quantity) in enumerate(specs):
@@ -114,13 +153,15 @@ def test_any_contracts_give_totals_whose_years_add_up_and_match_the_summaries(sp
 
 # How figures combine (portal/contracts/combining.py), as each measure's content says.
 
+
 def claimed_each_quarter(c, quantities):
     """Each quarter of a one-commitment contract sent with the next of `quantities` and accepted as claimed."""
     commitment = c.commitments[0]
     returns, reviews = [], []
     for period, quantity in zip(periods(c.start, c.end, commitment.frequency, 30), quantities):
-        returns.append(Return(period.id, (ReturnLine(commitment.measure_code, Decimal(quantity), "m", "", ("EX1",)),),
-                              "Ann", "Director"))
+        returns.append(
+            Return(period.id, (ReturnLine(commitment.measure_code, Decimal(quantity), "m", "", ("EX1",)),), "Ann", "Director")
+        )
         reviews.append(Review(period.id, 1, "accepted", ""))
     return summarise(c, returns, reviews, CONTENT_LOADED, TODAY)
 
@@ -135,11 +176,13 @@ def test_a_level_is_its_latest_period_not_the_sum_of_them_and_levels_add_across_
 
 
 def test_a_rate_is_never_added_across_contracts():
-    paid = [contract(r, date(2026, 4, 1), date(2027, 3, 31), Commitment("LE12", Decimal(95), "per_period", "quarterly", ""))
-            for r in ("P", "Q")]
+    paid = [
+        contract(r, date(2026, 4, 1), date(2027, 3, 31), Commitment("LE12", Decimal(95), "per_period", "quarterly", ""))
+        for r in ("P", "Q")
+    ]
     (one,) = claimed_each_quarter(paid[0], [90, 96, 97, 99])
     assert (one.combine, one.committed_total, one.verified_to_date) == ("rate", 95, 99)  # not 380 and 382 %
-    alone, = measure_totals([(paid[0], [one])], CONTENT_LOADED)
+    (alone,) = measure_totals([(paid[0], [one])], CONTENT_LOADED)
     assert alone.added_up and alone.all_years.verified == 99
-    both, = measure_totals([(paid[0], [one]), (paid[1], claimed_each_quarter(paid[1], [80, 85, 90, 92]))], CONTENT_LOADED)
+    (both,) = measure_totals([(paid[0], [one]), (paid[1], claimed_each_quarter(paid[1], [80, 85, 90, 92]))], CONTENT_LOADED)
     assert not both.added_up  # the pages show each contract's rate, never 191 %

@@ -1,5 +1,6 @@
 """The annual report for officers, for one UK financial year: a page and a PDF with the headline verified totals,
 committed against delivered, each priority's chart, each contract's rating and the returns still missing."""
+
 import re
 import subprocess
 from datetime import datetime, timezone
@@ -51,8 +52,7 @@ def test_the_annual_report_as_a_page_and_a_pdf(council_app, store, viewer, tmp_p
     assert 'filename="social-value-annual-report-2026-to-2027.pdf"' in response.headers["Content-Disposition"]
     pdf = tmp_path / "report.pdf"
     pdf.write_bytes(response.get_data())
-    words = re.sub(r"\s+", " ", subprocess.run(["pdftotext", str(pdf), "-"], check=True, capture_output=True,
-                                                text=True).stdout)
+    words = re.sub(r"\s+", " ", subprocess.run(["pdftotext", str(pdf), "-"], check=True, capture_output=True, text=True).stdout)
     assert "Social value: annual report 2026 to 2027" in words and "Returns late or missing" in words
     assert "Highways maintenance" in words and "Inadequate" in words
 

@@ -1,4 +1,5 @@
 """The council's read-only JSON API and its tokens, on both stores, as the council's own systems would use them."""
+
 import json
 from datetime import datetime, timezone
 
@@ -11,7 +12,6 @@ from .conftest import CONTENT
 from .council_api_client import OFFICER, api_app, issue_token, put_officer
 from .lambda_client import LambdaClient
 from .submission_factory import put_evidence, put_submission
-
 
 
 @pytest.fixture
@@ -58,8 +58,18 @@ def test_no_token_for_an_email_without_an_officer_or_a_disabled_one(app, store):
     assert store.keys("api-tokens/") == []
 
 
-@pytest.mark.parametrize("header", [None, "", "Bearer", "Basic b2ZmaWNlcjpwYXNzd29yZA==",
-                                    "Bearer svp_0123456789abcdef_" + "A" * 43, "Bearer ' OR 1=1 --", "Bearer " + "x" * 10000])
+@pytest.mark.parametrize(
+    "header",
+    [
+        None,
+        "",
+        "Bearer",
+        "Basic b2ZmaWNlcjpwYXNzd29yZA==",
+        "Bearer svp_0123456789abcdef_" + "A" * 43,
+        "Bearer ' OR 1=1 --",
+        "Bearer " + "x" * 10000,
+    ],
+)
 def test_requests_without_a_valid_token_are_refused_in_json(app, header):
     headers = {"Authorization": header} if header is not None else {}
     response = app.test_client().get("/council/api/submissions", headers=headers)
@@ -79,8 +89,7 @@ def test_revoked_tokens_and_disabled_officers_are_refused(app, store):
     again = app.test_cli_runner().invoke(args=["revoke-api-token", token_id])
     assert again.exit_code == 0 and "already revoked" in again.output
     assert app.test_cli_runner().invoke(args=["revoke-api-token", "0123456789abcdef"]).exit_code != 0
-    assert store.keys(f"api-tokens/{token_id}/") == [f"api-tokens/{token_id}/issued.json",
-                                                     f"api-tokens/{token_id}/revoked.json"]
+    assert store.keys(f"api-tokens/{token_id}/") == [f"api-tokens/{token_id}/issued.json", f"api-tokens/{token_id}/revoked.json"]
 
     other = {"Authorization": f"Bearer {issue_token(app)}"}
     put_officer(store, version=2, disabled=True)
@@ -88,8 +97,9 @@ def test_revoked_tokens_and_disabled_officers_are_refused(app, store):
 
 
 def test_list_filters_by_date_and_pages_through_every_submission(api, store, assessment):
-    made = [put_submission(store, assessment, submitted_at=datetime(2026, 10, day, 12, tzinfo=timezone.utc))
-            for day in range(1, 6)]
+    made = [
+        put_submission(store, assessment, submitted_at=datetime(2026, 10, day, 12, tzinfo=timezone.utc)) for day in range(1, 6)
+    ]
     first = api.get("/council/api/submissions?per_page=2").get_json()
     assert first["total"] == 5 and [i["reference"] for i in first["items"]] == [m["reference"] for m in made[:2:-1]]
     seen, page = [], first
@@ -107,11 +117,18 @@ def test_list_filters_by_date_and_pages_through_every_submission(api, store, ass
     assert api.get(item["url"]).get_json()["reference"] == item["reference"]
 
 
-@pytest.mark.parametrize("query, field", [
-    ("page=0", "page"), ("page=abc", "page"), ("per_page=101", "per_page"), ("submitted_from=2026-02-30", "submitted_from"),
-    ("submitted_from=2026-10-05&submitted_to=2026-10-01", "submitted_to"), ("assessment=../../etc", "assessment"),
-    ("colour=blue", "colour"),
-])
+@pytest.mark.parametrize(
+    "query, field",
+    [
+        ("page=0", "page"),
+        ("page=abc", "page"),
+        ("per_page=101", "per_page"),
+        ("submitted_from=2026-02-30", "submitted_from"),
+        ("submitted_from=2026-10-05&submitted_to=2026-10-01", "submitted_to"),
+        ("assessment=../../etc", "assessment"),
+        ("colour=blue", "colour"),
+    ],
+)
 def test_bad_parameters_get_a_400_naming_the_parameter(api, query, field):
     response = api.get(f"/council/api/submissions?{query}")
     assert error_of(response, 400)
@@ -126,9 +143,14 @@ def test_fetch_gives_the_latest_version_with_its_evidence(api, store, assessment
     assert fetched["answers"] == json.loads(json.dumps(amended["answers"]))
     assert fetched["evidence"][0]["sha256"] == evidence[0]["sha256"] and "key" not in fetched["evidence"][0]
     assert record["reference"] == fetched["reference"]
-    for missing in ["/council/api/submissions/readiness/SV-ZZZZ-ZZZZ", "/council/api/submissions/nope/SV-ABCD-EF23",
-                    "/council/api/submissions/readiness/..%2F..%2Fapi-tokens", "/council/api/nowhere",
-                    "/council/api/submissions/readiness/SV%0AABCD", "/council/api/no%0Awhere"]:  # newlines: found by fuzzing
+    for missing in [
+        "/council/api/submissions/readiness/SV-ZZZZ-ZZZZ",
+        "/council/api/submissions/nope/SV-ABCD-EF23",
+        "/council/api/submissions/readiness/..%2F..%2Fapi-tokens",
+        "/council/api/nowhere",
+        "/council/api/submissions/readiness/SV%0AABCD",
+        "/council/api/no%0Awhere",
+    ]:  # newlines: found by fuzzing
         assert error_of(api.get(missing), 404)
     assert error_of(api.delete("/council/api/submissions"), 405)
 
@@ -154,8 +176,12 @@ def test_openapi_document_is_served_without_a_token(app):
 
 def test_the_lambda_entry_serves_the_api(built, tmp_path, monkeypatch):
     storage = str(tmp_path / "storage")
-    for name, value in {"PORTAL_STORAGE": storage, "PORTAL_ASSETS": str(built[1]), "PORTAL_CONTENT": str(CONTENT),
-                        "PORTAL_SECRET_KEY": "a-test-key-that-is-long-enough-to-sign-cookies"}.items():
+    for name, value in {
+        "PORTAL_STORAGE": storage,
+        "PORTAL_ASSETS": str(built[1]),
+        "PORTAL_CONTENT": str(CONTENT),
+        "PORTAL_SECRET_KEY": "a-test-key-that-is-long-enough-to-sign-cookies",
+    }.items():
         monkeypatch.setenv(name, value)
     monkeypatch.setattr(handlers, "_handlers", {})
     store = open_store(storage)
@@ -172,8 +198,16 @@ def test_disabling_an_officer_revokes_their_tokens_for_good(built, storage_url, 
     """issue-api-token, disable-officer, add-officer: the old token stays refused, and only a new one works."""
     from portal import create_app
 
-    app = create_app({"TESTING": True, "PORTAL_CONTENT": CONTENT, "PORTAL_ASSETS": built[1], "PORTAL_STORAGE": storage_url,
-                      "PORTAL_EMAIL": f"outbox:{tmp_path / 'outbox'}"}, functions=("council", "council_api"))
+    app = create_app(
+        {
+            "TESTING": True,
+            "PORTAL_CONTENT": CONTENT,
+            "PORTAL_ASSETS": built[1],
+            "PORTAL_STORAGE": storage_url,
+            "PORTAL_EMAIL": f"outbox:{tmp_path / 'outbox'}",
+        },
+        functions=("council", "council_api"),
+    )
     cli = app.test_cli_runner()
     assert cli.invoke(args=["add-officer", OFFICER]).exit_code == 0
     old = {"Authorization": f"Bearer {issue_token(app)}"}

@@ -1,5 +1,6 @@
 """The council API's contracts: listed, fetched with committed against claimed against verified, and their returns
 with the officer's decisions, on both stores; each answer in the shape its OpenAPI document gives."""
+
 from datetime import date
 from decimal import Decimal
 
@@ -41,8 +42,11 @@ def contract_id(store):
     contract_id = contracts.create(CONTRACT, "admin@exampleshire.gov.uk")
     for sent in RETURNS[:3]:
         send(store, contract_id, sent)
-    contracts.review(contract_id, Review(Q1.id, 1, "accepted", "", {"LE06": Decimal(4)}, {"LE06": "Payroll shows 4"}),
-                      "admin@exampleshire.gov.uk")
+    contracts.review(
+        contract_id,
+        Review(Q1.id, 1, "accepted", "", {"LE06": Decimal(4)}, {"LE06": "Payroll shows 4"}),
+        "admin@exampleshire.gov.uk",
+    )
     summaries.refresh(store, contract_id, CONTENT_LOADED, date(2026, 12, 5))
     return contract_id
 
@@ -64,8 +68,11 @@ def test_a_contract_gives_committed_claimed_and_verified_per_period(api, contrac
     le01 = answer["commitments"][0]
     assert (le01["measure_code"], le01["unit"], le01["quantity"]) == ("LE06", "Apprenticeship weeks", "4.5")
     assert [(p["committed"], p["claimed"], p["verified"], p["status"]) for p in le01["periods"]] == [
-        ("4.5", "5", "4", "accepted"), ("4.5", "4", None, "sent"), ("4.5", None, None, "not_yet_due"),
-        ("4.5", None, None, "not_yet_due")]
+        ("4.5", "5", "4", "accepted"),
+        ("4.5", "4", None, "sent"),
+        ("4.5", None, None, "not_yet_due"),
+        ("4.5", None, None, "not_yet_due"),
+    ]
     assert le01["combine"] == "add" and le01["verified_to_date"] == "4" and answer["schedule"][1]["status"] == "sent"
     assert answer["schedule"][0]["returns_url"].endswith(f"/contracts/{contract_id}/returns")
 
@@ -73,19 +80,35 @@ def test_a_contract_gives_committed_claimed_and_verified_per_period(api, contrac
 def test_a_contracts_returns_come_with_every_version_and_the_decision_on_each(api, store, contract_id):
     answer = api.get(f"/council/api/contracts/{contract_id}/returns").get_json()
     assert contract_schemas.ReturnList().validate(answer) == {}
-    assert [(r["period_id"], r["version"]) for r in answer["items"]] == [(RETURNS[0].period_id, 1), (RETURNS[1].period_id, 1),
-                                                                       (RETURNS[1].period_id, 2)]
+    assert [(r["period_id"], r["version"]) for r in answer["items"]] == [
+        (RETURNS[0].period_id, 1),
+        (RETURNS[1].period_id, 1),
+        (RETURNS[1].period_id, 2),
+    ]
     first = answer["items"][0]
     assert first["review"]["outcome"] == "accepted" and first["review"]["verified"] == {"LE06": "4"}
-    assert first["lines"][0] == {"measure_code": "LE06", "quantity": "5", "method": "hours", "narrative": "",
-                                 "postcode_districts": ["EX1"], "attributable": True}
+    assert first["lines"][0] == {
+        "measure_code": "LE06",
+        "quantity": "5",
+        "method": "hours",
+        "narrative": "",
+        "postcode_districts": ["EX1"],
+        "attributable": True,
+    }
     assert answer["items"][2]["correction_reason"] == "corrected" and answer["items"][2]["review"] is None
     actions = [r["action"] for r in audit.read(store, audit.keys_newest_first(store))]
     assert {"api.fetch-contract-returns"} <= set(actions)
 
 
-@pytest.mark.parametrize("path", ["/council/api/contracts/000000000000", "/council/api/contracts/nothing%0A",
-                                  "/council/api/contracts/../officers", "/council/api/contracts/000000000000/returns"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/council/api/contracts/000000000000",
+        "/council/api/contracts/nothing%0A",
+        "/council/api/contracts/../officers",
+        "/council/api/contracts/000000000000/returns",
+    ],
+)
 def test_unknown_contracts_are_a_json_404(api, contract_id, path):
     response = api.get(path)
     assert response.status_code == 404 and response.mimetype == "application/json"

@@ -1,12 +1,12 @@
 """Schemathesis fuzzes the council API against its own OpenAPI document: whatever it sends, well formed or not,
 no 5xx, and every answer is one the document promises. Bounded: 50 examples an operation in each mode, 550 in all."""
+
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
-from schemathesis.specs.openapi.checks import (content_type_conformance, response_schema_conformance,
-                                               status_code_conformance)
+from schemathesis.specs.openapi.checks import content_type_conformance, response_schema_conformance, status_code_conformance
 
 from functions.storage import open_store
 
@@ -25,8 +25,9 @@ def fuzzed(built, tmp_path_factory):
     put_officer(store)
     app = api_app(storage, built)
     assessment = app.extensions["portal.content"].assessment("readiness")
-    put_submission(store, assessment, reference="SV-ABCD-EF23",
-                   evidence=[put_evidence(store, "SV-ABCD-EF23", "policy.pdf", b"%PDF-1.7")])
+    put_submission(
+        store, assessment, reference="SV-ABCD-EF23", evidence=[put_evidence(store, "SV-ABCD-EF23", "policy.pdf", b"%PDF-1.7")]
+    )
     for _ in range(3):
         put_submission(store, assessment)
     _put_contract(store, app)
@@ -51,14 +52,22 @@ def _put_contract(store, app):
 
 
 # The pytest plugin's fixture loader does not work with this pytest, so each operation's strategy is run directly.
-@pytest.mark.parametrize("operation_id, mode", [
-    ("listSubmissions", GenerationMode.POSITIVE), ("listSubmissions", GenerationMode.NEGATIVE),
-    ("fetchSubmission", GenerationMode.POSITIVE), ("fetchSubmission", GenerationMode.NEGATIVE),
-    ("openapi", GenerationMode.POSITIVE),  # it takes no parameters, so there is nothing to send wrong
-    ("listContracts", GenerationMode.POSITIVE), ("listContracts", GenerationMode.NEGATIVE),
-    ("fetchContract", GenerationMode.POSITIVE), ("fetchContract", GenerationMode.NEGATIVE),
-    ("listContractReturns", GenerationMode.POSITIVE), ("listContractReturns", GenerationMode.NEGATIVE),
-])
+@pytest.mark.parametrize(
+    "operation_id, mode",
+    [
+        ("listSubmissions", GenerationMode.POSITIVE),
+        ("listSubmissions", GenerationMode.NEGATIVE),
+        ("fetchSubmission", GenerationMode.POSITIVE),
+        ("fetchSubmission", GenerationMode.NEGATIVE),
+        ("openapi", GenerationMode.POSITIVE),  # it takes no parameters, so there is nothing to send wrong
+        ("listContracts", GenerationMode.POSITIVE),
+        ("listContracts", GenerationMode.NEGATIVE),
+        ("fetchContract", GenerationMode.POSITIVE),
+        ("fetchContract", GenerationMode.NEGATIVE),
+        ("listContractReturns", GenerationMode.POSITIVE),
+        ("listContractReturns", GenerationMode.NEGATIVE),
+    ],
+)
 def test_the_api_keeps_its_documented_promises(fuzzed, operation_id, mode):
     app, token = fuzzed
     schema = schemathesis.openapi.from_wsgi("/council/api/openapi.json", app)
@@ -67,8 +76,7 @@ def test_the_api_keeps_its_documented_promises(fuzzed, operation_id, mode):
 
     @given(case=operation.as_strategy(generation_mode=mode))
     # Derandomized, as the other fuzzers: the same examples on every run, so CI cannot fail by chance.
-    @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck), database=None,
-              derandomize=True)
+    @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck), database=None, derandomize=True)
     def call(case):
         response = case.call_and_validate(headers={"Authorization": f"Bearer {token}"}, checks=CHECKS)
         calls.append(response.status_code)

@@ -1,6 +1,7 @@
 """What the audit log once missed: refusals. A viewer's 403, a post without its CSRF token, a sign-in link that
 cannot be used, evidence ZIP pages and lists, another officer's job, and the API's every answer but a 200; each
 recorded with the viewer's address the pages use."""
+
 import pytest
 
 from functions.council import audit
@@ -9,11 +10,9 @@ from tests.council_api_client import issue_token
 from tests.officer import ADMIN, VIEWER, OfficerBrowser, council_app_with_officers, emails_to, link_in, signed_in
 
 
-
 @pytest.fixture
 def app(built, storage_url, tmp_path, clock):
     return council_app_with_officers(built[1], storage_url, tmp_path / "outbox", clock, "http://localhost")
-
 
 
 def recorded(store, action: str) -> list[dict]:
@@ -61,7 +60,8 @@ def test_evidence_zip_pages_and_another_officers_job_are_recorded(app, store, tm
     assert [(e["who"], e["subject"]) for e in recorded(store, "viewed-evidence-zip")] == [(ADMIN, job.id)]
     refused = recorded(store, "refused-evidence-zip")
     assert sorted((e["subject"], e["details"]["reason"]) for e in refused) == sorted(
-        [(job.id, "another officer's"), ("nothing-here", "not found")])
+        [(job.id, "another officer's"), ("nothing-here", "not found")]
+    )
     assert all(e["who"] == VIEWER and e["ip"] == "127.0.0.1" for e in refused)
 
 
@@ -75,5 +75,9 @@ def test_the_api_records_every_answer_not_only_its_200s(app, store):
     assert client.open("/council/api/submissions", method="TRACE", headers=headers).status_code == 405
     entries = recorded(store, "api.refused")
     assert sorted((e["who"], e["details"]["status"]) for e in entries) == [
-        ("anonymous", 401), ("anonymous", 405), (VIEWER, 400), (VIEWER, 404)]
+        ("anonymous", 401),
+        ("anonymous", 405),
+        (VIEWER, 400),
+        (VIEWER, 404),
+    ]
     assert all(e["ip"] == "127.0.0.1" for e in entries)

@@ -1,4 +1,5 @@
 """Officers sign in by single-use emailed link; sessions expire and end on the server; every council route is guarded."""
+
 import re
 from urllib.parse import parse_qs, urlsplit
 
@@ -9,11 +10,11 @@ from functions.storage import open_store
 from tests.officer import ADMIN, VIEWER, council_app_with_officers, OfficerBrowser, csrf, emails_to, link_in
 
 
-
-
 @pytest.fixture
 def council_app(built, storage_url, tmp_path, clock):
-    return council_app_with_officers(built[1], storage_url, tmp_path / "outbox", clock, "https://portal.example", SESSION_COOKIE_SECURE=True)
+    return council_app_with_officers(
+        built[1], storage_url, tmp_path / "outbox", clock, "https://portal.example", SESSION_COOKIE_SECURE=True
+    )
 
 
 @pytest.fixture
@@ -57,9 +58,14 @@ def test_sign_in_page_says_the_same_for_strangers_and_sends_them_nothing(officer
     assert emails_to(tmp_path / "outbox", "stranger@example.com") == []
 
 
-@pytest.mark.parametrize("typed, message", [("", "Enter your email address"),
-                                            ("not-an-email", "Enter an email address in the correct format"),
-                                            ("x" * 5000 + "@example.com", "Enter an email address in the correct format")])
+@pytest.mark.parametrize(
+    "typed, message",
+    [
+        ("", "Enter your email address"),
+        ("not-an-email", "Enter an email address in the correct format"),
+        ("x" * 5000 + "@example.com", "Enter an email address in the correct format"),
+    ],
+)
 def test_sign_in_with_a_bad_address_explains(officer, typed, message):
     response = officer.ask_for_link(typed)
     html = response.get_data(as_text=True)
@@ -113,8 +119,9 @@ def test_sign_in_returns_to_the_page_asked_for(officer):
     asked = officer.client.get("/council/notifications")
     assert is_sign_in_redirect(asked)
     officer.client.get(asked.headers["Location"])
-    response = officer.post("/council/sign-in", {"email": VIEWER, "next": "/council/notifications"},
-                            form_page=asked.headers["Location"])
+    response = officer.post(
+        "/council/sign-in", {"email": VIEWER, "next": "/council/notifications"}, form_page=asked.headers["Location"]
+    )
     assert response.status_code == 303
     path = link_in(emails_to(officer.outbox, VIEWER)[-1])
     assert urlsplit(officer.use_link(path).headers["Location"]).path == "/council/notifications"
@@ -146,8 +153,9 @@ def test_page_says_when_the_session_will_end_and_staying_signed_in_moves_it(offi
     clock.advance(minutes=20)
     response = officer.post("/council/stay-signed-in", {"back": "/council/notifications"}, form_page="/council/notifications")
     assert response.status_code == 303 and response.headers["Location"].endswith("/council/notifications")
-    later = re.search(r"we will sign you out at (\d+:\d\d[ap]m)",
-                      officer.client.get("/council/notifications").get_data(as_text=True)).group(1)
+    later = re.search(
+        r"we will sign you out at (\d+:\d\d[ap]m)", officer.client.get("/council/notifications").get_data(as_text=True)
+    ).group(1)
     assert later != first
 
 
@@ -187,6 +195,7 @@ def test_disabled_officer_is_signed_out(officer, council_app, storage_url):
 
 # Every council route, found from the URL map: anonymous requests go to sign-in; admins' pages refuse viewers.
 
+
 def _council_rules(app):
     return [rule for rule in app.url_map.iter_rules() if rule.endpoint.startswith("council.")]
 
@@ -212,8 +221,9 @@ def test_every_council_route_sends_anonymous_requests_to_sign_in(council_app, of
 
 def test_every_admin_route_refuses_a_viewer(council_app, officer):
     officer.sign_in(VIEWER)
-    admin_only = [rule for rule in _council_rules(council_app)
-                  if getattr(council_app.view_functions[rule.endpoint], "admin_only", False)]
+    admin_only = [
+        rule for rule in _council_rules(council_app) if getattr(council_app.view_functions[rule.endpoint], "admin_only", False)
+    ]
     assert {rule.endpoint for rule in admin_only} >= {"council.audit_log", "council.audit_export"}
     token = csrf(officer.client.get("/council/submissions/").get_data(as_text=True))  # so only the role refuses
     for rule in admin_only:
@@ -229,6 +239,7 @@ def test_add_officer_link_can_name_the_local_address(council_app):
 
 
 # flask --app portal disable-officer EMAIL
+
 
 def test_disable_officer_ends_their_sessions_and_is_audited(council_app, browser_for, storage_url, tmp_path):
     from functions.council import audit

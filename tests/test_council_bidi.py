@@ -1,5 +1,6 @@
 """Bidi controls (U+202E and friends) in what suppliers typed: isolated on council pages, dropped from export cells;
 and XLSX cells, typed as text, keep what was typed without CSV's apostrophe."""
+
 import io
 import re
 

@@ -1,5 +1,6 @@
 """Officers record contracts with their commitments (typed, or imported from a spreadsheet), vary them with a
 reason, read each contract's schedule and figures, and review the returns suppliers send."""
+
 import re
 from datetime import datetime, timezone
 from html import unescape
@@ -17,13 +18,27 @@ from decimal import Decimal
 from tests.officer import ADMIN, VIEWER, Clock, council_app_with_officers, emails_to, follow, signed_in
 
 START = {"start-day": "1", "start-month": "4", "start-year": "2026", "end-day": "31", "end-month": "3", "end-year": "2027"}
-CONTRACT = {"title": "Highways maintenance", "reference": "EXC-2026-014", "notice_id": "012345-2025",
-            "supplier_name": "Roadworks Ltd", "ppon": "", "value": "1,250,000", **START,
-            "contract_manager": ADMIN, "supplier_contacts": "ann@roadworks.example\nbob@roadworks.example",
-            "commitments-0-measure": "LE01", "commitments-0-quantity": "4.5", "commitments-0-basis": "per_period",
-            "commitments-0-frequency": "", "commitments-0-delivery_note": "Local apprentices",
-            "commitments-1-measure": "WB06", "commitments-1-quantity": "100", "commitments-1-basis": "per_period",
-            "commitments-1-frequency": "", "commitments-1-delivery_note": "Staff volunteering days"}
+CONTRACT = {
+    "title": "Highways maintenance",
+    "reference": "EXC-2026-014",
+    "notice_id": "012345-2025",
+    "supplier_name": "Roadworks Ltd",
+    "ppon": "",
+    "value": "1,250,000",
+    **START,
+    "contract_manager": ADMIN,
+    "supplier_contacts": "ann@roadworks.example\nbob@roadworks.example",
+    "commitments-0-measure": "LE01",
+    "commitments-0-quantity": "4.5",
+    "commitments-0-basis": "per_period",
+    "commitments-0-frequency": "",
+    "commitments-0-delivery_note": "Local apprentices",
+    "commitments-1-measure": "WB06",
+    "commitments-1-quantity": "100",
+    "commitments-1-basis": "per_period",
+    "commitments-1-frequency": "",
+    "commitments-1-delivery_note": "Staff volunteering days",
+}
 Q1 = "2026-04-01--2026-06-30"
 
 
@@ -65,12 +80,27 @@ def record(admin, **changes) -> str:
 
 def send_return(store, contract_id, version=1, le01="5", wb06="30", period=Q1, evidence=None):
     """A return as the supplier's pages send it (the layout in the contracts storage note): set-up, not under test."""
-    sent = Return(period, (ReturnLine("LE01", Decimal(le01), "Payroll", "", ("EX1",)),
-                           ReturnLine("WB06", Decimal(wb06), "Timesheets", "", ("EX2",))),
-                  "Ann Smith", "Director", version, None if version == 1 else "Counted twice")
-    versions.append(store, f"{contract_prefix(contract_id)}returns/{period}/sent/",
-                    {"return": serialise_return(sent), "evidence": evidence or {}, "by": "ann@roadworks.example",
-                     "at": "2026-07-02T10:00:00+00:00"})
+    sent = Return(
+        period,
+        (
+            ReturnLine("LE01", Decimal(le01), "Payroll", "", ("EX1",)),
+            ReturnLine("WB06", Decimal(wb06), "Timesheets", "", ("EX2",)),
+        ),
+        "Ann Smith",
+        "Director",
+        version,
+        None if version == 1 else "Counted twice",
+    )
+    versions.append(
+        store,
+        f"{contract_prefix(contract_id)}returns/{period}/sent/",
+        {
+            "return": serialise_return(sent),
+            "evidence": evidence or {},
+            "by": "ann@roadworks.example",
+            "at": "2026-07-02T10:00:00+00:00",
+        },
+    )
 
 
 def test_an_admin_records_a_contract_and_everyone_sees_its_schedule_and_commitments(admin, viewer, store):
@@ -80,20 +110,35 @@ def test_an_admin_records_a_contract_and_everyone_sees_its_schedule_and_commitme
     assert "Highways maintenance" in page and "Roadworks Ltd" in page and "£1,250,000" in page
     assert "1 April 2026 to 30 June 2026 30 July 2026 Overdue" in page  # the first quarter's return, due 30 days on
     assert "1 October 2026 to 31 December 2026 30 January 2027 Not yet due" in page
-    assert "LE01: " in page and "WB06: " in page and "Committed, whole contract 4.5" in page  # FTE jobs are a level: the latest period stands
-    assert page.count("<svg") == 0 and admin.client.get(f"/council/contracts/{contract_id}/").get_data(as_text=True).count('<svg xmlns') == 2
+    assert (
+        "LE01: " in page and "WB06: " in page and "Committed, whole contract 4.5" in page
+    )  # FTE jobs are a level: the latest period stands
+    assert (
+        page.count("<svg") == 0
+        and admin.client.get(f"/council/contracts/{contract_id}/").get_data(as_text=True).count("<svg xmlns") == 2
+    )
     assert Contracts(store).may_report("bob@roadworks.example", contract_id)
     listing = text(viewer.client.get("/council/contracts/"))
     assert "1 contract" in listing and "Highways maintenance" in listing and "2 overdue" in listing
     assert "Record a contract" not in listing
     assert viewer.client.get("/council/contracts/new").status_code == 403
-    assert [r["action"] for r in audit.read(store, audit.keys_newest_first(store))[::-1] if r["subject"] == contract_id][:1] == ["recorded-contract"]
+    assert [r["action"] for r in audit.read(store, audit.keys_newest_first(store))[::-1] if r["subject"] == contract_id][:1] == [
+        "recorded-contract"
+    ]
 
 
 def test_a_contract_with_mistakes_is_refused_with_every_message_and_the_answers_kept(admin, store):
-    response = admin.post("/council/contracts/new", {**CONTRACT, "value": "lots", "end-year": "2025",
-                                                      "commitments-1-measure": "LE01", "commitments-2-measure": "WB01",
-                                                      "commitments-2-quantity": "1"})
+    response = admin.post(
+        "/council/contracts/new",
+        {
+            **CONTRACT,
+            "value": "lots",
+            "end-year": "2025",
+            "commitments-1-measure": "LE01",
+            "commitments-2-measure": "WB01",
+            "commitments-2-quantity": "1",
+        },
+    )
     page = text(response)
     assert response.status_code == 400 and "There is a problem" in page
     assert "Contract value must be an amount of money" in page and "End date must be after the start date" in page
@@ -124,10 +169,20 @@ def test_commitments_import_from_a_spreadsheet_into_the_form_and_bad_rows_are_na
         page = admin.client.get("/council/contracts/new").get_data(as_text=True)
         token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
         from io import BytesIO
-        return admin.client.post("/council/contracts/new", data={
-            **CONTRACT, "commitments-1-measure": "", "commitments-1-quantity": "", "commitments-1-delivery_note": "",
-            "action": "import", "csrf_token": token, "spreadsheet": (BytesIO(data), "commitments.csv")},
-            content_type="multipart/form-data")
+
+        return admin.client.post(
+            "/council/contracts/new",
+            data={
+                **CONTRACT,
+                "commitments-1-measure": "",
+                "commitments-1-quantity": "",
+                "commitments-1-delivery_note": "",
+                "action": "import",
+                "csrf_token": token,
+                "spreadsheet": (BytesIO(data), "commitments.csv"),
+            },
+            content_type="multipart/form-data",
+        )
 
     bad = import_(b"measure code,quantity,period\nZZ99,5,each period\nWB06,lots,each period\n")
     assert bad.status_code == 400
@@ -136,7 +191,8 @@ def test_commitments_import_from_a_spreadsheet_into_the_form_and_bad_rows_are_na
     page = good.get_data(as_text=True)
     assert good.status_code == 200 and "1 commitment imported from the spreadsheet" in text(good)
     assert 'name="commitments-1-profile-4" type="text" value="40"' in page or re.search(
-        r'name="commitments-1-profile-4"[^>]*value="40"', page)
+        r'name="commitments-1-profile-4"[^>]*value="40"', page
+    )
     assert 'value="whole_contract" checked' in page and store.keys("contracts/") == []
 
 
@@ -155,16 +211,19 @@ def test_a_variation_needs_a_reason_and_the_history_shows_every_version(admin, s
 
 
 def test_an_officer_queries_a_return_the_contacts_are_emailed_and_a_correction_is_accepted_with_a_verified_figure(
-        admin, viewer, store, tmp_path):
+    admin, viewer, store, tmp_path
+):
     contract_id = record(admin)
     send_return(store, contract_id)
-    summaries.refresh(store, contract_id, admin.client.application.extensions["portal.content"],
-                      datetime(2026, 12, 5).date())
+    summaries.refresh(store, contract_id, admin.client.application.extensions["portal.content"], datetime(2026, 12, 5).date())
     assert "1 to review" in text(viewer.client.get("/council/contracts/"))
     review = f"/council/contracts/{contract_id}/returns/{Q1}/"
     page = text(viewer.client.get(review))
     assert "Claimed 5 Full-time equivalent (FTE) jobs" in page and "Record the review" not in page
-    assert viewer.post(review, {"outcome": "accepted", "version": "1"}, form_page=f"/council/contracts/{contract_id}/").status_code == 403
+    assert (
+        viewer.post(review, {"outcome": "accepted", "version": "1"}, form_page=f"/council/contracts/{contract_id}/").status_code
+        == 403
+    )
     refused = admin.post(review, {"outcome": "queried", "note": "", "version": "1"})
     assert refused.status_code == 400 and "Enter a note saying what the supplier needs to do" in text(refused)
     asked = admin.post(review, {"outcome": "queried", "note": "Which postcodes were the jobs in?", "version": "1"})
@@ -178,10 +237,13 @@ def test_an_officer_queries_a_return_the_contacts_are_emailed_and_a_correction_i
     stale = admin.post(review, {"outcome": "accepted", "version": "1"})
     assert stale.status_code == 409 and "sent a correction (version 2)" in text(stale)
     no_reason = admin.post(review, {"outcome": "accepted", "version": "2", "verified-LE01": "3.5"})
-    assert no_reason.status_code == 400 and "Enter why the verified quantity for LE01 differs from the 4 claimed" in text(no_reason)
+    assert no_reason.status_code == 400 and "Enter why the verified quantity for LE01 differs from the 4 claimed" in text(
+        no_reason
+    )
     assert 'value="3.5"' in no_reason.get_data(as_text=True)
-    accepted = admin.post(review, {"outcome": "accepted", "version": "2", "verified-LE01": "3.5",
-                                   "verified-LE01-reason": "Payroll shows 3.5 FTE"})
+    accepted = admin.post(
+        review, {"outcome": "accepted", "version": "2", "verified-LE01": "3.5", "verified-LE01-reason": "Payroll shows 3.5 FTE"}
+    )
     assert accepted.status_code == 303
     page = text(admin.client.get(f"/council/contracts/{contract_id}/"))
     assert "1 April 2026 to 30 June 2026 4.5 4 3.5 Accepted" in page  # committed, claimed, verified for LE01
@@ -193,6 +255,7 @@ def test_an_officer_queries_a_return_the_contacts_are_emailed_and_a_correction_i
 def test_storage_down_keeps_the_answers_in_the_form_and_stores_nothing(admin, store, monkeypatch):
     def unavailable(*args, **kwargs):
         raise StorageUnavailable("down")
+
     monkeypatch.setattr(Contracts, "create", unavailable)
     response = admin.post("/council/contracts/new", CONTRACT)
     assert response.status_code == 503 and "The contract was not saved" in text(response)
@@ -201,14 +264,36 @@ def test_storage_down_keeps_the_answers_in_the_form_and_stores_nothing(admin, st
 
 def test_unknown_contracts_and_periods_are_not_found(admin):
     contract_id = record(admin)
-    for path in ("/council/contracts/000000000000/", f"/council/contracts/{contract_id}/returns/{Q1}/",
-                 f"/council/contracts/{contract_id}/returns/2026-01-01--2026-02-01/", "/council/contracts/abc/history"):
+    for path in (
+        "/council/contracts/000000000000/",
+        f"/council/contracts/{contract_id}/returns/{Q1}/",
+        f"/council/contracts/{contract_id}/returns/2026-01-01--2026-02-01/",
+        "/council/contracts/abc/history",
+    ):
         assert admin.client.get(path).status_code == 404, path
 
 
-hostile = st.one_of(st.text(max_size=30), st.sampled_from(["", "0", "-1", "1e9", "LE01", "whole_contract", "31", "\x00\x1b[31m",
-                                                           "queried", "accepted", "9" * 5000, "add", "import",
-                                                           "\ud800".encode("utf-8", "surrogatepass").decode("latin-1")]))
+hostile = st.one_of(
+    st.text(max_size=30),
+    st.sampled_from(
+        [
+            "",
+            "0",
+            "-1",
+            "1e9",
+            "LE01",
+            "whole_contract",
+            "31",
+            "\x00\x1b[31m",
+            "queried",
+            "accepted",
+            "9" * 5000,
+            "add",
+            "import",
+            "\ud800".encode("utf-8", "surrogatepass").decode("latin-1"),
+        ]
+    ),
+)
 contract_fields = st.sampled_from(sorted(CONTRACT) + ["action", "commitments-0-profile-1", "commitments-7-measure"])
 
 
@@ -223,8 +308,15 @@ def test_any_contract_post_is_saved_whole_or_refused_never_a_5xx(admin, store, c
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(changes=st.dictionaries(st.sampled_from(["outcome", "note", "version", "verified-LE01", "verified-LE01-reason",
-                                                "verified-WB06", "verified-ZZ99"]), hostile, max_size=5))
+@given(
+    changes=st.dictionaries(
+        st.sampled_from(
+            ["outcome", "note", "version", "verified-LE01", "verified-LE01-reason", "verified-WB06", "verified-ZZ99"]
+        ),
+        hostile,
+        max_size=5,
+    )
+)
 def test_any_review_post_is_recorded_whole_or_refused_never_a_5xx(admin, store, changes):
     if not store.keys("contracts/"):
         send_return(store, record(admin))
@@ -241,9 +333,19 @@ def test_officers_download_the_evidence_a_return_names_and_nothing_else(admin, v
     for file_id in (kept, unsent):  # as the supplier side keeps a file that passed its checks
         key = f"{contract_prefix(contract_id)}evidence/files/{file_id}"
         store.create(key, b"%PDF-1.7 payroll", content_type="application/pdf")
-        store.create_json(f"{contract_prefix(contract_id)}evidence/records/{file_id}.json", {
-            "id": file_id, "key": key, "name": f"payroll-{file_id[0]}.pdf", "size": 16, "sha256": "0" * 64,
-            "content_type": "application/pdf", "uploaded_at": "2026-07-01T09:00:00+00:00", "by": "ann@roadworks.example"})
+        store.create_json(
+            f"{contract_prefix(contract_id)}evidence/records/{file_id}.json",
+            {
+                "id": file_id,
+                "key": key,
+                "name": f"payroll-{file_id[0]}.pdf",
+                "size": 16,
+                "sha256": "0" * 64,
+                "content_type": "application/pdf",
+                "uploaded_at": "2026-07-01T09:00:00+00:00",
+                "by": "ann@roadworks.example",
+            },
+        )
     send_return(store, contract_id, evidence={"LE01": [kept]})
     page = text(viewer.client.get(f"/council/contracts/{contract_id}/returns/{Q1}/"))
     assert "Evidence for LE01 payroll-a.pdf" in page and "payroll-b.pdf" not in page
@@ -262,10 +364,13 @@ def test_storage_down_while_reviewing_keeps_the_review_in_the_form(admin, store,
 
     def unavailable(*args, **kwargs):
         raise StorageUnavailable("down")
+
     monkeypatch.setattr(Contracts, "review", unavailable)
     from tests.officer import csrf
-    response = admin.client.post(review, data={"outcome": "queried", "note": "Which postcodes?", "version": "1",
-                                               "csrf_token": csrf(form)})
+
+    response = admin.client.post(
+        review, data={"outcome": "queried", "note": "Which postcodes?", "version": "1", "csrf_token": csrf(form)}
+    )
     assert response.status_code == 503 and "Your review was not saved" in text(response)
     assert "Which postcodes?" in text(response) and 'value="queried" checked' in response.get_data(as_text=True)
     assert store.keys(f"{contract_prefix(contract_id)}reviews/") == []

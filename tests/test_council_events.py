@@ -1,4 +1,5 @@
 """Officers see each event's places and waiting list, who registered, and download the list as CSV or XLSX, audited."""
+
 import csv
 import io
 import re
@@ -26,10 +27,12 @@ def clock():
 
 @pytest.fixture
 def council_app(built, storage_url, tmp_path, clock):
-    content = content_with_events(tmp_path, {**upcoming_event(EVENT, capacity=2, now=SAMPLE_NOW),
-                                             **upcoming_event(EMPTY, days=40, now=SAMPLE_NOW)})
-    return council_app_with_officers(built[1], storage_url, tmp_path / "outbox", clock, "http://localhost",
-                                     PORTAL_CONTENT=content)
+    content = content_with_events(
+        tmp_path, {**upcoming_event(EVENT, capacity=2, now=SAMPLE_NOW), **upcoming_event(EMPTY, days=40, now=SAMPLE_NOW)}
+    )
+    return council_app_with_officers(
+        built[1], storage_url, tmp_path / "outbox", clock, "http://localhost", PORTAL_CONTENT=content
+    )
 
 
 @pytest.fixture
@@ -76,7 +79,9 @@ def test_events_are_linked_from_the_council_pages_and_list_places_and_waiting(fi
     assert response.status_code == 200 and response.headers["Cache-Control"] == "no-store"
     rows = table_rows(response.get_data(as_text=True))
     assert [(row[0], row[2], row[3]) for row in rows] == [
-        (f"Test event {EVENT}", "2 of 2", "1"), (f"Test event {EMPTY}", "0 of 40", "0")]
+        (f"Test event {EVENT}", "2 of 2", "1"),
+        (f"Test event {EMPTY}", "0 of 40", "0"),
+    ]
     assert "There are no past events." in response.get_data(as_text=True)
     assert [e["who"] for e in actions(open_store(storage_url)) if e["action"] == "viewed-events"] == [VIEWER]
 
@@ -91,7 +96,8 @@ def test_event_page_lists_who_registered_with_their_status(filled, viewer, stora
         ["Ann Ólafsdóttir", "Ann &amp; Co &lt;Ltd&gt;", "person1@example.com", "Confirmed Place 1"],
         [HOSTILE_NAME.replace('"', "&#34;"), "+44 Ltd", "person2@example.com", "Confirmed Place 2"],
         ["Cat\x07Bell", "Firm 3 Ltd", "person3@example.com", "Waiting list Number 1 in the queue"],
-        ["Dan", "Firm 4 Ltd", "person4@example.com", "Cancelled"]]
+        ["Dan", "Firm 4 Ltd", "person4@example.com", "Cancelled"],
+    ]
     assert {row[4] for row in rows} == {"23 November 2026 at midday"}  # GOV.UK style, as every page writes times
     [viewed] = [e for e in actions(open_store(storage_url)) if e["action"] == "viewed-event-registrations"]
     assert viewed["who"] == VIEWER and viewed["subject"] == EVENT
@@ -119,8 +125,11 @@ def test_officer_downloads_registrations_as_csv_with_formulas_neutralised(filled
     assert data.startswith(b"\xef\xbb\xbf")  # UTF-8 with a BOM, so Excel reads Ó correctly
     rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
     assert [(r["Status"], r["Full name"]) for r in rows] == [
-        ("Confirmed", "Ann Ólafsdóttir"), ("Confirmed", "'" + HOSTILE_NAME), ("Waiting list", "Cat\x07Bell"),
-        ("Cancelled", "Dan")]
+        ("Confirmed", "Ann Ólafsdóttir"),
+        ("Confirmed", "'" + HOSTILE_NAME),
+        ("Waiting list", "Cat\x07Bell"),
+        ("Cancelled", "Dan"),
+    ]
     bob = rows[1]
     assert bob["Organisation"] == "'+44 Ltd" and bob["Access or dietary needs"] == "'@SUM(A1)"
     assert bob["Questions asked in advance"] == HUGE  # nothing cut from the CSV
@@ -140,8 +149,9 @@ def test_officer_downloads_registrations_as_a_typed_xlsx_without_formulas(filled
     assert people[1]["Full name"].data_type == "s"
     assert people[1]["Questions asked in advance"].value.startswith("AAAA")  # a huge answer still opens
     assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
-    assert [e["details"]["format"] for e in actions(open_store(storage_url))
-            if e["action"] == "downloaded-event-registrations"] == ["xlsx"]
+    assert [
+        e["details"]["format"] for e in actions(open_store(storage_url)) if e["action"] == "downloaded-event-registrations"
+    ] == ["xlsx"]
 
 
 def test_unknown_event_or_format_is_refused_and_nothing_is_exported(filled, viewer, storage_url):
@@ -187,7 +197,9 @@ def test_events_taken_out_of_the_content_are_listed_once_with_their_registration
     html = response.get_data(as_text=True)
     assert response.status_code == 200
     assert [row[:2] for row in table_rows(html)][-2:] == [
-        ["broken-event", "Cannot be read: ask your digital team to check storage"], [REMOVED, "2"]]
+        ["broken-event", "Cannot be read: ask your digital team to check storage"],
+        [REMOVED, "2"],
+    ]
     assert html.count(f'href="/council/events/{EVENT}/"') == 1  # a current event is not listed again
     assert f'href="/council/events/{REMOVED}/"' in html and 'href="/council/events/broken-event/"' not in html
     assert "only-links" not in html and "Not A Slug" not in html
@@ -204,8 +216,8 @@ def test_registrations_of_a_removed_event_are_shown_as_stored(removed, viewer, s
     assert f'<h1 class="govuk-heading-l">{REMOVED}</h1>' in html and "no longer on the website" in html
     assert [row[:4] for row in table_rows(html)] == [
         ["Eve", "Firm 5 Ltd", "person5@example.com", "Confirmed Place 1"],
-        [HOSTILE_NAME.replace('"', "&#34;") + " Fay", "Firm 6 Ltd", "person6@example.com",
-         "Waiting list Number 1 in the queue"]]
+        [HOSTILE_NAME.replace('"', "&#34;") + " Fay", "Firm 6 Ltd", "person6@example.com", "Waiting list Number 1 in the queue"],
+    ]
     [viewed] = [e for e in actions(open_store(storage_url)) if e["action"] == "viewed-event-registrations"]
     assert viewed["who"] == VIEWER and viewed["subject"] == REMOVED
 
@@ -214,15 +226,22 @@ def test_registrations_of_a_removed_event_download_as_csv_and_xlsx_audited(remov
     page = f"/council/events/{REMOVED}/"
     data = follow(viewer, viewer.post(f"/council/exports/events/{REMOVED}?format=csv", form_page=page))
     people = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
-    assert [(p["Status"], p["Full name"]) for p in people] == [("Confirmed", "Eve"), ("Waiting list", "'" + HOSTILE_NAME + " Fay")]
+    assert [(p["Status"], p["Full name"]) for p in people] == [
+        ("Confirmed", "Eve"),
+        ("Waiting list", "'" + HOSTILE_NAME + " Fay"),
+    ]
     data = follow(viewer, viewer.post(f"/council/exports/events/{REMOVED}?format=xlsx", form_page=page))
     sheet = load_workbook(io.BytesIO(data)).active
     assert sheet.title == REMOVED
     assert [(row[0].value, row[6].value) for row in sheet.iter_rows(min_row=2)] == [
-        ("Confirmed", "Eve"), ("Waiting list", "'" + HOSTILE_NAME + " Fay")]
+        ("Confirmed", "Eve"),
+        ("Waiting list", "'" + HOSTILE_NAME + " Fay"),
+    ]
     logged = [e for e in actions(open_store(storage_url)) if e["action"] == "downloaded-event-registrations"]
     assert [(e["who"], e["subject"], e["details"]["format"], e["details"]["registrations"]) for e in logged] == [
-        (VIEWER, REMOVED, "xlsx", 2), (VIEWER, REMOVED, "csv", 2)]
+        (VIEWER, REMOVED, "xlsx", 2),
+        (VIEWER, REMOVED, "csv", 2),
+    ]
 
 
 @pytest.mark.parametrize("slug", ["broken-event", "only-links", "never-here", "Not%20A%20Slug", "..", "a" * 2000])
@@ -236,6 +255,7 @@ def test_odd_stored_folders_are_not_found_and_nothing_is_exported(removed, viewe
 def test_storage_outage_on_the_events_list_shows_the_unavailable_page(removed, viewer, storage_url, monkeypatch):
     def unavailable(*args, **kwargs):
         raise StorageUnavailable("down")
+
     monkeypatch.setattr(type(open_store(storage_url)), "folders", unavailable)
     response = viewer.client.get("/council/events/")
     assert response.status_code == 503 and "Sorry, there is a problem with the service" in response.get_data(as_text=True)

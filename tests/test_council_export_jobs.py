@@ -1,6 +1,7 @@
 """The listed submissions' evidence as one ZIP, built in the background: the officer asks, watches the job's page
 say it is being prepared, then downloads it; or is told it failed and tries again. And the Lambda that S3's event
 starts. (tests/test_council_pages.py has the same journey with the local thread building the ZIP.)"""
+
 import copy
 import html
 import io
@@ -28,13 +29,12 @@ from .test_exports_packs import checked_manifest
 S3_EVENT = json.loads((Path(__file__).parent / "events" / "s3_object_created.json").read_text())
 
 
-
 @pytest.fixture
 def council_app(built, storage_url, tmp_path, clock):
     """Jobs left to S3's notification, as in AWS: nothing in the app runs them, so each test runs them when it chooses."""
-    return council_app_with_officers(built[1], storage_url, tmp_path / "outbox", clock, "http://localhost",
-                                     PORTAL_EXPORT_JOBS="s3-event")
-
+    return council_app_with_officers(
+        built[1], storage_url, tmp_path / "outbox", clock, "http://localhost", PORTAL_EXPORT_JOBS="s3-event"
+    )
 
 
 @pytest.fixture
@@ -82,8 +82,14 @@ def test_asking_for_the_zip_records_a_job_then_its_page_says_preparing_then_read
 
     record = store.read_json(jobs.job_key(job_id(path)))
     assert record["officer"] == VIEWER and record["filters"] == {"status": "new", "from": "2020-01-01"}  # as checked
-    assert record["submissions"] == [{"assessment": "readiness", "reference": reference, "files": 2,
-                                      "key": store.keys(f"submissions/readiness/{reference}/")[-1]}]
+    assert record["submissions"] == [
+        {
+            "assessment": "readiness",
+            "reference": reference,
+            "files": 2,
+            "key": store.keys(f"submissions/readiness/{reference}/")[-1],
+        }
+    ]
     asked = [e for e in audit.read(store, audit.keys_newest_first(store)) if e["action"] == "asked-for-evidence-zip"]
     assert [(e["who"], e["details"]["job"], e["details"]["submissions"]) for e in asked] == [(VIEWER, job_id(path), 1)]
 
@@ -160,24 +166,35 @@ def object_created(bucket: str, key: str) -> dict:
 
 def test_the_evidence_export_lambda_builds_the_zip_that_an_s3_event_names(built, s3_env, tmp_path, monkeypatch):
     storage = f"s3://{BUCKET}/tests/{uuid.uuid4().hex}"
-    for name, value in {"PORTAL_STORAGE": storage, "PORTAL_ASSETS": str(built[1]), "PORTAL_CONTENT": str(CONTENT),
-                        "PORTAL_EMAIL": f"outbox:{tmp_path / 'outbox'}", "PORTAL_EXPORT_JOBS": "s3-event",
-                        "PORTAL_SECRET_KEY": "a-test-key-that-is-long-enough-to-sign-cookies"}.items():
+    for name, value in {
+        "PORTAL_STORAGE": storage,
+        "PORTAL_ASSETS": str(built[1]),
+        "PORTAL_CONTENT": str(CONTENT),
+        "PORTAL_EMAIL": f"outbox:{tmp_path / 'outbox'}",
+        "PORTAL_EXPORT_JOBS": "s3-event",
+        "PORTAL_SECRET_KEY": "a-test-key-that-is-long-enough-to-sign-cookies",
+    }.items():
         monkeypatch.setenv(name, value)
     monkeypatch.setattr(handlers, "_handlers", {})
     clock = Clock()
-    app = council_app_with_officers(built[1], storage, tmp_path / "outbox", clock, "http://localhost",
-                                    PORTAL_EXPORT_JOBS="s3-event")
+    app = council_app_with_officers(
+        built[1], storage, tmp_path / "outbox", clock, "http://localhost", PORTAL_EXPORT_JOBS="s3-event"
+    )
     store = open_store(storage)
     reference = with_evidence(app, store, clock, "Wellbeing policy.pdf")
     path = ask_for_zip(signed_in(app, VIEWER, tmp_path / "outbox"))
     key = store.prefix + jobs.job_key(job_id(path))
 
     # Events for anything but a job record in this bucket start nothing.
-    for event in (object_created("another-bucket", key), object_created(BUCKET, store.prefix + "exports/jobs/x/done.json"),
-                  object_created(BUCKET, key.replace("exports/jobs/", "exports/evidence/")), {"detail-type": "Scheduled Event"},
-                  {**object_created(BUCKET, key), "detail": "not an object"}, {**object_created(BUCKET, key), "source": "aws.sqs"},
-                  {**object_created(BUCKET, key), "detail": {"object": "a key", "bucket": [BUCKET]}}):
+    for event in (
+        object_created("another-bucket", key),
+        object_created(BUCKET, store.prefix + "exports/jobs/x/done.json"),
+        object_created(BUCKET, key.replace("exports/jobs/", "exports/evidence/")),
+        {"detail-type": "Scheduled Event"},
+        {**object_created(BUCKET, key), "detail": "not an object"},
+        {**object_created(BUCKET, key), "source": "aws.sqs"},
+        {**object_created(BUCKET, key), "detail": {"object": "a key", "bucket": [BUCKET]}},
+    ):
         assert handlers.evidence_export(event, None) == {"job": None, "state": None}
     assert store.keys("exports/evidence/") == []
 
@@ -190,8 +207,7 @@ def test_the_evidence_export_lambda_builds_the_zip_that_an_s3_event_names(built,
     assert store.keys("exports/evidence/") == [zip_key]
 
 
-def test_a_submission_purged_after_the_job_was_asked_for_is_left_out_and_the_rest_is_zipped(council_app, viewer, store,
-                                                                                             clock):
+def test_a_submission_purged_after_the_job_was_asked_for_is_left_out_and_the_rest_is_zipped(council_app, viewer, store, clock):
     kept = with_evidence(council_app, store, clock, "kept.pdf")
     purged = with_evidence(council_app, store, clock, "purged.pdf")
     path = ask_for_zip(viewer)
@@ -203,11 +219,13 @@ def test_a_submission_purged_after_the_job_was_asked_for_is_left_out_and_the_res
 
 def test_a_mistyped_runner_setting_stops_the_app_at_start_up(built, tmp_path):
     with pytest.raises(ValueError, match="PORTAL_EXPORT_JOBS must be one of thread, s3-event, not 's3event'"):
-        council_app_with_officers(built[1], str(tmp_path / "storage"), tmp_path / "outbox", Clock(), "http://localhost",
-                                  PORTAL_EXPORT_JOBS="s3event")
+        council_app_with_officers(
+            built[1], str(tmp_path / "storage"), tmp_path / "outbox", Clock(), "http://localhost", PORTAL_EXPORT_JOBS="s3event"
+        )
 
 
 # The evidence ZIPs page: an officer's jobs of the last week, so that closing a job's page loses nothing.
+
 
 def listed_jobs(officer) -> list[dict]:
     """The rows of the evidence ZIPs page's table, as a person reads them, with each row's link."""
@@ -222,8 +240,9 @@ def listed_jobs(officer) -> list[dict]:
     return rows
 
 
-def test_the_evidence_zips_page_lists_the_officers_own_jobs_newest_first_with_their_state(council_app, viewer, store,
-                                                                                          clock, tmp_path):
+def test_the_evidence_zips_page_lists_the_officers_own_jobs_newest_first_with_their_state(
+    council_app, viewer, store, clock, tmp_path
+):
     with_evidence(council_app, store, clock, "a.pdf", "b.pdf")
     ready = ask_for_zip(viewer)
     jobs.run_for_app(council_app, job_id(ready))
@@ -236,14 +255,21 @@ def test_the_evidence_zips_page_lists_the_officers_own_jobs_newest_first_with_th
 
     rows = listed_jobs(viewer)
     assert [(row["href"], row["State"], row["Submissions"], row["Files"]) for row in rows] == [
-        (preparing, "Preparing", "1", "2"), (stalled, "Failed", "1", "2"), (ready, "Ready", "1", "2")]
+        (preparing, "Preparing", "1", "2"),
+        (stalled, "Failed", "1", "2"),
+        (ready, "Ready", "1", "2"),
+    ]
     assert "Officer" not in rows[0] and someone_elses not in {row["href"] for row in rows}
     assert "Your ZIP is ready" in text(viewer, rows[2]["href"])  # where the download is
     assert "Try again" in text(viewer, rows[1]["href"])
 
     admin = signed_in(council_app, ADMIN, tmp_path / "outbox")
     assert [(row["href"], row["Officer"]) for row in listed_jobs(admin)] == [
-        (someone_elses, "another.viewer@exampleshire.gov.uk"), (preparing, VIEWER), (stalled, VIEWER), (ready, VIEWER)]
+        (someone_elses, "another.viewer@exampleshire.gov.uk"),
+        (preparing, VIEWER),
+        (stalled, VIEWER),
+        (ready, VIEWER),
+    ]
 
 
 def test_jobs_asked_for_more_than_a_week_ago_are_not_listed(council_app, viewer, store, clock, tmp_path):
@@ -277,15 +303,26 @@ def test_a_missing_or_damaged_job_record_is_left_out_and_the_rest_are_listed(cou
     ids = [f"{stamp}-{n:016x}" for n in range(9)]
 
     def record(n, **changes):
-        return json.dumps({"id": ids[n], "officer": VIEWER, "created_at": clock.now.isoformat(), "filters": {},
-                           "submissions": [], **changes}).encode()
+        return json.dumps(
+            {"id": ids[n], "officer": VIEWER, "created_at": clock.now.isoformat(), "filters": {}, "submissions": [], **changes}
+        ).encode()
 
-    damaged = dict(zip(ids, [
-        b"{not json", b"[]", b'"a string"', b"[" * 100_000, json.dumps({"id": ids[4], "officer": VIEWER}).encode(),
-        record(5, created_at="yesterday"), record(6, submissions=["not a submission"]),
-        record(7, created_at=clock.now.replace(tzinfo=None).isoformat()),
-        record(8, created_at=(clock.now - timedelta(days=1)).isoformat()),  # not the time its id says
-    ]))
+    damaged = dict(
+        zip(
+            ids,
+            [
+                b"{not json",
+                b"[]",
+                b'"a string"',
+                b"[" * 100_000,
+                json.dumps({"id": ids[4], "officer": VIEWER}).encode(),
+                record(5, created_at="yesterday"),
+                record(6, submissions=["not a submission"]),
+                record(7, created_at=clock.now.replace(tzinfo=None).isoformat()),
+                record(8, created_at=(clock.now - timedelta(days=1)).isoformat()),  # not the time its id says
+            ],
+        )
+    )
     damaged[f"{stamp}-{9:016x}"] = record(0)  # well formed, but another job's record
     for damaged_id, data in damaged.items():
         store.create(jobs.job_key(damaged_id), data, "application/json")
@@ -309,6 +346,7 @@ def test_the_evidence_zips_page_says_so_when_storage_is_down(council_app, viewer
         if prefix.startswith("exports/"):
             raise StorageUnavailable("down")
         return listing(prefix)
+
     monkeypatch.setattr(store, "keys", keys)
     response = viewer.client.get("/council/exports/jobs/")
     assert response.status_code == 503 and "Sorry, there is a problem with the service" in response.get_data(as_text=True)

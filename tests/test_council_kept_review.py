@@ -1,5 +1,6 @@
 """A review typed as the session runs out is kept on the server for that officer, and put back in the form on the
 submission's page once they have signed in again; no one else sees it, and it comes back once."""
+
 import re
 from urllib.parse import parse_qs, urlsplit
 
@@ -7,7 +8,6 @@ import pytest
 
 from functions.storage import open_store
 from tests.officer import ADMIN, VIEWER, council_app_with_officers, emails_to, link_in, send_submission, signed_in
-
 
 
 @pytest.fixture
@@ -30,8 +30,9 @@ def test_a_review_posted_after_the_session_ran_out_is_kept_and_put_back(app, sto
     form = viewer.client.get(page).get_data(as_text=True)
     token = re.search(r'name="csrf_token" value="([^"]+)"', form).group(1)
     clock.advance(minutes=31)
-    posted = viewer.client.post(f"{page}status", data={"csrf_token": token, "status": "needs-follow-up",
-                                                       "note": "Ask for the 2025 carbon plan"})
+    posted = viewer.client.post(
+        f"{page}status", data={"csrf_token": token, "status": "needs-follow-up", "note": "Ask for the 2025 carbon plan"}
+    )
     assert posted.status_code == 302
     sign_in_page = posted.headers["Location"]
     assert store.keys(f"reviews/readiness/{reference}/") == []  # nothing saved as a review yet

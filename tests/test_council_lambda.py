@@ -1,4 +1,5 @@
 """The council function's Lambda entries, fed API Gateway HTTP API (payload v2) events, and its pages' HTML."""
+
 import subprocess
 from dataclasses import replace
 from datetime import datetime, timedelta, timezone
@@ -64,9 +65,17 @@ def test_scheduled_entries_purge_and_email(lambda_environment):
 
 
 def test_council_pages_are_valid_html(built, tmp_path):
-    app = create_app({"TESTING": True, "PORTAL_CONTENT": CONTENT, "PORTAL_ASSETS": built[1],
-                      "PORTAL_STORAGE": str(tmp_path / "storage"), "PORTAL_EMAIL": f"outbox:{tmp_path / 'outbox'}",
-                      "PORTAL_BASE_URL": "http://localhost", "PORTAL_EXPORT_JOBS": "s3-event"})
+    app = create_app(
+        {
+            "TESTING": True,
+            "PORTAL_CONTENT": CONTENT,
+            "PORTAL_ASSETS": built[1],
+            "PORTAL_STORAGE": str(tmp_path / "storage"),
+            "PORTAL_EMAIL": f"outbox:{tmp_path / 'outbox'}",
+            "PORTAL_BASE_URL": "http://localhost",
+            "PORTAL_EXPORT_JOBS": "s3-event",
+        }
+    )
     store = open_store(str(tmp_path / "storage"))
     Officers(store).add(OFFICER, "admin")
     reference = send_submission(app, store)
@@ -78,18 +87,20 @@ def test_council_pages_are_valid_html(built, tmp_path):
     pages = {"sign-in": officer.client.get("/council/sign-in"), "sign-in-error": officer.ask_for_link("")}
     officer.sign_in(OFFICER)
     submission = f"/council/submissions/readiness/{reference}/"
-    pages.update({
-        "list": officer.client.get("/council/submissions/"),
-        "list-error": officer.client.get("/council/submissions/?from=soon"),
-        "submission": officer.client.get(submission),
-        "status-error": officer.post(f"{submission}status", {"status": "done"}, form_page=submission),
-        "notifications": officer.client.get("/council/notifications"),
-        "audit": officer.client.get("/council/audit/"),
-        "events": officer.client.get("/council/events/"),
-        "event": officer.client.get(f"/council/events/{event.slug}/"),
-        "event-without-registrations": officer.client.get(f"/council/events/{PAST_HYBRID}/"),
-        "event-removed": officer.client.get(f"/council/events/{removed.slug}/"),
-    })
+    pages.update(
+        {
+            "list": officer.client.get("/council/submissions/"),
+            "list-error": officer.client.get("/council/submissions/?from=soon"),
+            "submission": officer.client.get(submission),
+            "status-error": officer.post(f"{submission}status", {"status": "done"}, form_page=submission),
+            "notifications": officer.client.get("/council/notifications"),
+            "audit": officer.client.get("/council/audit/"),
+            "events": officer.client.get("/council/events/"),
+            "event": officer.client.get(f"/council/events/{event.slug}/"),
+            "event-without-registrations": officer.client.get(f"/council/events/{PAST_HYBRID}/"),
+            "event-removed": officer.client.get(f"/council/events/{removed.slug}/"),
+        }
+    )
     pages["zips-none"] = officer.client.get("/council/exports/jobs/")
     job_page = urlsplit(officer.post("/council/exports/evidence", form_page="/council/submissions/").headers["Location"]).path
     pages["zip-preparing"] = officer.client.get(job_page)

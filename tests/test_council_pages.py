@@ -1,4 +1,5 @@
 """Officers find submissions, read one, review it, and every step is in the audit log, which only admins can read."""
+
 import csv
 import io
 import re
@@ -19,12 +20,9 @@ from tests.conftest import BUCKET, CONTENT, CREDENTIALS
 from tests.officer import ADMIN, VIEWER, council_app_with_officers, follow, send_submission, signed_in
 
 
-
-
 @pytest.fixture
 def council_app(built, storage_url, tmp_path, clock):
     return council_app_with_officers(built[1], storage_url, tmp_path / "outbox", clock, "http://localhost")
-
 
 
 @pytest.fixture
@@ -33,8 +31,9 @@ def assessment(council_app):
 
 
 def submit(council_app, assessment, organisation="Acme Cleaning Ltd") -> str:
-    return send_submission(council_app, open_store(council_app.config["PORTAL_STORAGE"]), organisation,
-                           council_app.config["PORTAL_CLOCK"])
+    return send_submission(
+        council_app, open_store(council_app.config["PORTAL_STORAGE"]), organisation, council_app.config["PORTAL_CLOCK"]
+    )
 
 
 @pytest.fixture
@@ -58,7 +57,7 @@ def test_list_shows_each_submission_with_what_officers_triage_by(council_app, as
     assert rows(html) == [reference]
     record = store.read_json(store.keys(f"submissions/readiness/{reference}/")[-1])
     assert "Acme Cleaning Ltd" in html
-    assert f"<td class=\"govuk-table__cell\">{record['questionnaire_version']}</td>" in html
+    assert f'<td class="govuk-table__cell">{record["questionnaire_version"]}</td>' in html
     for section in assessment.scored_sections:
         level = next(l for l in assessment.levels if l.id == record["readiness"][section.id]["level"])
         assert f"{section.title}: {level.label}" in html
@@ -69,15 +68,21 @@ def test_list_shows_each_submission_with_what_officers_triage_by(council_app, as
 def test_list_filters_by_status_theme_readiness_and_date(council_app, assessment, viewer, store, clock):
     first = submit(council_app, assessment, "First Ltd")
     second = submit(council_app, assessment, "Second Ltd")
-    viewer.post(f"/council/submissions/readiness/{first}/status", {"status": "accepted", "note": ""},
-                form_page=f"/council/submissions/readiness/{first}/")
+    viewer.post(
+        f"/council/submissions/readiness/{first}/status",
+        {"status": "accepted", "note": ""},
+        form_page=f"/council/submissions/readiness/{first}/",
+    )
     assert rows(viewer.client.get("/council/submissions/?status=accepted").get_data(as_text=True)) == [first]
     assert rows(viewer.client.get("/council/submissions/?status=new").get_data(as_text=True)) == [second]
 
     theme = assessment.scored_sections[0]
     level = store.read_json(store.keys(f"submissions/readiness/{first}/")[-1])["readiness"][theme.id]["level"]
     other = next(l.id for l in assessment.levels if l.id != level)
-    assert set(rows(viewer.client.get(f"/council/submissions/?theme={theme.id}&level={level}").get_data(as_text=True))) == {first, second}
+    assert set(rows(viewer.client.get(f"/council/submissions/?theme={theme.id}&level={level}").get_data(as_text=True))) == {
+        first,
+        second,
+    }
     assert rows(viewer.client.get(f"/council/submissions/?theme={theme.id}&level={other}").get_data(as_text=True)) == []
 
     today = clock().date()
@@ -99,10 +104,18 @@ def test_list_sorts(council_app, assessment, viewer, clock):
 def test_list_pages_twenty_at_a_time(viewer, store):
     references = [f"SV-TEST-{n:04d}" for n in range(23)]
     for n, reference in enumerate(references):  # records as functions/assessment/records.py writes them
-        store.create_json(f"submissions/readiness/{reference}/000001.json", {
-            "reference": reference, "assessment": "readiness", "questionnaire_version": 1,
-            "submitted_at": f"2026-11-{n + 1:02d}T10:00:00+00:00", "answers": {"organisation_name": f"Firm {n}"},
-            "readiness": {}, "carbon_reduction_plan": None})
+        store.create_json(
+            f"submissions/readiness/{reference}/000001.json",
+            {
+                "reference": reference,
+                "assessment": "readiness",
+                "questionnaire_version": 1,
+                "submitted_at": f"2026-11-{n + 1:02d}T10:00:00+00:00",
+                "answers": {"organisation_name": f"Firm {n}"},
+                "readiness": {},
+                "carbon_reduction_plan": None,
+            },
+        )
     first = viewer.client.get("/council/submissions/?sort=reference").get_data(as_text=True)
     second = viewer.client.get("/council/submissions/?sort=reference&page=2").get_data(as_text=True)
     assert rows(first) == references[:20] and rows(second) == references[20:]
@@ -140,12 +153,24 @@ def test_submission_page_flags_evidence_past_or_near_its_valid_until_date(counci
     today = clock().date()
 
     def evidence(name, valid_until):
-        return {"id": name, "key": f"evidence/x/{name}", "name": name, "size": 2048, "sha256": "0" * 64,
-                "content_type": "application/pdf", "uploaded_at": clock().isoformat(), "slots": [],
-                "valid_until": valid_until and valid_until.isoformat()}
+        return {
+            "id": name,
+            "key": f"evidence/x/{name}",
+            "name": name,
+            "size": 2048,
+            "sha256": "0" * 64,
+            "content_type": "application/pdf",
+            "uploaded_at": clock().isoformat(),
+            "slots": [],
+            "valid_until": valid_until and valid_until.isoformat(),
+        }
 
-    record["evidence"] = [evidence("old.pdf", today - timedelta(days=1)), evidence("soon.pdf", today + timedelta(days=90)),
-                          evidence("fine.pdf", today + timedelta(days=91)), evidence("undated.pdf", None)]
+    record["evidence"] = [
+        evidence("old.pdf", today - timedelta(days=1)),
+        evidence("soon.pdf", today + timedelta(days=90)),
+        evidence("fine.pdf", today + timedelta(days=91)),
+        evidence("undated.pdf", None),
+    ]
     store.create_json(key.replace("000001", "000002"), record)  # a new version, as an amendment would be
     html = viewer.client.get(f"/council/submissions/readiness/{reference}/").get_data(as_text=True)
     table = html.split('id="evidence"')[1].split("</table>")[0]
@@ -169,7 +194,10 @@ def test_submission_page_shows_what_changed_between_versions(council_app, assess
     versions = html.split('id="versions"')[1]
     label = assessment.question("organisation_name").label
     assert "Version 2" in versions
-    assert re.search(rf"{re.escape(str(html_escape(label)))}</td><td class=\"govuk-table__cell\">Before Ltd</td><td class=\"govuk-table__cell\">After Ltd", versions)
+    assert re.search(
+        rf"{re.escape(str(html_escape(label)))}</td><td class=\"govuk-table__cell\">Before Ltd</td><td class=\"govuk-table__cell\">After Ltd",
+        versions,
+    )
 
 
 def test_unknown_submission_is_not_found(viewer):
@@ -187,12 +215,18 @@ def test_status_change_records_who_when_and_the_note(council_app, assessment, vi
     assert "Review status changed to Needs follow-up" in html
     assert f"Needs follow-up</strong>, by {VIEWER}" in html and "Ask for the wellbeing policy" in html
     [stored] = [store.read_json(k) for k in store.keys(f"reviews/readiness/{reference}/")]
-    assert stored == {"status": "needs-follow-up", "note": "Ask for the wellbeing policy", "by": VIEWER,
-                      "at": clock().replace(microsecond=0).isoformat()}
+    assert stored == {
+        "status": "needs-follow-up",
+        "note": "Ask for the wellbeing policy",
+        "by": VIEWER,
+        "at": clock().replace(microsecond=0).isoformat(),
+    }
 
 
-@pytest.mark.parametrize("data, message", [({"status": "done"}, "Select a review status"),
-                                           ({"status": "accepted", "note": "x" * 2001}, "2,000 characters or fewer")])
+@pytest.mark.parametrize(
+    "data, message",
+    [({"status": "done"}, "Select a review status"), ({"status": "accepted", "note": "x" * 2001}, "2,000 characters or fewer")],
+)
 def test_bad_status_change_explains_and_stores_nothing(council_app, assessment, viewer, store, data, message):
     reference = submit(council_app, assessment)
     page = f"/council/submissions/readiness/{reference}/"
@@ -208,8 +242,13 @@ def test_each_step_is_in_the_audit_log(council_app, assessment, viewer, admin, s
     viewer.post(f"{page}status", {"status": "looked-at"}, form_page=page)
     entries = audit.read(store, audit.keys_newest_first(store))
     mine = [(e["action"], e["subject"]) for e in reversed(entries) if e["who"] == VIEWER]
-    assert mine == [("sign-in-link-sent", ""), ("signed-in", ""), ("viewed-submissions-list", ""),
-                    ("viewed-submission", reference), ("changed-status", reference)]
+    assert mine == [
+        ("sign-in-link-sent", ""),
+        ("signed-in", ""),
+        ("viewed-submissions-list", ""),
+        ("viewed-submission", reference),
+        ("changed-status", reference),
+    ]
     assert all(e["ip"] and e["at"] for e in entries)
     html = admin.client.get("/council/audit/").get_data(as_text=True)
     assert "Changed status" in html and reference in html and VIEWER in html
@@ -218,7 +257,7 @@ def test_each_step_is_in_the_audit_log(council_app, assessment, viewer, admin, s
 def test_admin_downloads_the_audit_log_as_csv_with_formulas_neutralised(council_app, assessment, viewer, admin):
     reference = submit(council_app, assessment)
     page = f"/council/submissions/readiness/{reference}/"
-    viewer.post(f"{page}status", {"status": "looked-at", "note": "=HYPERLINK(\"http://evil\")"}, form_page=page)
+    viewer.post(f"{page}status", {"status": "looked-at", "note": '=HYPERLINK("http://evil")'}, form_page=page)
     response = admin.client.get("/council/audit.csv")
     assert response.status_code == 200
     assert response.headers["Content-Disposition"] == 'attachment; filename="audit-log.csv"'
@@ -246,6 +285,7 @@ def test_officer_opts_in_to_the_daily_email(viewer, store):
 def test_storage_outage_shows_the_unavailable_page(viewer, monkeypatch):
     def unavailable(*args, **kwargs):
         raise StorageUnavailable("down")
+
     monkeypatch.setattr("functions.council.submissions.summaries", unavailable)
     response = viewer.client.get("/council/submissions/")
     assert response.status_code == 503 and "Sorry, there is a problem with the service" in response.get_data(as_text=True)
@@ -253,12 +293,22 @@ def test_storage_outage_shows_the_unavailable_page(viewer, monkeypatch):
 
 # Evidence downloads: only a clean file, through a short-lived link to storage, as an attachment, audited.
 
+
 @pytest.fixture
 def scanned_app(built, s3_env, tmp_path, clock):
     storage = f"s3://{BUCKET}/council-{uuid.uuid4().hex}"
-    app = create_app({"TESTING": True, "PORTAL_CONTENT": CONTENT, "PORTAL_ASSETS": built[1], "PORTAL_STORAGE": storage,
-                      "PORTAL_EMAIL": f"outbox:{tmp_path / 'outbox'}", "PORTAL_BASE_URL": "http://localhost",
-                      "PORTAL_CLOCK": clock, "PORTAL_MALWARE_SCANNER": "guardduty"})
+    app = create_app(
+        {
+            "TESTING": True,
+            "PORTAL_CONTENT": CONTENT,
+            "PORTAL_ASSETS": built[1],
+            "PORTAL_STORAGE": storage,
+            "PORTAL_EMAIL": f"outbox:{tmp_path / 'outbox'}",
+            "PORTAL_BASE_URL": "http://localhost",
+            "PORTAL_CLOCK": clock,
+            "PORTAL_MALWARE_SCANNER": "guardduty",
+        }
+    )
     Officers(open_store(storage)).add(VIEWER, "viewer")
     return app
 
@@ -270,9 +320,19 @@ def with_evidence(app, store, clock, *names) -> str:
     record["evidence"] = []
     for name in names:
         store.create(f"evidence/{reference}/{name}", b"%PDF-1.7 " + name.encode(), content_type="application/pdf")
-        record["evidence"].append({"id": name.split(".")[0], "key": f"evidence/{reference}/{name}", "name": name,
-                                   "size": 20, "sha256": "0" * 64, "content_type": "application/pdf",
-                                   "uploaded_at": clock().isoformat(), "slots": [], "valid_until": None})
+        record["evidence"].append(
+            {
+                "id": name.split(".")[0],
+                "key": f"evidence/{reference}/{name}",
+                "name": name,
+                "size": 20,
+                "sha256": "0" * 64,
+                "content_type": "application/pdf",
+                "uploaded_at": clock().isoformat(),
+                "slots": [],
+                "valid_until": None,
+            }
+        )
     store.create_json(key.replace("000001", "000002"), record)
     return reference
 
@@ -280,7 +340,8 @@ def with_evidence(app, store, clock, *names) -> str:
 def scanned(store, key, verdict):
     """Tag the object as GuardDuty's malware scan does."""
     boto3.client("s3", **CREDENTIALS).put_object_tagging(
-        Bucket=BUCKET, Key=store.prefix + key, Tagging={"TagSet": [{"Key": "GuardDutyMalwareScanStatus", "Value": verdict}]})
+        Bucket=BUCKET, Key=store.prefix + key, Tagging={"TagSet": [{"Key": "GuardDutyMalwareScanStatus", "Value": verdict}]}
+    )
 
 
 def test_officer_downloads_clean_evidence_through_a_short_lived_attachment_link(scanned_app, clock, tmp_path):
@@ -324,6 +385,7 @@ def test_without_a_virus_checker_evidence_is_offered_and_says_it_was_not_checked
 
 # Exports built by functions/exports/, served the same way: written into storage, audited, a short-lived link.
 
+
 def test_officer_downloads_an_evidence_pack(council_app, viewer, store, clock):
     import zipfile
 
@@ -341,10 +403,18 @@ def test_officer_downloads_the_listed_submissions_as_csv_and_xlsx(council_app, v
 
     first = submit(council_app, council_app.extensions["portal.content"].assessment("readiness"), "First Ltd")
     second = submit(council_app, council_app.extensions["portal.content"].assessment("readiness"), "Second Ltd")
-    viewer.post(f"/council/submissions/readiness/{first}/status", {"status": "accepted"},
-                form_page=f"/council/submissions/readiness/{first}/")
-    csv_data = follow(viewer, viewer.post("/council/exports/submissions?format=csv&assessment=readiness&status=accepted",
-                                          form_page="/council/submissions/"), store)
+    viewer.post(
+        f"/council/submissions/readiness/{first}/status",
+        {"status": "accepted"},
+        form_page=f"/council/submissions/readiness/{first}/",
+    )
+    csv_data = follow(
+        viewer,
+        viewer.post(
+            "/council/exports/submissions?format=csv&assessment=readiness&status=accepted", form_page="/council/submissions/"
+        ),
+        store,
+    )
     text = csv_data.decode("utf-8-sig")
     assert first in text and "First Ltd" in text and second not in text
     xlsx = follow(viewer, viewer.post("/council/exports/submissions?format=xlsx", form_page="/council/submissions/"), store)
@@ -360,15 +430,21 @@ def test_officer_chooses_the_csv_columns(council_app, viewer, store, clock):
     page = viewer.client.get("/council/submissions/").get_data(as_text=True)
     assert 'name="columns-readiness" type="checkbox" value="organisation_name" checked' in page
     chosen = {"choosing-columns": "yes", "columns-readiness": ["reference", "organisation_name"]}
-    data = follow(viewer, viewer.post("/council/exports/submissions?format=csv&assessment=readiness", chosen,
-                                      form_page="/council/submissions/"), store)
+    data = follow(
+        viewer,
+        viewer.post("/council/exports/submissions?format=csv&assessment=readiness", chosen, form_page="/council/submissions/"),
+        store,
+    )
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
     assert rows[0] == ["Reference", "What is your organisation's name?"] and [reference, "Chosen Ltd"] in rows
 
-    for data, words in (({"choosing-columns": "yes"}, "Choose at least one column"),
-                        ({"choosing-columns": "yes", "columns-readiness": "shoe_size"}, "no column called shoe_size")):
-        response = viewer.post("/council/exports/submissions?format=csv&assessment=readiness", data,
-                               form_page="/council/submissions/")
+    for data, words in (
+        ({"choosing-columns": "yes"}, "Choose at least one column"),
+        ({"choosing-columns": "yes", "columns-readiness": "shoe_size"}, "no column called shoe_size"),
+    ):
+        response = viewer.post(
+            "/council/exports/submissions?format=csv&assessment=readiness", data, form_page="/council/submissions/"
+        )
         assert response.status_code == 400 and words in response.get_data(as_text=True)
 
 

@@ -3,6 +3,7 @@
 `?format=csv` once clashed with an export button's own `format` (a 500); `?_external=1`, `?_scheme=` and
 `?_anchor=` were url_for's own options and rewrote every pagination and export link.
 """
+
 import re
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
@@ -16,19 +17,71 @@ from functions.storage import open_store
 from tests.function_routes import sample_url
 from tests.officer import ADMIN, Clock, council_app_with_officers, send_submission, signed_in
 
-SETTINGS = settings(max_examples=25, deadline=None, database=None, derandomize=True,
-                    suppress_health_check=[HealthCheck.function_scoped_fixture])
+SETTINGS = settings(
+    max_examples=25, deadline=None, database=None, derandomize=True, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 # What links may carry: the list's filters, its page, and the keys a page's own links set themselves.
-LINK_KEYS = {*FILTER_KEYS, "page", "format", "assessment", "next", "expired", "changed", "saved",
-             "show", "sort", "manager", "measure", "priority", "q", "year"}  # the returns page's filters, a year
+LINK_KEYS = {
+    *FILTER_KEYS,
+    "page",
+    "format",
+    "assessment",
+    "next",
+    "expired",
+    "changed",
+    "saved",
+    "show",
+    "sort",
+    "manager",
+    "measure",
+    "priority",
+    "q",
+    "year",
+}  # the returns page's filters, a year
 LINK = re.compile(r'(?:href|action|formaction)="([^"]*)"')
 
-keys = st.one_of(st.sampled_from(["_external", "_scheme", "_anchor", "_method", "format", "assessment", "page",
-                                  *FILTER_KEYS, "next", "changed", "expired", "job_id", "slug"]),
-                 st.text(max_size=12))
-values = st.one_of(st.sampled_from(["1", "csv", "xlsx", "https", "javascript", "evil#frag", "0", "-5", "99999999999999999999",
-                                    "2026-02-30", "31/12/2026", "readiness", "GET", "//evil.example", ""]),
-                   st.text(st.characters(blacklist_categories=["Cs"]), max_size=40))
+keys = st.one_of(
+    st.sampled_from(
+        [
+            "_external",
+            "_scheme",
+            "_anchor",
+            "_method",
+            "format",
+            "assessment",
+            "page",
+            *FILTER_KEYS,
+            "next",
+            "changed",
+            "expired",
+            "job_id",
+            "slug",
+        ]
+    ),
+    st.text(max_size=12),
+)
+values = st.one_of(
+    st.sampled_from(
+        [
+            "1",
+            "csv",
+            "xlsx",
+            "https",
+            "javascript",
+            "evil#frag",
+            "0",
+            "-5",
+            "99999999999999999999",
+            "2026-02-30",
+            "31/12/2026",
+            "readiness",
+            "GET",
+            "//evil.example",
+            "",
+        ]
+    ),
+    st.text(st.characters(blacklist_categories=["Cs"]), max_size=40),
+)
 query_strings = st.lists(st.tuples(keys, values), max_size=6).map(urlencode)
 
 
@@ -43,8 +96,11 @@ def admin_and_pages(built, tmp_path_factory):
     job = jobs.create_job(store, ADMIN, {"status": "new"}, [], clock())
     admin = signed_in(app, ADMIN, folder / "outbox")
     known = {"reference": reference, "job_id": job.id}
-    pages = sorted(sample_url(app, rule, known) for rule in app.url_map.iter_rules()
-                   if rule.endpoint.startswith("council.") and "GET" in rule.methods)
+    pages = sorted(
+        sample_url(app, rule, known)
+        for rule in app.url_map.iter_rules()
+        if rule.endpoint.startswith("council.") and "GET" in rule.methods
+    )
     return admin, pages
 
 
@@ -78,8 +134,17 @@ def test_no_query_string_breaks_a_council_page_or_reaches_its_links(admin_and_pa
                 assert {name for name, _ in parse_qsl(parts.query, keep_blank_values=True)} <= LINK_KEYS, (page, query, link)
 
 
-@pytest.mark.parametrize("query", ["format=csv", "assessment=x", "_method=GET", "_external=1&_scheme=https",
-                                   "_anchor=evil", "format=csv&assessment=readiness&_external=1"])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "format=csv",
+        "assessment=x",
+        "_method=GET",
+        "_external=1&_scheme=https",
+        "_anchor=evil",
+        "format=csv&assessment=readiness&_external=1",
+    ],
+)
 def test_the_queries_the_review_found(admin_and_pages, query):
     admin, _ = admin_and_pages
     response = admin.client.get(f"/council/submissions/?{query}")

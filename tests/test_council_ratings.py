@@ -1,6 +1,7 @@
 """KPI ratings on a contract: the band the figures give, an officer's override with a reason (kept, audited, and
 holding only while the figures stay as they were), the KPI data for a Contract Performance Notice as CSV and XLSX,
 and marking the contract for the public report."""
+
 import csv
 import io
 import re
@@ -56,12 +57,20 @@ def text(response) -> str:
 
 def test_the_rating_the_figures_give_with_its_reason(viewer, contract_id):
     page = text(viewer.client.get(f"/council/contracts/{contract_id}/ratings"))
-    assert ("Rating Requires improvement 4 verified of 4.5 committed (88%) over 1 settled period. "
-            "1 return awaiting review is not counted yet.") in page
+    assert (
+        "Rating Requires improvement 4 verified of 4.5 committed (88%) over 1 settled period. "
+        "1 return awaiting review is not counted yet."
+    ) in page
     assert "The contract's rating Requires improvement The lowest rating of its 1 KPI: LE01 is requires improvement." in page
     assert "Change the rating" not in page and "Publish it" not in page  # viewers read only
-    assert viewer.post(f"/council/contracts/{contract_id}/ratings/LE01", {"band": "good", "reason": "x"},
-                       form_page=f"/council/contracts/{contract_id}/ratings").status_code == 403
+    assert (
+        viewer.post(
+            f"/council/contracts/{contract_id}/ratings/LE01",
+            {"band": "good", "reason": "x"},
+            form_page=f"/council/contracts/{contract_id}/ratings",
+        ).status_code
+        == 403
+    )
     assert viewer.client.get("/council/contracts/000000000000/ratings").status_code == 404
     assert viewer.client.get("/council/contracts/../ratings").status_code == 404
 
@@ -74,8 +83,7 @@ def test_an_officer_overrides_a_rating_with_a_reason_until_the_figures_change(co
     assert "There is a problem Enter why you are changing the rating" in page
     assert re.search(r'value="approaching_target"\s+checked', refused.get_data(as_text=True))  # answers kept
     assert "Officers' ratings" not in text(admin.client.get(url))  # nothing stored
-    saved = admin.post(f"{url}/LE01", {"band": "approaching_target", "reason": "Two apprentices started in July"},
-                       form_page=url)
+    saved = admin.post(f"{url}/LE01", {"band": "approaching_target", "reason": "Two apprentices started in July"}, form_page=url)
     assert saved.status_code == 303
     page = text(admin.client.get(saved.headers["Location"]))
     assert "The rating of LE01 has been saved." in page
@@ -96,8 +104,15 @@ def test_an_officer_overrides_a_rating_with_a_reason_until_the_figures_change(co
 def test_kpi_data_for_a_contract_performance_notice(admin, contract_id):
     url = f"/council/contracts/{contract_id}/ratings"
     admin.post(f"{url}/LE01", {"band": "approaching_target", "reason": "=cmd|' /C calc'!A0"}, form_page=url)
-    table = list(csv.reader(io.StringIO(follow(admin, admin.post(
-        f"/council/contracts/{contract_id}/kpi-data?format=csv", form_page=url)).decode("utf-8-sig"))))
+    table = list(
+        csv.reader(
+            io.StringIO(
+                follow(admin, admin.post(f"/council/contracts/{contract_id}/kpi-data?format=csv", form_page=url)).decode(
+                    "utf-8-sig"
+                )
+            )
+        )
+    )
     heading = table[0]
     row = dict(zip(heading, table[1]))
     assert len(table) == 2 and heading[:3] == ["Contract title", "Contract reference", "Contract notice identifier"]
@@ -106,8 +121,9 @@ def test_kpi_data_for_a_contract_performance_notice(admin, contract_id):
     assert row["Rating"] == "Approaching target"
     assert row["Reason for the rating"] == "Set by an officer: =cmd|' /C calc'!A0"
     assert row["Period covered from"] == "2026-04-01" and row["Period covered to"] == "2026-06-30"
-    sheet = openpyxl.load_workbook(io.BytesIO(follow(admin, admin.post(
-        f"/council/contracts/{contract_id}/kpi-data?format=xlsx", form_page=url)))).active
+    sheet = openpyxl.load_workbook(
+        io.BytesIO(follow(admin, admin.post(f"/council/contracts/{contract_id}/kpi-data?format=xlsx", form_page=url)))
+    ).active
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0] == tuple(heading) and dict(zip(rows[0], rows[1]))["Verified by the council"] == 4
     assert all(c.data_type == "s" for c in sheet[2] if isinstance(c.value, str))  # text never a formula
@@ -120,18 +136,21 @@ def test_an_officer_marks_a_contract_for_the_public_report(admin, viewer, contra
     done = admin.post(f"/council/contracts/{contract_id}/publication", {"publish": "yes"}, form_page=url)
     assert done.status_code == 303 and published_ids(store) == [contract_id]
     assert "The contract is now in the public report." in text(admin.client.get(done.headers["Location"]))
-    assert viewer.post(f"/council/contracts/{contract_id}/publication", {"publish": "no"},
-                       form_page=url).status_code == 403
+    assert viewer.post(f"/council/contracts/{contract_id}/publication", {"publish": "no"}, form_page=url).status_code == 403
     admin.post(f"/council/contracts/{contract_id}/publication", {"publish": "no"}, form_page=url)
     assert published_ids(store) == []
-    assert admin.post(f"/council/contracts/{contract_id}/publication", {"publish": "maybe"},
-                      form_page=url).status_code == 400
+    assert admin.post(f"/council/contracts/{contract_id}/publication", {"publish": "maybe"}, form_page=url).status_code == 400
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(form=st.dictionaries(st.sampled_from(["band", "reason", "publish"]),
-                            st.one_of(st.text(max_size=1200), st.sampled_from(["good", "other", "yes", "no"])), max_size=3),
-       code=st.sampled_from(["LE01", "WB06", "le01", "X" * 40, "%00"]))
+@given(
+    form=st.dictionaries(
+        st.sampled_from(["band", "reason", "publish"]),
+        st.one_of(st.text(max_size=1200), st.sampled_from(["good", "other", "yes", "no"])),
+        max_size=3,
+    ),
+    code=st.sampled_from(["LE01", "WB06", "le01", "X" * 40, "%00"]),
+)
 def test_hostile_posts_get_a_4xx_or_are_stored_never_a_5xx(admin, contract_id, form, code):
     url = f"/council/contracts/{contract_id}/ratings"
     token = csrf(admin.client.get(url).get_data(as_text=True))

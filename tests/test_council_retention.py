@@ -14,13 +14,21 @@ from tests.conftest import BUCKET, CONTENT, CREDENTIALS
 from tests.officer import emails_to, send_submission
 
 
-
 @pytest.fixture
 def council_app(built, storage_url, tmp_path, clock):
-    return create_app({"TESTING": True, "PORTAL_CONTENT": CONTENT, "PORTAL_ASSETS": built[1], "PORTAL_STORAGE": storage_url,
-                       "PORTAL_EMAIL": f"outbox:{tmp_path / 'outbox'}", "PORTAL_BASE_URL": "https://portal.example",
-                       "PORTAL_CLOCK": clock, "PORTAL_SUBMISSION_RETENTION_DAYS": 30, "PORTAL_AUDIT_RETENTION_DAYS": 60})
-
+    return create_app(
+        {
+            "TESTING": True,
+            "PORTAL_CONTENT": CONTENT,
+            "PORTAL_ASSETS": built[1],
+            "PORTAL_STORAGE": storage_url,
+            "PORTAL_EMAIL": f"outbox:{tmp_path / 'outbox'}",
+            "PORTAL_BASE_URL": "https://portal.example",
+            "PORTAL_CLOCK": clock,
+            "PORTAL_SUBMISSION_RETENTION_DAYS": 30,
+            "PORTAL_AUDIT_RETENTION_DAYS": 60,
+        }
+    )
 
 
 def run(app, command):
@@ -34,8 +42,19 @@ def test_purge_deletes_a_submission_with_every_version_review_and_evidence_file(
     key = store.keys(f"submissions/readiness/{old}/")[-1]
     record = store.read_json(key)
     store.create("evidence/x/policy.pdf", b"%PDF-1.7", content_type="application/pdf")
-    record["evidence"] = [{"id": "e1", "key": "evidence/x/policy.pdf", "name": "policy.pdf", "size": 8, "sha256": "0" * 64,
-                           "content_type": "application/pdf", "uploaded_at": clock().isoformat(), "slots": [], "valid_until": None}]
+    record["evidence"] = [
+        {
+            "id": "e1",
+            "key": "evidence/x/policy.pdf",
+            "name": "policy.pdf",
+            "size": 8,
+            "sha256": "0" * 64,
+            "content_type": "application/pdf",
+            "uploaded_at": clock().isoformat(),
+            "slots": [],
+            "valid_until": None,
+        }
+    ]
     store.create_json(key.replace("000001", "000002"), record)
     store.create_json(f"reviews/readiness/{old}/000001.json", {"status": "accepted", "note": "", "by": "a@b.gov.uk", "at": "x"})
     clock.advance(days=31)

@@ -1,5 +1,6 @@
 """The council's returns page: what needs something across all contracts (due this month, overdue, awaiting
 review, queried), filtered, sorted and paged without JavaScript, and downloaded as CSV and XLSX."""
+
 import csv
 import io
 import re
@@ -40,8 +41,11 @@ def contracts(council_app, store):
     send(council_app, store, highways, Q1, {"LE01": "5"})
     review(council_app, store, highways, Q1, "queried")
     send(council_app, store, highways, Q2, {"LE01": "4"})
-    parks = record(council_app, store, contract("=HYPERLINK(\"http://evil\")", "EXC-PARKS", VIEWER, "Green Spaces Ltd",
-                                                commitments=(("WB06", "20", "monthly"),)))
+    parks = record(
+        council_app,
+        store,
+        contract('=HYPERLINK("http://evil")', "EXC-PARKS", VIEWER, "Green Spaces Ltd", commitments=(("WB06", "20", "monthly"),)),
+    )
     return highways, parks
 
 
@@ -51,8 +55,10 @@ def text(response) -> str:
 
 def rows(response) -> list[str]:
     body = response.get_data(as_text=True)
-    return [re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", r))).strip()
-            for r in re.findall(r"<tr class=\"govuk-table__row\">(.*?)</tr>", body, re.S)[1:]]
+    return [
+        re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", r))).strip()
+        for r in re.findall(r"<tr class=\"govuk-table__row\">(.*?)</tr>", body, re.S)[1:]
+    ]
 
 
 def test_the_returns_page_lists_what_needs_something(viewer, contracts):
@@ -66,16 +72,30 @@ def test_the_returns_page_lists_what_needs_something(viewer, contracts):
     assert listed[3].startswith("Highways maintenance EXC-2026-014") and "Queried" in listed[3]  # due 30 July
     assert any("1 November 2026 to 30 November 2026" in r and "30 December 2026" in r and "Due" in r for r in listed)
     assert not any("1 October 2026 to 31 December 2026" in r for r in listed)  # Highways Q3: not due this month
-    assert re.search(r'<nav.*href="/council/returns/"[^>]*>\s*(?:<[^>]*>\s*)*Returns\b',
-                     response.get_data(as_text=True), re.S)  # in the council navigation
+    assert re.search(
+        r'<nav.*href="/council/returns/"[^>]*>\s*(?:<[^>]*>\s*)*Returns\b', response.get_data(as_text=True), re.S
+    )  # in the council navigation
 
 
-@pytest.mark.parametrize("query, expected", [
-    ("show=overdue", 7), ("show=awaiting_review", 1), ("show=queried", 1), ("show=due_this_month", 1),
-    (f"manager={ADMIN}", 2), (f"manager={VIEWER}", 8), ("measure=LE01", 2), ("measure=WB06", 8),
-    ("priority=wellbeing", 8), ("priority=local-economy", 2), ("priority=great-place", 0), ("q=green+spaces", 8),
-    ("q=nothing+like+it", 0), ("show=overdue&priority=local-economy", 0),
-])
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ("show=overdue", 7),
+        ("show=awaiting_review", 1),
+        ("show=queried", 1),
+        ("show=due_this_month", 1),
+        (f"manager={ADMIN}", 2),
+        (f"manager={VIEWER}", 8),
+        ("measure=LE01", 2),
+        ("measure=WB06", 8),
+        ("priority=wellbeing", 8),
+        ("priority=local-economy", 2),
+        ("priority=great-place", 0),
+        ("q=green+spaces", 8),
+        ("q=nothing+like+it", 0),
+        ("show=overdue&priority=local-economy", 0),
+    ],
+)
 def test_filters(viewer, contracts, query, expected):
     page = text(viewer.client.get(f"/council/returns/?{query}"))
     assert f"{expected} return{'s' if expected != 1 else ''}" in page
@@ -92,8 +112,9 @@ def test_sorted_and_paged_without_javascript(viewer, contracts):
 
 def test_paging_keeps_the_filters(council_app, store, viewer):
     for number in range(3):
-        record(council_app, store, contract(f"Cleaning {number}", f"EXC-C{number}", VIEWER,
-                                            commitments=(("WB06", "20", "monthly"),)))
+        record(
+            council_app, store, contract(f"Cleaning {number}", f"EXC-C{number}", VIEWER, commitments=(("WB06", "20", "monthly"),))
+        )
     response = viewer.client.get("/council/returns/?show=overdue&sort=contract")
     page = text(response)
     assert "21 returns, page 1 of 2" in page
@@ -102,17 +123,18 @@ def test_paging_keeps_the_filters(council_app, store, viewer):
 
 
 def test_downloads_open_in_a_spreadsheet_with_formulas_made_harmless(viewer, contracts, store):
-    response = viewer.post("/council/returns/export?format=csv&manager=viewer%40exampleshire.gov.uk",
-                           form_page="/council/returns/")
+    response = viewer.post(
+        "/council/returns/export?format=csv&manager=viewer%40exampleshire.gov.uk", form_page="/council/returns/"
+    )
     table = list(csv.reader(io.StringIO(follow(viewer, response).decode("utf-8-sig"))))
     assert table[0][:4] == ["Contract", "Reference", "Supplier", "Contract manager"]
-    assert len(table) == 9 and {row[0] for row in table[1:]} == {"'=HYPERLINK(\"http://evil\")"}
+    assert len(table) == 9 and {row[0] for row in table[1:]} == {'\'=HYPERLINK("http://evil")'}
     assert table[1][4:9] == ["2026-04-01", "2026-04-30", "2026-05-30", "Overdue", "189"]
     response = viewer.post("/council/returns/export?format=xlsx", form_page="/council/returns/")
     sheet = openpyxl.load_workbook(io.BytesIO(follow(viewer, response))).active
     cells = list(sheet.iter_rows(values_only=True))
     assert len(cells) == 11 and cells[4][0] == "Highways maintenance"
-    evil = next(c for c in sheet["A"] if c.value == "=HYPERLINK(\"http://evil\")")
+    evil = next(c for c in sheet["A"] if c.value == '=HYPERLINK("http://evil")')
     assert evil.data_type == "s"  # text, never a formula
     assert cells[4][6] == datetime(2026, 7, 30) and cells[4][7] == "Queried" and cells[4][8] == 0
     assert cells[1][6] == datetime(2026, 5, 30) and cells[1][8] == 189
@@ -120,19 +142,28 @@ def test_downloads_open_in_a_spreadsheet_with_formulas_made_harmless(viewer, con
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(st.dictionaries(st.sampled_from(["show", "sort", "manager", "measure", "priority", "q", "page", "format"]),
-                       st.text(max_size=200), max_size=6))
+@given(
+    st.dictionaries(
+        st.sampled_from(["show", "sort", "manager", "measure", "priority", "q", "page", "format"]),
+        st.text(max_size=200),
+        max_size=6,
+    )
+)
 def test_any_query_string_gives_a_page_never_an_error(viewer, args):
     assert viewer.client.get("/council/returns/", query_string=args).status_code == 200
 
 
 @settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(st.dictionaries(st.sampled_from(["show", "sort", "manager", "measure", "priority", "q", "format"]),
-                       st.text(max_size=200), max_size=6))
+@given(
+    st.dictionaries(
+        st.sampled_from(["show", "sort", "manager", "measure", "priority", "q", "format"]), st.text(max_size=200), max_size=6
+    )
+)
 def test_any_download_request_gives_a_file_or_a_clear_refusal(viewer, args):
     response = viewer.client.get("/council/returns/")
     from tests.officer import csrf
 
-    answer = viewer.client.post("/council/returns/export", query_string=args,
-                                data={"csrf_token": csrf(response.get_data(as_text=True))})
+    answer = viewer.client.post(
+        "/council/returns/export", query_string=args, data={"csrf_token": csrf(response.get_data(as_text=True))}
+    )
     assert answer.status_code == (303 if args.get("format") in ("csv", "xlsx") else 400)

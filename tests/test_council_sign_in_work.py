@@ -1,6 +1,7 @@
 """Asking for a sign-in link does the same storage work for an officer's address as for anyone else's, and the
 officer's email goes out after the answer: how long the answer takes does not say whose address it is. (The times
 themselves are measured by benchmarks/sign_in_timing.py, not here.)"""
+
 from collections import Counter
 
 from functions.storage import FileStore

@@ -1,5 +1,6 @@
 """Totals across contracts: committed, committed to date, claimed and verified for each measure in its own unit,
 by priority and outcome, for every year or one financial year, with a chart drawn on the server and its tables."""
+
 import re
 from datetime import datetime, timezone
 from html import unescape
@@ -37,12 +38,21 @@ def test_totals_per_measure_in_its_own_unit_by_priority(council_app, store, view
     send(council_app, store, highways, Q1, {"LE01": "5", "WB06": "12"})
     review(council_app, store, highways, Q1, "accepted", {"LE01": "4"})
     send(council_app, store, highways, Q2, {"LE01": "4.5", "WB06": "8"})
-    record(council_app, store, contract("Parks", "EXC-PARKS", commitments=(("WB06", "20", "monthly"),),
-                                        start=datetime(2027, 1, 1).date(), end=datetime(2027, 12, 31).date()))
+    record(
+        council_app,
+        store,
+        contract(
+            "Parks",
+            "EXC-PARKS",
+            commitments=(("WB06", "20", "monthly"),),
+            start=datetime(2027, 1, 1).date(),
+            end=datetime(2027, 12, 31).date(),
+        ),
+    )
     response = viewer.client.get("/council/totals/")
     page = text(response)
     assert "across 2 contracts" in page
-    local = page[page.index("Supporting the local economy"):]
+    local = page[page.index("Supporting the local economy") :]
     # LE01: 4 quarters of 4.5; Q1 and Q2 ended; claimed 5 + 4.5; verified 4 (Q2 awaits review)
     # LE01 counts FTE jobs, a level: the latest period stands (four quarters of 4.5 FTE are 4.5 FTE, not 18)
     assert "LE01: Local people employed on the contract Full-time equivalent (FTE) jobs 4.5 4.5 4.5 4 1" in local
@@ -67,8 +77,9 @@ def test_any_year_gives_a_page(viewer, year):
 
 def test_a_rate_is_never_added_across_contracts(council_app, store, viewer):
     for number in range(2):
-        made = record(council_app, store, contract(f"Contract {number}", f"EXC-{number}",
-                                                   commitments=(("LE12", "95", "quarterly"),)))
+        made = record(
+            council_app, store, contract(f"Contract {number}", f"EXC-{number}", commitments=(("LE12", "95", "quarterly"),))
+        )
         send(council_app, store, made, Q1, {"LE12": "90"})
     page = text(viewer.client.get("/council/totals/"))
     assert "A rate: not added across contracts. Each contract's is on its page. 2" in page
@@ -84,8 +95,12 @@ def test_the_pages_across_contracts_are_valid_html(council_app, store, viewer, t
     review(council_app, store, made, Q1, "accepted", {"LE01": "4"})
     folder = tmp_path / "pages"
     folder.mkdir()
-    for name, path in (("returns", "/council/returns/"), ("totals", "/council/totals/"),
-                       ("ratings", f"/council/contracts/{made}/ratings"), ("report", "/council/annual-report/")):
+    for name, path in (
+        ("returns", "/council/returns/"),
+        ("totals", "/council/totals/"),
+        ("ratings", f"/council/contracts/{made}/ratings"),
+        ("report", "/council/annual-report/"),
+    ):
         (folder / f"{name}.html").write_text(viewer.client.get(path).get_data(as_text=True))
     result = subprocess.run(["java", "-jar", str(VNU), "--errors-only", str(folder)], capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr

@@ -1,5 +1,6 @@
 """Whose address the council pages count and record: CloudFront's header only behind CloudFront, else the socket's;
 and behind CloudFront, nothing reaches the functions without the secret header CloudFront adds."""
+
 import pytest
 
 from functions.council import audit
@@ -12,8 +13,9 @@ SECRET = "s" * 48
 
 @pytest.fixture
 def app_for(built, tmp_path):
-    return lambda **config: council_app_with_officers(built[1], str(tmp_path / "storage"), tmp_path / "outbox", Clock(),
-                                                       "http://localhost", **config)
+    return lambda **config: council_app_with_officers(
+        built[1], str(tmp_path / "storage"), tmp_path / "outbox", Clock(), "http://localhost", **config
+    )
 
 
 def _ask(app, number: int, headers: dict) -> int:

@@ -1,4 +1,5 @@
 """The carbon reduction plan checker, without Flask: every rule fails a plan that breaks it and passes one that keeps it."""
+
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -13,10 +14,26 @@ from portal.crp.rulesets import RuleSet, load_rulesets
 from .conftest import CONTENT
 
 TODAY = date(2026, 5, 1)
-BASELINE_FIGURES = {"scope1": "120.5", "scope2": "80.25", "scope3_cat4": "14", "scope3_cat5": "3.2",
-                    "scope3_cat6": "9.75", "scope3_cat7": "22", "scope3_cat9": "0", "scope3_other": "301.1"}
-REPORTING_FIGURES = {"scope1": "98.4", "scope2": "51", "scope3_cat4": "12.6", "scope3_cat5": "2.9",
-                     "scope3_cat6": "7.05", "scope3_cat7": "18.3", "scope3_cat9": "0", "scope3_other": "250"}
+BASELINE_FIGURES = {
+    "scope1": "120.5",
+    "scope2": "80.25",
+    "scope3_cat4": "14",
+    "scope3_cat5": "3.2",
+    "scope3_cat6": "9.75",
+    "scope3_cat7": "22",
+    "scope3_cat9": "0",
+    "scope3_other": "301.1",
+}
+REPORTING_FIGURES = {
+    "scope1": "98.4",
+    "scope2": "51",
+    "scope3_cat4": "12.6",
+    "scope3_cat5": "2.9",
+    "scope3_cat6": "7.05",
+    "scope3_cat7": "18.3",
+    "scope3_cat9": "0",
+    "scope3_other": "250",
+}
 
 
 def compliant_answers(today: date = TODAY) -> dict:
@@ -24,25 +41,34 @@ def compliant_answers(today: date = TODAY) -> dict:
     reporting_end = today.replace(day=1) - timedelta(days=1)  # the last day of last month
     reporting_start = add_months(reporting_end + timedelta(days=1), -12)
     baseline_start = reporting_start.replace(year=reporting_start.year - 5)
-    baseline_end = reporting_end.replace(year=reporting_end.year - 5, day=28) if reporting_end.month == 2 else reporting_end.replace(year=reporting_end.year - 5)
+    baseline_end = (
+        reporting_end.replace(year=reporting_end.year - 5, day=28)
+        if reporting_end.month == 2
+        else reporting_end.replace(year=reporting_end.year - 5)
+    )
     return {
         "organisation_name": "Acme Joinery Ltd",
-        "has_crp": "published", "crp_web_address": "https://www.acme-joinery.example/carbon-reduction-plan",
+        "has_crp": "published",
+        "crp_web_address": "https://www.acme-joinery.example/carbon-reduction-plan",
         "crp_reporting_standard": "yes",
         "crp_baseline_year": baseline_start.year,
-        "crp_baseline_start": baseline_start.isoformat(), "crp_baseline_end": baseline_end.isoformat(),
+        "crp_baseline_start": baseline_start.isoformat(),
+        "crp_baseline_end": baseline_end.isoformat(),
         "crp_other_scope3_categories": ["category-1"],
         **{f"crp_baseline_{k}": v for k, v in BASELINE_FIGURES.items()},
         "crp_baseline_explanation": "Category 9 is zero because our customers collect everything we make.",
-        "crp_reporting_start": reporting_start.isoformat(), "crp_reporting_end": reporting_end.isoformat(),
+        "crp_reporting_start": reporting_start.isoformat(),
+        "crp_reporting_end": reporting_end.isoformat(),
         **{f"crp_reporting_{k}": v for k, v in REPORTING_FIGURES.items()},
         "crp_reporting_explanation": "Category 9 is still zero: customers collect from our workshop.",
-        "net_zero_committed": "yes", "net_zero_target_year": 2045,
+        "net_zero_committed": "yes",
+        "net_zero_target_year": 2045,
         "crp_interim_targets": "Halve our Scope 1 and 2 emissions from the baseline by 2030.",
         "crp_completed_projects": "Moved to a renewable electricity tariff.\nInsulated the workshop roof.",
         "crp_planned_projects": "Replace both vans with electric ones by 2028.",
         "crp_environmental_measures": ["iso-14001", "environmental-policy"],
-        "crp_signed_off_by": "director", "crp_signatory_name": "Jane Smith",
+        "crp_signed_off_by": "director",
+        "crp_signatory_name": "Jane Smith",
         "crp_signed_off_date": (today - timedelta(days=48)).isoformat(),
     }
 
@@ -145,7 +171,9 @@ def test_the_stricter_rule_set_asks_for_every_scope_3_category(rulesets):
     assert result.failed == ["scope-3-further-categories"]
     assert result.ruleset.name.startswith("the central government standard")
     assert "category 2 (capital goods)" in result.findings[0].detail
-    everything = compliant_answers() | {"crp_other_scope3_categories": [f"category-{n}" for n in (1, 2, 3, 8, 10, 11, 12, 13, 14, 15)]}
+    everything = compliant_answers() | {
+        "crp_other_scope3_categories": [f"category-{n}" for n in (1, 2, 3, 8, 10, 11, 12, 13, 14, 15)]
+    }
     assert failed(everything, strict) == []
     assert failed(compliant_answers(), rulesets.default) == [], "the default set does not ask for them"
 
@@ -155,8 +183,12 @@ def test_findings_say_how_this_plan_falls_short(rulesets):
     assert finding.message == "Your plan must commit to reaching net zero by 2050 at the latest."
     assert finding.detail == "Your target year is 2060."
     assert "PPN 006" in finding.source and "PPN 06/21" in finding.source
-    [finding] = check(_plan({"crp_reporting_start": "2025-01-01", "crp_reporting_end": "2025-12-31"}), rulesets.default, TODAY).findings
-    assert finding.detail == "Your baseline period runs from May to April, but your reporting period runs from January to December."
+    [finding] = check(
+        _plan({"crp_reporting_start": "2025-01-01", "crp_reporting_end": "2025-12-31"}), rulesets.default, TODAY
+    ).findings
+    assert (
+        finding.detail == "Your baseline period runs from May to April, but your reporting period runs from January to December."
+    )
 
 
 def test_totals_and_change_are_exact_decimals_with_units(rulesets):
@@ -168,14 +200,21 @@ def test_totals_and_change_are_exact_decimals_with_units(rulesets):
     assert result.change.percent == Decimal("-20.1")
     assert all(isinstance(q.amount, Decimal) for t in result.totals.values() for q in (t.scope_1, t.scope_2, t.scope_3, t.total))
     assert str(baseline.total) == "550.80 tCO2e"
-    tiny = check(compliant_answers() | {"crp_baseline_scope1": "0.1", "crp_baseline_scope2": "0.2"} |
-                 {f"crp_baseline_{k}": "0" for k in BASELINE_FIGURES if k not in ("scope1", "scope2")}, rulesets.default, TODAY)
+    tiny = check(
+        compliant_answers()
+        | {"crp_baseline_scope1": "0.1", "crp_baseline_scope2": "0.2"}
+        | {f"crp_baseline_{k}": "0" for k in BASELINE_FIGURES if k not in ("scope1", "scope2")},
+        rulesets.default,
+        TODAY,
+    )
     assert tiny.totals["baseline"].total.amount == Decimal("0.3")  # 0.1 + 0.2 is 0.3: no float on the way
 
 
 def test_change_is_unknown_without_both_years_and_percent_needs_a_baseline():
-    assert check(_plan({f"crp_reporting_{k}": None for k in REPORTING_FIGURES}),
-                 RuleSet("none", "no rules", ()), TODAY).change is None
+    assert (
+        check(_plan({f"crp_reporting_{k}": None for k in REPORTING_FIGURES}), RuleSet("none", "no rules", ()), TODAY).change
+        is None
+    )
     zero_base = change_from_baseline(Quantity(Decimal(0)), Quantity(Decimal("4")))
     assert zero_base.amount == Quantity(Decimal(4)) and zero_base.percent is None
     with pytest.raises(ValueError):
@@ -192,22 +231,33 @@ def test_a_stored_result_keeps_the_rule_set_and_failed_rules_as_plain_json(rules
 
 
 def test_odd_stored_values_are_read_as_missing_not_crashes(rulesets):
-    plan = Plan.from_answers({"has_crp": "published", "crp_baseline_scope1": "lots", "crp_baseline_start": "31/02/2020",
-                              "crp_baseline_year": "2019", "crp_environmental_measures": "iso-14001", "crp_reporting_scope2": "NaN"})
+    plan = Plan.from_answers(
+        {
+            "has_crp": "published",
+            "crp_baseline_scope1": "lots",
+            "crp_baseline_start": "31/02/2020",
+            "crp_baseline_year": "2019",
+            "crp_environmental_measures": "iso-14001",
+            "crp_reporting_scope2": "NaN",
+        }
+    )
     assert plan.baseline.scope_1 is None and plan.baseline.start is None and plan.baseline_year is None
     assert plan.environmental_measures == () and plan.reporting.scope_2 is None
     assert "baseline-given" in check(plan, rulesets.default, TODAY).failed
 
 
-@pytest.mark.parametrize("start, end, twelve", [
-    (date(2025, 4, 1), date(2026, 3, 31), True),
-    (date(2024, 3, 1), date(2025, 2, 28), True),
-    (date(2025, 4, 6), date(2026, 4, 5), True),  # the UK tax year
-    (date(2025, 4, 1), date(2026, 3, 29), True),  # 52 weeks
-    (date(2025, 4, 1), date(2025, 12, 31), False),
-    (date(2025, 4, 1), date(2026, 4, 30), False),
-    (date(2026, 3, 31), date(2025, 4, 1), False),
-])
+@pytest.mark.parametrize(
+    "start, end, twelve",
+    [
+        (date(2025, 4, 1), date(2026, 3, 31), True),
+        (date(2024, 3, 1), date(2025, 2, 28), True),
+        (date(2025, 4, 6), date(2026, 4, 5), True),  # the UK tax year
+        (date(2025, 4, 1), date(2026, 3, 29), True),  # 52 weeks
+        (date(2025, 4, 1), date(2025, 12, 31), False),
+        (date(2025, 4, 1), date(2026, 4, 30), False),
+        (date(2026, 3, 31), date(2025, 4, 1), False),
+    ],
+)
 def test_twelve_months_allows_a_52_or_53_week_year(start, end, twelve):
     assert is_twelve_months(start, end, tolerance_days=7) is twelve
 

@@ -1,5 +1,6 @@
 """The carbon reduction plan through the assessment function: its check on the confirmation page and in the record,
 and the plan as a printable page and a PDF, for the supplier's own link only."""
+
 import shutil
 import subprocess
 from datetime import datetime, timezone
@@ -34,8 +35,15 @@ def form_data(assessment, answers: dict) -> dict:
 
 
 def make_app(built, storage, content=CONTENT):
-    return create_app({"TESTING": True, "PORTAL_CONTENT": content, "PORTAL_ASSETS": built[1],
-                       "PORTAL_STORAGE": str(storage), "PORTAL_BASE_URL": "http://localhost"})
+    return create_app(
+        {
+            "TESTING": True,
+            "PORTAL_CONTENT": content,
+            "PORTAL_ASSETS": built[1],
+            "PORTAL_STORAGE": str(storage),
+            "PORTAL_BASE_URL": "http://localhost",
+        }
+    )
 
 
 def send(app, answers: dict) -> tuple[Supplier, str]:
@@ -104,8 +112,14 @@ def test_the_plan_page_is_linked_from_the_confirmation_and_has_all_six_parts(com
     response = supplier.client.get(address)
     html = response.get_data(as_text=True)
     assert response.status_code == 200 and response.headers["Cache-Control"] == "no-store"
-    for part in ("1. Our commitment to net zero", "2. Baseline emissions", "3. Current emissions",
-                 "4. Emissions reduction targets", "5. Carbon reduction projects", "6. Declaration and sign-off"):
+    for part in (
+        "1. Our commitment to net zero",
+        "2. Baseline emissions",
+        "3. Current emissions",
+        "4. Emissions reduction targets",
+        "5. Carbon reduction projects",
+        "6. Declaration and sign-off",
+    ):
         assert part in html
     for figure in [*BASELINE_FIGURES.values(), *REPORTING_FIGURES.values()]:
         assert f">{Decimal(figure):,}<" in html, figure
@@ -144,11 +158,24 @@ def test_the_pdf_opens_and_holds_every_figure_entered(pdf_text):
 
 
 def test_the_pdf_has_the_six_parts_and_the_declaration(pdf_text):
-    for part in ("Our commitment to net zero", "Baseline emissions", "Current emissions", "Emissions reduction targets",
-                 "Carbon reduction projects", "Declaration and sign-off"):
+    for part in (
+        "Our commitment to net zero",
+        "Baseline emissions",
+        "Current emissions",
+        "Emissions reduction targets",
+        "Carbon reduction projects",
+        "Declaration and sign-off",
+    ):
         assert part in pdf_text
-    for words in ("Acme Joinery Ltd", "Jane Smith", "A director", "Halve our Scope 1 and 2 emissions",
-                  "Insulated the workshop roof", "Replace both vans", "ISO 14001 certification"):
+    for words in (
+        "Acme Joinery Ltd",
+        "Jane Smith",
+        "A director",
+        "Halve our Scope 1 and 2 emissions",
+        "Insulated the workshop roof",
+        "Replace both vans",
+        "ISO 14001 certification",
+    ):
         assert words in pdf_text
 
 
@@ -169,9 +196,11 @@ def test_a_draft_plan_can_be_seen_and_checked_before_sending(built, tmp_path):
 def test_a_plan_is_only_reached_through_its_own_link(compliant):
     app, supplier, _, _ = compliant
     stranger = app.test_client()
-    for address in ("/assessments/readiness/not-a-real-link/your-carbon-reduction-plan/",
-                    "/assessments/readiness/not-a-real-link/your-carbon-reduction-plan.pdf",
-                    f"/assessments/nothing/{supplier.task_list.split('/')[3]}/your-carbon-reduction-plan/"):
+    for address in (
+        "/assessments/readiness/not-a-real-link/your-carbon-reduction-plan/",
+        "/assessments/readiness/not-a-real-link/your-carbon-reduction-plan.pdf",
+        f"/assessments/nothing/{supplier.task_list.split('/')[3]}/your-carbon-reduction-plan/",
+    ):
         assert stranger.get(address).status_code == 404, address
 
 
@@ -183,7 +212,7 @@ def test_what_a_supplier_typed_is_printed_as_text_never_as_markup(built, tmp_pat
     pdf = tmp_path / "plan.pdf"
     pdf.write_bytes(supplier.client.get(f"{supplier.task_list}your-carbon-reduction-plan.pdf").data)
     text = subprocess.run(["pdftotext", str(pdf), "-"], check=True, capture_output=True, text=True).stdout
-    assert '<b>Solar</b> & more' in text
+    assert "<b>Solar</b> & more" in text
 
 
 def test_when_no_pdf_can_be_made_the_page_says_what_to_do(compliant, monkeypatch):

@@ -1,5 +1,6 @@
 """The carbon reduction plan's pages in real Chromium, served by a real WSGI server: no axe violations, and the PDF
 link downloads a file."""
+
 from datetime import datetime, timezone
 
 import pytest
@@ -40,9 +41,11 @@ def test_plan_pages_have_no_axe_violations_and_the_pdf_downloads(portal, page):
     sent = supplier_with_plan(app, compliant_answers(today) | {"net_zero_target_year": 2060}, send=True)
     draft = supplier_with_plan(app, compliant_answers(today), send=False)
     found = []
-    for name, address in (("confirmation", f"{sent.task_list}confirmation/"),
-                          ("plan", f"{sent.task_list}your-carbon-reduction-plan/"),
-                          ("draft plan", f"{draft.task_list}your-carbon-reduction-plan/")):
+    for name, address in (
+        ("confirmation", f"{sent.task_list}confirmation/"),
+        ("plan", f"{sent.task_list}your-carbon-reduction-plan/"),
+        ("draft plan", f"{draft.task_list}your-carbon-reduction-plan/"),
+    ):
         response = page.goto(base_url + address)
         assert response.status == 200, name
         found.extend(f"{name}: {violation}" for violation in axe_violations(page))

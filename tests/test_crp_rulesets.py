@@ -1,4 +1,5 @@
 """Rule sets come from content/crp/rulesets.yaml; a mistake in it names the file, the line and the problem."""
+
 import pytest
 import yaml
 
@@ -38,14 +39,19 @@ def test_an_unknown_rule_names_the_line_and_the_known_rules(content_copy):
     edit(content_copy, "      - zero-explained", "      - zero-explaned")
     message = problems(content_copy)
     line = line_of(content_copy, "zero-explaned")
-    assert f"content/crp/rulesets.yaml, line {line}: 'rulesets.0.rules.9': 'zero-explaned' is not a rule the checker knows" in message
+    assert (
+        f"content/crp/rulesets.yaml, line {line}: 'rulesets.0.rules.9': 'zero-explaned' is not a rule the checker knows"
+        in message
+    )
     assert "use one of: net-zero-target, " in message
 
 
 def test_a_setting_of_the_wrong_type_is_refused(content_copy):
     edit(content_copy, "net_zero_latest_year: 2050", "net_zero_latest_year: soon")
     line = line_of(content_copy, "net_zero_latest_year: soon")
-    assert f"content/crp/rulesets.yaml, line {line}: 'rulesets.0.settings.net_zero_latest_year': Not a valid integer" in problems(content_copy)
+    assert f"content/crp/rulesets.yaml, line {line}: 'rulesets.0.settings.net_zero_latest_year': Not a valid integer" in problems(
+        content_copy
+    )
 
 
 def test_an_unknown_setting_is_refused(content_copy):
@@ -56,14 +62,19 @@ def test_an_unknown_setting_is_refused(content_copy):
 def test_the_default_must_be_a_declared_set(content_copy):
     edit(content_copy, "default_ruleset: ppn-006", "default_ruleset: ppn-0006")
     line = line_of(content_copy, "default_ruleset: ppn-0006")
-    assert (f"content/crp/rulesets.yaml, line {line}: 'default_ruleset': 'ppn-0006' is not a rule set in this file; "
-            "use one of: ppn-006, every-scope-3-category") in problems(content_copy)
+    assert (
+        f"content/crp/rulesets.yaml, line {line}: 'default_ruleset': 'ppn-0006' is not a rule set in this file; "
+        "use one of: ppn-006, every-scope-3-category"
+    ) in problems(content_copy)
 
 
 def test_a_set_can_only_extend_one_declared_above_it(content_copy):
     edit(content_copy, "extends: ppn-006", "extends: every-scope-3-category")
     line = line_of(content_copy, "extends: every-scope-3-category")
-    assert f"line {line}: 'rulesets.1.extends': 'every-scope-3-category' is not a rule set declared earlier in this file" in problems(content_copy)
+    assert (
+        f"line {line}: 'rulesets.1.extends': 'every-scope-3-category' is not a rule set declared earlier in this file"
+        in problems(content_copy)
+    )
 
 
 def test_a_repeated_rule_and_a_repeated_category_are_refused(content_copy):
@@ -91,5 +102,7 @@ def test_a_plan_question_removed_from_the_questionnaire_is_named(content_copy):
     carbon = next(s for s in declaration["sections"] if s["id"] == "carbon-reduction-plan")
     carbon["questions"] = [q for q in carbon["questions"] if q["id"] != "crp_planned_projects"]
     path.write_text(yaml.safe_dump(declaration, allow_unicode=True, sort_keys=False))
-    assert ("content/assessments/readiness.yaml: the carbon reduction plan needs a long_text question with the id "
-            "'crp_planned_projects'") in problems(content_copy)
+    assert (
+        "content/assessments/readiness.yaml: the carbon reduction plan needs a long_text question with the id "
+        "'crp_planned_projects'"
+    ) in problems(content_copy)

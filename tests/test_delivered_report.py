@@ -1,6 +1,7 @@
 """'Social value delivered' on the frozen site (decision 15): built by `python build.py` from the contracts an
 officer published, read-only; verified figures only, nothing personal; open data as CSV and JSON with its data
 dictionary; linked from the home page and the Framework; with nothing published it says there is nothing yet."""
+
 import csv
 import io
 import json
@@ -29,9 +30,23 @@ def test_with_nothing_published_the_report_says_there_is_nothing_yet(site_dir):
     assert 'href="/social-value-delivered/"' in (site_dir / "index.html").read_text()
     assert 'href="/social-value-delivered/"' in (site_dir / "framework/index.html").read_text()
     table = list(csv.reader(io.StringIO((site_dir / "social-value-delivered/social-value-delivered.csv").read_text())))
-    assert table == [["financial_year", "priority", "outcome", "measure_code", "measure", "unit", "verified",
-                      "contract_title", "contract_reference", "contract_notice", "supplier", "money_value",
-                      "money_value_source"]]
+    assert table == [
+        [
+            "financial_year",
+            "priority",
+            "outcome",
+            "measure_code",
+            "measure",
+            "unit",
+            "verified",
+            "contract_title",
+            "contract_reference",
+            "contract_notice",
+            "supplier",
+            "money_value",
+            "money_value_source",
+        ]
+    ]
     data = json.loads((site_dir / "social-value-delivered/social-value-delivered.json").read_text())
     assert data["rows"] == [] and [c["column"] for c in data["data_dictionary"]] == table[0]
 
@@ -67,7 +82,9 @@ def test_the_build_publishes_verified_figures_of_published_contracts_only(built,
     assert html.count('role="img"') == 2
     rows = list(csv.DictReader(io.StringIO((site / "social-value-delivered/social-value-delivered.csv").read_text())))
     assert [(r["measure_code"], r["verified"], r["financial_year"], r["supplier"]) for r in rows] == [
-        ("LE01", "4", "2026 to 2027", "Roadworks Ltd"), ("WB06", "12.25", "2026 to 2027", "Roadworks Ltd")]
+        ("LE01", "4", "2026 to 2027", "Roadworks Ltd"),
+        ("WB06", "12.25", "2026 to 2027", "Roadworks Ltd"),
+    ]
     data = json.loads((site / "social-value-delivered/social-value-delivered.json").read_text(), parse_float=Decimal)
     assert [r["verified"] for r in data["rows"]] == [4, Decimal("12.25")]
 
@@ -83,8 +100,9 @@ def test_the_report_with_figures_is_valid_html(built, store, storage_url, tmp_pa
     review(app, store, made, Q1, "accepted", {"LE01": "4", "WB06": "12"})
     publish(store, made, True, "admin@exampleshire.gov.uk")
     build(CONTENT, tmp_path / "site", built[1], storage=storage_url)
-    result = subprocess.run(["java", "-jar", str(VNU), "--errors-only", str(tmp_path / "site" / REPORT)],
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        ["java", "-jar", str(VNU), "--errors-only", str(tmp_path / "site" / REPORT)], capture_output=True, text=True
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 

@@ -2,6 +2,7 @@
 
 Every file is also read with Mozilla's ical.js and with vobject (tests/calendars.py), which must agree.
 """
+
 from datetime import datetime, timezone
 
 import pytest
@@ -33,8 +34,10 @@ def parse(data: bytes) -> Calendar:
 def clock_change_site(tmp_path_factory):
     """A site built with one event on each side of both 2027 clock changes."""
     root = tmp_path_factory.mktemp("clock-changes")
-    events = {slug: event_markdown(f"Event {slug}", start, start.replace("10:00", "12:00"), "2027-01-10 17:00")
-              for slug, (start, _) in AROUND_CLOCK_CHANGES.items()}
+    events = {
+        slug: event_markdown(f"Event {slug}", start, start.replace("10:00", "12:00"), "2027-01-10 17:00")
+        for slug, (start, _) in AROUND_CLOCK_CHANGES.items()
+    }
     content = content_with_events(root, events)
     build(content, root / "site", root / "assets")
     return root / "site"
@@ -44,8 +47,9 @@ def test_the_feed_is_valid_icalendar_with_every_event_in_utc(site_dir):
     data = (site_dir / "events" / "feed.ics").read_bytes()
     calendar = parse(data)
     events = calendar.events
-    assert {e["UID"] for e in events} == {f"{slug}@socialvalue.exampleshire.gov.uk"
-                                           for slug in (UPCOMING_IN_PERSON, UPCOMING_ONLINE, PAST_HYBRID)}
+    assert {e["UID"] for e in events} == {
+        f"{slug}@socialvalue.exampleshire.gov.uk" for slug in (UPCOMING_IN_PERSON, UPCOMING_ONLINE, PAST_HYBRID)
+    }
     for event in events:
         assert event["DTSTART"].to_ical().endswith(b"Z") and event["DTEND"].to_ical().endswith(b"Z")
         assert "DTSTAMP" in event and "SEQUENCE" in event and "LAST-MODIFIED" in event
@@ -79,8 +83,13 @@ def test_each_event_has_its_own_calendar_file_with_the_same_uid(site_dir):
 
 def test_an_update_raises_the_sequence_and_keeps_the_uid(tmp_path):
     first = event_markdown("Moving event", "2027-05-10 10:00", "2027-05-10 12:00", "2027-05-09 12:00")
-    updated = event_markdown("Moving event", "2027-05-11 10:00", "2027-05-11 12:00", "2027-05-10 12:00",
-                             updates="updates:\n  - at: 2026-12-01 09:30\n    note: We moved the event to 11 May.\n")
+    updated = event_markdown(
+        "Moving event",
+        "2027-05-11 10:00",
+        "2027-05-11 12:00",
+        "2027-05-10 12:00",
+        updates="updates:\n  - at: 2026-12-01 09:30\n    note: We moved the event to 11 May.\n",
+    )
     calendars = []
     for version, text in (("before", first), ("after", updated)):
         content = content_with_events(tmp_path / version, {"moving": text})

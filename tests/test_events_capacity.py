@@ -1,4 +1,5 @@
 """No overbooking without a database: places are write-once objects, so a crowd cannot take more than there are."""
+
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
@@ -57,8 +58,10 @@ def store(tmp_path):
 
 
 def _give(store, slug, place, generation, registration):
-    store.create_json(place_key(slug, place, generation), {"registration": registration, "given_at": SAMPLE_NOW.isoformat(),
-                                                           "from_waiting_list": False})
+    store.create_json(
+        place_key(slug, place, generation),
+        {"registration": registration, "given_at": SAMPLE_NOW.isoformat(), "from_waiting_list": False},
+    )
 
 
 def _wait(store, slug, when, registration):

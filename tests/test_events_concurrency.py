@@ -3,6 +3,7 @@
 Every storage call waits a random few milliseconds first, as a busy S3 does, so that requests overlap where they
 would in production: between listing and writing, and between writing and reading back.
 """
+
 import email
 import random
 import re
@@ -87,8 +88,11 @@ def test_fifty_at_once_are_each_told_their_own_place_in_the_queue(built, storage
 
     assert statuses == [303] * CROWD
     sent = emails(tmp_path / "outbox")
-    told = [int(re.search(r"You are number (\d+) on it", m.get_body(("plain",)).get_content()).group(1))
-            for m in sent if m["Subject"].startswith("You are on the waiting list")]
+    told = [
+        int(re.search(r"You are number (\d+) on it", m.get_body(("plain",)).get_content()).group(1))
+        for m in sent
+        if m["Subject"].startswith("You are on the waiting list")
+    ]
     assert sorted(told) == list(range(1, CROWD - (CAPACITY - ALREADY_TAKEN) + 1))  # nobody told the same number
     assert len([m for m in sent if m["Subject"].startswith("Your place")]) == CAPACITY - ALREADY_TAKEN
     # What each was told is what is stored.

@@ -1,4 +1,5 @@
 """Officers' export: flask --app portal event-registrations EVENT, as CSV and XLSX, with formulas neutralised."""
+
 import csv
 import io
 from datetime import datetime
@@ -12,7 +13,7 @@ from functions.exports.cells import neutralise
 
 from .event_factory import SAMPLE_NOW, content_with_events, details, make_app, upcoming_event
 
-HOSTILE_NAME = "=HYPERLINK(\"http://evil.example\",\"Click\")"
+HOSTILE_NAME = '=HYPERLINK("http://evil.example","Click")'
 
 
 @pytest.fixture
@@ -42,8 +43,11 @@ def test_csv_lists_registrations_waiting_list_needs_and_questions(officer):
     assert data.startswith(b"\xef\xbb\xbf")  # UTF-8 with a BOM, so Excel reads Ó correctly
     rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
     assert [(r["Status"], r["Place"], r["Waiting list position"], r["Full name"]) for r in rows] == [
-        ("Confirmed", "1", "", "Ann Ólafsdóttir"), ("Confirmed", "2", "", "'" + HOSTILE_NAME),
-        ("Waiting list", "", "1", "Cat"), ("Cancelled", "", "", "Dan")]
+        ("Confirmed", "1", "", "Ann Ólafsdóttir"),
+        ("Confirmed", "2", "", "'" + HOSTILE_NAME),
+        ("Waiting list", "", "1", "Cat"),
+        ("Cancelled", "", "", "Dan"),
+    ]
     assert rows[0]["Access or dietary needs"] == "Wheelchair space"
     assert rows[0]["Questions asked in advance"] == "Will there be lots?"
     assert rows[0]["Size of organisation"] == "Small (10 to 49 staff)"
@@ -80,9 +84,20 @@ def test_an_unknown_event_or_an_xlsx_without_a_file_is_explained(officer):
     assert to_screen.exit_code == 2 and "Give --output FILE for an XLSX file" in to_screen.output
 
 
-@pytest.mark.parametrize("value, expected", [
-    ("=1+1", "'=1+1"), ("+1", "'+1"), ("-1", "'-1"), ("@A1", "'@A1"), ("\tx", "'\tx"), ("\rx", "'\rx"),
-    ("Ann", "Ann"), ("", ""), (3, 3), (None, None),
-])
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        ("=1+1", "'=1+1"),
+        ("+1", "'+1"),
+        ("-1", "'-1"),
+        ("@A1", "'@A1"),
+        ("\tx", "'\tx"),
+        ("\rx", "'\rx"),
+        ("Ann", "Ann"),
+        ("", ""),
+        (3, 3),
+        (None, None),
+    ],
+)
 def test_neutralise(value, expected):
     assert neutralise(value) == expected

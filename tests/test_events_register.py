@@ -1,4 +1,5 @@
 """Registering for an event through the register function's HTTP interface, on the file store and on S3 (moto)."""
+
 import email
 import re
 from email import policy
@@ -9,8 +10,16 @@ from icalendar import Calendar
 
 from functions.storage import StorageUnavailable
 
-from .event_factory import (PAST_HYBRID, SAMPLE_NOW, UPCOMING_IN_PERSON, UPCOMING_ONLINE, content_with_events, details,
-                            make_app, upcoming_event)
+from .event_factory import (
+    PAST_HYBRID,
+    SAMPLE_NOW,
+    UPCOMING_IN_PERSON,
+    UPCOMING_ONLINE,
+    content_with_events,
+    details,
+    make_app,
+    upcoming_event,
+)
 from .conftest import CONTENT
 from .supplier import CSRF
 
@@ -59,7 +68,6 @@ def calendar_attachment(message) -> Calendar:
 @pytest.fixture
 def outbox(tmp_path):
     return tmp_path / "outbox"
-
 
 
 @pytest.fixture
@@ -138,8 +146,13 @@ def test_a_stranger_using_someone_elses_address_learns_nothing_and_changes_nothi
     assert len(store.keys(f"events/{UPCOMING_IN_PERSON}/places/")) == 1
 
 
-FREE_TEXT = {"name": "Your account is locked. Unlock it at https://evil.example", "organisation": "Evil Org evil.example",
-             "role": "Visit evil.example now", "needs": "Call 0800 EVIL", "questions": "Reply to evil@evil.example"}
+FREE_TEXT = {
+    "name": "Your account is locked. Unlock it at https://evil.example",
+    "organisation": "Evil Org evil.example",
+    "role": "Visit evil.example now",
+    "needs": "Call 0800 EVIL",
+    "questions": "Reply to evil@evil.example",
+}
 
 
 def test_no_email_carries_what_was_typed_into_the_form(one_place, outbox):
@@ -149,10 +162,16 @@ def test_no_email_carries_what_was_typed_into_the_form(one_place, outbox):
     Registrant(client, "one-place").cancel(private_page(outbox, "person1@example.com"))  # person 2 is promoted
     sent = emails(outbox)
     assert [m["Subject"].split(" ")[0:3] for m in sent] == [
-        ["Your", "place", "at"], ["You", "are", "on"], ["You", "had", "already"], ["A", "place", "has"], ["You", "have", "cancelled"]]
+        ["Your", "place", "at"],
+        ["You", "are", "on"],
+        ["You", "had", "already"],
+        ["A", "place", "has"],
+        ["You", "have", "cancelled"],
+    ]
     for message in sent:
         raw = message.as_bytes().decode("ascii", "replace") + "".join(
-            part.get_content() for part in message.walk() if part.get_content_maintype() == "text")
+            part.get_content() for part in message.walk() if part.get_content_maintype() == "text"
+        )
         for value in FREE_TEXT.values():
             assert value not in raw and "evil" not in raw.lower()
 
@@ -194,7 +213,10 @@ def test_cancelling_gives_the_place_to_the_first_person_waiting_and_emails_them(
     assert offer["To"] == "person2@example.com"
     assert calendar_attachment(offer).events
     # The place is the same place, given again: its second generation.
-    assert store.keys("events/one-place/places/") == ["events/one-place/places/0001/0001.json", "events/one-place/places/0001/0002.json"]
+    assert store.keys("events/one-place/places/") == [
+        "events/one-place/places/0001/0001.json",
+        "events/one-place/places/0001/0002.json",
+    ]
 
 
 def test_cancelling_twice_changes_nothing(one_place, outbox):
@@ -221,8 +243,11 @@ def test_mistakes_are_explained_and_the_answers_kept(person, store):
     html = response.get_data(as_text=True)
     assert response.status_code == 400
     assert "<title>Error: " in html and "There is a problem" in html
-    for message in ("Enter an email address in the correct format, like name@example.com",
-                    "Select the size of your organisation", "Enter your role"):
+    for message in (
+        "Enter an email address in the correct format, like name@example.com",
+        "Select the size of your organisation",
+        "Enter your role",
+    ):
         assert message in html
     assert 'value="Person 4"' in html and 'value="person4 at example"' in html and "Is there parking?" in html
     assert 'href="#size"' in html
@@ -247,7 +272,9 @@ def test_a_past_event_takes_no_registrations(sample_app, store):
 
 
 def test_another_site_cannot_register_a_visitor(person, store):
-    response = person.client.post(f"/events/{UPCOMING_IN_PERSON}/register", data=details(7), headers={"Sec-Fetch-Site": "cross-site"})
+    response = person.client.post(
+        f"/events/{UPCOMING_IN_PERSON}/register", data=details(7), headers={"Sec-Fetch-Site": "cross-site"}
+    )
     assert response.status_code == 403
     assert store.keys("events/") == []
 
@@ -263,8 +290,14 @@ def test_cancelling_needs_the_form_token(person, outbox):
 def test_unknown_or_mangled_private_links_are_not_found(person):
     person.register(**details(9))
     base = f"/events/{UPCOMING_IN_PERSON}/register"
-    for address in (f"{base}/not-a-token/", f"{base}/{'x' * 500}/", f"{base}/%00%ff/", f"{base}/abc/cancel",
-                    f"{base}/abc/calendar.ics", "/events/nothing/register/abc/"):
+    for address in (
+        f"{base}/not-a-token/",
+        f"{base}/{'x' * 500}/",
+        f"{base}/%00%ff/",
+        f"{base}/abc/cancel",
+        f"{base}/abc/calendar.ics",
+        "/events/nothing/register/abc/",
+    ):
         assert person.client.get(address).status_code == 404, address
 
 
@@ -294,6 +327,7 @@ def test_a_storage_outage_keeps_the_answers_on_screen(sample_app, person, monkey
 
     with sample_app.app_context():
         from functions.events.pages import registrations
+
         monkeypatch.setattr(registrations().store, "create", unavailable)
     response = person.register(**details(13))
     html = response.get_data(as_text=True)
@@ -302,10 +336,19 @@ def test_a_storage_outage_keeps_the_answers_on_screen(sample_app, person, monkey
 
 
 HOSTILE = [
-    {"name": "x" * 50_000}, {"name": "Ann\x00Smith"}, {"organisation": "Acme\tLtd"}, {"email": "a@b.c" * 100},
-    {"size": ["micro", "large"]}, {"size": "enormous"}, {"name": ["one", "two"]}, {"questions": "q" * 6000},
-    {"needs": "\x1b[31m"}, {"email": "ann@example.com\x00"}, {"role": "<script>alert(1)</script>"},
-    {"name": "=HYPERLINK(\"http://evil\")"}, {"questions": "\ud800".encode("utf-8", "surrogatepass").decode("latin-1")},
+    {"name": "x" * 50_000},
+    {"name": "Ann\x00Smith"},
+    {"organisation": "Acme\tLtd"},
+    {"email": "a@b.c" * 100},
+    {"size": ["micro", "large"]},
+    {"size": "enormous"},
+    {"name": ["one", "two"]},
+    {"questions": "q" * 6000},
+    {"needs": "\x1b[31m"},
+    {"email": "ann@example.com\x00"},
+    {"role": "<script>alert(1)</script>"},
+    {"name": '=HYPERLINK("http://evil")'},
+    {"questions": "\ud800".encode("utf-8", "surrogatepass").decode("latin-1")},
 ]
 
 
@@ -330,9 +373,13 @@ def test_registering_through_the_lambda_entry(built, tmp_path, monkeypatch):
     from .lambda_client import LambdaClient
 
     content = content_with_events(tmp_path, upcoming_event("by-lambda"))
-    for name, value in {"PORTAL_STORAGE": str(tmp_path / "storage"), "PORTAL_ASSETS": str(built[1]),
-                        "PORTAL_CONTENT": str(content), "PORTAL_EMAIL": f"outbox:{tmp_path / 'outbox'}",
-                        "PORTAL_SECRET_KEY": "a-test-key-that-is-long-enough-to-sign-cookies"}.items():
+    for name, value in {
+        "PORTAL_STORAGE": str(tmp_path / "storage"),
+        "PORTAL_ASSETS": str(built[1]),
+        "PORTAL_CONTENT": str(content),
+        "PORTAL_EMAIL": f"outbox:{tmp_path / 'outbox'}",
+        "PORTAL_SECRET_KEY": "a-test-key-that-is-long-enough-to-sign-cookies",
+    }.items():
         monkeypatch.setenv(name, value)
     monkeypatch.setattr(handlers, "_handlers", {})
     client = LambdaClient(handlers.register)
@@ -343,8 +390,18 @@ def test_registering_through_the_lambda_entry(built, tmp_path, monkeypatch):
     assert page.headers["Cache-Control"] == "no-store"
 
 
-NOT_ONE_ADDRESS = ["a@b.com,c", "a,b@c.com", "<a@b.com>", "a@b..com", ".a@b.com", "a@-b.com", "a@b.com;c@d.com",
-                   "Ann <a@b.com>", "a@b.com c@d.com", "a@b.com\r\nBcc: c@d.com"]
+NOT_ONE_ADDRESS = [
+    "a@b.com,c",
+    "a,b@c.com",
+    "<a@b.com>",
+    "a@b..com",
+    ".a@b.com",
+    "a@-b.com",
+    "a@b.com;c@d.com",
+    "Ann <a@b.com>",
+    "a@b.com c@d.com",
+    "a@b.com\r\nBcc: c@d.com",
+]
 
 
 @pytest.mark.parametrize("storage_url", ["file"], indirect=True)
@@ -407,7 +464,11 @@ def test_event_emails_read_right_in_any_mail_client(sample_app, outbox):
             method = re.search(rb"\r\nMETHOD:(\w+)\r\n", data).group(1).decode()
             assert f'method="{method}"' in content_type and 'charset="utf-8"' in content_type
     confirmation = emails(outbox)[0]
-    assert "join the briefing (https://teams.example.com/l/meetup-join/exampleshire-school-meals)" in \
-        confirmation.get_body(("plain",)).get_content()
-    assert '<a href="https://teams.example.com/l/meetup-join/exampleshire-school-meals">join the briefing</a>' in \
-        confirmation.get_body(("html",)).get_content()
+    assert (
+        "join the briefing (https://teams.example.com/l/meetup-join/exampleshire-school-meals)"
+        in confirmation.get_body(("plain",)).get_content()
+    )
+    assert (
+        '<a href="https://teams.example.com/l/meetup-join/exampleshire-school-meals">join the briefing</a>'
+        in confirmation.get_body(("html",)).get_content()
+    )

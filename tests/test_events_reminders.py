@@ -1,4 +1,5 @@
 """The daily reminder: only people with a place at tomorrow's events, each once, with a fixed clock."""
+
 import email
 from datetime import datetime, timedelta
 from email import policy
@@ -19,11 +20,15 @@ DAY_BEFORE = datetime(2027, 10, 30, 8, 0, tzinfo=LONDON)
 
 @pytest.fixture
 def reminders_app(built, tmp_path):
-    content = content_with_events(tmp_path, {
-        "tomorrow": event_markdown("Tomorrow's event", "2027-10-31 09:00", "2027-10-31 11:00", "2027-10-29 17:00",
-                                   capacity=2, format="online"),
-        "next-week": event_markdown("Next week's event", "2027-11-06 09:00", "2027-11-06 11:00", "2027-11-05 17:00"),
-    })
+    content = content_with_events(
+        tmp_path,
+        {
+            "tomorrow": event_markdown(
+                "Tomorrow's event", "2027-10-31 09:00", "2027-10-31 11:00", "2027-10-29 17:00", capacity=2, format="online"
+            ),
+            "next-week": event_markdown("Next week's event", "2027-11-06 09:00", "2027-11-06 11:00", "2027-11-05 17:00"),
+        },
+    )
     clock = {"now": DAY_BEFORE - timedelta(days=30)}
     app = make_app(content, built[1], str(tmp_path / "storage"), tmp_path / "outbox", clock=lambda: clock["now"])
     registrations = Registrations(open_store(str(tmp_path / "storage")), clock=lambda: clock["now"])
@@ -43,8 +48,11 @@ def send(app, now=DAY_BEFORE):
 
 
 def sent(tmp_path) -> list:
-    return [email.message_from_bytes(p.read_bytes(), policy=policy.default) for p in (tmp_path / "outbox").glob("*.eml")
-            if b"Reminder" in p.read_bytes()]
+    return [
+        email.message_from_bytes(p.read_bytes(), policy=policy.default)
+        for p in (tmp_path / "outbox").glob("*.eml")
+        if b"Reminder" in p.read_bytes()
+    ]
 
 
 def test_people_with_a_place_tomorrow_get_one_reminder_with_joining_details(reminders_app, tmp_path):
@@ -94,16 +102,29 @@ def test_the_lambda_entry_runs_the_reminders(built, tmp_path, monkeypatch):
     from portal.events.model import LONDON as london
 
     tomorrow = (datetime.now(london) + timedelta(days=1)).replace(hour=10, minute=0, second=0, microsecond=0)
-    content = content_with_events(tmp_path, {"soon": event_markdown(
-        "Soon", f"{tomorrow:%Y-%m-%d %H:%M}", f"{tomorrow + timedelta(hours=1):%Y-%m-%d %H:%M}",
-        f"{tomorrow - timedelta(days=2):%Y-%m-%d %H:%M}", published=f"{tomorrow - timedelta(days=40):%Y-%m-%d %H:%M}")})
+    content = content_with_events(
+        tmp_path,
+        {
+            "soon": event_markdown(
+                "Soon",
+                f"{tomorrow:%Y-%m-%d %H:%M}",
+                f"{tomorrow + timedelta(hours=1):%Y-%m-%d %H:%M}",
+                f"{tomorrow - timedelta(days=2):%Y-%m-%d %H:%M}",
+                published=f"{tomorrow - timedelta(days=40):%Y-%m-%d %H:%M}",
+            )
+        },
+    )
     registrations = Registrations(open_store(str(tmp_path / "storage")), clock=lambda: tomorrow - timedelta(days=3))
     from portal.content import load_content
 
     registrations.register(load_content(content).event("soon"), details(1))
-    for name, value in {"PORTAL_STORAGE": str(tmp_path / "storage"), "PORTAL_ASSETS": str(built[1]),
-                        "PORTAL_CONTENT": str(content), "PORTAL_EMAIL": f"outbox:{tmp_path / 'outbox'}",
-                        "PORTAL_SECRET_KEY": "a-test-key-that-is-long-enough-to-sign-cookies"}.items():
+    for name, value in {
+        "PORTAL_STORAGE": str(tmp_path / "storage"),
+        "PORTAL_ASSETS": str(built[1]),
+        "PORTAL_CONTENT": str(content),
+        "PORTAL_EMAIL": f"outbox:{tmp_path / 'outbox'}",
+        "PORTAL_SECRET_KEY": "a-test-key-that-is-long-enough-to-sign-cookies",
+    }.items():
         monkeypatch.setenv(name, value)
     monkeypatch.setattr(handlers, "_handlers", {})
     every_quarter_hour = {"source": "aws.scheduler"}

@@ -1,5 +1,6 @@
 """What the event schedule does besides reminders: places that more capacity frees go to those waiting, and a change
 to an event is emailed once; `flask --app portal send-reminders` does it all and is safe to run twice."""
+
 import email
 import re
 from datetime import timedelta
@@ -19,8 +20,10 @@ SLUG = "popular"
 
 
 def emails(outbox_folder) -> list:
-    return [email.message_from_bytes(p.read_bytes(), policy=policy.default)
-            for p in sorted(outbox_folder.glob("*.eml"), key=lambda p: p.stat().st_mtime_ns)]
+    return [
+        email.message_from_bytes(p.read_bytes(), policy=policy.default)
+        for p in sorted(outbox_folder.glob("*.eml"), key=lambda p: p.stat().st_mtime_ns)
+    ]
 
 
 def app_with(tmp_path, built, storage, capacity=2, updates="", **settings):
@@ -60,9 +63,12 @@ def test_raising_the_capacity_promotes_those_waiting_in_order_at_the_next_check(
 
     assert run_schedule(after)["promoted"] == 2
     assert standings(registrations) == [
-        ("person1@example.com", "confirmed", 1), ("person2@example.com", "confirmed", 2),
-        ("person3@example.com", "confirmed", 3), ("person4@example.com", "confirmed", 4),
-        ("person5@example.com", "waiting", 1)]
+        ("person1@example.com", "confirmed", 1),
+        ("person2@example.com", "confirmed", 2),
+        ("person3@example.com", "confirmed", 3),
+        ("person4@example.com", "confirmed", 4),
+        ("person5@example.com", "waiting", 1),
+    ]
     offers = [m["To"] for m in emails(tmp_path / "outbox") if m["Subject"].startswith("A place has come up")]
     assert offers == ["person3@example.com", "person4@example.com"]
     assert run_schedule(after)["promoted"] == 0  # nothing twice
@@ -85,8 +91,7 @@ def test_a_change_to_an_event_is_emailed_once_to_everyone_with_a_place_or_waitin
     before = app_with(tmp_path, built, storage_url, capacity=1)
     registrations = registered(before, storage_url, (1, 2, 3))  # 1 place, 2 waiting
     with before.app_context():
-        first = registrations.get(before.extensions["portal.content"].event(SLUG),
-                                  registrations.everyone(SLUG)[0][0].id)
+        first = registrations.get(before.extensions["portal.content"].event(SLUG), registrations.everyone(SLUG)[0][0].id)
     registrations.cancel(before.extensions["portal.content"].event(SLUG), registrations.everyone(SLUG)[2][0])
     sent_before = len(emails(tmp_path / "outbox"))
     changed_at = (SAMPLE_NOW - timedelta(hours=1)).strftime("%Y-%m-%d %H:%M")

@@ -1,5 +1,6 @@
 """Evidence uploads through the function, on both storages: upload straight to storage, check, attach, reuse,
 remove and submit; and every hostile file refused with its own message, leaving nothing stored."""
+
 import hashlib
 import html
 import re
@@ -18,9 +19,13 @@ from .conftest import BUCKET, CONTENT, CREDENTIALS
 from .supplier import Supplier
 
 # Answers under which every evidence slot in the default questionnaire applies.
-ASKS_FOR_EVERYTHING = {"has_crp": "published", "wellbeing_support": ["named-contact"], "disability_confident": "leader",
-                       "anonymised_applications": "yes",
-                       "crp_environmental_measures": ["iso-14001"]}
+ASKS_FOR_EVERYTHING = {
+    "has_crp": "published",
+    "wellbeing_support": ["named-contact"],
+    "disability_confident": "leader",
+    "anonymised_applications": "yes",
+    "crp_environmental_measures": ["iso-14001"],
+}
 FORM = re.compile(r'<form method="post" action="([^"]+)" enctype="multipart/form-data"(.*?)</form>', re.S)
 HIDDEN = re.compile(r'<input type="hidden" name="([^"]+)" value="([^"]*)">')
 ERROR_SUMMARY = re.compile(r'govuk-error-summary__list">\s*<li>\s*<a href="[^"]*">([^<]+)</a>')
@@ -47,6 +52,7 @@ class EvidenceSupplier(Supplier):
             status, location = posted.status_code, posted.headers.get("Location", "")
         else:  # the file store's endpoint, served by the same app
             import io
+
             posted = self.client.post(action, data={**fields, "file": (io.BytesIO(data), name)})
             status, location = posted.status_code, posted.headers.get("Location", "")
         assert status == 303, (status, location)
@@ -63,9 +69,13 @@ class EvidenceSupplier(Supplier):
 def supplier(app):
     supplier = EvidenceSupplier(app.test_client(), app.extensions["portal.content"].assessment("readiness"))
     supplier.start()
-    for section, question in [("employee-wellbeing", "wellbeing_support"), ("inclusive-recruitment", "disability_confident"),
-                              ("inclusive-recruitment", "anonymised_applications"),
-                              ("carbon-reduction-plan", "has_crp"), ("carbon-reduction-plan", "crp_environmental_measures")]:
+    for section, question in [
+        ("employee-wellbeing", "wellbeing_support"),
+        ("inclusive-recruitment", "disability_confident"),
+        ("inclusive-recruitment", "anonymised_applications"),
+        ("carbon-reduction-plan", "has_crp"),
+        ("carbon-reduction-plan", "crp_environmental_measures"),
+    ]:
         assert supplier.answer(section, question, ASKS_FOR_EVERYTHING[question]).status_code == 303
     return supplier
 
@@ -87,9 +97,11 @@ def error_of(response) -> str:
 
 def test_supplier_attaches_reuses_removes_and_submits_exactly_those_files(app, supplier):
     plan, plan_v2, policy = files.pdf(), files.pdf(pages=2), files.docx()
-    for slot, name, data in [("carbon-reduction-plan", "Carbon reduction plan.pdf", plan),
-                             ("carbon-reduction-plan", "Plan draft.pdf", plan_v2),
-                             ("wellbeing-policy", "Wellbeing policy.docx", policy)]:
+    for slot, name, data in [
+        ("carbon-reduction-plan", "Carbon reduction plan.pdf", plan),
+        ("carbon-reduction-plan", "Plan draft.pdf", plan_v2),
+        ("wellbeing-policy", "Wellbeing policy.docx", policy),
+    ]:
         response = supplier.upload(slot, name, data)
         assert response.status_code == 303
         page = supplier.client.get(response.headers["Location"]).get_data(as_text=True)
@@ -110,8 +122,10 @@ def test_supplier_attaches_reuses_removes_and_submits_exactly_those_files(app, s
     assert set(stored) == {"Carbon reduction plan.pdf", "Wellbeing policy.docx"}
     assert sorted(stored["Carbon reduction plan.pdf"]["slots"]) == ["carbon-reduction-plan", "edi-policy"]
     assert stored["Wellbeing policy.docx"]["slots"] == ["wellbeing-policy"]
-    for name, data, content_type in [("Carbon reduction plan.pdf", plan, "application/pdf"),
-                                     ("Wellbeing policy.docx", policy, files.docx.__name__)]:
+    for name, data, content_type in [
+        ("Carbon reduction plan.pdf", plan, "application/pdf"),
+        ("Wellbeing policy.docx", policy, files.docx.__name__),
+    ]:
         entry = stored[name]
         assert entry["size"] == len(data) and entry["sha256"] == hashlib.sha256(data).hexdigest()
         assert store.read(entry["key"]) == data
@@ -126,18 +140,21 @@ def test_supplier_attaches_reuses_removes_and_submits_exactly_those_files(app, s
     assert "Plan draft.pdf" not in confirmation
 
 
-@pytest.mark.parametrize("name, data, message", [
-    ("policy.pdf", files.SCRIPT, checks.wrong_type(("pdf", "docx", "odt"))),
-    ("policy.pdf", files.HTML, checks.wrong_type(("pdf", "docx", "odt"))),
-    ("policy.pdf", b"", checks.empty()),
-    ("", b"", checks.no_file()),
-    ("policy.docx", files.plain_zip(), checks.wrong_type(("pdf", "docx", "odt"))),
-    ("policy.pdf", files.encrypted_pdf(), checks.password_protected()),
-    ("policy.docx", files.macro_enabled("word"), checks.macro_enabled()),
-    ("policy.docx", files.encrypted_docx(), checks.password_protected()),
-    ("policy.docx", files.zip_bomb_by_count(), checks.zip_bomb()),
-    ("figures.xlsx", files.xlsx(), checks.wrong_type(("pdf", "docx", "odt"))),
-])
+@pytest.mark.parametrize(
+    "name, data, message",
+    [
+        ("policy.pdf", files.SCRIPT, checks.wrong_type(("pdf", "docx", "odt"))),
+        ("policy.pdf", files.HTML, checks.wrong_type(("pdf", "docx", "odt"))),
+        ("policy.pdf", b"", checks.empty()),
+        ("", b"", checks.no_file()),
+        ("policy.docx", files.plain_zip(), checks.wrong_type(("pdf", "docx", "odt"))),
+        ("policy.pdf", files.encrypted_pdf(), checks.password_protected()),
+        ("policy.docx", files.macro_enabled("word"), checks.macro_enabled()),
+        ("policy.docx", files.encrypted_docx(), checks.password_protected()),
+        ("policy.docx", files.zip_bomb_by_count(), checks.zip_bomb()),
+        ("figures.xlsx", files.xlsx(), checks.wrong_type(("pdf", "docx", "odt"))),
+    ],
+)
 def test_hostile_and_unwanted_files_are_refused_with_their_message_and_deleted(app, supplier, name, data, message):
     response = supplier.upload("carbon-reduction-plan", name, data)
     assert response.status_code == 400
@@ -163,13 +180,16 @@ def test_a_file_over_the_limit_is_refused(app, supplier):
     assert store_of(app).keys("evidence/") == []
 
 
-@pytest.mark.parametrize("hostile, shown", [
-    ("../../../etc/plan.pdf", "plan.pdf"),
-    ("invoice\u202efdp.exe", "invoicefdp.exe.pdf"),
-    ("policy\u202efdp.exe.pdf", "policyfdp.exe.pdf"),
-    ("plan\u2067\u200f\u061c.pdf", "plan.pdf"),
-    ("p" * 300 + ".pdf", "p" * 96 + ".pdf"),
-])
+@pytest.mark.parametrize(
+    "hostile, shown",
+    [
+        ("../../../etc/plan.pdf", "plan.pdf"),
+        ("invoice\u202efdp.exe", "invoicefdp.exe.pdf"),
+        ("policy\u202efdp.exe.pdf", "policyfdp.exe.pdf"),
+        ("plan\u2067\u200f\u061c.pdf", "plan.pdf"),
+        ("p" * 300 + ".pdf", "p" * 96 + ".pdf"),
+    ],
+)
 def test_hostile_names_are_neutralised_and_never_make_the_key(app, supplier, hostile, shown):
     assert supplier.upload("carbon-reduction-plan", hostile, files.pdf()).status_code == 303
     [entry] = draft_of(app, supplier).evidence
@@ -217,8 +237,11 @@ def test_reusing_a_file_of_a_type_the_question_does_not_take_is_refused(app, sup
     assert supplier.upload("wellbeing-policy", "figures.xlsx", files.xlsx()).status_code == 303
     [entry] = draft_of(app, supplier).evidence
     # The page no longer offers it; a crafted post is still refused.
-    response = supplier.post(supplier.evidence_url("carbon-reduction-plan") + "reuse", {"file": [entry["id"]]},
-                             form_page=supplier.evidence_url("wellbeing-policy"))
+    response = supplier.post(
+        supplier.evidence_url("carbon-reduction-plan") + "reuse",
+        {"file": [entry["id"]]},
+        form_page=supplier.evidence_url("wellbeing-policy"),
+    )
     assert response.status_code == 400 and error_of(response) == "figures.xlsx cannot be used here: it must be a PDF, DOCX or ODT"
 
 
@@ -242,8 +265,15 @@ def test_the_page_says_plainly_when_nothing_scans_for_viruses(app, supplier):
 
 
 def test_scan_status_shows_as_guardduty_tags_the_object(s3_env, built, monkeypatch):
-    app = create_app({"TESTING": True, "PORTAL_CONTENT": CONTENT, "PORTAL_ASSETS": built[1],
-                      "PORTAL_STORAGE": f"s3://{BUCKET}/scan-{id(monkeypatch)}", "PORTAL_MALWARE_SCANNER": "guardduty"})
+    app = create_app(
+        {
+            "TESTING": True,
+            "PORTAL_CONTENT": CONTENT,
+            "PORTAL_ASSETS": built[1],
+            "PORTAL_STORAGE": f"s3://{BUCKET}/scan-{id(monkeypatch)}",
+            "PORTAL_MALWARE_SCANNER": "guardduty",
+        }
+    )
     supplier = EvidenceSupplier(app.test_client(), app.extensions["portal.content"].assessment("readiness"))
     supplier.start()
     supplier.answer("carbon-reduction-plan", "has_crp", "published")
@@ -252,8 +282,11 @@ def test_scan_status_shows_as_guardduty_tags_the_object(s3_env, built, monkeypat
     assert "Checking for viruses" in page and "does not check files" not in page
     [entry] = draft_of(app, supplier).evidence
     s3 = boto3.client("s3", endpoint_url=s3_env, **CREDENTIALS)
-    s3.put_object_tagging(Bucket=BUCKET, Key=f"scan-{id(monkeypatch)}/{entry['key']}",
-                          Tagging={"TagSet": [{"Key": "GuardDutyMalwareScanStatus", "Value": "THREATS_FOUND"}]})
+    s3.put_object_tagging(
+        Bucket=BUCKET,
+        Key=f"scan-{id(monkeypatch)}/{entry['key']}",
+        Tagging={"TagSet": [{"Key": "GuardDutyMalwareScanStatus", "Value": "THREATS_FOUND"}]},
+    )
     page = supplier.client.get(supplier.evidence_url("carbon-reduction-plan")).get_data(as_text=True)
     assert "Virus found: remove this file" in page
 

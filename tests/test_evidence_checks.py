@@ -1,4 +1,5 @@
 """The checks an upload passes, on a corpus of real and hostile files that the tests make themselves."""
+
 import io
 import zipfile
 
@@ -14,7 +15,7 @@ MB = 1_000_000  # as the check and the page count it
 
 
 def check(data: bytes, name: str, allowed=DEFAULT_TYPES, max_bytes=25 * MB):
-    return inspect(lambda start, length: data[start:start + length], len(data), name, allowed, max_bytes)
+    return inspect(lambda start, length: data[start : start + length], len(data), name, allowed, max_bytes)
 
 
 def rejection(data: bytes, name: str, **kwargs) -> str:
@@ -23,27 +24,43 @@ def rejection(data: bytes, name: str, **kwargs) -> str:
     return str(rejected.value)
 
 
-@pytest.mark.parametrize("make, name, type_id", [
-    (files.pdf, "Carbon reduction plan.pdf", "pdf"), (files.docx, "Wellbeing policy.docx", "docx"),
-    (files.xlsx, "Gender pay gap.xlsx", "xlsx"), (files.odt, "EDI policy.odt", "odt"),
-    (files.png, "certificate.png", "png"), (files.jpeg, "certificate.jpeg", "jpeg"), (files.csv, "gap.csv", "csv"),
-])
+@pytest.mark.parametrize(
+    "make, name, type_id",
+    [
+        (files.pdf, "Carbon reduction plan.pdf", "pdf"),
+        (files.docx, "Wellbeing policy.docx", "docx"),
+        (files.xlsx, "Gender pay gap.xlsx", "xlsx"),
+        (files.odt, "EDI policy.odt", "odt"),
+        (files.png, "certificate.png", "png"),
+        (files.jpeg, "certificate.jpeg", "jpeg"),
+        (files.csv, "gap.csv", "csv"),
+    ],
+)
 def test_real_documents_are_accepted_with_their_type(make, name, type_id):
     inspected = check(make(), name)
     assert inspected.type.id == type_id
     assert inspected.name == name
 
 
-@pytest.mark.parametrize("data, name", [
-    (files.SCRIPT, "policy.pdf"), (files.HTML, "policy.pdf"), (files.HTML, "figures.csv"),
-    (files.plain_zip(), "policy.docx"), (b"MZ\x90\x00" + b"\0" * 100, "policy.pdf"), (b"\0\1\2" * 50, "gap.csv"),
-])
+@pytest.mark.parametrize(
+    "data, name",
+    [
+        (files.SCRIPT, "policy.pdf"),
+        (files.HTML, "policy.pdf"),
+        (files.HTML, "figures.csv"),
+        (files.plain_zip(), "policy.docx"),
+        (b"MZ\x90\x00" + b"\0" * 100, "policy.pdf"),
+        (b"\0\1\2" * 50, "gap.csv"),
+    ],
+)
 def test_files_that_lie_about_their_type_are_refused(data, name):
     assert rejection(data, name) == "The selected file must be a PDF, DOCX, XLSX, ODT, ODS, CSV, PNG or JPG"
 
 
 def test_a_real_type_the_slot_does_not_take_is_refused():
-    assert rejection(files.xlsx(), "figures.xlsx", allowed=("pdf", "docx", "odt")) == "The selected file must be a PDF, DOCX or ODT"
+    assert (
+        rejection(files.xlsx(), "figures.xlsx", allowed=("pdf", "docx", "odt")) == "The selected file must be a PDF, DOCX or ODT"
+    )
 
 
 def test_no_file_empty_file_and_too_big():
@@ -53,8 +70,9 @@ def test_no_file_empty_file_and_too_big():
     assert rejection(big, "policy.pdf", max_bytes=MB) == "The selected file must be smaller than 1MB"
 
 
-@pytest.mark.parametrize("make, name", [(files.encrypted_pdf, "plan.pdf"), (files.encrypted_docx, "policy.docx"),
-                                        (files.encrypted_odt, "policy.odt")])
+@pytest.mark.parametrize(
+    "make, name", [(files.encrypted_pdf, "plan.pdf"), (files.encrypted_docx, "policy.docx"), (files.encrypted_odt, "policy.odt")]
+)
 def test_password_protected_files_are_refused(make, name):
     assert rejection(make(), name) == checks.password_protected()
 
@@ -66,7 +84,7 @@ def test_zip_bombs_are_refused_from_the_central_directory_alone(make):
 
     def read_range(start, length):
         reads.append(length)
-        return data[start:start + length]
+        return data[start : start + length]
 
     with pytest.raises(EvidenceRejected, match="opens out to more than a document can hold"):
         inspect(read_range, len(data), "policy.docx", DEFAULT_TYPES, 25 * MB)
@@ -85,21 +103,25 @@ def test_checking_a_large_pdf_reads_only_a_little_of_it():
 
     def read_range(start, length):
         reads.append(length)
-        return data[start:start + length]
+        return data[start : start + length]
 
     assert inspect(read_range, len(data), "plan.pdf", DEFAULT_TYPES, 25 * MB).type.id == "pdf"
     assert sum(reads) < MB
 
 
-@pytest.mark.parametrize("hostile, expected", [
-    ("../../etc/passwd.pdf", "passwd.pdf"), ("C:\\fakepath\\plan.pdf", "plan.pdf"),
-    ("plan\0.pdf", "plan.pdf"),
-    ("invoice\u202efdp.exe", "invoicefdp.exe.pdf"),  # the right-to-left override would show 'invoiceexe.pdf'
-    ("  .hidden.pdf  ", "hidden.pdf"),
-    ("report.exe", "report.exe.pdf"),
-    ("", "file.pdf"),
-    ("Café Ōmori plan.PDF", "Café Ōmori plan.PDF"),
-])
+@pytest.mark.parametrize(
+    "hostile, expected",
+    [
+        ("../../etc/passwd.pdf", "passwd.pdf"),
+        ("C:\\fakepath\\plan.pdf", "plan.pdf"),
+        ("plan\0.pdf", "plan.pdf"),
+        ("invoice\u202efdp.exe", "invoicefdp.exe.pdf"),  # the right-to-left override would show 'invoiceexe.pdf'
+        ("  .hidden.pdf  ", "hidden.pdf"),
+        ("report.exe", "report.exe.pdf"),
+        ("", "file.pdf"),
+        ("Café Ōmori plan.PDF", "Café Ōmori plan.PDF"),
+    ],
+)
 def test_names_are_neutralised(hostile, expected):
     assert safe_name(hostile, FILE_TYPES["pdf"]) == expected
 
@@ -109,17 +131,42 @@ def test_very_long_names_are_shortened_keeping_the_extension():
     assert len(name) == checks.MAX_NAME_LENGTH and name.endswith(".docx")
 
 
-@pytest.mark.parametrize("data, name", [
-    (files.macro_enabled("word"), "policy.docx"), (files.macro_enabled("word"), "policy.docm"),
-    (files.macro_enabled("excel"), "figures.xlsx"), (files.macro_enabled("powerpoint"), "slides.pdf"),
-    (files.macro_content_type_only(), "policy.docx"),
-])
+@pytest.mark.parametrize(
+    "data, name",
+    [
+        (files.macro_enabled("word"), "policy.docx"),
+        (files.macro_enabled("word"), "policy.docm"),
+        (files.macro_enabled("excel"), "figures.xlsx"),
+        (files.macro_enabled("powerpoint"), "slides.pdf"),
+        (files.macro_content_type_only(), "policy.docx"),
+    ],
+)
 def test_macro_enabled_office_files_are_refused_whatever_their_name(data, name):
     assert rejection(data, name) == checks.macro_enabled()
 
 
-@pytest.mark.parametrize("mark", ["\u202a", "\u202b", "\u202c", "\u202d", "\u202e", "\u2066", "\u2067", "\u2068",
-                                  "\u2069", "\u200e", "\u200f", "\u061c", "\x00", "\x1b", "\x7f", "\x85", "\u200b"])
+@pytest.mark.parametrize(
+    "mark",
+    [
+        "\u202a",
+        "\u202b",
+        "\u202c",
+        "\u202d",
+        "\u202e",
+        "\u2066",
+        "\u2067",
+        "\u2068",
+        "\u2069",
+        "\u200e",
+        "\u200f",
+        "\u061c",
+        "\x00",
+        "\x1b",
+        "\x7f",
+        "\x85",
+        "\u200b",
+    ],
+)
 def test_every_bidi_and_control_character_is_stripped_from_names(mark):
     from functions.storage import content_disposition, safe_filename
     from portal.text import strip_bidi_and_controls

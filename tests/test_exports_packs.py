@@ -1,4 +1,5 @@
 """Evidence packs and evidence ZIPs, built in storage and opened with zipfile as an officer's computer would."""
+
 import csv
 import hashlib
 import io
@@ -28,7 +29,6 @@ def assessment(app):
     return app.extensions["portal.content"].assessment("readiness")
 
 
-
 def opened(store, key) -> zipfile.ZipFile:
     archive = zipfile.ZipFile(io.BytesIO(store.read(key)))
     assert archive.testzip() is None  # every member's CRC matches
@@ -49,12 +49,15 @@ def checked_manifest(archive: zipfile.ZipFile) -> dict:
 def test_pack_holds_the_answers_every_evidence_file_and_a_manifest_of_their_hashes(app, assessment, store):
     reference = "SV-PACK-0001"
     slot = assessment.evidence_slots[0]
-    files = [put_evidence(store, reference, "Wellbeing policy.pdf", b"%PDF-1.7 policy", slots=(slot.id,)),
-             put_evidence(store, reference, "Carbon plan.pdf", os.urandom(UPLOAD_PART_BYTES + 1000)),
-             put_evidence(store, reference, "Photo.png", b"\x89PNG\r\n\x1a\n" + os.urandom(3000), "image/png")]
+    files = [
+        put_evidence(store, reference, "Wellbeing policy.pdf", b"%PDF-1.7 policy", slots=(slot.id,)),
+        put_evidence(store, reference, "Carbon plan.pdf", os.urandom(UPLOAD_PART_BYTES + 1000)),
+        put_evidence(store, reference, "Photo.png", b"\x89PNG\r\n\x1a\n" + os.urandom(3000), "image/png"),
+    ]
     organisation = assessment.questions[0]
-    record = put_submission(store, assessment, typed_answers(assessment, **{organisation.id: "Café Ōmori Ltd"}),
-                            evidence=files, reference=reference)
+    record = put_submission(
+        store, assessment, typed_answers(assessment, **{organisation.id: "Café Ōmori Ltd"}), evidence=files, reference=reference
+    )
     with app.app_context():
         key = evidence_pack(store, Submission(assessment, record))
 
@@ -84,22 +87,30 @@ def test_pack_summary_is_valid_html(app, assessment, tmp_path):
     with app.app_context():
         archive = opened(store, evidence_pack(store, Submission(assessment, record)))
     (tmp_path / "summary.html").write_bytes(archive.read("summary.html"))
-    result = subprocess.run(["java", "-jar", str(VNU), "--errors-only", str(tmp_path / "summary.html")],
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        ["java", "-jar", str(VNU), "--errors-only", str(tmp_path / "summary.html")], capture_output=True, text=True
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_only_evidence_scanned_clean_goes_in_and_the_rest_are_listed_with_the_reason(app, assessment, s3_env):
     store = open_store(f"s3://{BUCKET}/tests/{uuid.uuid4().hex}")
     reference = "SV-SCAN-0001"
-    verdicts = {"clean.pdf": "NO_THREATS_FOUND", "threat.pdf": "THREATS_FOUND", "unscannable.pdf": "UNSUPPORTED",
-                "pending.pdf": None}
+    verdicts = {
+        "clean.pdf": "NO_THREATS_FOUND",
+        "threat.pdf": "THREATS_FOUND",
+        "unscannable.pdf": "UNSUPPORTED",
+        "pending.pdf": None,
+    }
     files = [put_evidence(store, reference, name, f"%PDF {name}".encode()) for name in verdicts]
     s3 = boto3.client("s3")
     for file in files:  # as GuardDuty Malware Protection tags each object it has scanned
         if verdicts[file["name"]]:
-            s3.put_object_tagging(Bucket=BUCKET, Key=store.prefix + file["key"], Tagging={"TagSet": [
-                {"Key": SCAN_TAG, "Value": verdicts[file["name"]]}]})
+            s3.put_object_tagging(
+                Bucket=BUCKET,
+                Key=store.prefix + file["key"],
+                Tagging={"TagSet": [{"Key": SCAN_TAG, "Value": verdicts[file["name"]]}]},
+            )
     gone = put_evidence(store, reference, "gone.pdf", b"%PDF gone")
     store.delete(gone["key"])
     record = put_submission(store, assessment, evidence=files + [gone], reference=reference)
@@ -108,8 +119,12 @@ def test_only_evidence_scanned_clean_goes_in_and_the_rest_are_listed_with_the_re
 
     assert [n for n in archive.namelist() if n.startswith("evidence/")] == ["evidence/001-clean.pdf"]
     skipped = {entry["name"]: entry["reason"] for entry in checked_manifest(archive)["skipped"]}
-    assert skipped == {"threat.pdf": SKIPPED["threat"], "unscannable.pdf": SKIPPED["threat"],
-                       "pending.pdf": SKIPPED["pending"], "gone.pdf": SKIPPED["missing"]}
+    assert skipped == {
+        "threat.pdf": SKIPPED["threat"],
+        "unscannable.pdf": SKIPPED["threat"],
+        "pending.pdf": SKIPPED["pending"],
+        "gone.pdf": SKIPPED["missing"],
+    }
 
 
 def test_with_no_scanner_configured_every_file_goes_in(app, assessment, store):
@@ -120,11 +135,18 @@ def test_with_no_scanner_configured_every_file_goes_in(app, assessment, store):
     assert len([n for n in archive.namelist() if n.startswith("evidence/")]) == 3
 
 
-@pytest.mark.parametrize("name, expected", [
-    ("../../etc/passwd", "passwd"), ("C:\\Windows\\system32\\evil.exe", "evil.exe"), ("/absolute.pdf", "absolute.pdf"),
-    ("con\x00trol\x1f.pdf", "control.pdf"), ('what?*<>|:".pdf', "what_.pdf"), ("..", "file"),
-    ("é" * 300 + ".pdf", "é" * 96 + ".pdf"),
-])
+@pytest.mark.parametrize(
+    "name, expected",
+    [
+        ("../../etc/passwd", "passwd"),
+        ("C:\\Windows\\system32\\evil.exe", "evil.exe"),
+        ("/absolute.pdf", "absolute.pdf"),
+        ("con\x00trol\x1f.pdf", "control.pdf"),
+        ('what?*<>|:".pdf', "what_.pdf"),
+        ("..", "file"),
+        ("é" * 300 + ".pdf", "é" * 96 + ".pdf"),
+    ],
+)
 def test_file_names_that_lie_or_attack_stay_inside_the_pack(app, assessment, tmp_path, name, expected):
     store = open_store(str(tmp_path / "storage"))
     record = put_submission(store, assessment, evidence=[put_evidence(store, "SV-NAME-0001", name, b"data")])
@@ -136,20 +158,32 @@ def test_file_names_that_lie_or_attack_stay_inside_the_pack(app, assessment, tmp
 
 def test_evidence_zip_has_every_matching_submissions_files_in_a_folder_each(app, assessment, store):
     october = datetime(2026, 10, 5, 9, tzinfo=timezone.utc)
-    wanted = [put_submission(store, assessment, submitted_at=october, reference=f"SV-ZIPS-000{n}",
-                             evidence=[put_evidence(store, f"SV-ZIPS-000{n}", "policy.pdf", os.urandom(2000)),
-                                       put_evidence(store, f"SV-ZIPS-000{n}", "policy.pdf", os.urandom(10))])
-              for n in (1, 2)]
-    put_submission(store, assessment, reference="SV-ZIPS-0003",
-                   evidence=[put_evidence(store, "SV-ZIPS-0003", "later.pdf", b"%PDF")])
+    wanted = [
+        put_submission(
+            store,
+            assessment,
+            submitted_at=october,
+            reference=f"SV-ZIPS-000{n}",
+            evidence=[
+                put_evidence(store, f"SV-ZIPS-000{n}", "policy.pdf", os.urandom(2000)),
+                put_evidence(store, f"SV-ZIPS-000{n}", "policy.pdf", os.urandom(10)),
+            ],
+        )
+        for n in (1, 2)
+    ]
+    put_submission(
+        store, assessment, reference="SV-ZIPS-0003", evidence=[put_evidence(store, "SV-ZIPS-0003", "later.pdf", b"%PDF")]
+    )
     put_submission(store, assessment, reference="SV-ZIPS-0004", submitted_at=october)  # from before evidence
-    matching = find_submissions(store, {assessment.id: assessment}, SubmissionFilter(
-        submitted_to=october.date()))
+    matching = find_submissions(store, {assessment.id: assessment}, SubmissionFilter(submitted_to=october.date()))
 
     archive = opened(store, evidence_zip(store, matching))
     manifest = checked_manifest(archive)
-    expected = {f"readiness/{record['reference']}/{n:03d}-policy.pdf": evidence
-                for record in wanted for n, evidence in enumerate(record["evidence"], start=1)}
+    expected = {
+        f"readiness/{record['reference']}/{n:03d}-policy.pdf": evidence
+        for record in wanted
+        for n, evidence in enumerate(record["evidence"], start=1)
+    }
     assert sorted(archive.namelist()) == sorted([*expected, "manifest.json"])
     for path, evidence in expected.items():
         assert archive.read(path) == store.read(evidence["key"])

@@ -1,4 +1,5 @@
 """Officers' CSV and XLSX exports of submissions, opened as a spreadsheet user would: csv module and openpyxl."""
+
 import csv
 import io
 from datetime import date, datetime, timezone
@@ -14,8 +15,7 @@ from functions.storage import FileStore, open_store
 from .conftest import CONTENT
 from .submission_factory import put_evidence, put_submission, typed_answers
 
-HOSTILE = ["=HYPERLINK(\"http://evil.example\",\"Click\")", "+1+cmd|' /C calc'!A0", "-2+3", "@SUM(A1:A9)",
-           "\tTabbed", "\rReturned"]
+HOSTILE = ['=HYPERLINK("http://evil.example","Click")', "+1+cmd|' /C calc'!A0", "-2+3", "@SUM(A1:A9)", "\tTabbed", "\rReturned"]
 
 
 @pytest.fixture(scope="module")
@@ -38,8 +38,9 @@ def test_csv_has_a_column_for_every_question_and_typed_answers(assessment, tmp_p
     store = FileStore(tmp_path)
     number, quantity, day = (question_of_type(assessment, kind) for kind in ("whole_number", "quantity", "date"))
     choice = question_of_type(assessment, "choice")
-    record = put_submission(store, assessment, typed_answers(
-        assessment, **{number.id: 42, quantity.id: "1250.5", day.id: "2026-03-01"}))
+    record = put_submission(
+        store, assessment, typed_answers(assessment, **{number.id: 42, quantity.id: "1250.5", day.id: "2026-03-01"})
+    )
     header, row = read_csv(to_csv(assessment, [record]))
     cells = dict(zip(header, row))
     assert len(header) == len(columns(assessment))
@@ -67,8 +68,9 @@ def test_csv_has_only_the_columns_chosen_in_the_order_chosen(assessment, tmp_pat
 def test_xlsx_has_a_sheet_per_questionnaire_with_numbers_and_dates_typed(assessment, tmp_path):
     store = FileStore(tmp_path)
     number, quantity, day = (question_of_type(assessment, kind) for kind in ("whole_number", "quantity", "date"))
-    record = put_submission(store, assessment, typed_answers(
-        assessment, **{number.id: 42, quantity.id: "1250.5", day.id: "2026-03-01"}))
+    record = put_submission(
+        store, assessment, typed_answers(assessment, **{number.id: 42, quantity.id: "1250.5", day.id: "2026-03-01"})
+    )
     workbook = load_workbook(io.BytesIO(to_xlsx([(assessment, [record])])))
     assert workbook.sheetnames == [assessment.title[:31]]
     sheet = workbook.active
@@ -105,7 +107,7 @@ def test_exports_never_let_a_spreadsheet_run_an_answer_as_a_formula(assessment, 
 def test_unicode_and_long_answers_survive_both_formats(assessment, tmp_path):
     store = FileStore(tmp_path)
     long_text = question_of_type(assessment, "long_text")
-    answer = "Café Ōmori Ltd 🌱, \"quoted\", with a line\nbreak " + "x" * (long_text.length_limit - 60)
+    answer = 'Café Ōmori Ltd 🌱, "quoted", with a line\nbreak ' + "x" * (long_text.length_limit - 60)
     record = put_submission(store, assessment, typed_answers(assessment, **{long_text.id: answer}))
     header, row = read_csv(to_csv(assessment, [record]))
     assert dict(zip(header, row))[long_text.label] == answer
@@ -128,19 +130,23 @@ def test_filter_takes_the_latest_version_of_each_submission_within_the_dates(ass
     # 23:30 UTC on 31 October is still 31 October in the UK: the clocks went back on the 25th.
     late_october = put_submission(store, assessment, submitted_at=datetime(2026, 10, 31, 23, 30, tzinfo=timezone.utc))
     summer = put_submission(store, assessment, submitted_at=datetime(2026, 6, 30, 23, 30, tzinfo=timezone.utc))
-    amended = put_submission(store, assessment, reference=early["reference"], version=2,
-                             submitted_at=datetime(2026, 10, 2, 9, tzinfo=timezone.utc))
+    amended = put_submission(
+        store, assessment, reference=early["reference"], version=2, submitted_at=datetime(2026, 10, 2, 9, tzinfo=timezone.utc)
+    )
     assessments = {assessment.id: assessment}
 
     everything = find_submissions(store, assessments)
     assert [s.record["submitted_at"] for s in everything] == [
-        late_october["submitted_at"], amended["submitted_at"], summer["submitted_at"]]
-    october = find_submissions(store, assessments, SubmissionFilter(
-        assessment.id, submitted_from=date(2026, 10, 1), submitted_to=date(2026, 10, 31)))
+        late_october["submitted_at"],
+        amended["submitted_at"],
+        summer["submitted_at"],
+    ]
+    october = find_submissions(
+        store, assessments, SubmissionFilter(assessment.id, submitted_from=date(2026, 10, 1), submitted_to=date(2026, 10, 31))
+    )
     assert {s.record["reference"] for s in october} == {early["reference"], late_october["reference"]}
     # 23:30 UTC on 30 June is 00:30 on 1 July in the UK: the filter's days are UK days.
-    july = find_submissions(store, assessments, SubmissionFilter(submitted_from=date(2026, 7, 1),
-                                                                 submitted_to=date(2026, 7, 1)))
+    july = find_submissions(store, assessments, SubmissionFilter(submitted_from=date(2026, 7, 1), submitted_to=date(2026, 7, 1)))
     assert [s.record["reference"] for s in july] == [summer["reference"]]
     assert find_submissions(store, assessments, SubmissionFilter(assessment="no-such-questionnaire")) == []
     assert all(s.evidence == [] for s in everything)  # records from before evidence have none

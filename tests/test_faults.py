@@ -2,6 +2,7 @@
 
 Whatever happens, the supplier sees a clear page with their answer still on it, and nothing acknowledged is lost.
 """
+
 import random
 import signal
 import socket
@@ -70,8 +71,16 @@ def storage_endpoint(monkeypatch):
 def _supplier(built, endpoint_url, monkeypatch):
     monkeypatch.setenv("AWS_ENDPOINT_URL", endpoint_url)
     storage = f"s3://{BUCKET}/{uuid.uuid4().hex}"
-    app = create_app({"TESTING": True, "PORTAL_CONTENT": CONTENT, "PORTAL_ASSETS": built[1], "PORTAL_STORAGE": storage,
-                      "PORTAL_BASE_URL": "http://localhost", **IMPATIENT})
+    app = create_app(
+        {
+            "TESTING": True,
+            "PORTAL_CONTENT": CONTENT,
+            "PORTAL_ASSETS": built[1],
+            "PORTAL_STORAGE": storage,
+            "PORTAL_BASE_URL": "http://localhost",
+            **IMPATIENT,
+        }
+    )
     return Supplier(app.test_client(), app.extensions["portal.content"].assessment("readiness")), storage
 
 
@@ -84,7 +93,8 @@ def _answer_while(supplier, question_id, value, fault):
 
 
 def test_storage_stopping_mid_journey_loses_nothing_and_the_journey_completes_when_it_returns(
-        built, storage_endpoint, monkeypatch):
+    built, storage_endpoint, monkeypatch
+):
     supplier, storage = _supplier(built, storage_endpoint.url, monkeypatch)
     task_list = supplier.start()
     assert supplier.answer("organisation", "organisation_name", "Acme Joinery Ltd").status_code == 303
@@ -182,8 +192,9 @@ def test_killing_a_writer_never_leaves_a_partial_record(tmp_path):
     rng = random.Random(20261123)
     acknowledged = []
     for round_ in range(6):
-        writer = subprocess.Popen([sys.executable, "-c", WRITER, str(root), f"r{round_}"], cwd=PROJECT_ROOT,
-                                  stdout=subprocess.PIPE, text=True)
+        writer = subprocess.Popen(
+            [sys.executable, "-c", WRITER, str(root), f"r{round_}"], cwd=PROJECT_ROOT, stdout=subprocess.PIPE, text=True
+        )
         first = writer.stdout.readline()  # started and wrote one; now kill it at a random moment
         time.sleep(rng.uniform(0.0, 0.3))
         writer.send_signal(signal.SIGKILL)

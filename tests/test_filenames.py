@@ -1,4 +1,5 @@
 """The portal's one filename sanitiser (portal/text.py), which evidence names, ZIP entries and download names all use."""
+
 import unicodedata
 
 from hypothesis import given, settings

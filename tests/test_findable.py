@@ -1,17 +1,20 @@
 """Suppliers find the self-assessment, the quick checklists and the plan check by following links (issue 14, item 14)."""
+
 import re
 
 
 def links(html: str) -> dict[str, str]:
     """href -> the link's words."""
-    return {href: " ".join(re.sub(r"<[^>]+>", " ", words).split())
-            for href, words in re.findall(r'<a [^>]*href="([^"]+)"[^>]*>(.*?)</a>', html, re.S)}
+    return {
+        href: " ".join(re.sub(r"<[^>]+>", " ", words).split())
+        for href, words in re.findall(r'<a [^>]*href="([^"]+)"[^>]*>(.*?)</a>', html, re.S)
+    }
 
 
 def section_after(html: str, heading: str) -> str:
     start = html.index(heading)
     following = html.find("<h2", start + len(heading))
-    return html[start:following if following > 0 else None]
+    return html[start : following if following > 0 else None]
 
 
 def test_the_home_page_offers_the_self_assessment_and_the_quick_checklists_to_get_ready_to_bid(client, app):

@@ -3,6 +3,7 @@
 A post may be refused, never fail (no 5xx, no exception); broken content is always a ContentError naming its file.
 Runs are bounded (max_examples, deadline) so that `make test` stays quick.
 """
+
 import shutil
 from datetime import timedelta
 from urllib.parse import quote_from_bytes, urlsplit
@@ -19,15 +20,34 @@ from .function_routes import function_rules, sample_url
 from .supplier import CSRF
 
 # Derandomised, so every run tries the same cases and keeps no example database.
-BOUNDED = {"deadline": None, "database": None, "derandomize": True,
-           "suppress_health_check": [HealthCheck.function_scoped_fixture]}
+BOUNDED = {
+    "deadline": None,
+    "database": None,
+    "derandomize": True,
+    "suppress_health_check": [HealthCheck.function_scoped_fixture],
+}
 FUZZ = settings(max_examples=40, **BOUNDED)
 
 # Text a person (or a script) might send: any character but lone surrogates, which no encoder can send.
 hostile_text = st.one_of(
     st.text(st.characters(blacklist_categories=["Cs"]), max_size=300),
-    st.sampled_from(["", " ", "0", "-1", "1e309", "NaN", "31", "2026-02-30", "\x00", "<script>alert(1)</script>",
-                     "=HYPERLINK(\"http://x\")", "../../etc/passwd", "a" * 100_000]),
+    st.sampled_from(
+        [
+            "",
+            " ",
+            "0",
+            "-1",
+            "1e309",
+            "NaN",
+            "31",
+            "2026-02-30",
+            "\x00",
+            "<script>alert(1)</script>",
+            '=HYPERLINK("http://x")',
+            "../../etc/passwd",
+            "a" * 100_000,
+        ]
+    ),
 )
 
 
@@ -35,10 +55,17 @@ hostile_text = st.one_of(
 def fuzzed_app(built, tmp_path_factory):
     storage = tmp_path_factory.mktemp("fuzz") / "storage"
     first_event = load_content(CONTENT).events[0]
-    return create_app({"TESTING": True, "PORTAL_CONTENT": CONTENT, "PORTAL_ASSETS": built[1],
-                       "PORTAL_STORAGE": str(storage), "PORTAL_BASE_URL": "http://localhost",
-                       # registration still open, so that posts reach the form's checks
-                       "PORTAL_CLOCK": lambda: first_event.registration_closes - timedelta(days=1)})
+    return create_app(
+        {
+            "TESTING": True,
+            "PORTAL_CONTENT": CONTENT,
+            "PORTAL_ASSETS": built[1],
+            "PORTAL_STORAGE": str(storage),
+            "PORTAL_BASE_URL": "http://localhost",
+            # registration still open, so that posts reach the form's checks
+            "PORTAL_CLOCK": lambda: first_event.registration_closes - timedelta(days=1),
+        }
+    )
 
 
 def _post_rules(app):
@@ -48,8 +75,9 @@ def _post_rules(app):
 def _field_names(app):
     assessments = app.extensions["portal.content"].assessments.values()
     questions = sorted({q.id for a in assessments for q in a.questions})
-    return st.one_of(st.sampled_from(questions + ["completed", "email", "name", "organisation", "size", "csrf_token"]),
-                     st.text(max_size=20))
+    return st.one_of(
+        st.sampled_from(questions + ["completed", "email", "name", "organisation", "size", "csrf_token"]), st.text(max_size=20)
+    )
 
 
 @pytest.mark.parametrize("endpoint", _post_rules(create_app({"TESTING": True, "PORTAL_CONTENT": CONTENT})))
@@ -65,12 +93,17 @@ def test_no_form_post_fails_whatever_is_sent(fuzzed_app, endpoint):
     url = sample_url(fuzzed_app, rule, {"token": task_list.split("/")[3], "section_id": section})
 
     @FUZZ
-    @given(fields=st.dictionaries(_field_names(fuzzed_app), st.lists(hostile_text, min_size=1, max_size=3), max_size=6),
-           raw=st.one_of(st.none(), st.binary(max_size=500)), with_token=st.booleans())
+    @given(
+        fields=st.dictionaries(_field_names(fuzzed_app), st.lists(hostile_text, min_size=1, max_size=3), max_size=6),
+        raw=st.one_of(st.none(), st.binary(max_size=500)),
+        with_token=st.booleans(),
+    )
     def post(fields, raw, with_token):
         if raw is not None:  # broken encodings: bytes that are not UTF-8, sent as a form
             token = b"csrf_token=" + csrf_token.encode() + b"&" if with_token else b""
-            body = token + b"&".join(quote_from_bytes(raw[i:i + 7]).encode() + b"=" + raw[i:i + 11] for i in range(0, len(raw), 13))
+            body = token + b"&".join(
+                quote_from_bytes(raw[i : i + 7]).encode() + b"=" + raw[i : i + 11] for i in range(0, len(raw), 13)
+            )
             response = client.post(url, data=body, content_type="application/x-www-form-urlencoded")
         else:
             data = {**fields, **({"csrf_token": csrf_token} if with_token else {})}
@@ -86,8 +119,7 @@ def test_no_form_post_fails_whatever_is_sent(fuzzed_app, endpoint):
 CONTENT_FILES = sorted(p.relative_to(CONTENT).as_posix() for p in CONTENT.rglob("*") if p.is_file())
 
 yaml_values = st.recursive(
-    st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=True), st.text(max_size=30),
-              st.dates().map(str)),
+    st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=True), st.text(max_size=30), st.dates().map(str)),
     lambda children: st.one_of(st.lists(children, max_size=3), st.dictionaries(st.text(max_size=10), children, max_size=3)),
     max_leaves=8,
 )
@@ -102,7 +134,7 @@ def broken_file(draw):
     if how == "bytes":
         return name, draw(st.binary(max_size=300))
     if how == "truncate":
-        return name, original[:draw(st.integers(0, len(original)))]
+        return name, original[: draw(st.integers(0, len(original)))]
     lines = original.decode().splitlines(keepends=True)
     index = draw(st.integers(0, max(len(lines) - 1, 0)))
     if how == "value" and ":" in lines[index]:

@@ -1,6 +1,7 @@
 """The inclusive and accessible services theme: listed with the other themes' guidance, scored fairly for a supplier
 that builds no digital services, asking for its evidence with the same types and limits as the other slots, and a
 filter on the council's list."""
+
 import pytest
 
 from functions.storage import open_store
@@ -24,16 +25,23 @@ NOT_DIGITAL_AT_BEST = {
 }
 # The weakest answers a supplier with digital services can give.
 DIGITAL_AT_WORST = {
-    "provides_digital_services": "yes", "accessibility_standard": "no-set-standard", "accessibility_testing": ["none"],
-    "accessibility_statements": "no", "other_ways_to_use": "online-only", "research_participants": ["none"],
-    "plain_language": "no", "inclusive_team": ["none"], "accessibility_policy": "no",
+    "provides_digital_services": "yes",
+    "accessibility_standard": "no-set-standard",
+    "accessibility_testing": ["none"],
+    "accessibility_statements": "no",
+    "other_ways_to_use": "online-only",
+    "research_participants": ["none"],
+    "plain_language": "no",
+    "inclusive_team": ["none"],
+    "accessibility_policy": "no",
 }
 
 
 @pytest.fixture
 def app(built, tmp_path):
-    return create_app({"TESTING": True, "PORTAL_CONTENT": CONTENT, "PORTAL_ASSETS": built[1],
-                       "PORTAL_STORAGE": str(tmp_path / "storage")})
+    return create_app(
+        {"TESTING": True, "PORTAL_CONTENT": CONTENT, "PORTAL_ASSETS": built[1], "PORTAL_STORAGE": str(tmp_path / "storage")}
+    )
 
 
 @pytest.fixture
@@ -83,14 +91,18 @@ def test_the_weakest_answers_get_a_next_step_for_each(app, assessment):
 
 def test_evidence_slots_take_the_same_types_and_limits_as_the_others(app, assessment):
     section = assessment.section(SECTION)
-    asked = section_evidence(section, {"provides_digital_services": "yes", "accessibility_standard": "wcag-22-aa",
-                                       "accessibility_policy": "yes"})
+    asked = section_evidence(
+        section, {"provides_digital_services": "yes", "accessibility_standard": "wcag-22-aa", "accessibility_policy": "yes"}
+    )
     statement, policy = asked
     plan = assessment.evidence_slot("carbon-reduction-plan")  # a document, as the statement or audit is
     other_policy = assessment.evidence_slot("edi-policy")
     assert (statement.types, statement.max_files, statement.max_size_mb) == (plan.types, plan.max_files, plan.max_size_mb)
-    assert (policy.types, policy.max_files, policy.max_size_mb) == (other_policy.types, other_policy.max_files,
-                                                                    other_policy.max_size_mb)
+    assert (policy.types, policy.max_files, policy.max_size_mb) == (
+        other_policy.types,
+        other_policy.max_files,
+        other_policy.max_size_mb,
+    )
     assert section_evidence(section, {"provides_digital_services": "no", "accessibility_policy": "no"}) == []
 
     supplier = Supplier(app.test_client(), assessment)
@@ -104,8 +116,7 @@ def test_evidence_slots_take_the_same_types_and_limits_as_the_others(app, assess
 
 
 def test_the_council_list_filters_by_the_theme(built, tmp_path):
-    app = council_app_with_officers(built[1], str(tmp_path / "storage"), tmp_path / "outbox", Clock(),
-                                    "http://localhost")
+    app = council_app_with_officers(built[1], str(tmp_path / "storage"), tmp_path / "outbox", Clock(), "http://localhost")
     store = open_store(app.config["PORTAL_STORAGE"])
     reference = send_submission(app, store, "Inclusive Ltd")
     level = store.read_json(store.keys(f"submissions/readiness/{reference}/")[-1])["readiness"][SECTION]["level"]
@@ -115,5 +126,4 @@ def test_the_council_list_filters_by_the_theme(built, tmp_path):
     listed = viewer.client.get("/council/submissions/").get_data(as_text=True)
     assert f'<option value="{SECTION}">Inclusive and accessible services</option>' in listed
     assert reference in viewer.client.get(f"/council/submissions/?theme={SECTION}&level={level}").get_data(as_text=True)
-    assert reference not in viewer.client.get(f"/council/submissions/?theme={SECTION}&level={other}").get_data(
-        as_text=True)
+    assert reference not in viewer.client.get(f"/council/submissions/?theme={SECTION}&level={other}").get_data(as_text=True)

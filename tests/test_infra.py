@@ -1,4 +1,5 @@
 """infra/template.yaml: it lints clean, and it agrees with the app on headers, routes, storage and retention."""
+
 import json
 import os
 import re
@@ -72,19 +73,57 @@ OWN_PREFIXES = {
     "AssessmentFunction": ("drafts/", "submissions/", "uploads/", "evidence/", "outbox/"),
     "RegisterFunction": ("events/", "outbox/", "council/rate-limits/"),  # the portal's one rate limiter
     "EventRemindersFunction": ("events/", "outbox/"),
-    "CouncilFunction": ("submissions/", "evidence/", "reviews/", "officers/", "audit/", "council/", "exports/", "events/", "outbox/",
-                        "charter/", "contracts/", "published-contracts/", "suppliers/contacts/", *SUMMARIES),
+    "CouncilFunction": (
+        "submissions/",
+        "evidence/",
+        "reviews/",
+        "officers/",
+        "audit/",
+        "council/",
+        "exports/",
+        "events/",
+        "outbox/",
+        "charter/",
+        "contracts/",
+        "published-contracts/",
+        "suppliers/contacts/",
+        *SUMMARIES,
+    ),
     "CharterFunction": ("charter/", "outbox/", "council/rate-limits/"),
     "CharterRemindersFunction": ("charter/", "outbox/"),
-    "CouncilPurgeFunction": ("drafts/", "submissions/", "evidence/", "reviews/", "audit/", "council/",
-                             "suppliers/sign-in-links/", "suppliers/sessions/"),
-    "SupplierFunction": ("suppliers/", "outbox/", "council/rate-limits/", "charter/",  # the portal's one rate limiter
-                         "contracts/", *SUMMARIES, "uploads/contracts/", "evidence/contracts/"),
+    "CouncilPurgeFunction": (
+        "drafts/",
+        "submissions/",
+        "evidence/",
+        "reviews/",
+        "audit/",
+        "council/",
+        "suppliers/sign-in-links/",
+        "suppliers/sessions/",
+    ),
+    "SupplierFunction": (
+        "suppliers/",
+        "outbox/",
+        "council/rate-limits/",
+        "charter/",  # the portal's one rate limiter
+        "contracts/",
+        *SUMMARIES,
+        "uploads/contracts/",
+        "evidence/contracts/",
+    ),
     "CouncilNotificationsFunction": ("submissions/", "reviews/", "officers/", "council/notified/", "outbox/"),
     "ContractChasingFunction": ("contract-summaries/", "summary-index/", "chasing/", "outbox/"),
     "EvidenceRetentionFunction": ("drafts/", "submissions/", "evidence/"),
-    "CouncilApiFunction": ("submissions/", "officers/", "api-tokens/", "audit/", "charter/", "contracts/",
-                           "contract-summaries/", "contract-index/"),
+    "CouncilApiFunction": (
+        "submissions/",
+        "officers/",
+        "api-tokens/",
+        "audit/",
+        "charter/",
+        "contracts/",
+        "contract-summaries/",
+        "contract-index/",
+    ),
     "EmailSenderFunction": ("outbox/",),
     "EvidenceExportFunction": ("submissions/", "evidence/", "exports/"),
 }
@@ -92,28 +131,44 @@ OWN_PREFIXES = {
 
 def _run_by_events(function) -> bool:
     """Run by a schedule or another service's events, not reached through the HTTP API."""
-    return any(e["Type"] in ("Schedule", "ScheduleV2", "EventBridgeRule")
-               for e in function["Properties"].get("Events", {}).values())
+    return any(
+        e["Type"] in ("Schedule", "ScheduleV2", "EventBridgeRule") for e in function["Properties"].get("Events", {}).values()
+    )
 
 
 def test_template_passes_cfn_lint():
     cfn_lint = Path(sys.executable).parent / "cfn-lint"
-    result = subprocess.run([str(cfn_lint), str(TEMPLATE.relative_to(PROJECT_ROOT))],
-                            cwd=PROJECT_ROOT, capture_output=True, text=True)
+    result = subprocess.run(
+        [str(cfn_lint), str(TEMPLATE.relative_to(PROJECT_ROOT))], cwd=PROJECT_ROOT, capture_output=True, text=True
+    )
     assert result.returncode == 0, f"cfn-lint found problems:\n{result.stdout}{result.stderr}"
 
 
 def test_template_passes_checkov_with_every_exception_explained():
     # Checkov lives in its own environment (.venv/checkov, made by make install): its pins clash with ours.
     checkov = PROJECT_ROOT / ".venv" / "checkov" / "bin" / "checkov"
-    result = subprocess.run([str(checkov), "--file", str(TEMPLATE.relative_to(PROJECT_ROOT)), "--framework", "cloudformation",
-                             "--skip-download", "--compact", "--output", "json"],
-                            cwd=PROJECT_ROOT, capture_output=True, text=True)
+    result = subprocess.run(
+        [
+            str(checkov),
+            "--file",
+            str(TEMPLATE.relative_to(PROJECT_ROOT)),
+            "--framework",
+            "cloudformation",
+            "--skip-download",
+            "--compact",
+            "--output",
+            "json",
+        ],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+    )
     report = json.loads(result.stdout)
     failed = [f"{c['check_id']} {c['resource']}: {c['check_name']}" for c in report["results"]["failed_checks"]]
-    assert failed == [], ("checkov found problems. Fix them, or explain each in the template with a comment inside the "
-                          "resource: '# checkov:skip=CKV_AWS_N: why' (a new function needs the same four as the others):\n"
-                          + "\n".join(failed))
+    assert failed == [], (
+        "checkov found problems. Fix them, or explain each in the template with a comment inside the "
+        "resource: '# checkov:skip=CKV_AWS_N: why' (a new function needs the same four as the others):\n" + "\n".join(failed)
+    )
     assert report["summary"]["passed"] > 30
     for skipped in report["results"]["skipped_checks"]:
         assert len(skipped["check_result"].get("suppress_comment", "")) > 20, f"{skipped['check_id']} is skipped without a reason"
@@ -138,9 +193,18 @@ def test_the_deploy_guides_sam_build_uploads_each_functions_own_package_unchange
     # SAM lives in its own environment (.venv/sam, made by make install): its pins clash with ours.
     sam = PROJECT_ROOT / ".venv" / "sam" / "bin" / "sam"
     env = {**os.environ, "SAM_CLI_TELEMETRY": "0"}
-    for command in (["build", "--template", "infra/template.yaml"],
-                    ["package", "--template-file", ".aws-sam/build/template.yaml", "--s3-bucket", "sam-artefacts",
-                     "--output-template-file", "packaged.yaml"]):
+    for command in (
+        ["build", "--template", "infra/template.yaml"],
+        [
+            "package",
+            "--template-file",
+            ".aws-sam/build/template.yaml",
+            "--s3-bucket",
+            "sam-artefacts",
+            "--output-template-file",
+            "packaged.yaml",
+        ],
+    ):
         result = subprocess.run([str(sam), *command], cwd=checkout, capture_output=True, text=True, env=env, timeout=300)
         assert result.returncode == 0, result.stdout + result.stderr
     packaged = yaml.load((checkout / "packaged.yaml").read_text(), Loader=_CloudFormationLoader)
@@ -155,7 +219,8 @@ def test_the_deploy_guides_sam_build_uploads_each_functions_own_package_unchange
 def test_cloudfront_sends_the_same_csp_as_the_app(template):
     csp = _headers_policy(template)["SecurityHeadersConfig"]["ContentSecurityPolicy"]["ContentSecurityPolicy"]
     assert csp == content_security_policy(), (
-        "Copy the app's CSP into SecurityHeadersPolicy in infra/template.yaml:\n" + content_security_policy())
+        "Copy the app's CSP into SecurityHeadersPolicy in infra/template.yaml:\n" + content_security_policy()
+    )
 
 
 def test_cloudfront_sends_every_security_header_the_app_sends(template):
@@ -165,8 +230,8 @@ def test_cloudfront_sends_every_security_header_the_app_sends(template):
     sent = {
         "Content-Security-Policy": security["ContentSecurityPolicy"]["ContentSecurityPolicy"],
         "Strict-Transport-Security": f"max-age={hsts['AccessControlMaxAgeSec']}"
-                                     + ("; includeSubDomains" if hsts["IncludeSubdomains"] else "")
-                                     + ("; preload" if hsts["Preload"] else ""),
+        + ("; includeSubDomains" if hsts["IncludeSubdomains"] else "")
+        + ("; preload" if hsts["Preload"] else ""),
         "X-Content-Type-Options": "nosniff" if "ContentTypeOptions" in security else None,
         "X-Frame-Options": security["FrameOptions"]["FrameOption"],
         "Referrer-Policy": security["ReferrerPolicy"]["ReferrerPolicy"],
@@ -200,8 +265,9 @@ def test_function_can_touch_only_its_own_prefixes(template):
                     prefixes = _as_list(statement["Condition"]["StringLike"]["s3:prefix"])
                     assert prefixes and all(p.startswith(own) for p in prefixes), (name, prefixes)
                 elif action.startswith("s3:"):
-                    assert all(r.startswith("${SubmissionsBucket.Arn}/") and r.split("/", 1)[1].startswith(own)
-                               for r in resources), (name, resources)
+                    assert all(
+                        r.startswith("${SubmissionsBucket.Arn}/") and r.split("/", 1)[1].startswith(own) for r in resources
+                    ), (name, resources)
                 elif action == "ses:SendEmail":  # from the council's own sending identity only
                     assert resources == ["arn:${AWS::Partition}:ses:${AWS::Region}:${AWS::AccountId}:identity/${SendingIdentity}"]
                 else:
@@ -212,11 +278,17 @@ def test_function_can_touch_only_its_own_prefixes(template):
 
 def test_reminders_write_only_their_markers_and_new_links(template):
     statements = _statements(template["Resources"]["EventRemindersFunction"])
-    writes = {r for s in statements if {"s3:PutObject", "s3:DeleteObject"} & set(_as_list(s["Action"]))
-              for r in _as_list(s["Resource"])}
-    assert writes == {"${SubmissionsBucket.Arn}/events/*/reminded/*", "${SubmissionsBucket.Arn}/events/*/links/*",
-                      "${SubmissionsBucket.Arn}/events/*/changes/*", "${SubmissionsBucket.Arn}/events/*/places/*",
-                      "${SubmissionsBucket.Arn}/outbox/*", *OUTBOX_TIDIED}
+    writes = {
+        r for s in statements if {"s3:PutObject", "s3:DeleteObject"} & set(_as_list(s["Action"])) for r in _as_list(s["Resource"])
+    }
+    assert writes == {
+        "${SubmissionsBucket.Arn}/events/*/reminded/*",
+        "${SubmissionsBucket.Arn}/events/*/links/*",
+        "${SubmissionsBucket.Arn}/events/*/changes/*",
+        "${SubmissionsBucket.Arn}/events/*/places/*",
+        "${SubmissionsBucket.Arn}/outbox/*",
+        *OUTBOX_TIDIED,
+    }
 
 
 def test_reminders_run_every_morning_in_uk_time(template):
@@ -249,7 +321,11 @@ def test_submissions_bucket_is_private_encrypted_versioned_and_tls_only(template
     properties = bucket["Properties"]
     assert bucket["DeletionPolicy"] == "Retain"
     assert properties["PublicAccessBlockConfiguration"] == {
-        "BlockPublicAcls": True, "BlockPublicPolicy": True, "IgnorePublicAcls": True, "RestrictPublicBuckets": True}
+        "BlockPublicAcls": True,
+        "BlockPublicPolicy": True,
+        "IgnorePublicAcls": True,
+        "RestrictPublicBuckets": True,
+    }
     assert properties["OwnershipControls"]["Rules"] == [{"ObjectOwnership": "BucketOwnerEnforced"}]
     [encryption] = properties["BucketEncryption"]["ServerSideEncryptionConfiguration"]
     assert encryption["ServerSideEncryptionByDefault"] == {"SSEAlgorithm": "aws:kms", "KMSMasterKeyID": "SubmissionsKey.Arn"}
@@ -258,8 +334,9 @@ def test_submissions_bucket_is_private_encrypted_versioned_and_tls_only(template
     assert key["Type"] == "AWS::KMS::Key" and key["Properties"]["EnableKeyRotation"] is True
     assert properties["VersioningConfiguration"] == {"Status": "Enabled"}
 
-    [policy] = [p for p in _resources(template, "AWS::S3::BucketPolicy").values()
-                if p["Properties"]["Bucket"] == "SubmissionsBucket"]
+    [policy] = [
+        p for p in _resources(template, "AWS::S3::BucketPolicy").values() if p["Properties"]["Bucket"] == "SubmissionsBucket"
+    ]
     statements = policy["Properties"]["PolicyDocument"]["Statement"]
     assert [s for s in statements if s["Effect"] == "Allow"] == []
     [deny] = statements
@@ -273,8 +350,9 @@ def test_retention_rules_match_the_privacy_notice(template):
     for assessment in load_content(PROJECT_ROOT / "content").assessments.values():
         assert parameters["DraftRetentionDays"]["Default"] == assessment.drafts_expire_after_days
     assert parameters["SubmissionRetentionDays"]["Default"] == 6 * 365
-    rules = {rule["Id"]: rule for rule in
-             template["Resources"]["SubmissionsBucket"]["Properties"]["LifecycleConfiguration"]["Rules"]}
+    rules = {
+        rule["Id"]: rule for rule in template["Resources"]["SubmissionsBucket"]["Properties"]["LifecycleConfiguration"]["Rules"]
+    }
     assert all(rule["Status"] == "Enabled" for rule in rules.values())
     expiring = {rule.get("Prefix"): rule.get("ExpirationInDays") for rule in rules.values()}
     assert expiring["drafts/"] == "DraftRetentionDays"
@@ -298,8 +376,12 @@ def test_guardduty_scans_exactly_the_evidence_prefix_and_tags_what_it_finds(temp
     role = template["Resources"][properties["Role"].split(".")[0]]
     [trust] = role["Properties"]["AssumeRolePolicyDocument"]["Statement"]
     assert trust["Principal"] == {"Service": "malware-protection-plan.guardduty.amazonaws.com"}
-    tagging = [s for p in role["Properties"]["Policies"] for s in p["PolicyDocument"]["Statement"]
-               if "s3:PutObjectTagging" in s["Action"]]
+    tagging = [
+        s
+        for p in role["Properties"]["Policies"]
+        for s in p["PolicyDocument"]["Statement"]
+        if "s3:PutObjectTagging" in s["Action"]
+    ]
     assert [s["Resource"] for s in tagging] == ["${SubmissionsBucket.Arn}/evidence/*"]
     retention = _statements(template["Resources"]["EvidenceRetentionFunction"])
     deletes = {r for s in retention if "s3:DeleteObject" in _as_list(s["Action"]) for r in _as_list(s["Resource"])}
@@ -310,6 +392,7 @@ def test_guardduty_scans_exactly_the_evidence_prefix_and_tags_what_it_finds(temp
 
 
 # --- Routing: every function address reaches its own function, and every static page the site bucket. ---
+
 
 @pytest.fixture(scope="module")
 def make_app():
@@ -398,45 +481,63 @@ def test_only_404s_are_replaced_with_the_404_page_from_the_bucket(template):
 
 
 @pytest.mark.skipif(shutil.which("node") is None, reason="needs Node.js")
-@pytest.mark.parametrize("uri, expected", [
-    ("/", {"uri": "/index.html"}),
-    ("/framework/", {"uri": "/framework/index.html"}),
-    ("/assessments/readiness/", {"uri": "/assessments/readiness/index.html"}),
-    ("/events/school-meals-online-briefing/", {"uri": "/events/school-meals-online-briefing/index.html"}),
-    ("/events/feed.ics", {"uri": "/events/feed.ics"}),
-    ("/framework", {"statusCode": 301, "location": "/framework/"}),
-    ("/assets/portal.0f59369db9.css", {"uri": "/assets/portal.0f59369db9.css"}),
-    ("/404.html", {"uri": "/404.html"}),
-])
+@pytest.mark.parametrize(
+    "uri, expected",
+    [
+        ("/", {"uri": "/index.html"}),
+        ("/framework/", {"uri": "/framework/index.html"}),
+        ("/assessments/readiness/", {"uri": "/assessments/readiness/index.html"}),
+        ("/events/school-meals-online-briefing/", {"uri": "/events/school-meals-online-briefing/index.html"}),
+        ("/events/feed.ics", {"uri": "/events/feed.ics"}),
+        ("/framework", {"statusCode": 301, "location": "/framework/"}),
+        ("/assets/portal.0f59369db9.css", {"uri": "/assets/portal.0f59369db9.css"}),
+        ("/404.html", {"uri": "/404.html"}),
+    ],
+)
 def test_index_page_function(template, uri, expected):
     code = template["Resources"]["IndexPageFunction"]["Properties"]["FunctionCode"]
-    script = code + f"""
+    script = (
+        code
+        + f"""
 var result = handler({{request: {{uri: {json.dumps(uri)}, method: 'GET', querystring: {{}}, headers: {{}}}}}});
 console.log(JSON.stringify(result.statusCode
   ? {{statusCode: result.statusCode, location: result.headers.location.value}}
   : {{uri: result.uri}}));
 """
+    )
     result = subprocess.run(["node", "-e", script], capture_output=True, text=True, check=True)
     assert json.loads(result.stdout) == expected
 
 
 # --- The council pages (functions/council/). ---
 
+
 def _actions_on(template, function_name, prefix):
-    return {action for s in _statements(template["Resources"][function_name]) for action in _as_list(s["Action"])
-            for resource in _as_list(s["Resource"]) if resource.startswith(f"${{SubmissionsBucket.Arn}}/{prefix}")}
+    return {
+        action
+        for s in _statements(template["Resources"][function_name])
+        for action in _as_list(s["Action"])
+        for resource in _as_list(s["Resource"])
+        if resource.startswith(f"${{SubmissionsBucket.Arn}}/{prefix}")
+    }
 
 
 def test_only_the_purge_can_delete_audit_records_and_reviews(template):
     for prefix in ("audit/", "reviews/", "officers/"):
-        deleters = {name for name in _functions(template)
-                    if {"s3:DeleteObject", "s3:DeleteObjectVersion"} & _actions_on(template, name, prefix)}
+        deleters = {
+            name
+            for name in _functions(template)
+            if {"s3:DeleteObject", "s3:DeleteObjectVersion"} & _actions_on(template, name, prefix)
+        }
         assert deleters <= {"CouncilPurgeFunction"}, (prefix, deleters)
     # The council pages delete nothing but the emails they have delivered (the outbox's, functions/mail/outbox.py)
     # and the contracts' summaries that a write has replaced (derived copies, never records).
-    assert {r for s in _statements(template["Resources"]["CouncilFunction"])
-            if {"s3:DeleteObject", "s3:DeleteObjectVersion"} & set(_as_list(s["Action"]))
-            for r in _as_list(s["Resource"])} == OUTBOX_TIDIED | {f"${{SubmissionsBucket.Arn}}/{p}*" for p in SUMMARIES}
+    assert {
+        r
+        for s in _statements(template["Resources"]["CouncilFunction"])
+        if {"s3:DeleteObject", "s3:DeleteObjectVersion"} & set(_as_list(s["Action"]))
+        for r in _as_list(s["Resource"])
+    } == OUTBOX_TIDIED | {f"${{SubmissionsBucket.Arn}}/{p}*" for p in SUMMARIES}
 
 
 OUTBOX_TIDIED = {"${SubmissionsBucket.Arn}/outbox/pending/*", "${SubmissionsBucket.Arn}/outbox/attempts/*"}
@@ -461,8 +562,12 @@ def test_the_council_pages_only_read_event_registrations(template):
 def _writers(template, prefix):
     """The functions that may put an object under `prefix`, through any resource pattern that covers it."""
     key = f"${{SubmissionsBucket.Arn}}/{prefix}some-object"
-    return {name for name, function in _functions(template).items() for s in _statements(function)
-            if "s3:PutObject" in _as_list(s["Action"]) and any(fnmatchcase(key, r) for r in _as_list(s["Resource"]))}
+    return {
+        name
+        for name, function in _functions(template).items()
+        for s in _statements(function)
+        if "s3:PutObject" in _as_list(s["Action"]) and any(fnmatchcase(key, r) for r in _as_list(s["Resource"]))
+    }
 
 
 def test_only_the_council_pages_record_evidence_zip_jobs_and_only_the_export_function_finishes_them(template):
@@ -475,15 +580,21 @@ def test_only_the_council_pages_record_evidence_zip_jobs_and_only_the_export_fun
 
 
 def test_the_evidence_export_can_tell_a_purged_submission_from_a_refused_read(template):
-    listed = {prefix for s in _statements(template["Resources"]["EvidenceExportFunction"]) if "s3:ListBucket" in s["Action"]
-              for prefix in s["Condition"]["StringLike"]["s3:prefix"]}
+    listed = {
+        prefix
+        for s in _statements(template["Resources"]["EvidenceExportFunction"])
+        if "s3:ListBucket" in s["Action"]
+        for prefix in s["Condition"]["StringLike"]["s3:prefix"]
+    }
     assert {"submissions/*", "evidence/*", "exports/*"} <= listed
 
 
 def test_council_schedules_run_in_uk_time(template):
-    for name, expression in (("CouncilPurgeFunction", "cron(0 2 * * ? *)"),
-                             ("CouncilNotificationsFunction", "cron(0 7 * * ? *)"),
-                             ("ContractChasingFunction", "cron(0 8 * * ? *)")):
+    for name, expression in (
+        ("CouncilPurgeFunction", "cron(0 2 * * ? *)"),
+        ("CouncilNotificationsFunction", "cron(0 7 * * ? *)"),
+        ("ContractChasingFunction", "cron(0 8 * * ? *)"),
+    ):
         [schedule] = template["Resources"][name]["Properties"]["Events"].values()
         assert schedule["Type"] == "ScheduleV2"
         assert schedule["Properties"]["ScheduleExpressionTimezone"] == "Europe/London"
@@ -495,8 +606,10 @@ def test_council_retention_settings_come_from_the_template_parameters(template):
         env = template["Resources"][name]["Properties"]["Environment"]["Variables"]
         assert env["PORTAL_SUBMISSION_RETENTION_DAYS"] == "SubmissionRetentionDays"
         assert env["PORTAL_AUDIT_RETENTION_DAYS"] == "AuditRetentionDays"
-    rules = {rule.get("Prefix"): rule.get("ExpirationInDays") for rule in
-             template["Resources"]["SubmissionsBucket"]["Properties"]["LifecycleConfiguration"]["Rules"]}
+    rules = {
+        rule.get("Prefix"): rule.get("ExpirationInDays")
+        for rule in template["Resources"]["SubmissionsBucket"]["Properties"]["LifecycleConfiguration"]["Rules"]
+    }
     assert rules["audit/"] == "AuditRetentionDays" and rules["council/"] == 7
 
 

@@ -1,4 +1,5 @@
 """The self-assessment function's Lambda entry, fed API Gateway HTTP API (payload v2) events."""
+
 import json
 
 import pytest

@@ -1,5 +1,6 @@
 """build/functions/<name>.zip: a package works on its own, holds only what its entry needs, is built for Lambda's
 runtime, and is the same bytes each time."""
+
 import json
 import os
 import re
@@ -84,19 +85,32 @@ def every_entry_imports():
 def for_lambda(built, tmp_path_factory):
     """The self-assessment's package as build.py makes it for Lambda: it holds the most compiled code (WeasyPrint,
     cryptography, Pillow)."""
-    package = lambda_packages.package("assessment", tmp_path_factory.mktemp("lambda"), lambda_packages.lambda_runtime(),
-                                      assets=built[1])
+    package = lambda_packages.package(
+        "assessment", tmp_path_factory.mktemp("lambda"), lambda_packages.lambda_runtime(), assets=built[1]
+    )
     with zipfile.ZipFile(package) as archive:
         return {info.filename: archive.read(info) for info in archive.infolist()}
 
 
 def test_an_unzipped_package_serves_a_real_page_with_nothing_else_on_the_path(unpacked, tmp_path):
     directory, _, python = unpacked
-    env = {"PATH": os.environ["PATH"], "PORTAL_STORAGE": str(tmp_path / "storage"), "PORTAL_VAR": str(tmp_path / "var"),
-           "PORTAL_SECRET_KEY": "a-test-key-that-is-long-enough-to-sign-cookies", "PYTHONDONTWRITEBYTECODE": "1"}
+    env = {
+        "PATH": os.environ["PATH"],
+        "PORTAL_STORAGE": str(tmp_path / "storage"),
+        "PORTAL_VAR": str(tmp_path / "var"),
+        "PORTAL_SECRET_KEY": "a-test-key-that-is-long-enough-to-sign-cookies",
+        "PYTHONDONTWRITEBYTECODE": "1",
+    }
     # -S: no site-packages; -I: no PYTHONPATH, user site or current directory.
-    result = subprocess.run([python, "-I", "-S", "-c", IN_THE_PACKAGE, str(directory)], input=json.dumps(EVENT),
-                            capture_output=True, text=True, env=env, cwd=tmp_path, timeout=120)
+    result = subprocess.run(
+        [python, "-I", "-S", "-c", IN_THE_PACKAGE, str(directory)],
+        input=json.dumps(EVENT),
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stderr[-3000:]
     answer = json.loads(result.stdout.strip().splitlines()[-1])
     assert answer["started"] == 303 and answer["status"] == 200
@@ -144,8 +158,12 @@ def test_every_lambda_package_holds_bytecode_for_lambdas_python_that_checks_no_d
     found = lambda_bytecode.runtime_python(runtime.python)
     if found is None:
         pytest.skip(f"no Python {runtime.python} on this machine (PATH or pyenv), so the packages hold no bytecode")
-    magic = subprocess.run([found[0], "-I", "-S", "-c", "import importlib.util; print(importlib.util.MAGIC_NUMBER.hex())"],
-                           capture_output=True, text=True, check=True).stdout.strip()
+    magic = subprocess.run(
+        [found[0], "-I", "-S", "-c", "import importlib.util; print(importlib.util.MAGIC_NUMBER.hex())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
     tag = "cpython-" + runtime.python.replace(".", "")
     checked = set()
     for entry, names in every_entry_imports.items():
@@ -179,8 +197,9 @@ def test_without_lambdas_python_on_this_machine_the_build_says_so_and_ships_no_b
     lambda_bytecode.runtime_python.cache_clear()
     try:
         assert lambda_bytecode.runtime_python("3.13") is None
-        assert "No Python 3.13 found on PATH or through pyenv, so the functions hold no bytecode" in \
-            lambda_bytecode.report("3.13")
+        assert "No Python 3.13 found on PATH or through pyenv, so the functions hold no bytecode" in lambda_bytecode.report(
+            "3.13"
+        )
         files = {"portal/app.py": lambda_packages.PROJECT_ROOT / "portal" / "app.py"}
         assert lambda_bytecode.bytecode(files, lambda_bytecode.runtime_python("3.13")) == files
     finally:
@@ -189,7 +208,9 @@ def test_without_lambdas_python_on_this_machine_the_build_says_so_and_ships_no_b
 
 def test_every_lambda_entry_in_the_template_is_packaged():
     template = (lambda_packages.PROJECT_ROOT / "infra" / "template.yaml").read_text()
-    handlers = {line.split("functions.handlers.")[1].strip() for line in template.splitlines() if "Handler: functions.handlers." in line}
+    handlers = {
+        line.split("functions.handlers.")[1].strip() for line in template.splitlines() if "Handler: functions.handlers." in line
+    }
     assert handlers and handlers <= set(lambda_packages.entries())
 
 
@@ -232,9 +253,17 @@ def test_every_requirement_lambdas_python_needs_is_in_the_package(for_lambda):
     so a requirement only Python 3.13 or arm64 needs would be missing on Lambda. Extras' requirements are not checked:
     which extras were asked for is not recorded."""
     runtime = lambda_packages.lambda_runtime()
-    on_lambda = {"python_version": runtime.python, "python_full_version": f"{runtime.python}.0", "platform_machine":
-                 runtime.machine, "sys_platform": "linux", "platform_system": "Linux", "os_name": "posix",
-                 "implementation_name": "cpython", "platform_python_implementation": "CPython", "extra": ""}
+    on_lambda = {
+        "python_version": runtime.python,
+        "python_full_version": f"{runtime.python}.0",
+        "platform_machine": runtime.machine,
+        "sys_platform": "linux",
+        "platform_system": "Linux",
+        "os_name": "posix",
+        "implementation_name": "cpython",
+        "platform_python_implementation": "CPython",
+        "extra": "",
+    }
     normal = lambda name: re.sub(r"[-_.]+", "_", name).lower()  # noqa: E731
     shipped = {normal(m[1]) for m in (re.match(r"([^/]+)-[^-/]+\.dist-info/METADATA$", n) for n in for_lambda) if m}
     missing = set()

@@ -1,4 +1,5 @@
 """The shape of the code: layers that depend one way (DESIGN.md decision 11), and no mistake a linter can see."""
+
 import subprocess
 import sys
 from pathlib import Path
@@ -19,10 +20,25 @@ def test_ruff_finds_nothing():
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+def test_the_code_is_formatted_as_ruff_formats_it():
+    """`ruff format` (settings in pyproject.toml) is the one layout: run it before committing."""
+    result = subprocess.run([str(BIN / "ruff"), "format", "--check", "--no-cache", "."], cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
 def test_importing_the_core_loads_neither_flask_nor_storage():
-    result = subprocess.run([sys.executable, "-c", "import sys, portal.questionnaire.model, portal.content; "
-                             "print(sorted({m.split('.')[0] for m in sys.modules} & {'flask', 'boto3', 'functions'}))"],
-                            cwd=ROOT, capture_output=True, text=True, check=True)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys, portal.questionnaire.model, portal.content; "
+            "print(sorted({m.split('.')[0] for m in sys.modules} & {'flask', 'boto3', 'functions'}))",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     assert result.stdout.strip() == "[]"
 
 

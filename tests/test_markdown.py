@@ -10,4 +10,4 @@ def test_markdown_gets_govuk_typography_classes():
 
 def test_paragraphs_inside_list_items_take_the_list_style():
     html = render("- first\n\n- second\n")
-    assert '<li>\n<p>first</p>' in html
+    assert "<li>\n<p>first</p>" in html

@@ -1,4 +1,5 @@
 """Numbers a supplier types: a comma only ever separates thousands, and what is shown can be typed back in."""
+
 from decimal import Decimal
 
 import pytest
@@ -9,8 +10,11 @@ from portal.questionnaire.answers import AnswerInvalid, display_answer, parse_an
 from portal.questionnaire.model import Question
 
 NUMBER_TYPES = ("whole_number", "quantity", "money")
-MESSAGES = {"whole_number": "Enter a whole number, like 12", "quantity": "Enter a number, like 12 or 12.5",
-            "money": "Enter an amount in pounds, like 1250 or 1250.50"}
+MESSAGES = {
+    "whole_number": "Enter a whole number, like 12",
+    "quantity": "Enter a number, like 12 or 12.5",
+    "money": "Enter an amount in pounds, like 1250 or 1250.50",
+}
 
 
 def question(type_, **kwargs):
@@ -23,19 +27,45 @@ def typed_back(type_, shown: str) -> str:
     return shown.removesuffix(" tonnes CO2e")
 
 
-@pytest.mark.parametrize("raw", ["0,5", "4,1", "1,,5", ",5", "5,", "12,00", "1,2345", "1,234,56", "12,000,0",
-                                 "0,500", "1.250,50", "1 2", "1e3", "1E-7", "--5", "٣"])
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "0,5",
+        "4,1",
+        "1,,5",
+        ",5",
+        "5,",
+        "12,00",
+        "1,2345",
+        "1,234,56",
+        "12,000,0",
+        "0,500",
+        "1.250,50",
+        "1 2",
+        "1e3",
+        "1E-7",
+        "--5",
+        "٣",
+    ],
+)
 @pytest.mark.parametrize("type_", NUMBER_TYPES)
 def test_a_misplaced_comma_or_a_foreign_form_is_refused_not_read_as_another_figure(type_, raw):
     with pytest.raises(AnswerInvalid, match=f"^{MESSAGES[type_]}$"):
         parse_answer(question(type_), raw)
 
 
-@pytest.mark.parametrize("type_, raw, expected", [
-    ("quantity", "12,000", "12000"), ("quantity", "1,250.50", "1250.50"), ("quantity", "0.5", "0.5"),
-    ("money", "£1,250.50", "1250.50"), ("money", "1,000,000", "1000000"), ("whole_number", "12,000", 12000),
-    ("quantity", "0.0000001", "0.0000001"),
-])
+@pytest.mark.parametrize(
+    "type_, raw, expected",
+    [
+        ("quantity", "12,000", "12000"),
+        ("quantity", "1,250.50", "1250.50"),
+        ("quantity", "0.5", "0.5"),
+        ("money", "£1,250.50", "1250.50"),
+        ("money", "1,000,000", "1000000"),
+        ("whole_number", "12,000", 12000),
+        ("quantity", "0.0000001", "0.0000001"),
+    ],
+)
 def test_a_comma_between_thousands_is_read(type_, raw, expected):
     assert parse_answer(question(type_), raw) == expected
 
@@ -61,7 +91,7 @@ def test_years_show_without_a_separator_and_tiny_figures_without_an_exponent(app
     assert display_answer(question("quantity"), parse_answer(question("quantity"), "0.0000001")) == "0.0000001 tonnes CO2e"
 
 
-decimals = st.decimals(min_value=-10**12, max_value=10**12, allow_nan=False, allow_infinity=False, places=None)
+decimals = st.decimals(min_value=-(10**12), max_value=10**12, allow_nan=False, allow_infinity=False, places=None)
 
 
 @given(type_=st.sampled_from(NUMBER_TYPES), value=decimals, places=st.integers(0, 9))

@@ -3,6 +3,7 @@
 The mail server is a real SMTP server on loopback (aiosmtpd), stopped and started; storage is the file store and
 moto's S3 server.
 """
+
 import socket
 import threading
 from datetime import datetime, timedelta, timezone
@@ -59,7 +60,6 @@ def smtp():
         stop()
 
 
-
 def message(n: int):
     return mailer.compose("council@example.gov.uk", f"person{n}@example.com", f"Message {n}", f"Hello {n}")
 
@@ -86,8 +86,11 @@ def test_messages_posted_while_the_mail_server_is_down_arrive_once_when_it_is_ba
     result = outbox.deliver_due(store, smtp["setting"], T0 + timedelta(minutes=3))
     assert (result.sent, result.failed) == (3, 0)
     assert smtp["inbox"].subjects() == ["Message 1", "Message 2", "Message 3"]
-    assert sorted(rcpts for rcpts, _ in smtp["inbox"].received) == [["person1@example.com"], ["person2@example.com"],
-                                                                     ["person3@example.com"]]
+    assert sorted(rcpts for rcpts, _ in smtp["inbox"].received) == [
+        ["person1@example.com"],
+        ["person2@example.com"],
+        ["person3@example.com"],
+    ]
     for later in (4, 60, 600):
         outbox.deliver_due(store, smtp["setting"], T0 + timedelta(minutes=later))
     assert len(smtp["inbox"].received) == 3
@@ -95,8 +98,7 @@ def test_messages_posted_while_the_mail_server_is_down_arrive_once_when_it_is_ba
 
 
 def test_the_wait_between_tries_doubles_up_to_an_hour():
-    assert [outbox.retry_after(n) for n in (1, 2, 3, 6, 7, 20)] == [
-        timedelta(minutes=m) for m in (1, 2, 4, 32, 60, 60)]
+    assert [outbox.retry_after(n) for n in (1, 2, 3, 6, 7, 20)] == [timedelta(minutes=m) for m in (1, 2, 4, 32, 60, 60)]
 
 
 def test_a_message_is_not_tried_again_before_its_wait_is_over(store, smtp):
@@ -144,10 +146,13 @@ def test_send_email_command_delivers_what_is_due(built, tmp_path, smtp):
     from portal import create_app
 
     storage = tmp_path / "storage"
-    outbox.post(open_store(str(storage)), message(7), setting=smtp["setting"], now=datetime.now(timezone.utc) - timedelta(hours=1))
+    outbox.post(
+        open_store(str(storage)), message(7), setting=smtp["setting"], now=datetime.now(timezone.utc) - timedelta(hours=1)
+    )
     smtp["start"]()
-    app = create_app({"TESTING": True, "PORTAL_ASSETS": built[1], "PORTAL_STORAGE": str(storage),
-                      "PORTAL_EMAIL": smtp["setting"]})
+    app = create_app(
+        {"TESTING": True, "PORTAL_ASSETS": built[1], "PORTAL_STORAGE": str(storage), "PORTAL_EMAIL": smtp["setting"]}
+    )
     output = app.test_cli_runner().invoke(args=["send-email"]).output
     assert "Sent 1, failed 0" in output and "0 still to send" in output
     assert smtp["inbox"].subjects() == ["Message 7"]
@@ -156,12 +161,19 @@ def test_send_email_command_delivers_what_is_due(built, tmp_path, smtp):
 def test_the_lambda_entry_delivers_what_is_due(built, tmp_path, monkeypatch, smtp):
     from functions import handlers
 
-    outbox.post(open_store(str(tmp_path / "storage")), message(8), setting=smtp["setting"],
-                now=datetime.now(timezone.utc) - timedelta(hours=1))
+    outbox.post(
+        open_store(str(tmp_path / "storage")),
+        message(8),
+        setting=smtp["setting"],
+        now=datetime.now(timezone.utc) - timedelta(hours=1),
+    )
     smtp["start"]()
-    for name, value in {"PORTAL_STORAGE": str(tmp_path / "storage"), "PORTAL_ASSETS": str(built[1]),
-                        "PORTAL_EMAIL": smtp["setting"],
-                        "PORTAL_SECRET_KEY": "a-test-key-that-is-long-enough-to-sign-cookies"}.items():
+    for name, value in {
+        "PORTAL_STORAGE": str(tmp_path / "storage"),
+        "PORTAL_ASSETS": str(built[1]),
+        "PORTAL_EMAIL": smtp["setting"],
+        "PORTAL_SECRET_KEY": "a-test-key-that-is-long-enough-to-sign-cookies",
+    }.items():
         monkeypatch.setenv(name, value)
     monkeypatch.setattr(handlers, "_handlers", {})
     assert handlers.email_sender({"source": "aws.scheduler"}, None) == {"sent": 1, "failed": 0, "waiting": 0}
@@ -177,8 +189,15 @@ def test_the_local_server_delivers_what_could_not_be_sent_at_once(built, tmp_pat
     store = open_store(str(tmp_path / "storage"))
     outbox.post(store, message(9), setting=smtp["setting"], now=datetime.now(timezone.utc) - timedelta(hours=1))
     smtp["start"]()
-    app = create_app({"TESTING": True, "PORTAL_ASSETS": built[1], "PORTAL_STORAGE": str(tmp_path / "storage"),
-                      "PORTAL_EMAIL": smtp["setting"], "PORTAL_SEND_EMAIL_EVERY": 0.05})
+    app = create_app(
+        {
+            "TESTING": True,
+            "PORTAL_ASSETS": built[1],
+            "PORTAL_STORAGE": str(tmp_path / "storage"),
+            "PORTAL_EMAIL": smtp["setting"],
+            "PORTAL_SEND_EMAIL_EVERY": 0.05,
+        }
+    )
     try:
         deadline = time.monotonic() + 30
         while outbox.pending(store) and time.monotonic() < deadline:

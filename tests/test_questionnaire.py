@@ -1,4 +1,5 @@
 """The questionnaire core, without Flask: answers, branching, progress, readiness, and the YAML's own checks."""
+
 import pytest
 
 from portal.content import ContentError, load_content
@@ -13,32 +14,38 @@ def question(type_, **kwargs):
     return Question(id="q", type=type_, label="Question?", why="Because.", **kwargs)
 
 
-@pytest.mark.parametrize("type_, raw, expected", [
-    ("whole_number", " 1,250 ", 1250),
-    ("quantity", "12.50", "12.50"),
-    ("money", "£1,250.5", "1250.5"),
-    ("date", ["7", "3", "2026"], "2026-03-07"),
-    ("url", "https://www.example.co.uk/plan", "https://www.example.co.uk/plan"),
-    ("email", "a.b@example.co.uk", "a.b@example.co.uk"),
-    ("text", "  Acme  ", "Acme"),
-])
+@pytest.mark.parametrize(
+    "type_, raw, expected",
+    [
+        ("whole_number", " 1,250 ", 1250),
+        ("quantity", "12.50", "12.50"),
+        ("money", "£1,250.5", "1250.5"),
+        ("date", ["7", "3", "2026"], "2026-03-07"),
+        ("url", "https://www.example.co.uk/plan", "https://www.example.co.uk/plan"),
+        ("email", "a.b@example.co.uk", "a.b@example.co.uk"),
+        ("text", "  Acme  ", "Acme"),
+    ],
+)
 def test_answers_are_stored_typed(type_, raw, expected):
     extra = {"unit": "tonnes CO2e"} if type_ == "quantity" else {}
     assert parse_answer(question(type_, **extra), raw) == expected
 
 
-@pytest.mark.parametrize("type_, raw, message", [
-    ("whole_number", "12.5", "Enter a whole number, like 12"),
-    ("whole_number", "", "Enter a number"),
-    ("money", "12.555", "Enter an amount in pounds, like 1250 or 1250.50"),
-    ("date", ["31", "2", "2026"], "Date must be a real date, like 27 3 2026"),
-    ("date", ["", "2", "2026"], "Date must include a day"),
-    ("url", "www.example", "Enter a web address in the correct format, like https://www.example.co.uk"),
-    ("email", "nobody", "Enter an email address in the correct format, like name@example.com"),
-    ("text", "x" * 201, "Answer must be 200 characters or fewer"),
-    ("yes_no", "perhaps", "Select from the options given"),
-    ("yes_no", None, "Select yes or no"),
-])
+@pytest.mark.parametrize(
+    "type_, raw, message",
+    [
+        ("whole_number", "12.5", "Enter a whole number, like 12"),
+        ("whole_number", "", "Enter a number"),
+        ("money", "12.555", "Enter an amount in pounds, like 1250 or 1250.50"),
+        ("date", ["31", "2", "2026"], "Date must be a real date, like 27 3 2026"),
+        ("date", ["", "2", "2026"], "Date must include a day"),
+        ("url", "www.example", "Enter a web address in the correct format, like https://www.example.co.uk"),
+        ("email", "nobody", "Enter an email address in the correct format, like name@example.com"),
+        ("text", "x" * 201, "Answer must be 200 characters or fewer"),
+        ("yes_no", "perhaps", "Select from the options given"),
+        ("yes_no", None, "Select yes or no"),
+    ],
+)
 def test_wrong_answers_get_govuk_style_messages(type_, raw, message):
     options = (Option("yes", "Yes"), Option("no", "No")) if type_ == "yes_no" else ()
     with pytest.raises(AnswerInvalid, match=f"^{message}$"):
@@ -81,15 +88,20 @@ def test_best_answers_are_ready_and_no_answers_are_getting_started(readiness_ass
         best = {}
         for q in section.questions:  # in order, so that branches open as the answers are given
             if q.options and q in progress.shown_questions(section, best):
-                best[q.id] = ([o.value for o in q.options if o.points > 0] if q.type == "choices"
-                              else max(q.options, key=lambda o: o.points).value)
+                best[q.id] = (
+                    [o.value for o in q.options if o.points > 0]
+                    if q.type == "choices"
+                    else max(q.options, key=lambda o: o.points).value
+                )
         assert progress.readiness(readiness_assessment, section, best).level.id == readiness_assessment.levels[0].id, section.id
         assert progress.readiness(readiness_assessment, section, {}).level.id == readiness_assessment.levels[-1].id
 
 
 def test_section_status_follows_the_task_list_pattern(readiness_assessment):
     organisation, declaration = readiness_assessment.section("organisation"), readiness_assessment.section("declaration")
-    status = lambda section, answers, completed=(): progress.section_status(readiness_assessment, section, answers, set(completed))
+    status = lambda section, answers, completed=(): progress.section_status(
+        readiness_assessment, section, answers, set(completed)
+    )
     assert status(organisation, {}) == "Not yet started"
     assert status(organisation, {"organisation_name": "Acme"}) == "In progress"
     assert status(organisation, {"organisation_name": "Acme"}, ["organisation"]) == "In progress"  # answers still missing
@@ -114,7 +126,8 @@ def test_a_quantity_without_a_unit_is_refused(content_copy):
     def edit(text):
         lines = text.splitlines()
         unit = next(i for i, line in enumerate(lines) if line.strip().startswith("unit:"))
-        return "\n".join(lines[:unit] + lines[unit + 1:])
+        return "\n".join(lines[:unit] + lines[unit + 1 :])
+
     message = yaml_problem(content_copy, edit)
     assert "content/assessments/readiness.yaml, line " in message
     assert "a quantity question needs a unit" in message
@@ -135,13 +148,28 @@ def test_an_unknown_question_type_lists_the_known_ones(content_copy):
     assert "'sections.0.questions." in message and "use one of: yes_no, choice, choices" in message
 
 
-@pytest.mark.parametrize("old, new, expected", [
-    ("        question: wellbeing_support\n", "        question: has_crp\n", "'has_crp' is not a question in this section"),
-    ("        when: [iso-14001]\n", "        when: [iso-9001]\n", "'iso-9001' is not an answer to 'crp_environmental_measures'"),
-    ("        types: [pdf, docx, odt]\n", "        types: [pdf, exe]\n", "use one of: pdf, docx, xlsx, odt, ods, csv, png, jpeg"),
-    ("      - id: edi-policy\n", "      - id: wellbeing-policy\n", "the evidence id 'wellbeing-policy' is used more than once"),
-    ("        max_files: 3\n", "        max_files: 0\n", "max_files"),
-])
+@pytest.mark.parametrize(
+    "old, new, expected",
+    [
+        ("        question: wellbeing_support\n", "        question: has_crp\n", "'has_crp' is not a question in this section"),
+        (
+            "        when: [iso-14001]\n",
+            "        when: [iso-9001]\n",
+            "'iso-9001' is not an answer to 'crp_environmental_measures'",
+        ),
+        (
+            "        types: [pdf, docx, odt]\n",
+            "        types: [pdf, exe]\n",
+            "use one of: pdf, docx, xlsx, odt, ods, csv, png, jpeg",
+        ),
+        (
+            "      - id: edi-policy\n",
+            "      - id: wellbeing-policy\n",
+            "the evidence id 'wellbeing-policy' is used more than once",
+        ),
+        ("        max_files: 3\n", "        max_files: 0\n", "max_files"),
+    ],
+)
 def test_evidence_slot_mistakes_name_the_file_line_and_problem(content_copy, old, new, expected):
     message = yaml_problem(content_copy, lambda text: text.replace(old, new, 1))
     assert "content/assessments/readiness.yaml, line " in message
@@ -149,8 +177,12 @@ def test_evidence_slot_mistakes_name_the_file_line_and_problem(content_copy, old
 
 
 def test_an_optional_question_with_an_error_for_leaving_it_empty_is_refused(content_copy):
-    message = yaml_problem(content_copy, lambda text: text.replace(
-        "        optional: true\n", "        optional: true\n        error_if_empty: Enter something\n", 1))
+    message = yaml_problem(
+        content_copy,
+        lambda text: text.replace(
+            "        optional: true\n", "        optional: true\n        error_if_empty: Enter something\n", 1
+        ),
+    )
     assert "content/assessments/readiness.yaml, line " in message
     assert "an optional question can be left empty, so it has no error_if_empty" in message
 
@@ -178,8 +210,11 @@ def test_an_exclusive_option_follows_an_or_divider_on_the_page(app):
 def test_an_exclusive_option_must_be_the_last_of_a_choices_question(content_copy):
     path = content_copy / "assessments" / "readiness.yaml"
     text = path.read_text()
-    path.write_text(text.replace("            exclusive: true\n", "            exclusive: true\n            points: 0\n", 0)
-                    .replace("          - value: all-roles\n", "          - value: all-roles\n            exclusive: true\n", 1))
+    path.write_text(
+        text.replace("            exclusive: true\n", "            exclusive: true\n            points: 0\n", 0).replace(
+            "          - value: all-roles\n", "          - value: all-roles\n            exclusive: true\n", 1
+        )
+    )
     with pytest.raises(ContentError, match="only a choices question has an exclusive option"):
         load_content(content_copy)
 

@@ -1,5 +1,6 @@
 """Every response carries the design's security headers: each frozen file as the CDN serves it, and every
 function route in the URL map, answered or refused (400, 403, 404, 405, 413, 503)."""
+
 from urllib.error import HTTPError
 from urllib.parse import urlsplit
 from urllib.request import urlopen
@@ -55,8 +56,15 @@ def test_every_frozen_file_and_the_404_page_carry_the_headers(static_site, site_
 
 
 def _app(built, storage):
-    return create_app({"TESTING": True, "PORTAL_CONTENT": CONTENT, "PORTAL_ASSETS": built[1],
-                       "PORTAL_STORAGE": str(storage), "PORTAL_BASE_URL": "http://localhost"})
+    return create_app(
+        {
+            "TESTING": True,
+            "PORTAL_CONTENT": CONTENT,
+            "PORTAL_ASSETS": built[1],
+            "PORTAL_STORAGE": str(storage),
+            "PORTAL_BASE_URL": "http://localhost",
+        }
+    )
 
 
 def _requests(app, values):

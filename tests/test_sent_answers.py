@@ -1,4 +1,5 @@
 """What is sent holds only answers to questions shown at sending; the draft keeps the rest while the supplier edits."""
+
 import pytest
 
 from functions.storage import open_store
@@ -10,10 +11,15 @@ from .council_api_client import api_app, issue_token, put_officer
 
 @pytest.fixture
 def journey_app(built, tmp_path):
-    return create_app({"TESTING": True, "PORTAL_CONTENT": CONTENT, "PORTAL_ASSETS": built[1],
-                       "PORTAL_STORAGE": str(tmp_path / "storage"), "PORTAL_BASE_URL": "http://localhost"})
-
-
+    return create_app(
+        {
+            "TESTING": True,
+            "PORTAL_CONTENT": CONTENT,
+            "PORTAL_ASSETS": built[1],
+            "PORTAL_STORAGE": str(tmp_path / "storage"),
+            "PORTAL_BASE_URL": "http://localhost",
+        }
+    )
 
 
 def _built(app):
@@ -41,8 +47,11 @@ def test_answers_hidden_by_a_changed_answer_are_not_sent(supplier, assessment, j
     assert not any(slot.startswith("crp") or "carbon" in slot for e in record["evidence"] for slot in e["slots"])
     api = api_app(str(tmp_path / "storage"), journey_app.config["PORTAL_ASSETS"] and _built(journey_app))
     put_officer(store)
-    served = api.test_client().get(f"/council/api/submissions/readiness/{record['reference']}",
-                                   headers={"Authorization": f"Bearer {issue_token(api)}"}).get_json()
+    served = (
+        api.test_client()
+        .get(f"/council/api/submissions/readiness/{record['reference']}", headers={"Authorization": f"Bearer {issue_token(api)}"})
+        .get_json()
+    )
     assert plan_answers(served["answers"], assessment) == set() and served["answers"]["has_crp"] == "no"
     confirmation = supplier.client.get(f"{supplier.task_list}confirmation/").get_data(as_text=True)
     assert "Example answer" in confirmation and "https://www.example.co.uk" not in confirmation.split("carbon")[-1]

@@ -1,4 +1,5 @@
 """The site as a reader meets it, through the Flask app: pages, links, branding, headers."""
+
 from html.parser import HTMLParser
 from urllib.parse import urldefrag, urljoin, urlsplit
 
@@ -52,8 +53,15 @@ def test_every_page_is_reachable_by_links_from_the_home_page(app, client):
 
 def test_home_page_links_to_each_part_of_the_framework(client):
     hrefs = links_on(client.get("/").get_data(as_text=True))
-    for address in ("/social-value/", "/framework/", "/measures/", "/charter/", "/guidance/",
-                    "/accessibility-statement/", "/privacy-notice/"):
+    for address in (
+        "/social-value/",
+        "/framework/",
+        "/measures/",
+        "/charter/",
+        "/guidance/",
+        "/accessibility-statement/",
+        "/privacy-notice/",
+    ):
         assert address in hrefs
 
 
@@ -77,8 +85,13 @@ def test_priority_page_lists_only_its_own_measures(app, client):
 
 
 def test_unknown_addresses_get_the_not_found_page(client):
-    for address in ("/measures/zz99/", "/nothing-here/", "/guidance/accessibility-statement/",
-                    "/measures/priority/unknown/", "/home/"):
+    for address in (
+        "/measures/zz99/",
+        "/nothing-here/",
+        "/guidance/accessibility-statement/",
+        "/measures/priority/unknown/",
+        "/home/",
+    ):
         response = client.get(address)
         assert response.status_code == 404, address
         assert "Page not found" in response.get_data(as_text=True)

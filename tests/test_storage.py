@@ -1,4 +1,5 @@
 """The storage contract: tests on the `store` fixture run against the file store and S3 (moto's server)."""
+
 import errno
 import http.server
 import os
@@ -16,8 +17,19 @@ import boto3
 import pytest
 from botocore.config import Config
 
-from functions.storage import (S3_SETTINGS, UPLOAD_PART_BYTES, AlreadyExists, FileStore, NotFound, S3Store,
-                               StorageError, StorageMisconfigured, StorageUnavailable, UploadForm, open_store)
+from functions.storage import (
+    S3_SETTINGS,
+    UPLOAD_PART_BYTES,
+    AlreadyExists,
+    FileStore,
+    NotFound,
+    S3Store,
+    StorageError,
+    StorageMisconfigured,
+    StorageUnavailable,
+    UploadForm,
+    open_store,
+)
 from portal.config import PROJECT_ROOT
 
 from .conftest import BUCKET, CREDENTIALS
@@ -45,6 +57,7 @@ def raw_s3(endpoint):
 
 
 # The contract both stores keep.
+
 
 def test_created_record_reads_back_byte_for_byte(store):
     data = bytes(range(256)) * 3
@@ -76,8 +89,14 @@ def test_keys_lists_only_under_prefix_sorted(store):
 
 
 def test_folders_names_each_folder_under_a_prefix_once(store):
-    for key in ["events/b/registrations/1/000001.json", "events/a/places/0001/0001.json", "events/a/waiting/x.json",
-                "events/loose.json", "eventsx/c/1.json", "other/d/1.json"]:
+    for key in [
+        "events/b/registrations/1/000001.json",
+        "events/a/places/0001/0001.json",
+        "events/a/waiting/x.json",
+        "events/loose.json",
+        "eventsx/c/1.json",
+        "other/d/1.json",
+    ]:
         store.create(key, b"x")
     assert store.folders("events/") == ["a", "b"]
     assert store.folders("events/a/") == ["places", "waiting"]
@@ -148,8 +167,18 @@ def test_metadata_round_trips(store):
     assert store.read_metadata("without") == {}
 
 
-@pytest.mark.parametrize("metadata", [{"Upper": "x"}, {"under_score": "x"}, {"": "x"}, {"name": "café"},
-                                      {"name": " padded"}, {"name": "line\nbreak"}, {"big": "x" * 2048}])
+@pytest.mark.parametrize(
+    "metadata",
+    [
+        {"Upper": "x"},
+        {"under_score": "x"},
+        {"": "x"},
+        {"name": "café"},
+        {"name": " padded"},
+        {"name": "line\nbreak"},
+        {"big": "x" * 2048},
+    ],
+)
 def test_metadata_s3_would_change_is_refused(store, metadata):
     with pytest.raises(ValueError):
         store.create("key", b"x", metadata=metadata)
@@ -162,7 +191,8 @@ def test_json_round_trips_unicode(store):
     assert store.read_json("assessments/a1.json") == value
     # Stored as UTF-8 with sorted keys, so equal values give equal bytes.
     assert store.read("assessments/a1.json") == (
-        '{"answers": [1, 2.5, null, true], "b": {"a": 2, "z": 1}, "organisation": "Café Ōmori Ltd 🌱"}'.encode())
+        '{"answers": [1, 2.5, null, true], "b": {"a": 2, "z": 1}, "organisation": "Café Ōmori Ltd 🌱"}'.encode()
+    )
 
 
 def test_concurrent_creates_of_one_key_only_one_wins(store):
@@ -185,8 +215,25 @@ def test_concurrent_creates_of_one_key_only_one_wins(store):
     assert store.keys("") == ["race"]
 
 
-@pytest.mark.parametrize("key", ["", "/etc/passwd", "../outside", "a/../../outside", "a/..", "a\\b", "a\0b",
-                                 "a//b", "a/./b", "a/", ".hidden", "a/.tmp-x", "line\nbreak", "x" * 201])
+@pytest.mark.parametrize(
+    "key",
+    [
+        "",
+        "/etc/passwd",
+        "../outside",
+        "a/../../outside",
+        "a/..",
+        "a\\b",
+        "a\0b",
+        "a//b",
+        "a/./b",
+        "a/",
+        ".hidden",
+        "a/.tmp-x",
+        "line\nbreak",
+        "x" * 201,
+    ],
+)
 def test_keys_that_escape_the_root_are_refused(store, key):
     with pytest.raises(ValueError):
         store.create(key, b"x")
@@ -204,6 +251,7 @@ def test_prefixes_that_escape_the_root_are_refused(store):
 
 
 # The file store.
+
 
 def test_keys_through_a_symlink_out_of_the_root_are_refused(tmp_path):
     store = FileStore(tmp_path / "storage")
@@ -271,6 +319,7 @@ def test_key_inside_another_key_is_refused_on_disk(file_store):
 
 
 # The S3 store.
+
 
 def test_folders_pages_past_a_thousand(s3_store):
     names = [f"e{number:04d}" for number in range(1005)]
@@ -378,17 +427,20 @@ def scripted_s3(*answers, delay=0.0):
         server.server_close()
 
 
-@pytest.mark.parametrize("operation, status, code, delay, expected", [
-    ("read", 503, "SlowDown", 0, StorageUnavailable),
-    ("read", 500, "InternalError", 0, StorageUnavailable),
-    ("read", 400, "RequestTimeout", 0, StorageUnavailable),
-    ("read", 200, "", 1, StorageUnavailable),  # the answer comes after the read timeout
-    ("read", 403, "AccessDenied", 0, StorageMisconfigured),  # a setting to fix: the try-again page, and a log line
-    ("read", 404, "NoSuchBucket", 0, StorageMisconfigured),
-    ("read", 400, "SomethingElse", 0, StorageError),
-    ("create", 409, "ConditionalRequestConflict", 0, AlreadyExists),
-    ("create", 503, "SlowDown", 0, StorageUnavailable),
-])
+@pytest.mark.parametrize(
+    "operation, status, code, delay, expected",
+    [
+        ("read", 503, "SlowDown", 0, StorageUnavailable),
+        ("read", 500, "InternalError", 0, StorageUnavailable),
+        ("read", 400, "RequestTimeout", 0, StorageUnavailable),
+        ("read", 200, "", 1, StorageUnavailable),  # the answer comes after the read timeout
+        ("read", 403, "AccessDenied", 0, StorageMisconfigured),  # a setting to fix: the try-again page, and a log line
+        ("read", 404, "NoSuchBucket", 0, StorageMisconfigured),
+        ("read", 400, "SomethingElse", 0, StorageError),
+        ("create", 409, "ConditionalRequestConflict", 0, AlreadyExists),
+        ("create", 503, "SlowDown", 0, StorageUnavailable),
+    ],
+)
 def test_s3_failures_map_to_storage_errors(operation, status, code, delay, expected):
     with scripted_s3(s3_error(status, code), delay=delay) as endpoint:
         store = S3Store(BUCKET, client=impatient_client(endpoint))
@@ -405,7 +457,8 @@ def store_whose_first_put_lands_but_fails(stored):
     config = Config(connect_timeout=1, read_timeout=1, retries={"total_max_attempts": 2, "mode": "standard"})
     answers = scripted_s3(s3_error(500, "InternalError"), s3_error(412, "PreconditionFailed"), (200, stored))
     return answers, lambda endpoint: S3Store(
-        BUCKET, client=boto3.client("s3", endpoint_url=endpoint, config=config, **CREDENTIALS))
+        BUCKET, client=boto3.client("s3", endpoint_url=endpoint, config=config, **CREDENTIALS)
+    )
 
 
 def test_retried_create_refused_by_its_own_first_attempt_succeeds():
@@ -421,6 +474,7 @@ def test_retried_create_refused_by_another_writer_is_already_exists():
 
 
 # Choosing a store.
+
 
 def test_open_store_picks_the_backend(tmp_path):
     s3 = open_store("s3://portal-submissions/council/submissions/")
@@ -441,6 +495,7 @@ def test_importing_storage_does_not_import_boto3():
 
 
 # Download links: short-lived, as an attachment, by S3's presigned GET or the file store's signed local route.
+
 
 def fetch(store, url, built):
     """(status, headers, body) of following a download link as a browser would: S3's over HTTP, the file store's
@@ -482,8 +537,10 @@ def test_download_link_serves_the_file_as_an_attachment(store, built):
     assert "filename*=UTF-8''Wellbeing%20%E2%80%9Cpolicy%E2%80%9D%202026.pdf" in disposition
 
 
-@pytest.mark.parametrize("name, shown", [("../../etc/passwd", "passwd"), ('a"b;c\r\nd.pdf', "a_b_cd.pdf"),
-                                         ("", "download"), ("C:\\Users\\me\\plan.pdf", "plan.pdf")])
+@pytest.mark.parametrize(
+    "name, shown",
+    [("../../etc/passwd", "passwd"), ('a"b;c\r\nd.pdf', "a_b_cd.pdf"), ("", "download"), ("C:\\Users\\me\\plan.pdf", "plan.pdf")],
+)
 def test_download_names_cannot_break_the_header_or_name_a_path(store, built, name, shown):
     store.create("evidence/a1/file", b"x", content_type="application/octet-stream")
     _, headers, _ = fetch(store, store.download_url("evidence/a1/file", name, 60), built)
@@ -534,6 +591,7 @@ def test_file_store_download_sends_nosniff(file_store, built):
 
 # Evidence uploads: signed posts straight to storage, and what the function may ask about an object.
 
+
 def test_size_and_ranged_reads(store):
     data = bytes(range(256)) * 40
     store.create("evidence/a/file", data, content_type="application/octet-stream")
@@ -544,8 +602,12 @@ def test_size_and_ranged_reads(store):
     store.create("evidence/a/empty", b"")
     assert store.size("evidence/a/empty") == 0
     assert store.read_head("evidence/a/empty", 8) == b""
-    for ask in (lambda: store.size("evidence/a/missing"), lambda: store.read_head("evidence/a/missing", 8),
-                lambda: store.tags("evidence/a/missing"), lambda: store.size("evidence/a")):
+    for ask in (
+        lambda: store.size("evidence/a/missing"),
+        lambda: store.read_head("evidence/a/missing", 8),
+        lambda: store.tags("evidence/a/missing"),
+        lambda: store.size("evidence/a"),
+    ):
         with pytest.raises(NotFound):
             ask()
 
@@ -555,8 +617,10 @@ def test_new_objects_have_no_tags_and_s3_tags_read_back(store):
     assert store.tags("evidence/a/file") == {}
     if isinstance(store, S3Store):  # as GuardDuty tags a scanned object
         raw_s3(os.environ["AWS_ENDPOINT_URL"]).put_object_tagging(
-            Bucket=BUCKET, Key=store.prefix + "evidence/a/file",
-            Tagging={"TagSet": [{"Key": "GuardDutyMalwareScanStatus", "Value": "NO_THREATS_FOUND"}]})
+            Bucket=BUCKET,
+            Key=store.prefix + "evidence/a/file",
+            Tagging={"TagSet": [{"Key": "GuardDutyMalwareScanStatus", "Value": "NO_THREATS_FOUND"}]},
+        )
         assert store.tags("evidence/a/file") == {"GuardDutyMalwareScanStatus": "NO_THREATS_FOUND"}
 
 
@@ -633,8 +697,9 @@ def test_s3_upload_policy_pins_prefix_redirect_and_size(s3_store):
 
 # Streaming reads and writes, for evidence packs larger than memory.
 
+
 def pieces(data: bytes, size: int):
-    return (data[start:start + size] for start in range(0, len(data), size))
+    return (data[start : start + size] for start in range(0, len(data), size))
 
 
 @pytest.mark.parametrize("size", [0, 1000, UPLOAD_PART_BYTES * 2 + 12345])  # nothing, one write, three parts

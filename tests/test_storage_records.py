@@ -3,6 +3,7 @@ process is not read again, a new version is seen at once, and a record the reten
 
 Reads are counted by the real store (a subclass that notes each key it reads), on both backends.
 """
+
 import re
 from datetime import datetime, timedelta, timezone
 
@@ -41,7 +42,6 @@ def store(storage_url):
         noted = NotedFileStore(storage_url)
     noted.read_keys = []
     return noted
-
 
 
 @pytest.fixture
@@ -97,8 +97,7 @@ def test_a_record_deleted_and_written_again_in_this_process_reads_as_written_aga
 
 
 def test_a_second_listing_reads_no_record_it_has_read_before(council_app, assessment, viewer, store):
-    sent = [put_submission(store, assessment, typed_answers(assessment, organisation_name=f"Firm {n} Ltd"))
-            for n in range(3)]
+    sent = [put_submission(store, assessment, typed_answers(assessment, organisation_name=f"Firm {n} Ltd")) for n in range(3)]
     reviews.change(store, assessment.id, sent[0]["reference"], "accepted", "", "officer@example.gov.uk")
 
     first = listed(viewer)
@@ -116,18 +115,21 @@ def test_a_new_version_of_a_submission_shows_at_once(council_app, assessment, vi
     assert listed(viewer)[changed["reference"]] == "Old Name Ltd"
 
     store.read_keys.clear()
-    put_submission(store, assessment, typed_answers(assessment, organisation_name="New Name Ltd"),
-                   reference=changed["reference"], version=2)
+    put_submission(
+        store, assessment, typed_answers(assessment, organisation_name="New Name Ltd"), reference=changed["reference"], version=2
+    )
     assert listed(viewer) == {kept["reference"]: "Kept Ltd", changed["reference"]: "New Name Ltd"}
     assert records_read(store) == [f"submissions/readiness/{changed['reference']}/000002.json"]
 
 
 def test_a_submission_the_retention_purge_deleted_leaves_the_list(council_app, assessment, viewer, store, storage_url):
     now = datetime.now(timezone.utc)
-    old = put_submission(store, assessment, typed_answers(assessment, organisation_name="Old Ltd"),
-                         submitted_at=now - timedelta(days=40))
-    recent = put_submission(store, assessment, typed_answers(assessment, organisation_name="Recent Ltd"),
-                            submitted_at=now - timedelta(days=1))
+    old = put_submission(
+        store, assessment, typed_answers(assessment, organisation_name="Old Ltd"), submitted_at=now - timedelta(days=40)
+    )
+    recent = put_submission(
+        store, assessment, typed_answers(assessment, organisation_name="Recent Ltd"), submitted_at=now - timedelta(days=1)
+    )
     assert set(listed(viewer)) == {old["reference"], recent["reference"]}
 
     # The purge runs in a function of its own, with a store of its own.
@@ -143,8 +145,9 @@ def test_exports_and_the_api_read_each_submission_once_and_see_new_versions(coun
     store.read_keys.clear()
     assert len(find_submissions(store, assessments)) == 3 and store.read_keys == []
 
-    newer = put_submission(store, assessment, typed_answers(assessment, organisation_name="Renamed Ltd"),
-                           reference=sent[1]["reference"], version=2)
+    newer = put_submission(
+        store, assessment, typed_answers(assessment, organisation_name="Renamed Ltd"), reference=sent[1]["reference"], version=2
+    )
     found = {s.record["reference"]: s.record for s in find_submissions(store, assessments)}
     assert found[sent[1]["reference"]] == newer
     assert store.read_keys == [f"submissions/readiness/{sent[1]['reference']}/000002.json"]

@@ -4,6 +4,7 @@ GOV.UK Frontend 6 (a small table caption, blue task-list tags) silently does not
 
 The pages: every page of the frozen site, every council page an admin can open (with a submission, an evidence ZIP
 job and an error state), and the supplier's task list, a question and its error, as the functions render them."""
+
 import re
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -72,8 +73,11 @@ def _unstyled(used: set[str], styled: set[str]) -> set[str]:
     its block has any rule, as GOV.UK Frontend marks up more than it styles (govuk-radios has rules only for its
     items). govuk-js-*: what Frontend's scripts look for."""
     blocks = {re.split("__|--", name)[0] for name in styled}
-    return {name for name in used - styled - HOOKS_WITHOUT_STYLE if not name.startswith("govuk-js-")
-            and ("--" in name.split("__")[-1] or re.split("__|--", name)[0] not in blocks)}
+    return {
+        name
+        for name in used - styled - HOOKS_WITHOUT_STYLE
+        if not name.startswith("govuk-js-") and ("--" in name.split("__")[-1] or re.split("__|--", name)[0] not in blocks)
+    }
 
 
 def test_every_govuk_class_on_a_page_has_a_rule_in_the_stylesheet_it_loads(rendered_pages, built):
@@ -87,6 +91,7 @@ def test_every_govuk_class_on_a_page_has_a_rule_in_the_stylesheet_it_loads(rende
 
 # The same pages' markup, for what a stylesheet alone cannot do.
 
+
 def test_every_council_table_scrolls_inside_its_own_labelled_focusable_box(rendered_pages):
     """At 320 px a wide table scrolls in its box, never the page; keyboard users reach the box, and hear its name."""
     tables = 0
@@ -95,10 +100,10 @@ def test_every_council_table_scrolls_inside_its_own_labelled_focusable_box(rende
             continue
         for match in re.finditer(r"<table\b", html):
             tables += 1
-            before = html[:match.start()].rstrip()
+            before = html[: match.start()].rstrip()
             box = re.search(r'<div class="app-table-scroll" role="region" aria-labelledby="([^"]+)" tabindex="0">$', before)
             assert box, (name, before[-200:])
-            assert f'<caption id="{box.group(1)}"' in html[match.start():match.start() + 300], name
+            assert f'<caption id="{box.group(1)}"' in html[match.start() : match.start() + 300], name
     assert tables >= 5
 
 

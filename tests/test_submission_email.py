@@ -2,6 +2,7 @@
 
 The mail server is a real SMTP server on loopback (aiosmtpd), stopped and started as in tests/test_outbox.py.
 """
+
 import email
 import email.policy
 from datetime import datetime, timedelta, timezone
@@ -20,8 +21,16 @@ from .test_outbox import smtp  # noqa: F401  the fixture
 @pytest.fixture
 def sending(built, tmp_path, smtp):  # noqa: F811
     storage = str(tmp_path / "storage")
-    app = create_app({"TESTING": True, "PORTAL_CONTENT": CONTENT, "PORTAL_ASSETS": built[1], "PORTAL_STORAGE": storage,
-                      "PORTAL_BASE_URL": "http://localhost", "PORTAL_EMAIL": smtp["setting"]})
+    app = create_app(
+        {
+            "TESTING": True,
+            "PORTAL_CONTENT": CONTENT,
+            "PORTAL_ASSETS": built[1],
+            "PORTAL_STORAGE": storage,
+            "PORTAL_BASE_URL": "http://localhost",
+            "PORTAL_EMAIL": smtp["setting"],
+        }
+    )
     supplier = Supplier(app.test_client(), app.extensions["portal.content"].assessment("readiness"))
     supplier.start()
     supplier.complete_all({"contact_email": "Owner@Example.co.uk"})

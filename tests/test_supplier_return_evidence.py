@@ -1,5 +1,6 @@
 """Evidence on a return: uploaded straight to storage, checked by its content, kept once for the contract and
 chosen on any of its returns; the sent return names the files it relied on. On both stores."""
+
 import html
 import re
 from urllib.parse import urlsplit
@@ -18,7 +19,9 @@ def upload(contact, store, evidence_url, filename, data):  # noqa: F811
     """Post a file with the evidence page's signed form, as the browser does, and follow storage's redirect."""
     found = page(contact, evidence_url)
     form = re.search(r'<form method="post" action="([^"]+)" enctype="multipart/form-data"(.*?)</form>', found, re.S)
-    fields = {html.unescape(n): html.unescape(v) for n, v in re.findall(r'type="hidden" name="([^"]+)" value="([^"]*)"', form.group(2))}
+    fields = {
+        html.unescape(n): html.unescape(v) for n, v in re.findall(r'type="hidden" name="([^"]+)" value="([^"]*)"', form.group(2))
+    }
     location = post_upload(store, UploadForm(html.unescape(form.group(1)), fields), filename, data)
     back = urlsplit(location)
     return contact.client.get(f"{back.path}?{back.query}")

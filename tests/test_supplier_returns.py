@@ -1,5 +1,6 @@
 """A supplier contact reports on their contract: the schedule, the return form, save and return, check answers,
 send (write-once), corrections and the council's query, through the function's pages on both stores."""
+
 import re
 from datetime import date, datetime, timezone
 from decimal import Decimal
@@ -20,18 +21,40 @@ from .officer import ADMIN, Clock, OfficerBrowser, council_app_with_officers, em
 ANN, BOB = "ann@roadworks.example", "bob@roadworks.example"
 # Two local measures reported quarterly: a per-period commitment, and one for the whole contract with a profile.
 CONTRACT = Contract(
-    "Highways maintenance", "EXC-2026-014", "Roadworks Ltd", Decimal(1_250_000), date(2026, 4, 1), date(2027, 3, 31),
-    "officer@exampleshire.gov.uk", (ANN,),
-    (Commitment("LE01", Decimal("4.5"), "per_period", "quarterly", "Local hires"),
-     Commitment("WB06", Decimal(100), "whole_contract", "quarterly", "Volunteering",
-                (Decimal(10), Decimal(20), Decimal(30), Decimal(40)))))
+    "Highways maintenance",
+    "EXC-2026-014",
+    "Roadworks Ltd",
+    Decimal(1_250_000),
+    date(2026, 4, 1),
+    date(2027, 3, 31),
+    "officer@exampleshire.gov.uk",
+    (ANN,),
+    (
+        Commitment("LE01", Decimal("4.5"), "per_period", "quarterly", "Local hires"),
+        Commitment(
+            "WB06",
+            Decimal(100),
+            "whole_contract",
+            "quarterly",
+            "Volunteering",
+            (Decimal(10), Decimal(20), Decimal(30), Decimal(40)),
+        ),
+    ),
+)
 Q1, Q2, Q3, Q4 = commitment_periods(CONTRACT, CONTRACT.commitments[0], 30)
 LINK = re.compile(r"https?://\S+?(/supplier/sign-in/[A-Za-z0-9_-]+)")
 ANSWERS = {
-    "lines-LE01-quantity": "5", "lines-LE01-method": "Payroll for the quarter", "lines-LE01-postcode_districts": "EX1, EX4",
-    "lines-LE01-attributable": "yes", "lines-LE01-narrative": "Two apprentices",
-    "lines-WB06-quantity": "12.5", "lines-WB06-method": "Volunteering log", "lines-WB06-postcode_districts": "EX2",
-    "lines-WB06-attributable": "yes", "declared_by_name": "Ann Smith", "declared_by_role": "Contract Director",
+    "lines-LE01-quantity": "5",
+    "lines-LE01-method": "Payroll for the quarter",
+    "lines-LE01-postcode_districts": "EX1, EX4",
+    "lines-LE01-attributable": "yes",
+    "lines-LE01-narrative": "Two apprentices",
+    "lines-WB06-quantity": "12.5",
+    "lines-WB06-method": "Volunteering log",
+    "lines-WB06-postcode_districts": "EX2",
+    "lines-WB06-attributable": "yes",
+    "declared_by_name": "Ann Smith",
+    "declared_by_role": "Contract Director",
 }
 
 
@@ -53,6 +76,7 @@ def store(app, storage_url):
 @pytest.fixture
 def contract_id(store):
     from dataclasses import replace
+
     return Contracts(store).create(replace(CONTRACT, supplier_contacts=(ANN, BOB)), ADMIN)
 
 
@@ -94,7 +118,11 @@ def test_a_contact_sees_their_contract_and_where_each_return_stands(ann, contrac
     home = page(ann, "/supplier/")
     assert f'href="/supplier/contracts/{contract_id}/"' in home and "Highways maintenance" in home
     schedule = page(ann, f"/supplier/contracts/{contract_id}/")
-    rows = re.findall(r'<tr class="govuk-table__row">\s*<th scope="row" class="govuk-table__header">([0-9][^<]+)</th>.*?govuk-tag[^>]*>\s*([^<]+?)\s*<', schedule, re.S)
+    rows = re.findall(
+        r'<tr class="govuk-table__row">\s*<th scope="row" class="govuk-table__header">([0-9][^<]+)</th>.*?govuk-tag[^>]*>\s*([^<]+?)\s*<',
+        schedule,
+        re.S,
+    )
     assert ("1 April 2026 to 30 June 2026", "Overdue") in rows and ("1 October 2026 to 31 December 2026", "Not yet due") in rows
     assert f'href="{form_url(contract_id)}"' in schedule and form_url(contract_id, Q3) not in schedule
 
@@ -104,7 +132,11 @@ def test_a_return_is_checked_then_sent_and_its_confirmation_can_be_kept(ann, con
     assert sent.status_code == 303
     confirmation = page(ann, sent.headers["Location"])
     assert "Return sent" in confirmation and f"EXC-2026-014 / {Q1.id} / version 1" in confirmation
-    assert "Payroll for the quarter" in confirmation and "EX1, EX4" in confirmation and "Ann Smith, Contract Director" in confirmation
+    assert (
+        "Payroll for the quarter" in confirmation
+        and "EX1, EX4" in confirmation
+        and "Ann Smith, Contract Director" in confirmation
+    )
     record = Returns(store).latest(contract_id, Q1.id)
     assert record["by"] == ANN and str(record["return"].line("WB06").quantity) == "12.5"
     assert "Sent" in page(ann, f"/supplier/contracts/{contract_id}/")
@@ -120,14 +152,19 @@ def test_the_check_page_shows_the_answers_with_change_links(ann, contract_id):
     assert f'href="{form_url(contract_id)}#lines-LE01-quantity"' in check and "Send your return" in check
 
 
-@pytest.mark.parametrize("change, field, message", [
-    ({"lines-LE01-quantity": ""}, "lines-LE01-quantity", "Enter the quantity delivered for LE01"),
-    ({"lines-LE01-quantity": "5000"}, "lines-LE01-quantity", "between 0 and 1,000"),
-    ({"lines-WB06-postcode_districts": "SW1"}, "lines-WB06-postcode_districts", "SW1 is not in Exampleshire"),
-    ({"lines-LE01-attributable": ""}, "lines-LE01-attributable", "Confirm that the figure for LE01 counts"),
-    ({"declared_by_name": ""}, "declared_by_name", "Enter the name of the person making the declaration"),
-])
-def test_a_wrong_answer_gets_a_message_by_its_field_keeps_every_answer_and_stores_nothing(ann, contract_id, store, change, field, message):
+@pytest.mark.parametrize(
+    "change, field, message",
+    [
+        ({"lines-LE01-quantity": ""}, "lines-LE01-quantity", "Enter the quantity delivered for LE01"),
+        ({"lines-LE01-quantity": "5000"}, "lines-LE01-quantity", "between 0 and 1,000"),
+        ({"lines-WB06-postcode_districts": "SW1"}, "lines-WB06-postcode_districts", "SW1 is not in Exampleshire"),
+        ({"lines-LE01-attributable": ""}, "lines-LE01-attributable", "Confirm that the figure for LE01 counts"),
+        ({"declared_by_name": ""}, "declared_by_name", "Enter the name of the person making the declaration"),
+    ],
+)
+def test_a_wrong_answer_gets_a_message_by_its_field_keeps_every_answer_and_stores_nothing(
+    ann, contract_id, store, change, field, message
+):
     response = ann.post(form_url(contract_id), {**ANSWERS, **change})
     html = response.get_data(as_text=True)
     assert response.status_code == 400 and "There is a problem" in html and message in html
@@ -157,16 +194,21 @@ def test_the_councils_query_is_shown_and_answered_by_a_correction_with_its_reaso
     assert "Payroll for the quarter</textarea>" in form
     unexplained = ann.post(form_url(contract_id), {**ANSWERS, "based_on": "1", "lines-LE01-quantity": "4"})
     assert unexplained.status_code == 400 and "Enter why you are correcting this return" in unexplained.get_data(as_text=True)
-    corrected = send_return(ann, contract_id, {"based_on": "1", "lines-LE01-quantity": "4", "correction_reason": "One lives in Devon"})
+    corrected = send_return(
+        ann, contract_id, {"based_on": "1", "lines-LE01-quantity": "4", "correction_reason": "One lives in Devon"}
+    )
     assert corrected.status_code == 303 and corrected.headers["Location"].endswith(f"/returns/{Q1.id}/sent/2/")
     versions = Returns(store).sent(contract_id)[Q1.id]
     assert [(v.version, str(v.line("LE01").quantity), v.correction_reason) for v in versions] == [
-        (1, "5", None), (2, "4", "One lives in Devon")]
+        (1, "5", None),
+        (2, "4", "One lives in Devon"),
+    ]
     assert "Sent" in page(ann, f"/supplier/contracts/{contract_id}/")  # the correction waits for review
 
 
 def test_two_contacts_sending_the_same_period_at_once_make_one_version_and_the_second_is_told(
-        ann, app, tmp_path, contract_id, store):
+    ann, app, tmp_path, contract_id, store
+):
     bob = sign_in(app, tmp_path / "outbox", BOB)
     checks = []
     for contact, quantity in ((ann, "5"), (bob, "6")):
@@ -205,8 +247,14 @@ def test_a_withdrawn_contact_stops_at_once_and_nothing_they_post_is_kept(ann, co
 
 def test_a_contract_the_contact_is_not_on_is_not_found(ann, store, contract_id):
     from dataclasses import replace
+
     other = Contracts(store).create(replace(CONTRACT, title="Other", supplier_contacts=("someone@else.example",)), ADMIN)
-    for url in (f"/supplier/contracts/{other}/", form_url(other), f"/supplier/contracts/{other}/returns/{Q1.id}/sent/1/",
-                f"/supplier/contracts/{contract_id}/returns/2026-01-01--2026-03-31/", form_url(contract_id, Q3),
-                "/supplier/contracts/..%2f..%2fofficers/"):
+    for url in (
+        f"/supplier/contracts/{other}/",
+        form_url(other),
+        f"/supplier/contracts/{other}/returns/{Q1.id}/sent/1/",
+        f"/supplier/contracts/{contract_id}/returns/2026-01-01--2026-03-31/",
+        form_url(contract_id, Q3),
+        "/supplier/contracts/..%2f..%2fofficers/",
+    ):
         assert ann.client.get(url).status_code == 404, url

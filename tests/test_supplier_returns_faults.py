@@ -1,5 +1,6 @@
 """Storage stops while a contact fills in a return: the try-again page keeps every figure they typed, and once
 storage is back the same answers go through."""
+
 import uuid
 from datetime import datetime, timezone
 
@@ -15,8 +16,14 @@ from .test_supplier_returns import ANSWERS, CONTRACT, Q1, form_url, sign_in
 def test_storage_down_gives_the_try_again_page_with_the_figures_still_in_the_form(built, storage_endpoint, monkeypatch, tmp_path):  # noqa: F811
     monkeypatch.setenv("AWS_ENDPOINT_URL", storage_endpoint.url)
     storage = f"s3://{BUCKET}/{uuid.uuid4().hex}"
-    app = council_app_with_officers(built[1], storage, tmp_path / "outbox", Clock(datetime(2026, 11, 2, 12, tzinfo=timezone.utc)),
-                                    "https://portal.example", **IMPATIENT)
+    app = council_app_with_officers(
+        built[1],
+        storage,
+        tmp_path / "outbox",
+        Clock(datetime(2026, 11, 2, 12, tzinfo=timezone.utc)),
+        "https://portal.example",
+        **IMPATIENT,
+    )
     contract_id = Contracts(open_store(storage)).create(CONTRACT, ADMIN)
     ann = sign_in(app, tmp_path / "outbox", "ann@roadworks.example")
     token = csrf(ann.client.get(form_url(contract_id)).get_data(as_text=True))

@@ -1,5 +1,6 @@
 """Hostile posts to every page a contact sends a return through: refused with a 4xx or taken whole, never a 5xx,
 and nothing half-stored (a refused post leaves storage as it was)."""
+
 from urllib.parse import quote_from_bytes
 
 import pytest
@@ -12,8 +13,15 @@ from .test_fuzz import BOUNDED, hostile_text
 from .test_supplier_returns import ANSWERS, Q1, app, clock, contract_id, form_url, sign_in, store  # noqa: F401  (fixtures)
 from .officer import csrf
 
-FIELDS = sorted(ANSWERS) + ["lines-LE01-narrative", "lines-WB06-narrative", "lines-LE01-evidence", "correction_reason",
-                            "based_on", "action", "draft"]
+FIELDS = sorted(ANSWERS) + [
+    "lines-LE01-narrative",
+    "lines-WB06-narrative",
+    "lines-LE01-evidence",
+    "correction_reason",
+    "based_on",
+    "action",
+    "draft",
+]
 field_names = st.one_of(st.sampled_from(FIELDS), st.text(max_size=20))
 
 
@@ -36,13 +44,17 @@ def test_no_post_to_a_return_page_fails_or_half_stores_whatever_is_sent(ann, con
     folder = f"contracts/{contract_id}/returns/{Q1.id}/"
 
     @settings(max_examples=40, **BOUNDED)
-    @given(fields=st.dictionaries(field_names, st.lists(hostile_text, min_size=1, max_size=3), max_size=8),
-           raw=st.one_of(st.none(), st.binary(max_size=300)), with_token=st.booleans())
+    @given(
+        fields=st.dictionaries(field_names, st.lists(hostile_text, min_size=1, max_size=3), max_size=8),
+        raw=st.one_of(st.none(), st.binary(max_size=300)),
+        with_token=st.booleans(),
+    )
     def post(fields, raw, with_token):
         before = store.keys(folder)
         if raw is not None:  # bytes that are not UTF-8, sent as a form
             body = (b"csrf_token=" + token.encode() + b"&" if with_token else b"") + b"&".join(
-                quote_from_bytes(raw[i:i + 7]).encode() + b"=" + raw[i:i + 11] for i in range(0, len(raw), 13))
+                quote_from_bytes(raw[i : i + 7]).encode() + b"=" + raw[i : i + 11] for i in range(0, len(raw), 13)
+            )
             response = ann.client.post(url, data=body, content_type="application/x-www-form-urlencoded")
         else:
             response = ann.client.post(url, data={**fields, **({"csrf_token": token} if with_token else {})})

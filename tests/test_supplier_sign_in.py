@@ -1,5 +1,6 @@
 """Suppliers sign in by emailed single-use link (DESIGN.md decision 13): only an address an officer has named (a
 contract's contact, a Charter signatory) gets a link; withdrawing it ends its session and its links at once."""
+
 import re
 from urllib.parse import urlsplit
 
@@ -13,11 +14,12 @@ CONTACT = "Jo.Bloggs@Acme.example"
 LINK = re.compile(r"https?://\S+?(/supplier/sign-in/[A-Za-z0-9_-]+)")
 
 
-
 @pytest.fixture
 def app(built, storage_url, tmp_path, clock):
     app = council_app_with_officers(built[1], storage_url, tmp_path / "outbox", clock, "https://portal.example")
-    SupplierContacts(open_store(storage_url)).grant(CONTACT, "contract", "c-1", "Grounds maintenance 2027", "admin@exampleshire.gov.uk")
+    SupplierContacts(open_store(storage_url)).grant(
+        CONTACT, "contract", "c-1", "Grounds maintenance 2027", "admin@exampleshire.gov.uk"
+    )
     return app
 
 
@@ -55,10 +57,15 @@ def test_a_stranger_sees_the_same_page_and_gets_no_email(supplier):
     assert len(emails_to(supplier.outbox, CONTACT.lower())) == 1
 
 
-@pytest.mark.parametrize("typed, message", [
-    ("", "Enter your email address"), ("jo@", "Enter an email address in the correct format"),
-    ("a@b.com,c@d.com", "Enter an email address in the correct format"), ("x" * 5000, "Enter an email address"),
-])
+@pytest.mark.parametrize(
+    "typed, message",
+    [
+        ("", "Enter your email address"),
+        ("jo@", "Enter an email address in the correct format"),
+        ("a@b.com,c@d.com", "Enter an email address in the correct format"),
+        ("x" * 5000, "Enter an email address"),
+    ],
+)
 def test_a_bad_address_gets_a_message_and_a_400(supplier, typed, message):
     response = supplier.post("/supplier/sign-in", {"email": typed})
     page = response.get_data(as_text=True)

@@ -1,4 +1,5 @@
 """A supplier changes what it sent (a new write-once version under the same reference) or deletes an unsent draft."""
+
 import html
 import re
 
@@ -113,13 +114,18 @@ def test_deleting_an_unsent_draft_erases_every_version_and_file_and_the_link_say
     if storage_url.startswith("s3://"):
         bucket, _, prefix = storage_url.removeprefix("s3://").partition("/")
         import boto3
+
         listing = boto3.client("s3").list_object_versions(Bucket=bucket, Prefix=prefix + "/")
-        left = [v["Key"] for v in listing.get("Versions", []) + listing.get("DeleteMarkers", [])
-                if v["Key"].split("/")[2] in ("drafts", "evidence", "uploads")]
+        left = [
+            v["Key"]
+            for v in listing.get("Versions", []) + listing.get("DeleteMarkers", [])
+            if v["Key"].split("/")[2] in ("drafts", "evidence", "uploads")
+        ]
         assert left == [prefix + "/" + mark], left
     else:
-        assert "Acme Cleaning Ltd" not in "".join(p.read_text(errors="ignore") for p in (tmp_path / "storage").rglob("*")
-                                                  if p.is_file())
+        assert "Acme Cleaning Ltd" not in "".join(
+            p.read_text(errors="ignore") for p in (tmp_path / "storage").rglob("*") if p.is_file()
+        )
     for address in (supplier.task_list, supplier.question_url("organisation", "organisation_name")):
         again = supplier.client.get(address)
         assert again.status_code == 410 and "Your answers have been deleted" in again.get_data(as_text=True)

@@ -1,4 +1,5 @@
 """The readiness checklist function: one page of a theme's questions in, an instant readiness result out. Stores nothing."""
+
 from flask import Blueprint, render_template
 
 from portal.questionnaire import progress
@@ -21,6 +22,10 @@ def result(assessment_id, section_id):
     if not form.validate_on_submit():
         return render_checklist(assessment, section, form), 400
     answers = {k: v for k, v in form.answers.items() if v is not None}
-    return render_template("checklists/result.html", assessment=assessment, section=section,
-                           readiness=progress.readiness(assessment, section, answers),
-                           title=f"Your result: {section.title}")
+    return render_template(
+        "checklists/result.html",
+        assessment=assessment,
+        section=section,
+        readiness=progress.readiness(assessment, section, answers),
+        title=f"Your result: {section.title}",
+    )

@@ -6,6 +6,7 @@ its first bytes (all of a small file) and the size storage listed, and attaches 
 with a message.
 No byte of a file passes through here, except the ranged reads the checks and the SHA-256 need.
 """
+
 import re
 import secrets
 from contextlib import suppress
@@ -145,9 +146,14 @@ def _check(store, key, upload, slot, draft) -> dict:
     if malware.scan_status(store, key, current_app.config["PORTAL_MALWARE_SCANNER"]) == malware.THREAT:
         raise EvidenceRejected(checks.virus())
     return {
-        "key": key, "name": inspected.name, "size": size, "sha256": sha256_of(read_range, size),
-        "content_type": inspected.type.content_type, "uploaded_at": now().replace(microsecond=0).isoformat(),
-        "slots": [slot.id], "valid_until": None,
+        "key": key,
+        "name": inspected.name,
+        "size": size,
+        "sha256": sha256_of(read_range, size),
+        "content_type": inspected.type.content_type,
+        "uploaded_at": now().replace(microsecond=0).isoformat(),
+        "slots": [slot.id],
+        "valid_until": None,
     }
 
 
@@ -182,8 +188,13 @@ def reuse(assessment_id, token, slot_id):
         return _render(assessment, draft, section, slot, reuse_error=checks.too_many(slot.max_files)), 400
     refused = [e["name"] for e in draft.evidence if e["id"] in chosen and e["content_type"] not in _content_types(slot)]
     if refused:
-        return _render(assessment, draft, section, slot,
-                       reuse_error=f"{refused[0]} cannot be used here: it must be a {list_in_words(slot.types)}"), 400
+        return _render(
+            assessment,
+            draft,
+            section,
+            slot,
+            reuse_error=f"{refused[0]} cannot be used here: it must be a {list_in_words(slot.types)}",
+        ), 400
     evidence = tuple({**e, "slots": e["slots"] + [slot.id]} if e["id"] in chosen else e for e in draft.evidence)
     drafts().save(assessment, draft, evidence=evidence)
     return redirect(url_for(".evidence", assessment_id=assessment.id, token=token, slot_id=slot.id), 303)
@@ -219,8 +230,11 @@ def _content_types(slot) -> set[str]:
 
 def _reusable(draft, slot) -> list[dict]:
     """Files attached to other questions that this one takes."""
-    return [entry for entry in draft.evidence
-            if entry["slots"] and slot.id not in entry["slots"] and entry["content_type"] in _content_types(slot)]
+    return [
+        entry
+        for entry in draft.evidence
+        if entry["slots"] and slot.id not in entry["slots"] and entry["content_type"] in _content_types(slot)
+    ]
 
 
 def _render(assessment, draft, section, slot, error=None, reuse_error=None, added=None, valid_until=None, date_error=None):
@@ -234,22 +248,43 @@ def _render(assessment, draft, section, slot, error=None, reuse_error=None, adde
     if room and held is None:
         upload_id = secrets.token_hex(16)
         back_to = current_app.config["PORTAL_BASE_URL"].rstrip("/") + url_for(
-            ".uploaded", assessment_id=assessment.id, token=draft.token, slot_id=slot.id, upload_id=upload_id)
-        form = store.upload_form(_upload_prefix(assessment, draft, upload_id), back_to,
-                                 max_bytes=slot.max_bytes * POLICY_SIZE_MARGIN,
-                                 metadata_fields=VALID_UNTIL_FIELDS if slot.ask_valid_until else ())
-    response = current_app.make_response(render_template(
-        "assessments/evidence.html", assessment=assessment, draft=draft, section=section, slot=slot,
-        attached=attached, reusable=bool(reuse_items), reuse_items=reuse_items, form=form, error=error, reuse_error=reuse_error,
-        added=next((entry for entry, _ in attached if entry["id"] == added), None), scanner=scanner,
-        removed=get_flashed_messages(category_filter=["removed"]), held=held, date_error=date_error,
-        types=list_in_words(slot.types), accept=",".join(e for t in slot.types for e in FILE_TYPES[t].extensions),
-        valid_until=[(valid_until or {}).get(name, "") for name in VALID_UNTIL_FIELDS],  # as typed, kept
-        title=slot.label, error_title=bool(error or reuse_error or date_error),
-    ))
+            ".uploaded", assessment_id=assessment.id, token=draft.token, slot_id=slot.id, upload_id=upload_id
+        )
+        form = store.upload_form(
+            _upload_prefix(assessment, draft, upload_id),
+            back_to,
+            max_bytes=slot.max_bytes * POLICY_SIZE_MARGIN,
+            metadata_fields=VALID_UNTIL_FIELDS if slot.ask_valid_until else (),
+        )
+    response = current_app.make_response(
+        render_template(
+            "assessments/evidence.html",
+            assessment=assessment,
+            draft=draft,
+            section=section,
+            slot=slot,
+            attached=attached,
+            reusable=bool(reuse_items),
+            reuse_items=reuse_items,
+            form=form,
+            error=error,
+            reuse_error=reuse_error,
+            added=next((entry for entry, _ in attached if entry["id"] == added), None),
+            scanner=scanner,
+            removed=get_flashed_messages(category_filter=["removed"]),
+            held=held,
+            date_error=date_error,
+            types=list_in_words(slot.types),
+            accept=",".join(e for t in slot.types for e in FILE_TYPES[t].extensions),
+            valid_until=[(valid_until or {}).get(name, "") for name in VALID_UNTIL_FIELDS],  # as typed, kept
+            title=slot.label,
+            error_title=bool(error or reuse_error or date_error),
+        )
+    )
     target = urlsplit(form.url) if form else None
     if target and target.netloc:
         # The form posts to storage, on another origin in production: allow exactly that one in form-action.
         response.headers["Content-Security-Policy"] = content_security_policy().replace(
-            "form-action 'self'", f"form-action 'self' {target.scheme}://{target.netloc}")
+            "form-action 'self'", f"form-action 'self' {target.scheme}://{target.netloc}"
+        )
     return response

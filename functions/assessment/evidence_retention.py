@@ -3,6 +3,7 @@
 A bucket lifecycle rule counts from when an object was written, but a draft lives for a number of days after
 its last save, so only the records can tell an abandoned draft's files from a live one's.
 """
+
 from collections import defaultdict
 from datetime import datetime
 
@@ -14,8 +15,9 @@ from ..storage import Store
 
 def abandoned_evidence(store: Store, assessment: Assessment, now: datetime) -> list[str]:
     """Keys under evidence/ that no submission lists and whose draft has expired unsent, been sent, or gone."""
-    submitted = {entry["key"] for key in store.keys(f"submissions/{assessment.id}/")
-                 for entry in store.read_json(key).get("evidence", [])}
+    submitted = {
+        entry["key"] for key in store.keys(f"submissions/{assessment.id}/") for entry in store.read_json(key).get("evidence", [])
+    }
     by_draft = defaultdict(list)
     for key in store.keys(f"evidence/{assessment.id}/"):
         if key not in submitted:

@@ -15,8 +15,7 @@ from . import plans as crp
 from ..mail import mailer
 
 from ..mail import outbox
-from .web import (assessment_blueprint, assessment_or_404, checked_plan, draft_or_404, drafts,
-                             section_or_404)
+from .web import assessment_blueprint, assessment_or_404, checked_plan, draft_or_404, drafts, section_or_404
 from ..storage import NotFound, StorageError, StorageUnavailable
 
 
@@ -59,11 +58,18 @@ def _render_task_list(assessment, draft, email_error=None, email_value=""):
     completed = set(draft.completed)
     statuses = {s.id: progress.section_status(assessment, s, draft.answers, completed) for s in assessment.sections}
     return render_template(
-        "assessments/task_list.html", assessment=assessment, draft=draft, statuses=statuses,
+        "assessments/task_list.html",
+        assessment=assessment,
+        draft=draft,
+        statuses=statuses,
         ready=progress.ready_to_submit(assessment, draft.answers, completed),
-        resume_link=_resume_link(assessment, draft.token), title=f"Your answers: {assessment.title}",
-        just_started=request.args.get("started") == "1", emailed=request.args.get("emailed") == "1",
-        email_error=email_error, email_value=email_value, error_title=bool(email_error),
+        resume_link=_resume_link(assessment, draft.token),
+        title=f"Your answers: {assessment.title}",
+        just_started=request.args.get("started") == "1",
+        emailed=request.args.get("emailed") == "1",
+        email_error=email_error,
+        email_value=email_value,
+        error_title=bool(email_error),
     )
 
 
@@ -80,11 +86,17 @@ def email_link(assessment_id, token):
     link = _resume_link(assessment, token)
     body = render_template("assessments/resume_email.txt", assessment=assessment, draft=draft, link=link, site=site)
     try:
-        outbox.post(drafts().store, mailer.compose(site.council.contact_email, address, f"Your link to {assessment.title.lower()}", body))
+        outbox.post(
+            drafts().store, mailer.compose(site.council.contact_email, address, f"Your link to {assessment.title.lower()}", body)
+        )
     except StorageError:
         current_app.logger.exception("Could not store a resume link's email")
-        return _render_task_list(assessment, draft, email_error="We could not send the email just now. Copy the link above instead, or try again later.",
-                                 email_value=address), 503
+        return _render_task_list(
+            assessment,
+            draft,
+            email_error="We could not send the email just now. Copy the link above instead, or try again later.",
+            email_value=address,
+        ), 503
     return redirect(url_for(".task_list", assessment_id=assessment.id, token=token, emailed=1), 303)
 
 
@@ -131,8 +143,17 @@ def question(assessment_id, token, section_id, question_id):
             following = progress.next_question(section, draft.answers, after=following.id)
         if following is None:
             return redirect(url_for(".check_answers", assessment_id=assessment.id, token=token, section_id=section.id), 303)
-        return redirect(url_for(".question", assessment_id=assessment.id, token=token, section_id=section.id,
-                                question_id=following.id, change=1 if changing else None), 303)
+        return redirect(
+            url_for(
+                ".question",
+                assessment_id=assessment.id,
+                token=token,
+                section_id=section.id,
+                question_id=following.id,
+                change=1 if changing else None,
+            ),
+            303,
+        )
     status = 400 if form.errors else 200
     return _render_question(assessment, section, draft, asked, form, back), status
 
@@ -145,8 +166,18 @@ def _unsaved_answer(assessment, token, section_id, question_id):
     form.validate()  # binds and checks the posted answer, so that it is shown as typed
     back = url_for(".task_list", assessment_id=assessment.id, token=token)
     return render_template(
-        "assessments/question.html", assessment=assessment, section=section, token=token, question=asked, form=form,
-        params=render_params(asked), back=back, save_failed=True, error_summary=error_summary, title=asked.label, error_title=True,
+        "assessments/question.html",
+        assessment=assessment,
+        section=section,
+        token=token,
+        question=asked,
+        form=form,
+        params=render_params(asked),
+        back=back,
+        save_failed=True,
+        error_summary=error_summary,
+        title=asked.label,
+        error_title=True,
     )
 
 
@@ -163,9 +194,18 @@ def _previous_page(assessment, section, draft, asked, changing):
 
 def _render_question(assessment, section, draft, asked, form, back, save_failed=False):
     return render_template(
-        "assessments/question.html", assessment=assessment, section=section, token=draft.token, question=asked,
-        form=form, params=render_params(asked), back=back, save_failed=save_failed, error_summary=error_summary,
-        title=asked.label, error_title=bool(form.errors) or save_failed,
+        "assessments/question.html",
+        assessment=assessment,
+        section=section,
+        token=draft.token,
+        question=asked,
+        form=form,
+        params=render_params(asked),
+        back=back,
+        save_failed=save_failed,
+        error_summary=error_summary,
+        title=asked.label,
+        error_title=bool(form.errors) or save_failed,
     )
 
 
@@ -190,16 +230,29 @@ def check_answers(assessment_id, token, section_id):
     # The section that holds a carbon reduction plan links to the plan built from it, once there is one.
     plan_here = crp.applies(assessment, draft.answers) and section.question("has_crp") is not None
     return render_template(
-        "assessments/check_answers.html", assessment=assessment, section=section, draft=draft, rows=rows,
-        missing=missing, error=error, title=f"Check your answers: {section.title}", error_title=bool(error), plan_here=plan_here,
-        evidence=[(slot, [e for e in draft.evidence if slot.id in e["slots"]])
-                  for slot in progress.section_evidence(section, draft.answers)],
-        completed_value=request.form.get("completed") if request.method == "POST" else ("yes" if section.id in draft.completed else None),
+        "assessments/check_answers.html",
+        assessment=assessment,
+        section=section,
+        draft=draft,
+        rows=rows,
+        missing=missing,
+        error=error,
+        title=f"Check your answers: {section.title}",
+        error_title=bool(error),
+        plan_here=plan_here,
+        evidence=[
+            (slot, [e for e in draft.evidence if slot.id in e["slots"]])
+            for slot in progress.section_evidence(section, draft.answers)
+        ],
+        completed_value=request.form.get("completed")
+        if request.method == "POST"
+        else ("yes" if section.id in draft.completed else None),
     ), 400 if error else 200
 
 
 # The carbon reduction plan, written out from the answers: for the supplier's own draft or submission only,
 # since the resume link in the address is the only way in.
+
 
 def _plan_page(assessment_id, token) -> dict:
     assessment = assessment_or_404(assessment_id)

@@ -2,6 +2,7 @@
 
 The assessment function serves the plan's pages; the rules and the checker are in portal/crp/, without Flask.
 """
+
 from datetime import date
 
 from flask import Flask, current_app
@@ -46,4 +47,5 @@ def record_check(assessment):
         if assessment.id != sets.assessment_id or not has_plan(answers):
             return None
         return checker.check(Plan.from_answers(answers), sets.default, on).stored(on)
+
     return stored

@@ -1,4 +1,5 @@
 """Drafts and submissions of a questionnaire, kept in storage write-once: every save is a new version."""
+
 import base64
 import hashlib
 import secrets
@@ -70,10 +71,16 @@ class Draft:
 
     def stored(self) -> dict:
         return {
-            "assessment": self.assessment_id, "questionnaire_version": self.questionnaire_version,
-            "created_at": self.created_at, "expires_at": self.expires_at, "version": self.version,
-            "answers": self.answers, "completed": sorted(self.completed), "reference": self.reference,
-            "evidence": list(self.evidence), "updates_version": self.updates_version,
+            "assessment": self.assessment_id,
+            "questionnaire_version": self.questionnaire_version,
+            "created_at": self.created_at,
+            "expires_at": self.expires_at,
+            "version": self.version,
+            "answers": self.answers,
+            "completed": sorted(self.completed),
+            "reference": self.reference,
+            "evidence": list(self.evidence),
+            "updates_version": self.updates_version,
         }
 
 
@@ -105,8 +112,10 @@ class Drafts:
     def start(self, assessment: Assessment) -> Draft:
         now = self.clock()
         draft = Draft(
-            token=secrets.token_urlsafe(24), assessment_id=assessment.id,
-            questionnaire_version=assessment.version, created_at=now.isoformat(),
+            token=secrets.token_urlsafe(24),
+            assessment_id=assessment.id,
+            questionnaire_version=assessment.version,
+            created_at=now.isoformat(),
             expires_at=(now + timedelta(days=assessment.drafts_expire_after_days)).isoformat(),
         )
         return self._write(draft, version=1)
@@ -125,10 +134,15 @@ class Drafts:
             raise DraftExpired(token)
         updates_version = None if expired else data.get("updates_version")  # an update left too long lapses
         return Draft(
-            token=token, assessment_id=data["assessment"], questionnaire_version=data["questionnaire_version"],
-            created_at=data["created_at"], expires_at=data["expires_at"], version=data["version"],
+            token=token,
+            assessment_id=data["assessment"],
+            questionnaire_version=data["questionnaire_version"],
+            created_at=data["created_at"],
+            expires_at=data["expires_at"],
+            version=data["version"],
             answers=data["answers"],
-            completed=tuple(data["completed"]), reference=data["reference"],
+            completed=tuple(data["completed"]),
+            reference=data["reference"],
             evidence=tuple(data.get("evidence", [])),  # drafts saved before evidence existed have none
             updates_version=updates_version,
         )
@@ -165,11 +179,14 @@ class Drafts:
         submitted_at = self.clock()
         answers = progress.shown_answers(assessment, draft.answers)  # never answers to questions no longer asked
         record = {
-            "reference": reference, "assessment": assessment.id, "questionnaire_version": assessment.version,
+            "reference": reference,
+            "assessment": assessment.id,
+            "questionnaire_version": assessment.version,
             "submitted_at": submitted_at.isoformat(),
             "answers": _check_answers(assessment, answers),
-            "readiness": {r.section.id: {"percent": r.percent, "level": r.level.id}
-                          for r in readiness_by_theme(assessment, answers)},
+            "readiness": {
+                r.section.id: {"percent": r.percent, "level": r.level.id} for r in readiness_by_theme(assessment, answers)
+            },
             "carbon_reduction_plan": plan_check(answers, uk_calendar_day(submitted_at)) if plan_check else None,
             "evidence": submitted_evidence(assessment, answers, draft.evidence),
         }
@@ -194,8 +211,11 @@ class Drafts:
         except AlreadyExists:
             pass  # finishing a delete cut short
         digest = _digest(token)
-        for key in [*self.store.keys(f"evidence/{assessment.id}/{digest}/"),
-                    *self.store.keys(f"uploads/{assessment.id}/{digest}/"), *self.store.keys(prefix)]:
+        for key in [
+            *self.store.keys(f"evidence/{assessment.id}/{digest}/"),
+            *self.store.keys(f"uploads/{assessment.id}/{digest}/"),
+            *self.store.keys(prefix),
+        ]:
             if not key.endswith(DELETED):
                 self.store.delete(key)
 
@@ -205,16 +225,24 @@ class Drafts:
         if not versions:
             raise NotFound(draft.reference)
         record = self.store.read_json(versions[-1])
-        return self.save(assessment, draft, answers=record["answers"], evidence=tuple(record.get("evidence") or ()),
-                         completed=tuple(s.id for s in assessment.sections),
-                         updates_version=int(versions[-1].rsplit("/", 1)[1].split(".")[0]))
+        return self.save(
+            assessment,
+            draft,
+            answers=record["answers"],
+            evidence=tuple(record.get("evidence") or ()),
+            completed=tuple(s.id for s in assessment.sections),
+            updates_version=int(versions[-1].rsplit("/", 1)[1].split(".")[0]),
+        )
 
     def sent_keys(self, assessment: Assessment, reference: str | None) -> set[str]:
         """The storage keys of every file any sent version lists: kept whatever the draft does now."""
         if reference is None:
             return set()
-        return {entry["key"] for key in self.store.keys(f"submissions/{assessment.id}/{reference}/")
-                for entry in self.store.read_json(key).get("evidence") or []}
+        return {
+            entry["key"]
+            for key in self.store.keys(f"submissions/{assessment.id}/{reference}/")
+            for entry in self.store.read_json(key).get("evidence") or []
+        }
 
     def submission(self, assessment: Assessment, reference: str) -> dict:
         versions = self.store.keys(f"submissions/{assessment.id}/{reference}/")

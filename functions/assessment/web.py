@@ -39,8 +39,11 @@ def draft_or_404(assessment, token):
     except DraftExpired:
         abort(410)
     except DraftDeleted:
-        abort(make_response(render_template("assessments/deleted.html", title="Your answers have been deleted",
-                                            assessment=assessment), 410))
+        abort(
+            make_response(
+                render_template("assessments/deleted.html", title="Your answers have been deleted", assessment=assessment), 410
+            )
+        )
 
 
 def section_or_404(assessment, draft, section_id):

@@ -5,6 +5,7 @@ portal/templates/charter/emails/, posted to the durable outbox.
 None repeats what someone typed into the sign-up form except to officers: anyone can type anyone's address, so the
 form must not let them write to it.
 """
+
 from flask import current_app, render_template, url_for
 
 
@@ -39,8 +40,9 @@ def send(store, kind: str, to: str, attachment: bytes | None = None, **context) 
     site, charter = content.site, content.charter
     body = render_template(f"charter/emails/{kind}.md", site=site, charter=charter, **context)
     try:
-        message = mailer.compose(site.council.contact_email, to, SUBJECTS[kind].format(charter=charter.title), body,
-                                 markdown=True)
+        message = mailer.compose(
+            site.council.contact_email, to, SUBJECTS[kind].format(charter=charter.title), body, markdown=True
+        )
     except mailer.NotAnAddress:
         current_app.logger.warning("No Charter %s email: its address cannot be sent to", kind)
         return True

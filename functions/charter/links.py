@@ -1,5 +1,6 @@
 """Where the Charter's emailed links point. The confirmation link is the Charter's own (it confirms an address typed
 into a form); a signatory's own page is a supplier page, reached by the supplier sign-in (DESIGN.md decision 13)."""
+
 from flask import current_app
 
 from .emails import absolute

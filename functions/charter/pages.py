@@ -5,6 +5,7 @@ supplier sign-in (DESIGN.md decision 13): functions/suppliers/charter_pages.py.
 The sign-up and concern forms are posted from static pages, which cannot carry a CSRF token: like event registration,
 those views are exempt and refuse `Sec-Fetch-Site: cross-site`. The confirmation page's form carries a token.
 """
+
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 
 from portal.charter.forms import read_concern, read_sign_up
@@ -34,15 +35,19 @@ def _charter():
 
 def _allowed(kind: str, email: str | None = None) -> bool:
     limits = RateLimits(app_signatories().store, now)
-    return limits.allow(f"charter-{kind}-client", client_ip(), LIMIT_PER_CLIENT) and \
-        (email is None or limits.allow(f"charter-{kind}-email", email, LIMIT_PER_ADDRESS))
+    return limits.allow(f"charter-{kind}-client", client_ip(), LIMIT_PER_CLIENT) and (
+        email is None or limits.allow(f"charter-{kind}-email", email, LIMIT_PER_ADDRESS)
+    )
 
 
 @charter_blueprint.post("/sign-up")
 def sign_up():
     refuse_cross_site_post()
-    values = {**request.form.to_dict(), "commitments": request.form.getlist("commitments"),
-              "publish": request.form.getlist("publish")}
+    values = {
+        **request.form.to_dict(),
+        "commitments": request.form.getlist("commitments"),
+        "publish": request.form.getlist("publish"),
+    }
     details, errors = read_sign_up(request.form, _charter())
     if errors:
         return render_charter(values, errors, 400)
@@ -78,8 +83,12 @@ def confirm(token):
         except (LinkUsed, LinkNotFound):
             return _link_invalid(used=True)
         return redirect(url_for(".confirmed"), 303)
-    return render_template("charter/confirm.html", title="Confirm your email address", charter=_charter(),
-                           organisation=record["details"]["organisation"])
+    return render_template(
+        "charter/confirm.html",
+        title="Confirm your email address",
+        charter=_charter(),
+        organisation=record["details"]["organisation"],
+    )
 
 
 @charter_blueprint.get("/confirmed")
@@ -88,8 +97,9 @@ def confirmed():
 
 
 def _link_invalid(used: bool = False):
-    return render_template("charter/link_invalid.html", title="That link has been used or has expired",
-                           charter=_charter(), used=used), 404
+    return render_template(
+        "charter/link_invalid.html", title="That link has been used or has expired", charter=_charter(), used=used
+    ), 404
 
 
 @charter_blueprint.post("/concern/<signatory_id>")
@@ -114,8 +124,9 @@ def concern(signatory_id):
     except StorageUnavailable:
         current_app.logger.exception("Could not save a concern")
         return render_signatory(signatory, values, {"concern-form": NOT_SAVED}, 503)
-    emails.to_officers(app_signatories().store, "concern", organisation=record["details"]["organisation"],
-                       link=emails.council_link("concerns/"))
+    emails.to_officers(
+        app_signatories().store, "concern", organisation=record["details"]["organisation"], link=emails.council_link("concerns/")
+    )
     return redirect(url_for(".concern_sent"), 303)
 
 

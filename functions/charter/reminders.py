@@ -6,6 +6,7 @@ email, and removed if the email could not be stored, so the next run tries again
 does). Runs as `flask --app portal charter-reminders` and as the scheduled `charter_reminders` function; needs an app
 context and a request context, for the links.
 """
+
 from dataclasses import asdict, dataclass
 from datetime import date, timedelta
 
@@ -49,8 +50,14 @@ def _ask(found, record, joined, anniversary, settings, result) -> None:
         result.already += 1
         return
     due_by = yearly.anniversary(joined, anniversary) + timedelta(days=settings.due_within_days)
-    if emails.send(found.store, "update-due", record["details"]["email"], link=links.own_page_link(record["id"]),
-                   due_by=uk_date(due_by), missed_before_lapsing=settings.missed_before_lapsing):
+    if emails.send(
+        found.store,
+        "update-due",
+        record["details"]["email"],
+        link=links.own_page_link(record["id"]),
+        due_by=uk_date(due_by),
+        missed_before_lapsing=settings.missed_before_lapsing,
+    ):
         result.asked += 1
     else:
         found.unmark("requested", record["id"], anniversary)
@@ -61,8 +68,13 @@ def _tell_officers(found, record, standing, result) -> None:
     if not found.mark("lapsed", record["id"], standing.reached):
         result.already += 1
         return
-    if emails.to_officers(found.store, "lapsed", organisation=record["details"]["organisation"], missed=standing.missed,
-                          link=emails.council_link(f"{record['id']}/")):
+    if emails.to_officers(
+        found.store,
+        "lapsed",
+        organisation=record["details"]["organisation"],
+        missed=standing.missed,
+        link=emails.council_link(f"{record['id']}/"),
+    ):
         result.lapsed += 1
     else:
         found.unmark("lapsed", record["id"], standing.reached)

@@ -14,6 +14,7 @@ Under charter/:
 Statuses: unconfirmed (address not yet confirmed), pending (for officers), approved, declined, left, removed.
 Whether an approved signatory has lapsed follows from their dates (portal/charter/yearly.py), so nothing marks it.
 """
+
 import hashlib
 import secrets
 from dataclasses import dataclass
@@ -64,8 +65,17 @@ class Signatories:
     def sign_up(self, details: dict) -> tuple[dict, str]:
         """A new, unconfirmed signatory and the link that confirms their address."""
         now = self.clock()
-        record = {"id": secrets.token_hex(8), "version": 1, "status": "unconfirmed", "at": now.isoformat(),
-                  "by": "signatory", "reason": "", "created_at": now.isoformat(), "joined_on": None, "details": details}
+        record = {
+            "id": secrets.token_hex(8),
+            "version": 1,
+            "status": "unconfirmed",
+            "at": now.isoformat(),
+            "by": "signatory",
+            "reason": "",
+            "created_at": now.isoformat(),
+            "joined_on": None,
+            "details": details,
+        }
         self.store.create_json(self._key(record["id"], 1), record)
         return record, self.new_link(record["id"], "confirm")
 
@@ -93,8 +103,15 @@ class Signatories:
         not one of `allowed_from`: two officers deciding at once, or a signatory leaving twice, change it once."""
         if allowed_from and record["status"] not in allowed_from:
             raise StatusChanged(record["status"])
-        changed = {**record, **fields, "version": record["version"] + 1, "status": status, "by": by, "reason": reason,
-                   "at": self.clock().isoformat()}
+        changed = {
+            **record,
+            **fields,
+            "version": record["version"] + 1,
+            "status": status,
+            "by": by,
+            "reason": reason,
+            "at": self.clock().isoformat(),
+        }
         try:
             self.store.create_json(self._key(record["id"], changed["version"]), changed)
         except AlreadyExists:
@@ -105,8 +122,10 @@ class Signatories:
 
     def new_link(self, signatory_id: str, purpose: str) -> str:
         token = secrets.token_urlsafe(24)
-        self.store.create_json(f"{PREFIX}links/{digest(token)}.json", {
-            "signatory": signatory_id, "purpose": purpose, "expires_at": (self.clock() + CONFIRM_LINK_LASTS).isoformat()})
+        self.store.create_json(
+            f"{PREFIX}links/{digest(token)}.json",
+            {"signatory": signatory_id, "purpose": purpose, "expires_at": (self.clock() + CONFIRM_LINK_LASTS).isoformat()},
+        )
         return token
 
     def link(self, token: str, purpose: str) -> Link:
@@ -130,8 +149,9 @@ class Signatories:
         except AlreadyExists:
             raise LinkUsed(token) from None
         try:
-            return self.change(record, "pending", "signatory", allowed_from=("unconfirmed",),
-                               confirmed_at=self.clock().isoformat())
+            return self.change(
+                record, "pending", "signatory", allowed_from=("unconfirmed",), confirmed_at=self.clock().isoformat()
+            )
         except StatusChanged:
             raise LinkUsed(token) from None
 

@@ -7,6 +7,7 @@ the address>.json`, made before the email is posted, so a second run (a retry, o
 twice. If the email cannot be stored its marker is removed, so that the next run tries it again (and only it);
 the plan catches up a missed day (except "due today").
 """
+
 import hashlib
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -62,8 +63,7 @@ def chase(store: Store, content, today: date, now: datetime, base_url: str) -> C
                     result.sent += 1
                     result.emails.append((reminder.key, recipient))
                 except mailer.NotAnAddress:  # no later run could send it either, so the marker stays
-                    current_app.logger.warning("A reminder for contract %s has an address that cannot be sent to",
-                                               contract_id)
+                    current_app.logger.warning("A reminder for contract %s has an address that cannot be sent to", contract_id)
                     result.failed += 1
                 except StorageError:
                     current_app.logger.exception("Could not store a reminder for contract %s", contract_id)
@@ -77,10 +77,21 @@ def chase(store: Store, content, today: date, now: datetime, base_url: str) -> C
 
 def _post(store, sender, recipient, reminder, contract, contract_id, content, base_url) -> None:
     period = reminder.period
-    link = (f"{base_url}/council/contracts/{contract_id}/" if reminder.kind == "escalate"
-            else f"{base_url}/supplier/contracts/{contract_id}/")
-    body = render_template("contracts/chasing_email.txt", kind=reminder.kind, contract=contract,
-                           period_from=uk_date(period.start), period_to=uk_date(period.end), due=uk_date(period.due),
-                           days_overdue=reminder.days_overdue, link=link, site=content.site)
+    link = (
+        f"{base_url}/council/contracts/{contract_id}/"
+        if reminder.kind == "escalate"
+        else f"{base_url}/supplier/contracts/{contract_id}/"
+    )
+    body = render_template(
+        "contracts/chasing_email.txt",
+        kind=reminder.kind,
+        contract=contract,
+        period_from=uk_date(period.start),
+        period_to=uk_date(period.end),
+        due=uk_date(period.due),
+        days_overdue=reminder.days_overdue,
+        link=link,
+        site=content.site,
+    )
     subject = f"{KINDS[reminder.kind]}: {contract.title} ({contract.reference})"
     outbox.post(store, mailer.compose(sender, recipient, subject, body))

@@ -1,5 +1,6 @@
 """`flask --app portal rebuild-contract-summaries`: every contract's summary made again from its records;
 `flask --app portal chase-returns`: today's reminders about returns due and overdue."""
+
 import click
 from flask import current_app
 from flask.cli import with_appcontext
@@ -25,7 +26,14 @@ def chase_returns():
     of long-overdue ones. Safe to run more than once a day: each reminder is sent once."""
     from .chasing import chase
 
-    result = chase(app_store(), current_app.extensions["portal.content"], uk_today(), now(),
-                   current_app.config["PORTAL_BASE_URL"].rstrip("/"))
-    click.echo(f"Looked at {result.contracts} contracts; sent {result.sent} reminder emails, "
-               f"{result.already_sent} already sent, {result.failed} failed.")
+    result = chase(
+        app_store(),
+        current_app.extensions["portal.content"],
+        uk_today(),
+        now(),
+        current_app.config["PORTAL_BASE_URL"].rstrip("/"),
+    )
+    click.echo(
+        f"Looked at {result.contracts} contracts; sent {result.sent} reminder emails, "
+        f"{result.already_sent} already sent, {result.failed} failed."
+    )

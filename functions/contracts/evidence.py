@@ -6,6 +6,7 @@ by its content (portal.evidence.checks) and writes its record, write-once, to
 `contracts/<id>/evidence/records/<file_id>.json`; a file that fails any check is deleted.
 A sent return names the files it relied on, so none is ever removed.
 """
+
 import secrets
 from contextlib import suppress
 
@@ -36,8 +37,9 @@ class ContractFiles:
         return f"uploads/{contract_prefix(contract_id)}{upload_id}/"
 
     def upload_form(self, contract_id: str, upload_id: str, back_to: str):
-        return self.store.upload_form(self.upload_prefix(contract_id, upload_id), back_to,
-                                      max_bytes=MAX_BYTES * POLICY_SIZE_MARGIN)
+        return self.store.upload_form(
+            self.upload_prefix(contract_id, upload_id), back_to, max_bytes=MAX_BYTES * POLICY_SIZE_MARGIN
+        )
 
     def files(self, contract_id: str) -> list[dict]:
         """Every file kept for the contract, in the order uploaded."""
@@ -63,9 +65,16 @@ class ContractFiles:
             inspected = checks.inspect(read_range, upload.size, upload.filename, TYPES, MAX_BYTES)
             if malware.scan_status(self.store, key, self.scanner) == malware.THREAT:
                 raise EvidenceRejected(checks.virus())
-            record = {"id": file_id, "key": key, "name": inspected.name, "size": upload.size,
-                      "sha256": sha256_of(read_range, upload.size), "content_type": inspected.type.content_type,
-                      "uploaded_at": self.clock().replace(microsecond=0).isoformat(), "by": by}
+            record = {
+                "id": file_id,
+                "key": key,
+                "name": inspected.name,
+                "size": upload.size,
+                "sha256": sha256_of(read_range, upload.size),
+                "content_type": inspected.type.content_type,
+                "uploaded_at": self.clock().replace(microsecond=0).isoformat(),
+                "by": by,
+            }
             self.store.create_json(f"{contract_prefix(contract_id)}evidence/records/{file_id}.json", record)
         except BaseException:
             with suppress(StorageError):

@@ -1,5 +1,6 @@
 """Every contract's kept summary at once, for the pages and jobs that look across all contracts (the returns
 page, totals, chasing, the public report and the annual report)."""
+
 from ..storage import NotFound, Store, read_json_many
 from . import summary_index
 from .summaries import PREFIX
@@ -13,13 +14,14 @@ def every_summary(store: Store) -> list[dict]:
         return indexed
     newest = {}
     for key in store.keys(PREFIX):
-        newest[key[len(PREFIX):].split("/", 1)[0]] = key  # keys sort, so the last of each contract is its newest
+        newest[key[len(PREFIX) :].split("/", 1)[0]] = key  # keys sort, so the last of each contract is its newest
     keys = sorted(newest.values())
     try:
         return read_json_many(store, keys, remember=False)
     except NotFound:  # a refresh replaced one between listing and reading: list again
-        return read_json_many(store, [store.keys(f"{PREFIX}{k[len(PREFIX):].split('/', 1)[0]}/")[-1] for k in keys],
-                              remember=False)
+        return read_json_many(
+            store, [store.keys(f"{PREFIX}{k[len(PREFIX) :].split('/', 1)[0]}/")[-1] for k in keys], remember=False
+        )
 
 
 def published_summaries(store: Store) -> list[dict]:
@@ -38,8 +40,9 @@ def public_report_from(store: Store, content, today):
     from .records import deserialise
     from .summaries import commitment_summaries
 
-    return public_report([(deserialise(s["contract"]), commitment_summaries(s, today))
-                          for s in published_summaries(store)], content)
+    return public_report(
+        [(deserialise(s["contract"]), commitment_summaries(s, today)) for s in published_summaries(store)], content
+    )
 
 
 def live_report(app):

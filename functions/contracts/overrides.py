@@ -7,6 +7,7 @@
   the public report (decision 15) or takes it off. One listing of the prefix says which are published now, so the
   site build reads only those contracts' summaries.
 """
+
 import re
 
 from portal.clock import now
@@ -30,8 +31,13 @@ class Overrides:
         return f"{contract_prefix(contract_id)}rating-overrides/{code}/"
 
     def add(self, contract_id: str, code: str, override: Override, by: str) -> int:
-        value = {"band": override.band, "reason": override.reason, "calculated": override.calculated, "by": by,
-                 "at": self.clock().isoformat()}
+        value = {
+            "band": override.band,
+            "reason": override.reason,
+            "calculated": override.calculated,
+            "by": by,
+            "at": self.clock().isoformat(),
+        }
         return versions.append(self.store, self._folder(contract_id, code), value)
 
     def records(self, contract_id: str) -> dict[str, list[dict]]:
@@ -44,20 +50,21 @@ class Overrides:
 
     def current(self, contract_id: str) -> dict[str, Override]:
         """The newest override of each KPI, as the core reads them."""
-        return {code: Override(kept[-1]["band"], kept[-1]["reason"], kept[-1]["calculated"])
-                for code, kept in self.records(contract_id).items()}
+        return {
+            code: Override(kept[-1]["band"], kept[-1]["reason"], kept[-1]["calculated"])
+            for code, kept in self.records(contract_id).items()
+        }
 
 
 def publish(store: Store, contract_id: str, published: bool, by: str, clock=now) -> int:
-    return versions.append(store, f"{PUBLISHED}{contract_id}/", {"published": published, "by": by,
-                                                                   "at": clock().isoformat()})
+    return versions.append(store, f"{PUBLISHED}{contract_id}/", {"published": published, "by": by, "at": clock().isoformat()})
 
 
 def published_ids(store: Store) -> list[str]:
     """The contracts published now: those whose newest record says so (one listing, then one read each)."""
     newest = {}
     for key in store.keys(PUBLISHED):
-        newest[key[len(PUBLISHED):].split("/", 1)[0]] = key  # keys sort: the last of each contract is its newest
+        newest[key[len(PUBLISHED) :].split("/", 1)[0]] = key  # keys sort: the last of each contract is its newest
     ids = list(newest)
     return [i for i, value in zip(ids, read_json_many(store, [newest[i] for i in ids])) if value.get("published")]
 

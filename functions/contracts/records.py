@@ -9,6 +9,7 @@
 Every supplier contact named in a contract is granted sign-in for it (functions.suppliers); a contact that a
 variation removes is withdrawn at once.
 """
+
 import secrets
 from datetime import date
 
@@ -29,66 +30,122 @@ def contract_prefix(contract_id: str) -> str:
 
 def serialise(contract: Contract) -> dict:
     return {
-        "title": contract.title, "reference": contract.reference, "supplier_name": contract.supplier_name,
-        "value": stored_number(contract.value), "start": contract.start.isoformat(), "end": contract.end.isoformat(),
-        "contract_manager": contract.contract_manager, "supplier_contacts": list(contract.supplier_contacts),
+        "title": contract.title,
+        "reference": contract.reference,
+        "supplier_name": contract.supplier_name,
+        "value": stored_number(contract.value),
+        "start": contract.start.isoformat(),
+        "end": contract.end.isoformat(),
+        "contract_manager": contract.contract_manager,
+        "supplier_contacts": list(contract.supplier_contacts),
         "commitments": [serialise_commitment(c) for c in contract.commitments],
-        "notice_id": contract.notice_id, "ppon": contract.ppon,
+        "notice_id": contract.notice_id,
+        "ppon": contract.ppon,
     }
 
 
 def deserialise(data: dict) -> Contract:
     return Contract(
-        title=data["title"], reference=data["reference"], supplier_name=data["supplier_name"],
-        value=Decimal(data["value"]), start=date.fromisoformat(data["start"]), end=date.fromisoformat(data["end"]),
-        contract_manager=data["contract_manager"], supplier_contacts=tuple(data["supplier_contacts"]),
+        title=data["title"],
+        reference=data["reference"],
+        supplier_name=data["supplier_name"],
+        value=Decimal(data["value"]),
+        start=date.fromisoformat(data["start"]),
+        end=date.fromisoformat(data["end"]),
+        contract_manager=data["contract_manager"],
+        supplier_contacts=tuple(data["supplier_contacts"]),
         commitments=tuple(deserialise_commitment(c) for c in data["commitments"]),
-        notice_id=data.get("notice_id"), ppon=data.get("ppon"))
+        notice_id=data.get("notice_id"),
+        ppon=data.get("ppon"),
+    )
 
 
 def serialise_commitment(commitment: Commitment) -> dict:
-    return {"measure_code": commitment.measure_code, "quantity": stored_number(commitment.quantity),
-            "basis": commitment.basis, "frequency": commitment.frequency, "delivery_note": commitment.delivery_note,
-            "profile": [stored_number(p) for p in commitment.profile]}
+    return {
+        "measure_code": commitment.measure_code,
+        "quantity": stored_number(commitment.quantity),
+        "basis": commitment.basis,
+        "frequency": commitment.frequency,
+        "delivery_note": commitment.delivery_note,
+        "profile": [stored_number(p) for p in commitment.profile],
+    }
 
 
 def deserialise_commitment(data: dict) -> Commitment:
-    return Commitment(data["measure_code"], Decimal(data["quantity"]), data["basis"], data["frequency"],
-                      data["delivery_note"], tuple(Decimal(p) for p in data.get("profile", ())))
+    return Commitment(
+        data["measure_code"],
+        Decimal(data["quantity"]),
+        data["basis"],
+        data["frequency"],
+        data["delivery_note"],
+        tuple(Decimal(p) for p in data.get("profile", ())),
+    )
 
 
 def serialise_return(sent: Return) -> dict:
     return {
-        "period_id": sent.period_id, "version": sent.version, "correction_reason": sent.correction_reason,
-        "declared_by_name": sent.declared_by_name, "declared_by_role": sent.declared_by_role,
-        "lines": [{"measure_code": line.measure_code, "quantity": stored_number(line.quantity), "method": line.method,
-                   "narrative": line.narrative, "postcode_districts": list(line.postcode_districts),
-                   "attributable": line.attributable} for line in sent.lines],
+        "period_id": sent.period_id,
+        "version": sent.version,
+        "correction_reason": sent.correction_reason,
+        "declared_by_name": sent.declared_by_name,
+        "declared_by_role": sent.declared_by_role,
+        "lines": [
+            {
+                "measure_code": line.measure_code,
+                "quantity": stored_number(line.quantity),
+                "method": line.method,
+                "narrative": line.narrative,
+                "postcode_districts": list(line.postcode_districts),
+                "attributable": line.attributable,
+            }
+            for line in sent.lines
+        ],
     }
 
 
 def deserialise_return(data: dict) -> Return:
     data = data.get("return", data)  # a sent record may wrap it with who sent it and when
     return Return(
-        period_id=data["period_id"], declared_by_name=data["declared_by_name"],
-        declared_by_role=data["declared_by_role"], version=data["version"],
+        period_id=data["period_id"],
+        declared_by_name=data["declared_by_name"],
+        declared_by_role=data["declared_by_role"],
+        version=data["version"],
         correction_reason=data.get("correction_reason"),
-        lines=tuple(ReturnLine(line["measure_code"], Decimal(line["quantity"]), line["method"], line["narrative"],
-                               tuple(line.get("postcode_districts", ())), line.get("attributable", True))
-                    for line in data["lines"]))
+        lines=tuple(
+            ReturnLine(
+                line["measure_code"],
+                Decimal(line["quantity"]),
+                line["method"],
+                line["narrative"],
+                tuple(line.get("postcode_districts", ())),
+                line.get("attributable", True),
+            )
+            for line in data["lines"]
+        ),
+    )
 
 
 def serialise_review(review: Review) -> dict:
-    return {"period_id": review.period_id, "version": review.version, "outcome": review.outcome, "note": review.note,
-            "verified": {code: stored_number(q) for code, q in review.verified.items()},
-            "verified_reasons": dict(review.verified_reasons)}
+    return {
+        "period_id": review.period_id,
+        "version": review.version,
+        "outcome": review.outcome,
+        "note": review.note,
+        "verified": {code: stored_number(q) for code, q in review.verified.items()},
+        "verified_reasons": dict(review.verified_reasons),
+    }
 
 
 def deserialise_review(data: dict) -> Review:
     data = data.get("review", data)
-    return Review(data["period_id"], data["version"], data["outcome"], data["note"],
-                  {code: Decimal(q) for code, q in data.get("verified", {}).items()},
-                  dict(data.get("verified_reasons", {})))
+    return Review(
+        data["period_id"],
+        data["version"],
+        data["outcome"],
+        data["note"],
+        {code: Decimal(q) for code, q in data.get("verified", {}).items()},
+        dict(data.get("verified_reasons", {})),
+    )
 
 
 def sent_records(store: Store, contract_id: str, period_id: str | None = None) -> list[dict]:
@@ -96,8 +153,10 @@ def sent_records(store: Store, contract_id: str, period_id: str | None = None) -
     {"return": Return, "by", "at", "evidence": {measure code: [file ids]}} ("" and {} where the record does not say)."""
     folder = f"{contract_prefix(contract_id)}returns/" + (f"{period_id}/sent/" if period_id else "")
     keys = [k for k in store.keys(folder) if "/sent/" in k]
-    return [{"return": deserialise_return(v), "by": v.get("by", ""), "at": v.get("at", ""),
-             "evidence": v.get("evidence") or {}} for v in read_json_many(store, keys)]
+    return [
+        {"return": deserialise_return(v), "by": v.get("by", ""), "at": v.get("at", ""), "evidence": v.get("evidence") or {}}
+        for v in read_json_many(store, keys)
+    ]
 
 
 def sent_returns(store: Store, contract_id: str) -> list[Return]:
@@ -154,13 +213,22 @@ class Contracts:
     def history(self, contract_id: str) -> list[dict]:
         """Every version, oldest first: {"version", "contract", "reason", "by", "at"}."""
         keys = self.store.keys(self._versions(contract_id)) if _valid_id(contract_id) else []
-        return [{"version": n, "contract": deserialise(value["contract"]), "reason": value["reason"], "by": value["by"],
-                 "at": value["at"]} for n, value in enumerate(read_json_many(self.store, keys), start=1)]
+        return [
+            {
+                "version": n,
+                "contract": deserialise(value["contract"]),
+                "reason": value["reason"],
+                "by": value["by"],
+                "at": value["at"],
+            }
+            for n, value in enumerate(read_json_many(self.store, keys), start=1)
+        ]
 
     def may_report(self, email: str, contract_id: str) -> bool:
         """Whether `email` may sign in as a supplier to report on this contract now."""
-        return any(g.kind == "contract" and g.subject == contract_id
-                   for g in SupplierContacts(self.store, self.clock).grants(email))
+        return any(
+            g.kind == "contract" and g.subject == contract_id for g in SupplierContacts(self.store, self.clock).grants(email)
+        )
 
     def ids(self) -> list[str]:
         return self.store.folders(PREFIX)

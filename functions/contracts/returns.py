@@ -7,6 +7,7 @@
   at exactly N = based_on + 1, so two contacts sending the same period at once make one version: the second gets
   SentMeanwhile, never a second or merged version. A correction is the next version, with its reason.
 """
+
 import re
 
 from portal.clock import now
@@ -20,8 +21,11 @@ __all__ = ["FORM_FIELD", "LINE_FIELDS", "Returns", "SentMeanwhile", "clean_form"
 # The names a return form has (portal.contracts.read_return's, and the evidence chosen for each line): nothing
 # else a post carries is kept in a draft.
 LINE_FIELDS = ("quantity", "method", "postcode_districts", "attributable", "narrative", "evidence")
-FORM_FIELD = re.compile(rf"(lines-[A-Z]{{2,4}}[0-9]{{1,3}}-({'|'.join(LINE_FIELDS)})"
-                        r"|declared_by_name|declared_by_role|correction_reason)\Z", re.ASCII)
+FORM_FIELD = re.compile(
+    rf"(lines-[A-Z]{{2,4}}[0-9]{{1,3}}-({'|'.join(LINE_FIELDS)})"
+    r"|declared_by_name|declared_by_role|correction_reason)\Z",
+    re.ASCII,
+)
 _PERIOD_ID = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}--[0-9]{4}-[0-9]{2}-[0-9]{2}\Z", re.ASCII)
 MAX_EVIDENCE_PER_LINE = 10
 

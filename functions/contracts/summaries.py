@@ -10,6 +10,7 @@ The contract list reads neither: it reads the index, `contract-index/<NNNNNN>.js
 at exactly the next number, so two at once never lose an entry: the loser reads the new one and tries again.
 `flask --app portal rebuild-contract-summaries` makes them all again from the records.
 """
+
 from datetime import date
 from decimal import Decimal
 from types import SimpleNamespace
@@ -31,13 +32,25 @@ INDEX_ATTEMPTS = 50  # writers of different contracts at once each get a turn; m
 
 
 def _period(period: Period) -> dict:
-    return {"frequency": period.frequency, "number": period.number, "start": period.start.isoformat(),
-            "end": period.end.isoformat(), "due": period.due.isoformat(), "partial": period.partial}
+    return {
+        "frequency": period.frequency,
+        "number": period.number,
+        "start": period.start.isoformat(),
+        "end": period.end.isoformat(),
+        "due": period.due.isoformat(),
+        "partial": period.partial,
+    }
 
 
 def _read_period(data: dict) -> Period:
-    return Period(data["frequency"], data["number"], date.fromisoformat(data["start"]), date.fromisoformat(data["end"]),
-                  date.fromisoformat(data["due"]), data["partial"])
+    return Period(
+        data["frequency"],
+        data["number"],
+        date.fromisoformat(data["start"]),
+        date.fromisoformat(data["end"]),
+        date.fromisoformat(data["due"]),
+        data["partial"],
+    )
 
 
 def _number(value):
@@ -61,17 +74,38 @@ def build(contract_id: str, store: Store, content, today: date) -> dict | None:
         if sent.version > latest.get(sent.period_id, 0):
             latest[sent.period_id] = sent.version
     decided = {(r.period_id, r.version): r.outcome for r in reviews}  # the last decision on a version stands
-    schedule = [{**_period(p), "sent_version": latest.get(p.id),
-                 "outcome": decided.get((p.id, latest.get(p.id)))}
-                for p in reporting_periods(contract, content.contracts.return_due_days)]
-    commitments = [{
-        "commitment": serialise_commitment(s.commitment), "unit": s.unit, "combine": s.combine,
-        "periods": [{**_period(f.period), "committed": stored_number(f.committed), "claimed": _number(f.claimed),
-                     "verified": _number(f.verified), "sent_version": latest.get(f.period.id),
-                     "outcome": decided.get((f.period.id, latest.get(f.period.id)))} for f in s.periods],
-    } for s in summarise(contract, returns, reviews, content, today)]
-    return {"contract_id": contract_id, "version": version, "contract": serialise(contract),
-            "returns_sent": len(returns), "reviews": len(reviews), "schedule": schedule, "commitments": commitments}
+    schedule = [
+        {**_period(p), "sent_version": latest.get(p.id), "outcome": decided.get((p.id, latest.get(p.id)))}
+        for p in reporting_periods(contract, content.contracts.return_due_days)
+    ]
+    commitments = [
+        {
+            "commitment": serialise_commitment(s.commitment),
+            "unit": s.unit,
+            "combine": s.combine,
+            "periods": [
+                {
+                    **_period(f.period),
+                    "committed": stored_number(f.committed),
+                    "claimed": _number(f.claimed),
+                    "verified": _number(f.verified),
+                    "sent_version": latest.get(f.period.id),
+                    "outcome": decided.get((f.period.id, latest.get(f.period.id))),
+                }
+                for f in s.periods
+            ],
+        }
+        for s in summarise(contract, returns, reviews, content, today)
+    ]
+    return {
+        "contract_id": contract_id,
+        "version": version,
+        "contract": serialise(contract),
+        "returns_sent": len(returns),
+        "reviews": len(reviews),
+        "schedule": schedule,
+        "commitments": commitments,
+    }
 
 
 def _drop_older(store: Store, folder: str, number: int) -> None:
@@ -105,11 +139,14 @@ def refresh(store: Store, contract_id: str, content, today: date, index: bool = 
 def list_entry(summary: dict) -> dict:
     """What the contract list shows of a contract, and the due dates of the returns not sent, to count overdue ones."""
     contract = summary["contract"]
-    return {"contract_id": summary["contract_id"], "version": summary["version"],
-            **{k: contract[k] for k in ("title", "reference", "supplier_name", "value", "start", "end")},
-            "commitments": len(contract["commitments"]),
-            "unsent_due": [p["due"] for p in summary["schedule"] if not p["sent_version"]],
-            "to_review": sum(1 for p in summary["schedule"] if p["sent_version"] and not p["outcome"])}
+    return {
+        "contract_id": summary["contract_id"],
+        "version": summary["version"],
+        **{k: contract[k] for k in ("title", "reference", "supplier_name", "value", "start", "end")},
+        "commitments": len(contract["commitments"]),
+        "unsent_due": [p["due"] for p in summary["schedule"] if not p["sent_version"]],
+        "to_review": sum(1 for p in summary["schedule"] if p["sent_version"] and not p["outcome"]),
+    }
 
 
 def _read_index(store: Store) -> tuple[int, dict]:
@@ -177,23 +214,34 @@ def _status(period: dict, today: date) -> str:
 
 def schedule(summary: dict, today: date) -> list[dict]:
     """The contract's reporting periods in the order they end: {"period": Period, "status", "sent_version"}."""
-    return [{"period": _read_period(p), "status": _status(p, today), "sent_version": p["sent_version"]}
-            for p in summary["schedule"]]
+    return [
+        {"period": _read_period(p), "status": _status(p, today), "sent_version": p["sent_version"]} for p in summary["schedule"]
+    ]
 
 
 def commitment_summaries(summary: dict, today: date) -> list[CommitmentSummary]:
     """The core's CommitmentSummary per commitment, with where each period stands on `today`."""
     found = []
     for kept in summary["commitments"]:
-        figures = tuple(PeriodFigures(_read_period(p), Decimal(p["committed"]), _decimal(p["claimed"]),
-                                      _decimal(p["verified"]), _status(p, today)) for p in kept["periods"])
+        figures = tuple(
+            PeriodFigures(
+                _read_period(p), Decimal(p["committed"]), _decimal(p["claimed"]), _decimal(p["verified"]), _status(p, today)
+            )
+            for p in kept["periods"]
+        )
         how = kept.get("combine", "add")  # summaries kept before measures said how are of counts, which add
-        found.append(CommitmentSummary(
-            commitment=deserialise_commitment(kept["commitment"]), unit=kept["unit"], periods=figures,
-            committed_total=over_time([f.committed for f in figures], how),
-            committed_to_date=over_time([f.committed for f in figures if f.period.end < today], how),
-            claimed_to_date=over_time([f.claimed for f in figures], how),
-            verified_to_date=over_time([f.verified for f in figures], how), combine=how))
+        found.append(
+            CommitmentSummary(
+                commitment=deserialise_commitment(kept["commitment"]),
+                unit=kept["unit"],
+                periods=figures,
+                committed_total=over_time([f.committed for f in figures], how),
+                committed_to_date=over_time([f.committed for f in figures if f.period.end < today], how),
+                claimed_to_date=over_time([f.claimed for f in figures], how),
+                verified_to_date=over_time([f.verified for f in figures], how),
+                combine=how,
+            )
+        )
     return found
 
 

@@ -8,6 +8,7 @@ the next number, so two writers at once never lose a summary: the loser reads th
 the older versions are then deleted (a derived cache, not a record). `summaries.refresh` calls `put` after every
 write; `rebuild` makes every shard again (flask --app portal rebuild-contract-summaries).
 """
+
 import random
 import time
 
@@ -75,7 +76,7 @@ def read_all(store: Store) -> list[dict] | None:
     there is no index yet (storage from before it), so that the caller reads the summaries themselves."""
     newest = {}
     for key in store.keys(PREFIX):
-        newest[key[len(PREFIX):].split("/", 1)[0]] = key  # keys sort: the last of each shard is its newest
+        newest[key[len(PREFIX) :].split("/", 1)[0]] = key  # keys sort: the last of each shard is its newest
     if not newest:
         return None
     try:

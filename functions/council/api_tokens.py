@@ -8,6 +8,7 @@ Disabling an officer revokes every token they hold, for good: re-adding them giv
 re-enabled after a disable carries `enabled_since`, and a token issued before it is refused even if no revoked.json
 was written (an officer disabled before this rule existed).
 """
+
 import hashlib
 import hmac
 import re
@@ -73,8 +74,10 @@ class ApiTokens:
         email = _active_officer(self.store, email)["email"]
         token_id = secrets.token_hex(8)
         token = f"svp_{token_id}_{secrets.token_urlsafe(32)}"
-        self.store.create_json(f"api-tokens/{token_id}/issued.json", {
-            "id": token_id, "email": email, "sha256": _sha256(token), "issued_at": self.clock().isoformat()})
+        self.store.create_json(
+            f"api-tokens/{token_id}/issued.json",
+            {"id": token_id, "email": email, "sha256": _sha256(token), "issued_at": self.clock().isoformat()},
+        )
         return Issued(token_id, token)
 
     def revoke(self, token_id: str) -> bool:
@@ -84,8 +87,9 @@ class ApiTokens:
         if not self.store.keys(f"api-tokens/{token_id}/issued.json"):
             raise NoSuchToken(token_id)
         try:
-            self.store.create_json(f"api-tokens/{token_id}/revoked.json",
-                                   {"id": token_id, "revoked_at": self.clock().isoformat()})
+            self.store.create_json(
+                f"api-tokens/{token_id}/revoked.json", {"id": token_id, "revoked_at": self.clock().isoformat()}
+            )
         except AlreadyExists:
             return False
         return True

@@ -2,6 +2,7 @@
 
 Records are at `audit/<YYYY-MM-DD>/<ISO time>-<random>.json`, so keys sort by time and a day is one listing.
 """
+
 import secrets
 from datetime import datetime
 
@@ -12,8 +13,9 @@ from ..storage import Store
 PREFIX = "audit/"
 
 
-def record(store: Store, who: str, action: str, subject: str, ip: str, details: dict | None = None,
-           at: datetime | None = None) -> dict:
+def record(
+    store: Store, who: str, action: str, subject: str, ip: str, details: dict | None = None, at: datetime | None = None
+) -> dict:
     """Append one record: `who` is an officer's email or "system"; `subject` what it was about (a reference)."""
     at = at or now()
     entry = {"at": at.isoformat(), "who": who, "action": action, "subject": subject, "ip": ip, "details": details or {}}

@@ -1,4 +1,5 @@
 """The audit log for admins: read it page by page, or download it all as CSV. Nobody can change it."""
+
 import csv
 import io
 
@@ -35,8 +36,14 @@ def audit_export():
     writer = csv.writer(out)
     writer.writerow(COLUMNS)
     for entry in entries:
-        row = [entry.get("at", ""), entry.get("who", ""), entry.get("action", ""), entry.get("subject", ""),
-               entry.get("ip", ""), "; ".join(f"{k}={v}" for k, v in sorted((entry.get("details") or {}).items()))]
+        row = [
+            entry.get("at", ""),
+            entry.get("who", ""),
+            entry.get("action", ""),
+            entry.get("subject", ""),
+            entry.get("ip", ""),
+            "; ".join(f"{k}={v}" for k, v in sorted((entry.get("details") or {}).items())),
+        ]
         writer.writerow([csv_cell(str(cell)) for cell in row])
     response = make_response("\ufeff" + out.getvalue())
     response.headers["Content-Type"] = "text/csv; charset=utf-8"

@@ -5,6 +5,7 @@ Every value a council page outputs that holds a bidi control is wrapped in an is
 as often as the text opened one, and any stray closer dropped; so whatever it does, it does only to itself.
 Export files drop the characters instead (functions/exports/cells.py).
 """
+
 import re
 
 from markupsafe import Markup

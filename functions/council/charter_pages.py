@@ -4,6 +4,7 @@ Admins decide (approve, or decline with a reason) and can remove a signatory wit
 applicant is emailed either way through the outbox, and an approval carries the certificate PDF. Every view and
 decision is audited. Signatories are functions/charter/signatories.py's write-once records.
 """
+
 from datetime import date
 
 from flask import abort, current_app, g, redirect, render_template, request, url_for
@@ -49,26 +50,46 @@ def standing_of(record: dict, updates: list[dict]):
     """Where an approved signatory stands on their yearly updates today; None for anyone not yet approved."""
     if not record.get("joined_on"):
         return None
-    return yearly.standing(date.fromisoformat(record["joined_on"]), [date.fromisoformat(u["on"]) for u in updates],
-                           uk_today(), _charter().yearly_update)
+    return yearly.standing(
+        date.fromisoformat(record["joined_on"]),
+        [date.fromisoformat(u["on"]) for u in updates],
+        uk_today(),
+        _charter().yearly_update,
+    )
 
 
 @council_blueprint.get("/charter/")
 def charter_signatories():
-    everyone = sorted(signatories().everyone(), key=lambda r: (STATUS_ORDER.get(r["status"], 9), r["details"]["organisation"].casefold()))
+    everyone = sorted(
+        signatories().everyone(), key=lambda r: (STATUS_ORDER.get(r["status"], 9), r["details"]["organisation"].casefold())
+    )
     audited("viewed-charter-signatories", "")
-    return render_template("council/charter/signatories.html", title="Charter signatories", everyone=everyone,
-                           charter=_charter(), pending=sum(1 for r in everyone if r["status"] == "pending"))
+    return render_template(
+        "council/charter/signatories.html",
+        title="Charter signatories",
+        everyone=everyone,
+        charter=_charter(),
+        pending=sum(1 for r in everyone if r["status"] == "pending"),
+    )
 
 
 def _render_signatory(record: dict, errors: dict | None = None, values: dict | None = None, status: int = 200):
     found = signatories()
     updates = found.updates(record["id"])
     concerns = [c for c in found.concerns() if c["signatory"] == record["id"]]
-    return render_template("council/charter/signatory.html", title=record["details"]["organisation"], record=record,
-                           history=found.history(record["id"]), updates=updates, concerns=concerns,
-                           standing=standing_of(record, updates), charter=_charter(), errors=errors or {},
-                           values=values or {}, error_title=bool(errors)), status
+    return render_template(
+        "council/charter/signatory.html",
+        title=record["details"]["organisation"],
+        record=record,
+        history=found.history(record["id"]),
+        updates=updates,
+        concerns=concerns,
+        standing=standing_of(record, updates),
+        charter=_charter(),
+        errors=errors or {},
+        values=values or {},
+        error_title=bool(errors),
+    ), status
 
 
 @council_blueprint.get("/charter/<signatory_id>/")
@@ -94,28 +115,35 @@ def decide_charter_sign_up(signatory_id):
     decision, errors = request.form.get("decision", ""), {}
     if decision not in ("approve", "decline"):
         errors["decision"] = "Select whether to approve or decline the sign-up"
-    reason = _reason(errors, "Enter the reason for declining, which we send to the applicant") \
-        if decision == "decline" else ""
+    reason = _reason(errors, "Enter the reason for declining, which we send to the applicant") if decision == "decline" else ""
     if errors:
         return _render_signatory(record, errors, request.form.to_dict(), 400)
     try:
         if decision == "approve":
-            changed = signatories().change(record, "approved", current_officer(), allowed_from=("pending",),
-                                           joined_on=uk_today().isoformat())
+            changed = signatories().change(
+                record, "approved", current_officer(), allowed_from=("pending",), joined_on=uk_today().isoformat()
+            )
         else:
             changed = signatories().change(record, "declined", current_officer(), reason, allowed_from=("pending",))
     except StatusChanged:
-        return _render_signatory(_signatory(signatory_id), {"decision": "Someone else has decided this sign-up already"},
-                                 status=409)
-    audited("approved-charter-sign-up" if decision == "approve" else "declined-charter-sign-up", signatory_id,
-            reason=reason)
+        return _render_signatory(
+            _signatory(signatory_id), {"decision": "Someone else has decided this sign-up already"}, status=409
+        )
+    audited("approved-charter-sign-up" if decision == "approve" else "declined-charter-sign-up", signatory_id, reason=reason)
     if decision == "approve":
         # Their own pages are supplier pages: the address may now sign in to them (decision 13).
-        SupplierContacts(store(), clock).grant(changed["details"]["email"], "charter", signatory_id,
-                                               changed["details"]["organisation"], current_officer())
+        SupplierContacts(store(), clock).grant(
+            changed["details"]["email"], "charter", signatory_id, changed["details"]["organisation"], current_officer()
+        )
         pdf = certificate(changed)
-        charter_emails.send(store(), "approved", changed["details"]["email"], attachment=pdf, attached=pdf is not None,
-                            link=charter_links.own_page_link(signatory_id))
+        charter_emails.send(
+            store(),
+            "approved",
+            changed["details"]["email"],
+            attachment=pdf,
+            attached=pdf is not None,
+            link=charter_links.own_page_link(signatory_id),
+        )
     else:
         charter_emails.send(store(), "declined", changed["details"]["email"], reason=reason)
     return redirect(url_for("council.charter_signatory", signatory_id=signatory_id), 303)
@@ -131,8 +159,7 @@ def remove_charter_signatory(signatory_id):
     try:
         signatories().change(record, "removed", current_officer(), reason, allowed_from=("approved",))
     except StatusChanged:
-        return _render_signatory(_signatory(signatory_id), {"reason": "This signatory has changed: check it again"},
-                                 status=409)
+        return _render_signatory(_signatory(signatory_id), {"reason": "This signatory has changed: check it again"}, status=409)
     SupplierContacts(store(), clock).withdraw(record["details"]["email"], "charter", signatory_id, current_officer(), reason)
     audited("removed-charter-signatory", signatory_id, reason=reason)
     charter_emails.send(store(), "removed", record["details"]["email"], reason=reason)
@@ -145,8 +172,13 @@ def charter_concerns():
     concerns = found.concerns()
     names = {r["id"]: r["details"]["organisation"] for r in found.everyone()}
     audited("viewed-charter-concerns", "")
-    return render_template("council/charter/concerns.html", title="Concerns about Charter signatories",
-                           concerns=concerns, names=names, charter=_charter())
+    return render_template(
+        "council/charter/concerns.html",
+        title="Concerns about Charter signatories",
+        concerns=concerns,
+        names=names,
+        charter=_charter(),
+    )
 
 
 @council_blueprint.get("/charter/downloads")

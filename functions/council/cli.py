@@ -1,4 +1,5 @@
 """Commands for whoever runs the portal: `flask --app portal add-officer`, `disable-officer`, `purge` and `notify-officers`."""
+
 import click
 from flask import current_app
 from flask.cli import with_appcontext
@@ -13,8 +14,13 @@ from .web import SESSIONS, SIGN_IN_LINKS, store
 
 @click.command("add-officer")
 @click.argument("email")
-@click.option("--role", type=click.Choice(ROLES), default="viewer", show_default=True,
-              help="viewer: read and review submissions; admin: also read and download the audit log.")
+@click.option(
+    "--role",
+    type=click.Choice(ROLES),
+    default="viewer",
+    show_default=True,
+    help="viewer: read and review submissions; admin: also read and download the audit log.",
+)
 @click.option("--base-url", help="The portal's address for the link (default: PORTAL_BASE_URL), e.g. http://127.0.0.1:8000")
 @with_appcontext
 def add_officer(email, role, base_url):
@@ -29,8 +35,10 @@ def add_officer(email, role, base_url):
 
     with current_app.test_request_context():
         link = link_for(token, base_url)
-    click.echo(f"{officer.email} can sign in as {officer.role}. Their sign-in link works once, for 15 minutes;"
-               " later they can ask for one on the sign-in page:")
+    click.echo(
+        f"{officer.email} can sign in as {officer.role}. Their sign-in link works once, for 15 minutes;"
+        " later they can ask for one on the sign-in page:"
+    )
     click.echo(link)
 
 
@@ -42,20 +50,32 @@ def disable_officer(email):
     officers = Officers(store())
     officer = officers.find(email)
     if officer is None:
-        raise click.ClickException(f"There is no council officer with the email address {email}. "
-                                   "Check the address; nothing was changed.")
+        raise click.ClickException(
+            f"There is no council officer with the email address {email}. Check the address; nothing was changed."
+        )
     was_disabled = officer.disabled
     if not was_disabled:
         officer = officers.change(officer, disabled=True)
     ended = Sessions(store(), prefix=SESSIONS).end_all(officer.email)
     revoked = ApiTokens(store()).revoke_all(officer.email)
-    audit.record(store(), "system", "disabled-officer", officer.email, "command line",
-                 {"already_disabled": was_disabled, "sessions_ended": ended, "api_tokens_revoked": revoked})
-    click.echo(f"{officer.email} was already disabled." if was_disabled else
-               f"Disabled {officer.email}: they can no longer sign in or use their API tokens.")
+    audit.record(
+        store(),
+        "system",
+        "disabled-officer",
+        officer.email,
+        "command line",
+        {"already_disabled": was_disabled, "sessions_ended": ended, "api_tokens_revoked": revoked},
+    )
+    click.echo(
+        f"{officer.email} was already disabled."
+        if was_disabled
+        else f"Disabled {officer.email}: they can no longer sign in or use their API tokens."
+    )
     click.echo(f"Revoked {len(revoked)} API token{'' if len(revoked) == 1 else 's'} for good: adding them again gives none back.")
-    click.echo(f"Ended {ended} open session{'' if ended == 1 else 's'}. "
-               f"To let them back in, run add-officer {officer.email} --role {officer.role}.")
+    click.echo(
+        f"Ended {ended} open session{'' if ended == 1 else 's'}. "
+        f"To let them back in, run add-officer {officer.email} --role {officer.role}."
+    )
 
 
 @click.command("purge")
@@ -66,10 +86,13 @@ def purge():
 
     from .retention import purge as run_purge
 
-    result = run_purge(store(), now(), current_app.config["PORTAL_SUBMISSION_RETENTION_DAYS"],
-                       current_app.config["PORTAL_AUDIT_RETENTION_DAYS"])
-    click.echo(f"Deleted {result.drafts} drafts, {len(result.submissions)} submissions with {result.evidence_files} "
-               f"evidence files, {result.audit_records} audit records and {result.short_lived} expired sign-in items.")
+    result = run_purge(
+        store(), now(), current_app.config["PORTAL_SUBMISSION_RETENTION_DAYS"], current_app.config["PORTAL_AUDIT_RETENTION_DAYS"]
+    )
+    click.echo(
+        f"Deleted {result.drafts} drafts, {len(result.submissions)} submissions with {result.evidence_files} "
+        f"evidence files, {result.audit_records} audit records and {result.short_lived} expired sign-in items."
+    )
     for reference in result.submissions:
         click.echo(f"Deleted submission {reference}")
 
@@ -84,5 +107,7 @@ def notify_officers():
 
     with current_app.test_request_context(base_url=current_app.config["PORTAL_BASE_URL"]):
         result = notify(store(), now())
-    click.echo(f"{result.submissions} new submissions; sent {result.sent} emails, {result.already_sent} already sent, "
-               f"{result.failed} failed.")
+    click.echo(
+        f"{result.submissions} new submissions; sent {result.sent} emails, {result.already_sent} already sent, "
+        f"{result.failed} failed."
+    )

@@ -1,13 +1,13 @@
 """The contract form's answers as the page shows them: from a post, from a contract being varied, or with
 commitments imported from a spreadsheet. Plain values for the template; checking them is portal.contracts' job."""
+
 from portal.contracts import FREQUENCIES, periods
 from portal.contracts.contract_form import MAX_COMMITMENTS
 from portal.contracts.form import Invalid, date_field, raw_text
 from portal.dates import uk_date
 from portal.questionnaire.numbers import stored_number, write_number
 
-FIELDS = ("title", "reference", "notice_id", "supplier_name", "ppon", "value", "contract_manager", "supplier_contacts",
-          "reason")
+FIELDS = ("title", "reference", "notice_id", "supplier_name", "ppon", "value", "contract_manager", "supplier_contacts", "reason")
 ROW_FIELDS = ("measure", "quantity", "basis", "frequency", "delivery_note")
 
 
@@ -29,10 +29,17 @@ def values_from_post(form) -> dict:
 
 
 def values_from_contract(contract) -> dict:
-    values = {"title": contract.title, "reference": contract.reference, "notice_id": contract.notice_id or "",
-              "supplier_name": contract.supplier_name, "ppon": contract.ppon or "",
-              "value": write_number(contract.value, places=2), "contract_manager": contract.contract_manager,
-              "supplier_contacts": "\n".join(contract.supplier_contacts), "reason": ""}
+    values = {
+        "title": contract.title,
+        "reference": contract.reference,
+        "notice_id": contract.notice_id or "",
+        "supplier_name": contract.supplier_name,
+        "ppon": contract.ppon or "",
+        "value": write_number(contract.value, places=2),
+        "contract_manager": contract.contract_manager,
+        "supplier_contacts": "\n".join(contract.supplier_contacts),
+        "reason": "",
+    }
     for name, day in (("start", contract.start), ("end", contract.end)):
         values.update({f"{name}-day": str(day.day), f"{name}-month": str(day.month), f"{name}-year": str(day.year)})
     for index, commitment in enumerate(contract.commitments):
@@ -42,16 +49,25 @@ def values_from_contract(contract) -> dict:
 
 def put_commitment(values: dict, index: int, commitment) -> None:
     prefix = f"commitments-{index}"
-    values.update({f"{prefix}-measure": commitment.measure_code, f"{prefix}-quantity": stored_number(commitment.quantity),
-                   f"{prefix}-basis": commitment.basis, f"{prefix}-frequency": commitment.frequency,
-                   f"{prefix}-delivery_note": values.get(f"{prefix}-delivery_note") or commitment.delivery_note})
+    values.update(
+        {
+            f"{prefix}-measure": commitment.measure_code,
+            f"{prefix}-quantity": stored_number(commitment.quantity),
+            f"{prefix}-basis": commitment.basis,
+            f"{prefix}-frequency": commitment.frequency,
+            f"{prefix}-delivery_note": values.get(f"{prefix}-delivery_note") or commitment.delivery_note,
+        }
+    )
     for number, amount in enumerate(commitment.profile, start=1):
         values[f"{prefix}-profile-{number}"] = stored_number(amount)
 
 
 def used_rows(values: dict) -> list[int]:
-    return [i for i in range(MAX_COMMITMENTS)
-            if any(values.get(f"commitments-{i}-{f}") for f in ("measure", "quantity", "delivery_note"))]
+    return [
+        i
+        for i in range(MAX_COMMITMENTS)
+        if any(values.get(f"commitments-{i}-{f}") for f in ("measure", "quantity", "delivery_note"))
+    ]
 
 
 def add_imported(values: dict, commitments) -> None:
@@ -91,8 +107,13 @@ def rows(values: dict, content, extra: int) -> list[dict]:
         frequency = row["frequency"] or (measure.reporting if measure else "")
         row["profile"] = []
         if row["basis"] == "whole_contract" and start and frequency in FREQUENCIES:
-            row["profile"] = [{"number": p.number, "dates": f"{uk_date(p.start)} to {uk_date(p.end)}",
-                               "value": values.get(f"{prefix}-profile-{p.number}", "")}
-                              for p in periods(start, end, frequency, 0)]
+            row["profile"] = [
+                {
+                    "number": p.number,
+                    "dates": f"{uk_date(p.start)} to {uk_date(p.end)}",
+                    "value": values.get(f"{prefix}-profile-{p.number}", ""),
+                }
+                for p in periods(start, end, frequency, 0)
+            ]
         shown.append(row)
     return shown

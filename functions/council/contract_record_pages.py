@@ -1,6 +1,7 @@
 """Recording a contract and varying one (admins): one form with a row per commitment, which can be filled from a
 spreadsheet. Without JavaScript: "Add another commitment" and "Import" post the form back with the answers kept,
 and nothing is stored until "Save" finds every answer right."""
+
 from flask import abort, current_app, g, redirect, render_template, request, url_for
 
 from portal.clock import uk_today
@@ -29,10 +30,19 @@ def contracts() -> Contracts:
 def _render(values, errors, *, contract_id=None, extra=0, imported=0, not_saved=False, status=200):
     content = _content()
     return render_template(
-        "council/contract_form.html", title=("Change a contract" if contract_id else "Record a contract"),
-        values=values, errors=errors, rows=contract_forms.rows(values, content, extra), contract_id=contract_id,
-        measures=content.measures, bases=BASES, frequencies=FREQUENCIES, imported=imported, not_saved=not_saved,
-        error_title=bool(errors)), status
+        "council/contract_form.html",
+        title=("Change a contract" if contract_id else "Record a contract"),
+        values=values,
+        errors=errors,
+        rows=contract_forms.rows(values, content, extra),
+        contract_id=contract_id,
+        measures=content.measures,
+        bases=BASES,
+        frequencies=FREQUENCIES,
+        imported=imported,
+        not_saved=not_saved,
+        error_title=bool(errors),
+    ), status
 
 
 def _import(values):
@@ -51,7 +61,9 @@ def _import(values):
     if problems:
         return 0, {"spreadsheet": problems}
     if len(contract_forms.used_rows(values)) + len(commitments) > MAX_COMMITMENTS:
-        return 0, {"spreadsheet": [f"A contract can have {MAX_COMMITMENTS} commitments at most: this spreadsheet would make more"]}
+        return 0, {
+            "spreadsheet": [f"A contract can have {MAX_COMMITMENTS} commitments at most: this spreadsheet would make more"]
+        }
     contract_forms.add_imported(values, commitments)
     return len(commitments), {}
 
@@ -72,8 +84,13 @@ def _form(contract_id=None):
     reason = None
     if contract_id:
         try:
-            reason = text_field(request.form, "reason", missing="Enter why the contract is changing",
-                                max_length=REASON_LIMIT, too_long=f"Reason must be {REASON_LIMIT} characters or fewer")
+            reason = text_field(
+                request.form,
+                "reason",
+                missing="Enter why the contract is changing",
+                max_length=REASON_LIMIT,
+                too_long=f"Reason must be {REASON_LIMIT} characters or fewer",
+            )
         except Invalid as problem:
             errors["reason"] = problem.message
     if errors:

@@ -1,6 +1,7 @@
 """Officers review a sent return: accept it (with a verified figure where it differs from the claim, and why),
 query it (the note is emailed to the supplier's contacts, who answer by sending a correction) or reject it.
 Anyone signed in reads a return; admins review. Every view and decision is in the audit log."""
+
 import re
 
 from flask import abort, current_app, g, redirect, render_template, request, url_for
@@ -47,8 +48,13 @@ def _lines(contract, period, sent_return):
     for line in sent_return.lines:
         commitment = contract.commitment(line.measure_code)
         same = [p for p in commitment_periods(contract, commitment, due_days) if p.id == period.id] if commitment else []
-        lines.append({"line": line, "measure": content.measure(line.measure_code.lower()),
-                      "committed": commitment.committed_in(same[0].number) if same else None})
+        lines.append(
+            {
+                "line": line,
+                "measure": content.measure(line.measure_code.lower()),
+                "committed": commitment.committed_in(same[0].number) if same else None,
+            }
+        )
     return lines
 
 
@@ -73,10 +79,23 @@ def _render(contract_id, contract, period, sent, values=None, errors=None, probl
     reviews = [r for r in Contracts(store(), clock).review_records(contract_id) if r["review"].period_id == period.id]
     latest = sent[-1]["return"]
     return render_template(
-        "council/contract_return.html", title=f"Return for {contract.title}", contract=contract, contract_id=contract_id,
-        period=period, sent=sent, latest=latest, lines=_lines(contract, period, latest), reviews=reviews,
-        evidence=evidence, outcomes=OUTCOMES, values=values or {}, errors=errors or {}, problem=problem, may_review=g.officer.is_admin,
-        error_title=bool(errors)), status
+        "council/contract_return.html",
+        title=f"Return for {contract.title}",
+        contract=contract,
+        contract_id=contract_id,
+        period=period,
+        sent=sent,
+        latest=latest,
+        lines=_lines(contract, period, latest),
+        reviews=reviews,
+        evidence=evidence,
+        outcomes=OUTCOMES,
+        values=values or {},
+        errors=errors or {},
+        problem=problem,
+        may_review=g.officer.is_admin,
+        error_title=bool(errors),
+    ), status
 
 
 @council_blueprint.get("/contracts/<contract_id>/returns/<period_id>/")
@@ -94,8 +113,10 @@ def review_contract_return(contract_id, period_id):
     latest = sent[-1]["return"]
     values = {name: raw_text(request.form, name) for name in request.form if name != "csrf_token"}
     if raw_text(request.form, "version") != str(latest.version):
-        problem = (f"The supplier sent a correction (version {latest.version}) while you were reviewing. "
-                   "Read it, then record your review of it.")
+        problem = (
+            f"The supplier sent a correction (version {latest.version}) while you were reviewing. "
+            "Read it, then record your review of it."
+        )
         return _render(contract_id, contract, period, sent, values, problem=problem, status=409)
     review, errors = read_review(request.form, latest, _content())
     if errors:
@@ -106,9 +127,16 @@ def review_contract_return(contract_id, period_id):
         current_app.logger.exception("Could not record a review of contract %s", contract_id)
         problem = "Your review was not saved: we could not reach the place where we keep reviews. Try again in a few minutes."
         return _render(contract_id, contract, period, sent, values, problem=problem, status=503)
-    audited("reviewed-contract-return", contract_id, period=period.id, version=review.version, outcome=review.outcome,
-            note=review.note, verified={code: str(q) for code, q in review.verified.items()},
-            reasons=review.verified_reasons)
+    audited(
+        "reviewed-contract-return",
+        contract_id,
+        period=period.id,
+        version=review.version,
+        outcome=review.outcome,
+        note=review.note,
+        verified={code: str(q) for code, q in review.verified.items()},
+        reasons=review.verified_reasons,
+    )
     try:
         summaries.refresh(store(), contract_id, _content(), uk_today())
     except StorageUnavailable:  # the review is safe; the summary is made again when the contract is next read
@@ -124,8 +152,9 @@ def _email_the_query(contract, period, note):
     site = _content().site
     base = current_app.config["PORTAL_BASE_URL"].rstrip("/")
     subject = f"{site.council.name} has a question about your return for {contract.title}"
-    body = render_template("council/contract_query_email.txt", contract=contract, period=period, note=note, site=site,
-                           link=base + "/supplier/")
+    body = render_template(
+        "council/contract_query_email.txt", contract=contract, period=period, note=note, site=site, link=base + "/supplier/"
+    )
     for address in contract.supplier_contacts:
         try:
             outbox.post(store(), mailer.compose(site.council.contact_email, address, subject, body))
@@ -147,12 +176,17 @@ def contract_evidence_file(contract_id, file_id):
     status = malware.scan_status(store(), entry["key"], current_app.config.get("PORTAL_MALWARE_SCANNER"))
     if not malware.downloadable(status):
         back = {"text": "Contract", "words": "the contract", "href": url_for(".contract", contract_id=contract_id)}
-        return render_template("council/cannot_download.html", entry=entry, message=SCAN_MESSAGES[status], back=back,
-                               title="You cannot download this file yet" if status == malware.PENDING
-                               else "You cannot download this file"), 409
+        return render_template(
+            "council/cannot_download.html",
+            entry=entry,
+            message=SCAN_MESSAGES[status],
+            back=back,
+            title="You cannot download this file yet" if status == malware.PENDING else "You cannot download this file",
+        ), 409
     try:
-        link = store().download_url(entry["key"], entry["name"], LINK_SECONDS,
-                                    entry.get("content_type") or "application/octet-stream")
+        link = store().download_url(
+            entry["key"], entry["name"], LINK_SECONDS, entry.get("content_type") or "application/octet-stream"
+        )
     except NotFound:
         abort(404)
     audited("downloaded-contract-evidence", contract_id, file=file_id, name=entry["name"], sha256=entry.get("sha256", ""))

@@ -4,6 +4,7 @@ Evidence is offered only once the malware scanner has found it clean, or where n
 (functions/malware.py); the link is presigned
 for a few minutes and makes the browser save the file as an attachment, never show it.
 """
+
 from flask import abort, current_app, redirect, render_template
 
 from .. import malware
@@ -16,7 +17,7 @@ LINK_SECONDS = 300  # long enough to start a download; a shared or leaked link s
 SCAN_MESSAGES = {
     malware.PENDING: "We are still checking this file for viruses. Try again in a few minutes.",
     malware.THREAT: "The virus check found a problem with this file, or could not check it, so you cannot download it. "
-                    "Ask the supplier to send the evidence another way.",
+    "Ask the supplier to send the evidence another way.",
 }
 
 
@@ -38,13 +39,18 @@ def evidence_file(assessment_id, reference, file_id):
     entry = _entry(assessment_id, reference, file_id)
     status = scan_status(entry)
     if not malware.downloadable(status):
-        return render_template("council/cannot_download.html", title="You cannot download this file yet"
-                               if status == malware.PENDING else "You cannot download this file",
-                               entry=entry, message=SCAN_MESSAGES[status], assessment_id=assessment_id,
-                               reference=reference), 409
+        return render_template(
+            "council/cannot_download.html",
+            title="You cannot download this file yet" if status == malware.PENDING else "You cannot download this file",
+            entry=entry,
+            message=SCAN_MESSAGES[status],
+            assessment_id=assessment_id,
+            reference=reference,
+        ), 409
     try:
-        link = store().download_url(entry["key"], entry["name"], LINK_SECONDS,
-                                    entry.get("content_type") or "application/octet-stream")
+        link = store().download_url(
+            entry["key"], entry["name"], LINK_SECONDS, entry.get("content_type") or "application/octet-stream"
+        )
     except NotFound:
         abort(404)  # deleted since the page was shown
     audited("downloaded-evidence", reference, file=entry["id"], name=entry["name"], sha256=entry.get("sha256", ""))

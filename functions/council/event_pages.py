@@ -6,6 +6,7 @@ the list also names every event folder in storage that the content no longer has
 stored (the slug stands in for the title). The download of an event's registrations is with the other
 downloads, in export_pages.py.
 """
+
 from collections import Counter
 
 from flask import abort, current_app, render_template, request
@@ -75,8 +76,13 @@ def no_longer_in_content(found: Registrations) -> list[tuple[str, Tally | None]]
 def events():
     content, current = current_app.extensions["portal.content"], clock()
     found = registrations()
-    groups = [(heading, [(event, found.tally(event.slug)) for event in listed]) for heading, listed in
-              (("Upcoming events", content.upcoming_events(current)), ("Past events", content.past_events(current)))]
+    groups = [
+        (heading, [(event, found.tally(event.slug)) for event in listed])
+        for heading, listed in (
+            ("Upcoming events", content.upcoming_events(current)),
+            ("Past events", content.past_events(current)),
+        )
+    ]
     audited("viewed-events", "")
     return render_template("council/events.html", title="Events", groups=groups, removed=no_longer_in_content(found))
 
@@ -91,6 +97,12 @@ def event_registrations(slug):
     everyone = everyone_at(slug, event)
     page = submissions.page_of(everyone, number, PAGE_SIZE)
     audited("viewed-event-registrations", slug, page=page.number)
-    return render_template("council/event_registrations.html", title=f"Registrations: {event.title if event else slug}",
-                           event=event, slug=slug, page=page,
-                           counts=Counter(standing.status for _, standing, _ in everyone), statuses=STATUS_LABELS)
+    return render_template(
+        "council/event_registrations.html",
+        title=f"Registrations: {event.title if event else slug}",
+        event=event,
+        slug=slug,
+        page=page,
+        counts=Counter(standing.status for _, standing, _ in everyone),
+        statuses=STATUS_LABELS,
+    )

@@ -6,6 +6,7 @@ officer's jobs of the last week (everyone's, for an admin) are listed, so that c
 PORTAL_EXPORT_JOBS says what runs the job: "thread" (locally, a thread in this process) or "s3-event" (in AWS, the
 evidence_export Lambda, started by S3 when the job record is stored).
 """
+
 import threading
 
 from flask import abort, current_app, g, redirect, render_template, url_for
@@ -23,10 +24,14 @@ RUNNERS = ("thread", "s3-event")
 def _kept_filters(filters) -> dict:
     """The list's filters as checked (anything it ignores is dropped), kept with a job so that "Try again" asks for
     the same submissions."""
-    kept = {"theme": filters.theme, "level": filters.level, "status": filters.status,
-            "from": filters.submitted_from.isoformat() if filters.submitted_from else "",
-            "to": filters.submitted_to.isoformat() if filters.submitted_to else "",
-            "sort": "" if filters.sort == "newest" else filters.sort}
+    kept = {
+        "theme": filters.theme,
+        "level": filters.level,
+        "status": filters.status,
+        "from": filters.submitted_from.isoformat() if filters.submitted_from else "",
+        "to": filters.submitted_to.isoformat() if filters.submitted_to else "",
+        "sort": "" if filters.sort == "newest" else filters.sort,
+    }
     return {name: value for name, value in kept.items() if value}
 
 
@@ -45,8 +50,9 @@ def export_evidence():
     job = jobs.create_job(store(), g.officer.email, _kept_filters(_filters()), listed, clock())
     audited("asked-for-evidence-zip", "", job=job.id, submissions=len(job.submissions), files=job.files)
     if runner == "thread":
-        threading.Thread(target=jobs.run_for_app, args=(current_app._get_current_object(), job.id), daemon=True,
-                         name=f"evidence-zip-{job.id}").start()
+        threading.Thread(
+            target=jobs.run_for_app, args=(current_app._get_current_object(), job.id), daemon=True, name=f"evidence-zip-{job.id}"
+        ).start()
     return redirect(url_for("council.export_job", job_id=job.id), 303)
 
 
@@ -67,18 +73,27 @@ def _own_status(job_id: str) -> jobs.Status:
 def export_jobs():
     listed = jobs.recent(store(), clock(), officer=None if g.officer.is_admin else g.officer.email)
     audited("viewed-evidence-zips", "", shown=len(listed))
-    return render_template("council/export_jobs.html", title="Evidence ZIPs" if g.officer.is_admin else "Your evidence ZIPs",
-                           listed=listed, jobs=jobs, days=jobs.KEPT_FOR.days)
+    return render_template(
+        "council/export_jobs.html",
+        title="Evidence ZIPs" if g.officer.is_admin else "Your evidence ZIPs",
+        listed=listed,
+        jobs=jobs,
+        days=jobs.KEPT_FOR.days,
+    )
 
 
 @council_blueprint.get("/exports/jobs/<job_id>/")
 def export_job(job_id):
     found = _own_status(job_id)
     audited("viewed-evidence-zip", job_id, state=found.state)
-    titles = {jobs.PREPARING: "We are preparing your ZIP", jobs.READY: "Your ZIP is ready",
-              jobs.FAILED: "We could not prepare your ZIP"}
-    return render_template("council/export_job.html", title=titles[found.state], status=found, jobs=jobs,
-                           filters=filter_query(found.job.filters))
+    titles = {
+        jobs.PREPARING: "We are preparing your ZIP",
+        jobs.READY: "Your ZIP is ready",
+        jobs.FAILED: "We could not prepare your ZIP",
+    }
+    return render_template(
+        "council/export_job.html", title=titles[found.state], status=found, jobs=jobs, filters=filter_query(found.job.filters)
+    )
 
 
 @council_blueprint.post("/exports/jobs/<job_id>/download")

@@ -6,6 +6,7 @@ evidence as one ZIP takes too long to build while the officer waits: export_job_
 They are posts (with a CSRF token), since each writes a new file into storage; the browser follows the redirect
 to the link and saves the file, staying on the page it was on.
 """
+
 import secrets
 from datetime import timezone
 
@@ -41,8 +42,12 @@ def evidence_pack(assessment_id, reference):
         record = submitted.versions(store(), assessment_id, reference)[-1]
     except (NotFound, ValueError):
         abort(404)
-    key = packs.evidence_pack(store(), Submission(assessment, record), current_app.config.get("PORTAL_MALWARE_SCANNER"),
-                              clock=lambda: clock().astimezone(timezone.utc))
+    key = packs.evidence_pack(
+        store(),
+        Submission(assessment, record),
+        current_app.config.get("PORTAL_MALWARE_SCANNER"),
+        clock=lambda: clock().astimezone(timezone.utc),
+    )
     filename = store().read_metadata(key).get("filename", f"{reference}-evidence-pack.zip")
     audited("downloaded-evidence-pack", reference, export=key)
     return _link(key, filename, "application/zip")
@@ -54,8 +59,11 @@ def listed_submissions() -> list[Submission]:
     if filters.errors:
         abort(400)
     shown = {(s.assessment_id, s.reference) for s in submitted.apply(submitted.summaries(store()), filters)}
-    found = find_submissions(store(), current_app.extensions["portal.content"].assessments,
-                             SubmissionFilter(submitted_from=filters.submitted_from, submitted_to=filters.submitted_to))
+    found = find_submissions(
+        store(),
+        current_app.extensions["portal.content"].assessments,
+        SubmissionFilter(submitted_from=filters.submitted_from, submitted_to=filters.submitted_to),
+    )
     return [s for s in found if (s.assessment.id, s.record["reference"]) in shown]
 
 

@@ -5,6 +5,7 @@ submission, and put back in the form when they have signed in again, so that not
 `<time>.taken` marker beside it, written once it is back in the form, stops it coming back twice. The purge
 deletes them a day later (retention.SHORT_LIVED).
 """
+
 import hashlib
 from datetime import datetime, timedelta
 
@@ -20,8 +21,10 @@ def _folder(email: str, assessment_id: str, reference: str) -> str:
 
 
 def keep(store: Store, email: str, assessment_id: str, reference: str, status: str, note: str, now: datetime) -> None:
-    store.create_json(f"{_folder(email, assessment_id, reference)}{now:{_TIME}}.json", {
-        "status": status, "note": note, "kept_at": now.isoformat(), "expires_at": (now + KEPT_FOR).isoformat()})
+    store.create_json(
+        f"{_folder(email, assessment_id, reference)}{now:{_TIME}}.json",
+        {"status": status, "note": note, "kept_at": now.isoformat(), "expires_at": (now + KEPT_FOR).isoformat()},
+    )
 
 
 def take(store: Store, email: str, assessment_id: str, reference: str, now: datetime) -> dict | None:

@@ -3,6 +3,7 @@
 A write-once marker per officer per day, made before sending, means a retried or repeated run sends nothing twice;
 if the email fails, the marker is removed so that the next run tries again.
 """
+
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
@@ -18,7 +19,6 @@ from . import submissions
 from .officers import Officers, email_digest
 
 
-
 @dataclass
 class Notified:
     sent: int = 0
@@ -31,8 +31,7 @@ def sent_on(summaries, day) -> list:
     """Submissions sent during `day`, a UK calendar day, oldest first."""
     start = datetime.combine(day, time(0), LONDON)
     end = datetime.combine(day + timedelta(days=1), time(0), LONDON)
-    return sorted((s for s in summaries if start <= datetime.fromisoformat(s.submitted_at) < end),
-                  key=lambda s: s.submitted_at)
+    return sorted((s for s in summaries if start <= datetime.fromisoformat(s.submitted_at) < end), key=lambda s: s.submitted_at)
 
 
 def notify(store: Store, now: datetime) -> Notified:
@@ -54,8 +53,9 @@ def notify(store: Store, now: datetime) -> Notified:
         except AlreadyExists:
             result.already_sent += 1
             continue
-        body = render_template("council/daily_email.txt", day=day, links=links, site=site,
-                               settings=base + url_for("council.notifications"))
+        body = render_template(
+            "council/daily_email.txt", day=day, links=links, site=site, settings=base + url_for("council.notifications")
+        )
         subject = f"{len(new)} new submission{'s' if len(new) != 1 else ''} on {uk_date(day)}"
         try:
             outbox.post(store, mailer.compose(site.council.contact_email, officer.email, subject, body))

@@ -1,4 +1,5 @@
 """Council officers: who may sign in and with what role, at `officers/<sha256 of the email>/<NNNNNN>.json`."""
+
 import hashlib
 from dataclasses import asdict, dataclass, replace
 

@@ -1,4 +1,5 @@
 """The officers' pages: the submissions list, one submission, its review status, and daily email settings."""
+
 from datetime import date, timedelta
 
 from flask import abort, current_app, g, redirect, render_template, request, url_for
@@ -47,8 +48,12 @@ def _filters() -> submitted.Filters:
         theme=args.get("theme") if args.get("theme") in themes else "",
         level=args.get("level") if args.get("level") in levels else "",
         status=args.get("status") if args.get("status") in reviews.STATUSES else "",
-        submitted_from=dates.get("from"), submitted_to=dates.get("to"),
-        sort=args.get("sort") if args.get("sort") in submitted.SORTS else "newest", page=number, errors=errors)
+        submitted_from=dates.get("from"),
+        submitted_to=dates.get("to"),
+        sort=args.get("sort") if args.get("sort") in submitted.SORTS else "newest",
+        page=number,
+        errors=errors,
+    )
 
 
 def _typed_date(raw: str) -> date:
@@ -68,10 +73,17 @@ def submissions():
     assessments = list(current_app.extensions["portal.content"].assessments.values())
     query = filter_query(request.args)
     return render_template(
-        "council/submissions.html", title="Submissions", page=page, filters=filters, assessments=assessments,
+        "council/submissions.html",
+        title="Submissions",
+        page=page,
+        filters=filters,
+        assessments=assessments,
         csv_columns={assessment.id: columns(assessment) for assessment in assessments},
-        statuses=reviews.STATUSES, sorts=submitted.SORTS, query=query, error_title=bool(filters.errors)), \
-        400 if filters.errors else 200
+        statuses=reviews.STATUSES,
+        sorts=submitted.SORTS,
+        query=query,
+        error_title=bool(filters.errors),
+    ), 400 if filters.errors else 200
 
 
 def _submission(assessment_id, reference):
@@ -86,11 +98,15 @@ def _submission(assessment_id, reference):
 def submission(assessment_id, reference):
     assessment, all_versions = _submission(assessment_id, reference)
     audited("viewed-submission", reference)
-    kept = kept_reviews.take(store(), g.officer.email, assessment_id, reference, clock()) \
-        if request.args.get("kept") == "1" else None
+    kept = (
+        kept_reviews.take(store(), g.officer.email, assessment_id, reference, clock())
+        if request.args.get("kept") == "1"
+        else None
+    )
     if kept:
-        return _render_submission(assessment, all_versions, status_value=kept["status"] or None, note_value=kept["note"],
-                                  kept=True)
+        return _render_submission(
+            assessment, all_versions, status_value=kept["status"] or None, note_value=kept["note"], kept=True
+        )
     return _render_submission(assessment, all_versions)
 
 
@@ -100,27 +116,48 @@ def _render_submission(assessment, all_versions, error=None, status_value=None, 
     history = reviews.history(store(), assessment.id, record["reference"])
     today = uk_calendar_day(clock())
     evidence = [_evidence_row(item, today) for item in record.get("evidence") or []]
-    earlier = [{"version": number, "submitted_at": version["submitted_at"],
-                "changes": submitted.changes(assessment, all_versions[number - 2]["answers"], version["answers"])}
-               for number, version in enumerate(all_versions, start=1) if number > 1]
+    earlier = [
+        {
+            "version": number,
+            "submitted_at": version["submitted_at"],
+            "changes": submitted.changes(assessment, all_versions[number - 2]["answers"], version["answers"]),
+        }
+        for number, version in enumerate(all_versions, start=1)
+        if number > 1
+    ]
     plan = None
     if crp.applies(assessment, answers):
         stored = record.get("carbon_reduction_plan") or {}
         plan = crp.check(answers, uk_calendar_day(record["submitted_at"]), stored.get("ruleset"))
     return render_template(
-        "council/submission.html", title=f"Submission {record['reference']}", assessment=assessment, record=record,
-        rows=submitted.answer_rows(assessment, answers), readiness=_readiness(assessment, record), plan=plan,
-        plan_facts=Plan.from_answers(answers) if plan else None, evidence=evidence, earlier=earlier, history=history,
-        statuses=reviews.STATUSES, current_status=history[-1]["status"] if history else "new",
-        error=error, status_value=status_value, note_value=note_value, error_title=bool(error), kept=kept,
+        "council/submission.html",
+        title=f"Submission {record['reference']}",
+        assessment=assessment,
+        record=record,
+        rows=submitted.answer_rows(assessment, answers),
+        readiness=_readiness(assessment, record),
+        plan=plan,
+        plan_facts=Plan.from_answers(answers) if plan else None,
+        evidence=evidence,
+        earlier=earlier,
+        history=history,
+        statuses=reviews.STATUSES,
+        current_status=history[-1]["status"] if history else "new",
+        error=error,
+        status_value=status_value,
+        note_value=note_value,
+        error_title=bool(error),
+        kept=kept,
     ), 400 if error else 200
 
 
 def _readiness(assessment, record) -> list[dict]:
     levels = {level.id: level.label for level in assessment.levels}
     sections = {section.id: section.title for section in assessment.sections}
-    return [{"theme": sections.get(theme, theme), "level": levels.get(value["level"], value["level"]),
-             "percent": value["percent"]} for theme, value in (record.get("readiness") or {}).items()]
+    return [
+        {"theme": sections.get(theme, theme), "level": levels.get(value["level"], value["level"]), "percent": value["percent"]}
+        for theme, value in (record.get("readiness") or {}).items()
+    ]
 
 
 def _evidence_row(item: dict, today: date) -> dict:
@@ -144,7 +181,9 @@ def change_status(assessment_id, reference):
     try:
         review = reviews.change(store(), assessment_id, reference, status, note, g.officer.email, at=clock())
     except reviews.ReviewInvalid as invalid:
-        return _render_submission(assessment, all_versions, error=str(invalid), status_value=status, note_value=note[:reviews.NOTE_LIMIT * 2])
+        return _render_submission(
+            assessment, all_versions, error=str(invalid), status_value=status, note_value=note[: reviews.NOTE_LIMIT * 2]
+        )
     audited("changed-status", reference, status=review["status"], note=review["note"])
     return redirect(url_for(".submission", assessment_id=assessment_id, reference=reference, changed=1) + "#review", 303)
 
@@ -155,10 +194,16 @@ def notifications():
     if request.method == "POST":
         choice = request.form.get("notify_daily")
         if choice not in ("yes", "no"):
-            return render_template("council/notifications.html", title="Daily email", officer=officer,
-                                   error="Select yes if you want a daily email about new submissions", error_title=True), 400
+            return render_template(
+                "council/notifications.html",
+                title="Daily email",
+                officer=officer,
+                error="Select yes if you want a daily email about new submissions",
+                error_title=True,
+            ), 400
         officer = officers().change(officer, notify_daily=choice == "yes")
         audited("changed-notifications", "", notify_daily=officer.notify_daily)
         return redirect(url_for(".notifications", saved=1), 303)
-    return render_template("council/notifications.html", title="Daily email", officer=officer, error=None,
-                           saved=request.args.get("saved") == "1")
+    return render_template(
+        "council/notifications.html", title="Daily email", officer=officer, error=None, saved=request.args.get("saved") == "1"
+    )

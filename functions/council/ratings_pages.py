@@ -1,6 +1,7 @@
 """A contract's KPI ratings (in a Contract Performance Notice's bands, from its kept summary), an officer's
 override of one with a reason (a write-once record, audited), the KPI data ready for the notice as CSV or XLSX,
 and whether the contract is published in the public report (decision 15). Admins change; viewers read."""
+
 import secrets
 
 from flask import abort, current_app, g, redirect, render_template, request, url_for
@@ -40,14 +41,33 @@ def _render(contract_id, summary, figures, values=None, errors=None, problem=Non
     for each in figures:
         code = each.commitment.measure_code
         computed = rate_commitment(each, thresholds)
-        kpis.append({"code": code, "measure": content.measure(code.lower()), "figures": each, "computed": computed,
-                     "rating": effective_rating(computed, current.get(code)), "history": kept.get(code, [])})
+        kpis.append(
+            {
+                "code": code,
+                "measure": content.measure(code.lower()),
+                "figures": each,
+                "computed": computed,
+                "rating": effective_rating(computed, current.get(code)),
+                "history": kept.get(code, []),
+            }
+        )
     return render_template(
-        "council/contract_ratings.html", title=f"KPI ratings: {summary['contract']['title']}",
-        contract=deserialise(summary["contract"]), contract_id=contract_id, kpis=kpis, bands=BANDS,
-        overall=rate_contract(figures, thresholds, current), rows=kpi_rows(figures, content, current),
-        published=is_published(store(), contract_id), may_change=g.officer.is_admin, values=values or {},
-        errors=errors or {}, problem=problem, saved=request.args.get("saved"), error_title=bool(errors or problem)), status
+        "council/contract_ratings.html",
+        title=f"KPI ratings: {summary['contract']['title']}",
+        contract=deserialise(summary["contract"]),
+        contract_id=contract_id,
+        kpis=kpis,
+        bands=BANDS,
+        overall=rate_contract(figures, thresholds, current),
+        rows=kpi_rows(figures, content, current),
+        published=is_published(store(), contract_id),
+        may_change=g.officer.is_admin,
+        values=values or {},
+        errors=errors or {},
+        problem=problem,
+        saved=request.args.get("saved"),
+        error_title=bool(errors or problem),
+    ), status
 
 
 @council_blueprint.get("/contracts/<contract_id>/ratings")
@@ -73,8 +93,14 @@ def override_rating(contract_id, code):
         current_app.logger.exception("Could not record a rating of contract %s", contract_id)
         problem = "The rating was not saved: we could not reach the place where we keep them. Try again in a few minutes."
         return _render(contract_id, summary, figures, values, problem=problem, status=503)
-    audited("overrode-kpi-rating", contract_id, measure=code, band=override.band, calculated=override.calculated,
-            reason=override.reason)
+    audited(
+        "overrode-kpi-rating",
+        contract_id,
+        measure=code,
+        band=override.band,
+        calculated=override.calculated,
+        reason=override.reason,
+    )
     return redirect(url_for(".contract_ratings", contract_id=contract_id, saved=code) + f"#kpi-{code}", 303)
 
 
@@ -83,8 +109,7 @@ def download_kpi_data(contract_id):
     summary, figures = _found(contract_id)
     file_format = request.args.get("format")
     if file_format not in FORMATS:
-        return render_template("error.html", title="There is a problem with your download",
-                               message="Choose CSV or XLSX."), 400
+        return render_template("error.html", title="There is a problem with your download", message="Choose CSV or XLSX."), 400
     contract = deserialise(summary["contract"])
     table = notice_table(contract, kpi_rows(figures, _content(), Overrides(store(), clock).current(contract_id)))
     filename = f"kpi-data-{contract.reference or contract_id}-{uk_today().isoformat()}.{file_format}"

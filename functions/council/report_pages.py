@@ -1,6 +1,7 @@
 """The annual report for officers (cabinet or scrutiny), for one UK financial year, as a page and as a PDF
 (WeasyPrint, portal/crp/pdf.py): headline verified totals, committed against delivered for each measure, each
 priority with its chart, each contract with its rating, and the returns still missing. From the kept summaries."""
+
 from flask import current_app, make_response, render_template, request
 from markupsafe import Markup
 
@@ -22,26 +23,52 @@ def _report(year: int) -> dict:
     pairs = [(deserialise(s["contract"]), summaries.commitment_summaries(s, today)) for s in every]
     found = measure_totals(pairs, content)
     years = sorted({y for t in found for y, _ in t.by_year} | {financial_year(today)})
-    groups = [{"priority": g.priority, "measures": [t for o in g.outcomes for t in o.measures],
-               "chart": Markup(progress_chart_svg([(t.code, figures_for(t, year)) for o in g.outcomes for t in o.measures
-                                                   if t.added_up],
-                                                  f"report-{g.priority.id}", f"{g.priority.title}: claimed and verified "
-                                                  f"as a share of committed to date, {financial_year_label(year)}"))}
-              for g in by_priority(found, content)]
+    groups = [
+        {
+            "priority": g.priority,
+            "measures": [t for o in g.outcomes for t in o.measures],
+            "chart": Markup(
+                progress_chart_svg(
+                    [(t.code, figures_for(t, year)) for o in g.outcomes for t in o.measures if t.added_up],
+                    f"report-{g.priority.id}",
+                    f"{g.priority.title}: claimed and verified as a share of committed to date, {financial_year_label(year)}",
+                )
+            ),
+        }
+        for g in by_priority(found, content)
+    ]
     contracts, missing = [], []
     for summary, (contract, figures) in zip(every, pairs):
         in_year = [s for s in summaries.schedule(summary, today) if financial_year(s["period"].end) == year]
         late = [s for s in in_year if s["status"] == "overdue"]
         missing.extend({"contract": contract, "period": s["period"], "days": (today - s["period"].due).days} for s in late)
-        contracts.append({"id": summary["contract_id"], "contract": contract, "rating": rate_contract(figures, content.contracts.ratings),
-                          "due": sum(1 for s in in_year if s["status"] != "not_yet_due"), "missing": len(late),
-                          "verified": sum(1 for f in figures for p in f.periods
-                                          if financial_year(p.period.end) == year and p.verified is not None)})
+        contracts.append(
+            {
+                "id": summary["contract_id"],
+                "contract": contract,
+                "rating": rate_contract(figures, content.contracts.ratings),
+                "due": sum(1 for s in in_year if s["status"] != "not_yet_due"),
+                "missing": len(late),
+                "verified": sum(
+                    1 for f in figures for p in f.periods if financial_year(p.period.end) == year and p.verified is not None
+                ),
+            }
+        )
     contracts.sort(key=lambda c: (c["contract"].title.casefold(), c["contract"].reference))
     missing.sort(key=lambda m: (-m["days"], m["contract"].title.casefold()))
-    return {"year": year, "label": financial_year_label(year), "years": years, "groups": groups, "totals": found,
-            "contracts": contracts, "missing": missing, "bands": BANDS, "figures_for": figures_for, "today": today,
-            "council": content.site.council}
+    return {
+        "year": year,
+        "label": financial_year_label(year),
+        "years": years,
+        "groups": groups,
+        "totals": found,
+        "contracts": contracts,
+        "missing": missing,
+        "bands": BANDS,
+        "figures_for": figures_for,
+        "today": today,
+        "council": content.site.council,
+    }
 
 
 def _year() -> int:
@@ -66,8 +93,11 @@ def annual_report_pdf(year):
         pdf = pdf_from_html(render_template("council/annual_report_document.html", **report))
     except PdfUnavailable:
         current_app.logger.exception("Could not make a PDF of the annual report")
-        return render_template("error.html", title="Sorry, we cannot make a PDF just now",
-                               message="Try again later, or print the report's page instead."), 503
+        return render_template(
+            "error.html",
+            title="Sorry, we cannot make a PDF just now",
+            message="Try again later, or print the report's page instead.",
+        ), 503
     audited("downloaded-annual-report", "", year=year)
     response = make_response(pdf)
     response.headers["Content-Type"] = "application/pdf"

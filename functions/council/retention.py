@@ -5,6 +5,7 @@ version, every evidence file any version names and its review statuses, `PORTAL_
 it was last sent; audit records after `PORTAL_AUDIT_RETENTION_DAYS`; sign-in links, rate-limit markers and
 sessions after a day. What was deleted is written to the audit log by reference and count, never personal data.
 """
+
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
@@ -12,8 +13,15 @@ from ..storage import NotFound, Store
 from . import audit
 
 # prefix -> days kept; daily-email markers a week, so a retried run in that time sends nothing twice.
-SHORT_LIVED = {"council/sign-in-links/": 1, "council/rate-limits/": 1, "council/sessions/": 1, "council/notified/": 7,
-               "council/kept-reviews/": 1, "suppliers/sign-in-links/": 1, "suppliers/sessions/": 1}
+SHORT_LIVED = {
+    "council/sign-in-links/": 1,
+    "council/rate-limits/": 1,
+    "council/sessions/": 1,
+    "council/notified/": 7,
+    "council/kept-reviews/": 1,
+    "suppliers/sign-in-links/": 1,
+    "suppliers/sessions/": 1,
+}
 
 
 @dataclass
@@ -66,8 +74,15 @@ def purge(store: Store, now: datetime, submission_days: int, audit_days: int) ->
         _delete(store, store.keys(f"reviews/{assessment_id}/{reference}/"))
         _delete(store, keys)
         result.submissions.append(reference)
-        audit.record(store, "system", "deleted-submission", reference, "retention",
-                     {"versions": len(keys), "evidence_files": len(evidence)}, at=now)
+        audit.record(
+            store,
+            "system",
+            "deleted-submission",
+            reference,
+            "retention",
+            {"versions": len(keys), "evidence_files": len(evidence)},
+            at=now,
+        )
 
     cutoff = (now - timedelta(days=audit_days)).date().isoformat()
     for day, keys in _folders(store.keys(audit.PREFIX), 2).items():
@@ -80,9 +95,15 @@ def purge(store: Store, now: datetime, submission_days: int, audit_days: int) ->
                 result.short_lived += _delete(store, keys)
 
     if result.drafts or result.audit_records:
-        audit.record(store, "system", "deleted-by-retention", "", "retention",
-                     {"drafts": result.drafts, "audit_records": result.audit_records,
-                      "audit_records_before": cutoff}, at=now)
+        audit.record(
+            store,
+            "system",
+            "deleted-by-retention",
+            "",
+            "retention",
+            {"drafts": result.drafts, "audit_records": result.audit_records, "audit_records_before": cutoff},
+            at=now,
+        )
     return result
 
 
@@ -93,7 +114,8 @@ def _written(store: Store, folder: str, keys: list[str]) -> datetime:
         return datetime.strptime(name, "%Y%m%dT%H%M%SZ").replace(tzinfo=timezone.utc)
     if folder.startswith("council/notified/"):
         return datetime.fromisoformat(name).replace(tzinfo=timezone.utc)
-    first = store.read_json(sorted(keys)[0] if not folder.startswith(("council/sessions/", "suppliers/sessions/"))
-                            else f"{folder}/started.json")
+    first = store.read_json(
+        sorted(keys)[0] if not folder.startswith(("council/sessions/", "suppliers/sessions/")) else f"{folder}/started.json"
+    )
     moment = first.get("started_at") or first.get("expires_at") or first.get("used_at")
     return datetime.fromisoformat(moment)

@@ -2,6 +2,7 @@
 review, queried), filtered by contract, contract manager, measure and priority, sorted and paged without
 JavaScript, and downloaded as CSV or XLSX. It reads the summaries kept when records are written (decision 14):
 one listing and one small read per contract, never every return."""
+
 import secrets
 
 from flask import current_app, redirect, render_template, request
@@ -16,12 +17,31 @@ from .download_pages import LINK_SECONDS
 from .submissions import page_of
 from .web import audited, clock, council_blueprint, store
 
-SHOW = {"": "Everything waiting", "due_this_month": "Due this month", "overdue": "Overdue",
-        "awaiting_review": "Awaiting review", "queried": "Queried"}
-SORTS = {"due": "Due date, earliest first", "overdue": "Most days overdue first", "contract": "Contract, A to Z",
-         "supplier": "Supplier, A to Z"}
-HEADINGS = ["Contract", "Reference", "Supplier", "Contract manager", "Period from", "Period to", "Due", "Status",
-            "Days overdue", "Measures"]
+SHOW = {
+    "": "Everything waiting",
+    "due_this_month": "Due this month",
+    "overdue": "Overdue",
+    "awaiting_review": "Awaiting review",
+    "queried": "Queried",
+}
+SORTS = {
+    "due": "Due date, earliest first",
+    "overdue": "Most days overdue first",
+    "contract": "Contract, A to Z",
+    "supplier": "Supplier, A to Z",
+}
+HEADINGS = [
+    "Contract",
+    "Reference",
+    "Supplier",
+    "Contract manager",
+    "Period from",
+    "Period to",
+    "Due",
+    "Status",
+    "Days overdue",
+    "Measures",
+]
 
 
 def _content():
@@ -53,11 +73,21 @@ def rows_of(summary: dict, today) -> list[dict]:
         category = _category(status, period.due, today)
         if category is None:
             continue
-        found.append({"contract_id": summary["contract_id"], "title": contract["title"],
-                      "reference": contract["reference"], "supplier": contract["supplier_name"],
-                      "manager": contract["contract_manager"], "period": period, "status": status,
-                      "category": category, "days_overdue": (today - period.due).days if status == "overdue" else 0,
-                      "measures": measures.get(period.id, []), "sent_version": entry["sent_version"]})
+        found.append(
+            {
+                "contract_id": summary["contract_id"],
+                "title": contract["title"],
+                "reference": contract["reference"],
+                "supplier": contract["supplier_name"],
+                "manager": contract["contract_manager"],
+                "period": period,
+                "status": status,
+                "category": category,
+                "days_overdue": (today - period.due).days if status == "overdue" else 0,
+                "measures": measures.get(period.id, []),
+                "sent_version": entry["sent_version"],
+            }
+        )
     return found
 
 
@@ -73,9 +103,14 @@ def _filtered(today):
     priorities = {p.id: p.title for p in content.framework.priorities}
     managers = sorted({row["manager"] for row in every})
     codes = sorted({code for row in every for code in row["measures"]})
-    filters = {"show": _choice("show", SHOW), "sort": _choice("sort", SORTS) or "due",
-               "manager": _choice("manager", managers), "measure": _choice("measure", codes),
-               "priority": _choice("priority", priorities), "q": request.args.get("q", "")[:100].strip()}
+    filters = {
+        "show": _choice("show", SHOW),
+        "sort": _choice("sort", SORTS) or "due",
+        "manager": _choice("manager", managers),
+        "measure": _choice("measure", codes),
+        "priority": _choice("priority", priorities),
+        "q": request.args.get("q", "")[:100].strip(),
+    }
     rows = every
     if filters["show"]:
         rows = [r for r in rows if r["category"] == filters["show"]]
@@ -89,16 +124,26 @@ def _filtered(today):
     if filters["q"]:
         words = filters["q"].casefold()
         rows = [r for r in rows if words in f"{r['title']} {r['reference']} {r['supplier']}".casefold()]
-    key = {"due": lambda r: (r["period"].due, r["title"].casefold()),
-           "overdue": lambda r: (-r["days_overdue"], r["period"].due, r["title"].casefold()),
-           "contract": lambda r: (r["title"].casefold(), r["period"].due),
-           "supplier": lambda r: (r["supplier"].casefold(), r["period"].due)}[filters["sort"]]
+    key = {
+        "due": lambda r: (r["period"].due, r["title"].casefold()),
+        "overdue": lambda r: (-r["days_overdue"], r["period"].due, r["title"].casefold()),
+        "contract": lambda r: (r["title"].casefold(), r["period"].due),
+        "supplier": lambda r: (r["supplier"].casefold(), r["period"].due),
+    }[filters["sort"]]
     rows.sort(key=key)
     counts = {name: sum(1 for r in every if r["category"] == name) for name in SHOW if name}
     titles = {code: getattr(content.measure(code.lower()), "title", "") for code in codes}
-    return rows, filters, {"priorities": list(priorities.items()), "managers": [(m, m) for m in managers],
-                           "codes": [(c, f"{c}: {titles[c]}" if titles[c] else c) for c in codes],
-                           "show_choices": [(k, v) for k, v in SHOW.items() if k], "counts": counts}
+    return (
+        rows,
+        filters,
+        {
+            "priorities": list(priorities.items()),
+            "managers": [(m, m) for m in managers],
+            "codes": [(c, f"{c}: {titles[c]}" if titles[c] else c) for c in codes],
+            "show_choices": [(k, v) for k, v in SHOW.items() if k],
+            "counts": counts,
+        },
+    )
 
 
 def _query(filters: dict) -> dict:
@@ -115,21 +160,42 @@ def returns():
         number = 1
     page = page_of(rows, number)
     audited("viewed-returns-list", "", page=page.number, shown=len(page.items))
-    return render_template("council/returns.html", title="Returns", page=page, filters=filters, query=_query(filters),
-                           shows=SHOW, sorts=SORTS, statuses=STATUSES, today=today, **choices)
+    return render_template(
+        "council/returns.html",
+        title="Returns",
+        page=page,
+        filters=filters,
+        query=_query(filters),
+        shows=SHOW,
+        sorts=SORTS,
+        statuses=STATUSES,
+        today=today,
+        **choices,
+    )
 
 
 @council_blueprint.post("/returns/export")
 def export_returns():
     file_format = request.args.get("format")
     if file_format not in FORMATS:
-        return render_template("error.html", title="There is a problem with your download",
-                               message="Choose CSV or XLSX."), 400
+        return render_template("error.html", title="There is a problem with your download", message="Choose CSV or XLSX."), 400
     today = uk_today()
     rows, filters, _ = _filtered(today)
-    table = [HEADINGS] + [[r["title"], r["reference"], r["supplier"], r["manager"], r["period"].start, r["period"].end,
-                           r["period"].due, STATUSES[r["status"]], r["days_overdue"], ", ".join(r["measures"])]
-                          for r in rows]
+    table = [HEADINGS] + [
+        [
+            r["title"],
+            r["reference"],
+            r["supplier"],
+            r["manager"],
+            r["period"].start,
+            r["period"].end,
+            r["period"].due,
+            STATUSES[r["status"]],
+            r["days_overdue"],
+            ", ".join(r["measures"]),
+        ]
+        for r in rows
+    ]
     filename = f"returns-{today.isoformat()}.{file_format}"
     key = f"exports/returns/{clock():%Y%m%dT%H%M%SZ}-{secrets.token_hex(4)}.{file_format}"
     store().create(key, to_file(table, file_format, "Returns"), FORMATS[file_format], {"filename": filename})

@@ -2,6 +2,7 @@
 
 Each change is a new version at `reviews/<assessment>/<reference>/<NNNNNN>.json`; a submission with none is New.
 """
+
 from datetime import datetime
 
 from portal.clock import now
@@ -26,14 +27,12 @@ def history(store: Store, assessment_id: str, reference: str) -> list[dict]:
     return versions.all_versions(store, _prefix(assessment_id, reference))
 
 
-def change(store: Store, assessment_id: str, reference: str, status: str, note: str, by: str,
-           at: datetime | None = None) -> dict:
+def change(store: Store, assessment_id: str, reference: str, status: str, note: str, by: str, at: datetime | None = None) -> dict:
     if status not in STATUSES:
         raise ReviewInvalid("Select a review status")
     note = (note or "").strip()
     if len(note) > NOTE_LIMIT:
         raise ReviewInvalid(f"Note must be {NOTE_LIMIT:,} characters or fewer")
-    review = {"status": status, "note": note, "by": by,
-              "at": (at or now()).isoformat(timespec="seconds")}
+    review = {"status": status, "note": note, "by": by, "at": (at or now()).isoformat(timespec="seconds")}
     versions.append(store, _prefix(assessment_id, reference), review)
     return review

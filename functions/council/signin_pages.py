@@ -4,6 +4,7 @@ The sign-in page says the same whether or not an address belongs to an officer, 
 per address and per network address. The emailed link opens a page with a button: email scanners that follow
 links must not use up the single use.
 """
+
 from flask import current_app, g, redirect, render_template, request, session, url_for
 
 from ..mail import mailer
@@ -32,9 +33,16 @@ def link_for(token: str, base_url: str | None = None) -> str:
 def sign_in():
     next_page = safe_next(request.values.get("next"))
     if request.method == "GET":
-        return render_template("council/sign_in.html", area=AREA, title="Sign in to the council pages", next_page=next_page,
-                               expired=request.args.get("expired") == "1", kept=request.args.get("kept") == "1",
-                               email="", error=None)
+        return render_template(
+            "council/sign_in.html",
+            area=AREA,
+            title="Sign in to the council pages",
+            next_page=next_page,
+            expired=request.args.get("expired") == "1",
+            kept=request.args.get("kept") == "1",
+            email="",
+            error=None,
+        )
     email = normalise_email(request.form.get("email", ""))[:320]
     error = None
     if not email:
@@ -42,8 +50,15 @@ def sign_in():
     elif not valid_email(email):
         error = "Enter an email address in the correct format, like name@example.gov.uk"
     if error:
-        return render_template("council/sign_in.html", area=AREA, title="Sign in to the council pages", next_page=next_page,
-                               email=email, error=error, error_title=True), 400
+        return render_template(
+            "council/sign_in.html",
+            area=AREA,
+            title="Sign in to the council pages",
+            next_page=next_page,
+            email=email,
+            error=error,
+            error_title=True,
+        ), 400
     limits = RateLimits(store(), clock)
     if not (limits.allow("sign-in-ip", client_ip(), LIMIT_PER_IP) and limits.allow("sign-in-email", email, LIMIT_PER_ADDRESS)):
         return render_template("signin/too_many.html", area=AREA, title="Too many sign-in requests"), 429
@@ -52,8 +67,14 @@ def sign_in():
     officer = officers().find(email)
     is_officer = officer is not None and not officer.disabled
     send_link(store(), sign_in_links(), email, is_officer, lambda token: _link_email(email, token))
-    audit.record(store(), email if is_officer else "anonymous", "sign-in-link-sent" if is_officer else "sign-in-asked",
-                 "", client_ip(), at=clock())
+    audit.record(
+        store(),
+        email if is_officer else "anonymous",
+        "sign-in-link-sent" if is_officer else "sign-in-asked",
+        "",
+        client_ip(),
+        at=clock(),
+    )
     if next_page:
         session["council_next"] = next_page
     response = redirect(url_for("council.check_email"), 303)
@@ -68,8 +89,9 @@ def _link_email(email: str, token: str):
 
 @council_blueprint.get("/sign-in/check-your-email")
 def check_email():
-    return render_template("signin/check_email.html", area=AREA, title="Check your email",
-                           who="an officer who can use these pages")
+    return render_template(
+        "signin/check_email.html", area=AREA, title="Check your email", who="an officer who can use these pages"
+    )
 
 
 @council_blueprint.route("/sign-in/<token>", methods=["GET", "POST"])
@@ -80,14 +102,24 @@ def use_link(token):
             return render_template("signin/use_link.html", area=AREA, title="Sign in to the council pages")
         email = sign_in_links().redeem(token)
     except LinkInvalid as invalid:
-        audit.record(store(), invalid.email or "anonymous", "refused-sign-in-link", "", client_ip(),
-                     {"reason": invalid.reason, "method": request.method}, at=clock())
-        return render_template("signin/link_invalid.html", area=AREA, title="This sign-in link cannot be used",
-                               reason=invalid.reason), 410 if invalid.reason != "unknown" else 404
+        audit.record(
+            store(),
+            invalid.email or "anonymous",
+            "refused-sign-in-link",
+            "",
+            client_ip(),
+            {"reason": invalid.reason, "method": request.method},
+            at=clock(),
+        )
+        return render_template(
+            "signin/link_invalid.html", area=AREA, title="This sign-in link cannot be used", reason=invalid.reason
+        ), 410 if invalid.reason != "unknown" else 404
     officer = officers().find(email)
     if officer is None or officer.disabled:
         audit.record(store(), email, "refused-sign-in-link", "", client_ip(), {"reason": "disabled"}, at=clock())
-        return render_template("signin/link_invalid.html", area=AREA, title="This sign-in link cannot be used", reason="unknown"), 404
+        return render_template(
+            "signin/link_invalid.html", area=AREA, title="This sign-in link cannot be used", reason="unknown"
+        ), 404
     started = sessions().start(officer.email)
     next_page = safe_next(session.pop("council_next", None))
     session.clear()  # a fresh session (and CSRF token) on sign-in, so nothing from before carries over

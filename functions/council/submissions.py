@@ -3,6 +3,7 @@
 Reads `submissions/<assessment>/<reference>/<NNNNNN>.json` (functions/assessment/records.py writes them) and the review
 statuses beside them; the newest version of each is the current one.
 """
+
 from dataclasses import dataclass, field
 from datetime import date
 from math import ceil
@@ -52,17 +53,22 @@ def summaries(store: Store) -> list[Summary]:
     newest = read_json_many(store, [keys[-1] for keys in (*reviewed.values(), *submitted.values())])
     statuses = {folder: review["status"] for folder, review in zip(reviewed, newest)}
     found = []
-    for ((assessment_id, reference), keys), record in zip(submitted.items(), newest[len(reviewed):]):
+    for ((assessment_id, reference), keys), record in zip(submitted.items(), newest[len(reviewed) :]):
         plan = record.get("carbon_reduction_plan")
-        found.append(Summary(
-            assessment_id=assessment_id, reference=reference,
-            organisation=str(record["answers"].get("organisation_name") or "Not given"),
-            submitted_at=record["submitted_at"], questionnaire_version=record["questionnaire_version"],
-            readiness={theme: value["level"] for theme, value in record.get("readiness", {}).items()},
-            plan_failed=None if plan is None else len(plan.get("failed", [])),
-            evidence_count=len(record.get("evidence") or []),
-            status=statuses.get((assessment_id, reference), "new"), versions=len(keys),
-        ))
+        found.append(
+            Summary(
+                assessment_id=assessment_id,
+                reference=reference,
+                organisation=str(record["answers"].get("organisation_name") or "Not given"),
+                submitted_at=record["submitted_at"],
+                questionnaire_version=record["questionnaire_version"],
+                readiness={theme: value["level"] for theme, value in record.get("readiness", {}).items()},
+                plan_failed=None if plan is None else len(plan.get("failed", [])),
+                evidence_count=len(record.get("evidence") or []),
+                status=statuses.get((assessment_id, reference), "new"),
+                versions=len(keys),
+            )
+        )
     return found
 
 
@@ -82,12 +88,13 @@ def apply(found: list[Summary], filters: Filters) -> list[Summary]:
     def keep(summary: Summary) -> bool:
         day = date.fromisoformat(summary.submitted_at[:10])
         level = summary.readiness.get(filters.theme) if filters.theme else None
-        return ((not filters.theme or level is not None)
-                and (not filters.level or (level == filters.level if filters.theme
-                                           else filters.level in summary.readiness.values()))
-                and (not filters.status or summary.status == filters.status)
-                and (filters.submitted_from is None or day >= filters.submitted_from)
-                and (filters.submitted_to is None or day <= filters.submitted_to))
+        return (
+            (not filters.theme or level is not None)
+            and (not filters.level or (level == filters.level if filters.theme else filters.level in summary.readiness.values()))
+            and (not filters.status or summary.status == filters.status)
+            and (filters.submitted_from is None or day >= filters.submitted_from)
+            and (filters.submitted_to is None or day <= filters.submitted_to)
+        )
 
     key, reverse = SORTS.get(filters.sort, SORTS["newest"])
     return sorted((s for s in found if keep(s)), key=key, reverse=reverse)
@@ -104,7 +111,7 @@ class Page:
 def page_of(items: list, number: int, size: int = PAGE_SIZE) -> Page:
     count = max(1, ceil(len(items) / size))
     number = min(max(1, number), count)
-    return Page(items[(number - 1) * size:number * size], number, count, len(items))
+    return Page(items[(number - 1) * size : number * size], number, count, len(items))
 
 
 def versions(store: Store, assessment_id: str, reference: str) -> list[dict]:
@@ -117,8 +124,10 @@ def versions(store: Store, assessment_id: str, reference: str) -> list[dict]:
 
 def answer_rows(assessment, answers: dict) -> list:
     """[(section, [(question, shown answer)])], as on the supplier's check answers pages."""
-    return [(section, [(q, display_answer(q, answers.get(q.id))) for q in shown_questions(section, answers)])
-            for section in assessment.sections]
+    return [
+        (section, [(q, display_answer(q, answers.get(q.id))) for q in shown_questions(section, answers)])
+        for section in assessment.sections
+    ]
 
 
 def changes(assessment, before: dict, after: dict) -> list[tuple[str, str, str]]:
@@ -128,10 +137,17 @@ def changes(assessment, before: dict, after: dict) -> list[tuple[str, str, str]]
         if before.get(question_id) != after.get(question_id):
             question = assessment.question(question_id)
             if question is None:  # a question since removed from the questionnaire: its answer is kept, shown raw
-                found.append((question_id, str(before.get(question_id, "Not answered")), str(after.get(question_id, "Not answered"))))
+                found.append(
+                    (question_id, str(before.get(question_id, "Not answered")), str(after.get(question_id, "Not answered")))
+                )
             else:
-                found.append((question.label, display_answer(question, before.get(question_id)),
-                              display_answer(question, after.get(question_id))))
+                found.append(
+                    (
+                        question.label,
+                        display_answer(question, before.get(question_id)),
+                        display_answer(question, after.get(question_id)),
+                    )
+                )
     return found
 
 

@@ -1,6 +1,7 @@
 """Totals across all contracts: committed, committed to date, claimed and verified for each measure in its own
 unit (never added across units), grouped by priority and outcome, for every year or one UK financial year, with
 charts drawn on the server and their tables. Read from the contracts' kept summaries (decision 14)."""
+
 from flask import current_app, render_template, request
 from markupsafe import Markup
 
@@ -45,10 +46,19 @@ def totals():
     groups = []
     for group in by_priority(found, content):
         rows = [(t.code, figures_for(t, year)) for o in group.outcomes for t in o.measures if t.added_up]
-        chart = progress_chart_svg(rows, f"chart-{group.priority.id}",
-                                   f"{group.priority.title}: claimed and verified as a share of committed to date")
+        chart = progress_chart_svg(
+            rows, f"chart-{group.priority.id}", f"{group.priority.title}: claimed and verified as a share of committed to date"
+        )
         groups.append({"priority": group.priority, "outcomes": group.outcomes, "chart": Markup(chart)})
     audited("viewed-totals", "", year=year or "all")
-    return render_template("council/totals.html", title="Totals", groups=groups, year=year, years=years,
-                           label=financial_year_label, figures_for=figures_for, contracts=len(every),
-                           retired=[t for t in found if t.priority is None])
+    return render_template(
+        "council/totals.html",
+        title="Totals",
+        groups=groups,
+        year=year,
+        years=years,
+        label=financial_year_label,
+        figures_for=figures_for,
+        contracts=len(every),
+        retired=[t for t in found if t.priority is None],
+    )

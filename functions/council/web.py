@@ -2,6 +2,7 @@
 
 Every page needs a live session except those in PUBLIC; a page marked `admin_only` refuses viewers with a 403.
 """
+
 from datetime import datetime
 from functools import wraps
 
@@ -56,6 +57,7 @@ def admin_only(view):
         if not g.officer.is_admin:
             abort(403)
         return view(*args, **kwargs)
+
     checked.admin_only = True
     return checked
 
@@ -87,8 +89,11 @@ def require_sign_in():
         wanted = request.full_path.rstrip("?") if request.method == "GET" else None
         kept = _keep_a_review_the_session_missed()
         session.pop(SESSION_KEY, None)
-        return redirect(url_for("council.sign_in", next=kept or safe_next(wanted), expired=1 if had_session else None,
-                                kept=1 if kept else None))
+        return redirect(
+            url_for(
+                "council.sign_in", next=kept or safe_next(wanted), expired=1 if had_session else None, kept=1 if kept else None
+            )
+        )
     g.council_session = sessions().touch(found)
     g.officer = officer
     return None
@@ -104,8 +109,15 @@ def _keep_a_review_the_session_missed() -> str | None:
     if officer is None or officer.disabled:
         return None
     assessment_id, reference = request.view_args["assessment_id"], request.view_args["reference"]
-    kept_reviews.keep(store(), officer.email, assessment_id, reference, request.form.get("status", "")[:50],
-                      request.form.get("note", "")[:reviews.NOTE_LIMIT * 2], clock())
+    kept_reviews.keep(
+        store(),
+        officer.email,
+        assessment_id,
+        reference,
+        request.form.get("status", "")[:50],
+        request.form.get("note", "")[: reviews.NOTE_LIMIT * 2],
+        clock(),
+    )
     return url_for("council.submission", assessment_id=assessment_id, reference=reference, kept=1)
 
 
@@ -119,8 +131,12 @@ def council_session_notice() -> dict | None:
     if current is None:
         return None
     left = current.expires_at - clock()
-    return {"expires_at": current.expires_at, "soon": left <= WARN_WITHIN, "seconds_left": max(int(left.total_seconds()), 0),
-            "can_extend": current.expires_at < current.ends_for_good_at}
+    return {
+        "expires_at": current.expires_at,
+        "soon": left <= WARN_WITHIN,
+        "seconds_left": max(int(left.total_seconds()), 0),
+        "can_extend": current.expires_at < current.ends_for_good_at,
+    }
 
 
 @council_blueprint.app_template_filter()

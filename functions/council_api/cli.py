@@ -1,4 +1,5 @@
 """flask --app portal issue-api-token EMAIL / revoke-api-token TOKEN_ID: an administrator's API token commands."""
+
 import click
 from flask.cli import with_appcontext
 
@@ -22,7 +23,8 @@ def issue_api_token(email):
     except NoSuchOfficer:
         raise click.ClickException(
             f"There is no council officer with the email address {email}, or they are disabled. "
-            "Add them first with: flask --app portal add-officer EMAIL") from None
+            "Add them first with: flask --app portal add-officer EMAIL"
+        ) from None
     audit(tokens.store, "command line", "api-token.issue", issued.id, None, {"email": email.strip().lower()})
     click.echo(f"Issued API token {issued.id} to {email}. Keep it secret: it is not stored and cannot be shown again.")
     click.echo(f"To revoke it: flask --app portal revoke-api-token {issued.id}")

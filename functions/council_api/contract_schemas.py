@@ -1,13 +1,16 @@
 """The council API's schemas for contracts after the award: contracts, their commitments with committed against
 claimed against verified per period, and every return sent with the officer's decision on it. Quantities are
 strings holding exact decimals in the measure's own unit (`unit`); money is in pounds."""
+
 from marshmallow import RAISE, Schema, fields, validate
 
 from .schemas import MAX_PER_PAGE
 
 CONTRACT_ID = r"^[0-9a-f]{12}$"
-STATUS = fields.String(required=True, metadata={
-    "description": "not_yet_due, due, overdue, sent, queried, accepted or rejected, as of the UK day of the request"})
+STATUS = fields.String(
+    required=True,
+    metadata={"description": "not_yet_due, due, overdue, sent, queried, accepted or rejected, as of the UK day of the request"},
+)
 
 
 class ContractListQuery(Schema):
@@ -61,9 +64,13 @@ class CommitmentOut(Schema):
     frequency = fields.String(required=True)
     delivery_note = fields.String(required=True)
     profile = fields.List(fields.String(), required=True, metadata={"description": "whole_contract: due per period"})
-    combine = fields.String(required=True, metadata={
-        "description": "How its figures combine over time: add (counts add up), level or rate (the latest period's "
-                       "figure stands); the to_date figures are made this way"})
+    combine = fields.String(
+        required=True,
+        metadata={
+            "description": "How its figures combine over time: add (counts add up), level or rate (the latest period's "
+            "figure stands); the to_date figures are made this way"
+        },
+    )
     committed_to_date = fields.String(required=True)
     claimed_to_date = fields.String(required=True)
     verified_to_date = fields.String(required=True)
@@ -113,8 +120,9 @@ class ReturnOut(Schema):
     declared_by_role = fields.String(required=True)
     correction_reason = fields.String(required=True, allow_none=True)
     lines = fields.List(fields.Nested(ReturnLine), required=True)
-    review = fields.Nested(ReviewOut, required=True, allow_none=True, metadata={
-        "description": "The officer's last decision on this version, if any"})
+    review = fields.Nested(
+        ReviewOut, required=True, allow_none=True, metadata={"description": "The officer's last decision on this version, if any"}
+    )
 
 
 class ReturnList(Schema):

@@ -3,6 +3,7 @@
 Its OpenAPI 3 document is generated from the marshmallow schemas (functions/council_api/schemas.py) by
 functions/council_api/spec.py, and served at /council/api/openapi.json.
 """
+
 import json
 import math
 
@@ -50,7 +51,9 @@ def _router_refusals_in_json():
         refused = MethodNotAllowed(allowed) if allowed else NotFound("There is nothing at this address in the council API")
     return http_error(refused)
 
+
 # Storage, tokens and the audit log.
+
 
 def _store() -> Store:
     return app_store()
@@ -68,8 +71,14 @@ def _audit_refusal(status: int, message: str) -> None:
     """Every answer but a 200 goes on the record too (a 503 cannot: storage is what failed), under the token's
     officer when it was good, else "anonymous"."""
     try:
-        audit(_store(), g.get("api_officer") or "anonymous", "api.refused", request.path[:300], client_ip(),
-              {"status": status, "method": request.method, "message": message})
+        audit(
+            _store(),
+            g.get("api_officer") or "anonymous",
+            "api.refused",
+            request.path[:300],
+            client_ip(),
+            {"status": status, "method": request.method, "message": message},
+        )
     except StorageError:
         current_app.logger.exception("Could not record a refused API request")
 
@@ -80,6 +89,7 @@ class _Refused(HTTPException):
 
 
 # Errors are JSON, with a message a developer can act on.
+
 
 def _error(status: int, message: str, **extra):
     response = jsonify(Error().dump({"error": {"status": status, "message": message, **extra}}))
@@ -100,8 +110,10 @@ def http_error(error):
 
 @council_api_blueprint.errorhandler(ValidationError)
 def invalid(error):
-    messages = {name: " ".join(problems) if isinstance(problems, list) else str(problems)
-                for name, problems in error.normalized_messages().items()}
+    messages = {
+        name: " ".join(problems) if isinstance(problems, list) else str(problems)
+        for name, problems in error.normalized_messages().items()
+    }
     _audit_refusal(400, "; ".join(f"{name}: {problem}" for name, problem in sorted(messages.items()))[:1000])
     return _error(400, "Correct the parameters and try again", fields=messages)
 
@@ -119,23 +131,40 @@ def never_cache(response):
 
 # The routes.
 
+
 @council_api_blueprint.get("/submissions")
 def list_submissions():
     """List submissions, newest first, a page at a time."""
     who = _officer()
     query = ListQuery().load(request.args.to_dict())
-    found = find_submissions(_store(), current_app.extensions["portal.content"].assessments, SubmissionFilter(
-        query.get("assessment"), query.get("submitted_from"), query.get("submitted_to")))
+    found = find_submissions(
+        _store(),
+        current_app.extensions["portal.content"].assessments,
+        SubmissionFilter(query.get("assessment"), query.get("submitted_from"), query.get("submitted_to")),
+    )
     page, per_page = query["page"], query["per_page"]
-    shown = found[(page - 1) * per_page:page * per_page]
+    shown = found[(page - 1) * per_page : page * per_page]
     more = page < math.ceil(len(found) / per_page)
     arguments = {k: v for k, v in request.args.items() if k != "page"}
-    audit(_store(), who, "api.list-submissions", "submissions", client_ip(),
-          {"filter": arguments, "page": page, "count": len(shown)})
-    return jsonify(SubmissionPage().dump({
-        "items": [_summary(s.record) for s in shown], "page": page, "per_page": per_page, "total": len(found),
-        "next": _address(url_for(".list_submissions", **arguments, page=page + 1)) if more else None,
-    }))
+    audit(
+        _store(),
+        who,
+        "api.list-submissions",
+        "submissions",
+        client_ip(),
+        {"filter": arguments, "page": page, "count": len(shown)},
+    )
+    return jsonify(
+        SubmissionPage().dump(
+            {
+                "items": [_summary(s.record) for s in shown],
+                "page": page,
+                "per_page": per_page,
+                "total": len(found),
+                "next": _address(url_for(".list_submissions", **arguments, page=page + 1)) if more else None,
+            }
+        )
+    )
 
 
 def _address(path: str) -> str:
@@ -144,9 +173,11 @@ def _address(path: str) -> str:
 
 
 def _summary(record: dict) -> dict:
-    return {**record, "evidence_files": len(record.get("evidence") or []),
-            "url": _address(url_for(".fetch_submission", assessment_id=record["assessment"],
-                                    reference=record["reference"]))}
+    return {
+        **record,
+        "evidence_files": len(record.get("evidence") or []),
+        "url": _address(url_for(".fetch_submission", assessment_id=record["assessment"], reference=record["reference"])),
+    }
 
 
 @council_api_blueprint.get("/submissions/<assessment_id>/<path:reference>")
@@ -176,10 +207,11 @@ def charter_register():
 
     who = _officer()
     listed = Signatories(_store(), now).register(uk_today(), current_app.extensions["portal.content"].charter)
-    items = [{**asdict(s), "signed_by": dict(zip(("name", "role"), s.signed_by)) if s.signed_by else None}
-             for s in listed]
+    items = [{**asdict(s), "signed_by": dict(zip(("name", "role"), s.signed_by)) if s.signed_by else None} for s in listed]
     audit(_store(), who, "api.charter-register", "charter", client_ip(), {"count": len(items)})
     return jsonify(CharterRegister().dump({"items": items, "total": len(items)}))
+
+
 @council_api_blueprint.get("/contracts")
 def list_contracts():
     """List contracts after the award, by title, a page at a time (from their kept summaries)."""
@@ -187,16 +219,23 @@ def list_contracts():
     query = ContractListQuery().load(request.args.to_dict())
     found = contract_answers.entries_by_title(_store())
     page, per_page = query["page"], query["per_page"]
-    shown = found[(page - 1) * per_page:page * per_page]
+    shown = found[(page - 1) * per_page : page * per_page]
     more = page < math.ceil(len(found) / per_page)
     arguments = {k: v for k, v in request.args.items() if k != "page"}
     audit(_store(), who, "api.list-contracts", "contracts", client_ip(), {"page": page, "count": len(shown)})
-    return jsonify(ContractPage().dump({
-        "items": [contract_answers.listed(s, _address(url_for(".fetch_contract", contract_id=s["contract_id"])))
-                  for s in shown],
-        "page": page, "per_page": per_page, "total": len(found),
-        "next": _address(url_for(".list_contracts", **arguments, page=page + 1)) if more else None,
-    }))
+    return jsonify(
+        ContractPage().dump(
+            {
+                "items": [
+                    contract_answers.listed(s, _address(url_for(".fetch_contract", contract_id=s["contract_id"]))) for s in shown
+                ],
+                "page": page,
+                "per_page": per_page,
+                "total": len(found),
+                "next": _address(url_for(".list_contracts", **arguments, page=page + 1)) if more else None,
+            }
+        )
+    )
 
 
 @council_api_blueprint.get("/contracts/<anypath:contract_id>/returns")
@@ -214,8 +253,12 @@ def list_contract_returns(contract_id):
 def fetch_contract(contract_id):
     """One contract as it stands, its commitments with committed, claimed and verified per period, its schedule."""
     who = _officer()
-    answer = contract_answers.contract(_store(), contract_id, current_app.extensions["portal.content"],
-                                       _address(url_for(".list_contract_returns", contract_id=contract_id)))
+    answer = contract_answers.contract(
+        _store(),
+        contract_id,
+        current_app.extensions["portal.content"],
+        _address(url_for(".list_contract_returns", contract_id=contract_id)),
+    )
     if answer is None:
         raise NotFound("There is no contract with that id")
     audit(_store(), who, "api.fetch-contract", contract_id, client_ip())
@@ -233,8 +276,12 @@ def openapi():
 def _allowed_methods() -> list[str]:
     """The methods a real route (not the catch-all) takes at this address: the API only reads."""
     adapter = current_app.url_map.bind_to_environ(request.environ)
-    return [m for m in ("GET", "HEAD") if adapter.test(request.path, method=m)
-            and adapter.match(request.path, method=m)[0] != f"{council_api_blueprint.name}.nothing_here"]
+    return [
+        m
+        for m in ("GET", "HEAD")
+        if adapter.test(request.path, method=m)
+        and adapter.match(request.path, method=m)[0] != f"{council_api_blueprint.name}.nothing_here"
+    ]
 
 
 @council_api_blueprint.route("/<anypath:anything>", methods=["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"])

@@ -1,4 +1,5 @@
 """flask --app portal event-registrations EVENT: an event's registrations for officers, outside the council pages."""
+
 import click
 from flask import current_app
 from flask.cli import with_appcontext

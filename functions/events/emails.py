@@ -5,6 +5,7 @@ Each is a Markdown template in portal/templates/events/emails/, sent as plain te
 person typed into the form: anyone can type anyone's address, so the form must not let them write to it. A
 confirmed place gets the event's calendar file attached, with the online joining details the public one leaves out.
 """
+
 from flask import current_app, render_template, url_for
 
 from portal.events.calendar import calendar_file
@@ -35,15 +36,30 @@ def personal_calendar(event, standing) -> bytes:
     marked cancelled (with a higher SEQUENCE, so calendars take it) for someone who has cancelled."""
     site = current_app.extensions["portal.content"].site
     status = standing.status if standing is not None else None
-    return calendar_file([event], current_app.config["PORTAL_BASE_URL"], site.council.name, event.title, event.slug,
-                         joining=status == "confirmed", cancelled=status == "cancelled")
+    return calendar_file(
+        [event],
+        current_app.config["PORTAL_BASE_URL"],
+        site.council.name,
+        event.title,
+        event.slug,
+        joining=status == "confirmed",
+        cancelled=status == "cancelled",
+    )
 
 
 def _cancellation(event) -> bytes:
     """What tells a calendar to remove the entry an earlier email added: METHOD:CANCEL, same UID, higher SEQUENCE."""
     site = current_app.extensions["portal.content"].site
-    return calendar_file([event], current_app.config["PORTAL_BASE_URL"], site.council.name, event.title, event.slug,
-                         cancelled=True, method="CANCEL", organizer=site.council.contact_email)
+    return calendar_file(
+        [event],
+        current_app.config["PORTAL_BASE_URL"],
+        site.council.name,
+        event.title,
+        event.slug,
+        cancelled=True,
+        method="CANCEL",
+        organizer=site.council.contact_email,
+    )
 
 
 def send(store, kind: str, event, registration, standing, token: str) -> bool:
@@ -51,11 +67,22 @@ def send(store, kind: str, event, registration, standing, token: str) -> bool:
     caller may try again; True also when its address can never be sent to (logged)."""
     site = current_app.extensions["portal.content"].site
     confirmed = standing is not None and standing.status == "confirmed"
-    body = render_template(f"events/emails/{kind}.md", event=event, standing=standing,
-                           confirmed=confirmed, link=private_link(event, token), site=site)
+    body = render_template(
+        f"events/emails/{kind}.md",
+        event=event,
+        standing=standing,
+        confirmed=confirmed,
+        link=private_link(event, token),
+        site=site,
+    )
     try:
-        message = mailer.compose(site.council.contact_email, registration.details["email"],
-                                 SUBJECTS[kind].format(title=event.title), body, markdown=True)
+        message = mailer.compose(
+            site.council.contact_email,
+            registration.details["email"],
+            SUBJECTS[kind].format(title=event.title),
+            body,
+            markdown=True,
+        )
     except mailer.NotAnAddress:  # stored before the validator was stricter: no later try could send it either
         current_app.logger.warning("No %s email for a registration to %s: its address cannot be sent to", kind, event.slug)
         return True

@@ -1,4 +1,5 @@
 """The event registration function: register from the static event page, then view or cancel by private link."""
+
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 
 from portal.events.form import RegistrationForm
@@ -58,8 +59,9 @@ def register(slug):
 def _within_limits(email: str) -> bool:
     """Each request counts against the client and the address, so that nobody can make us email someone over and over."""
     limits = RateLimits(registrations().store, now)
-    return limits.allow("register-client", client_ip(), LIMIT_PER_CLIENT) and \
-        limits.allow("register-email", email.lower(), LIMIT_PER_ADDRESS)
+    return limits.allow("register-client", client_ip(), LIMIT_PER_CLIENT) and limits.allow(
+        "register-email", email.lower(), LIMIT_PER_ADDRESS
+    )
 
 
 @register_blueprint.get("/register/check-your-email")
@@ -81,9 +83,16 @@ def registration(slug, token):
     found = _registration(event, token)
     standing = registrations().standing(event, found.id)
     return render_template(
-        "events/registration.html", event=event, registration=found, standing=standing, token=token,
-        link=event_emails.private_link(event, token), cancelled_now=request.args.get("cancelled") == "1",
-        ended=event.has_ended(now()), title=_title(standing), sizes=ORGANISATION_SIZES,
+        "events/registration.html",
+        event=event,
+        registration=found,
+        standing=standing,
+        token=token,
+        link=event_emails.private_link(event, token),
+        cancelled_now=request.args.get("cancelled") == "1",
+        ended=event.has_ended(now()),
+        title=_title(standing),
+        sizes=ORGANISATION_SIZES,
     )
 
 
@@ -106,8 +115,13 @@ def cancel(slug, token):
         event_emails.send(registrations().store, "cancelled", event, found, registrations().standing(event, found.id), token)
         return redirect(url_for(".registration", slug=slug, token=token, cancelled=1), 303)
     waiting = standing is not None and standing.status == "waiting"
-    return render_template("events/cancel.html", event=event, token=token, waiting=waiting,
-                           title="Leave the waiting list" if waiting else "Cancel your place")
+    return render_template(
+        "events/cancel.html",
+        event=event,
+        token=token,
+        waiting=waiting,
+        title="Leave the waiting list" if waiting else "Cancel your place",
+    )
 
 
 @register_blueprint.get("/register/<token>/calendar.ics")
@@ -116,5 +130,7 @@ def calendar(slug, token):
     found = _registration(event, token)
     standing = registrations().standing(event, found.id)
     body = event_emails.personal_calendar(event, standing)
-    return body, {"Content-Type": "text/calendar; charset=utf-8",
-                  "Content-Disposition": f'attachment; filename="{event.slug}.ics"'}
+    return body, {
+        "Content-Type": "text/calendar; charset=utf-8",
+        "Content-Disposition": f'attachment; filename="{event.slug}.ics"',
+    }

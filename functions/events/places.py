@@ -13,6 +13,7 @@ after a rare race, already holds a lower place). Giving a freed place again crea
 Nothing is overwritten, and every decision is made again from a fresh listing, so a crash or a race
 leaves nothing that the next settle() cannot put right.
 """
+
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -61,7 +62,7 @@ def _stem(key: str) -> str:
 def read_snapshot(store: Store, slug: str) -> Snapshot:
     snapshot = Snapshot()
     for key in store.keys(prefix(slug)):
-        kind, _, rest = key[len(prefix(slug)):].partition("/")
+        kind, _, rest = key[len(prefix(slug)) :].partition("/")
         if kind == "places":
             snapshot.places.setdefault(int(rest.split("/")[0]), []).append(key)
         elif kind == "waiting":  # a numbered key names its registration inside; an older one in its name
@@ -135,8 +136,10 @@ class Places:
 
     def _give(self, slug: str, snapshot: Snapshot, place: int, registration: str, now: datetime, from_waiting_list: bool):
         generation = len(snapshot.places.get(place, [])) + 1
-        self.store.create_json(place_key(slug, place, generation), {
-            "registration": registration, "given_at": now.isoformat(), "from_waiting_list": from_waiting_list})
+        self.store.create_json(
+            place_key(slug, place, generation),
+            {"registration": registration, "given_at": now.isoformat(), "from_waiting_list": from_waiting_list},
+        )
 
     def take(self, slug: str, capacity: int, registration: str, now: datetime) -> list[str]:
         """Give `registration` a place, or put it on the waiting list; return everyone given a freed place meanwhile.
@@ -158,8 +161,9 @@ class Places:
         number = len(snapshot.waiting) + 1
         for _ in range(JOIN_ATTEMPTS):
             try:
-                self.store.create_json(f"{prefix(slug)}waiting/n{number:06d}.json",
-                                       {"registration": registration, "joined_at": now.isoformat()})
+                self.store.create_json(
+                    f"{prefix(slug)}waiting/n{number:06d}.json", {"registration": registration, "joined_at": now.isoformat()}
+                )
                 break
             except AlreadyExists:
                 number = max(number + 1, len(self.store.keys(f"{prefix(slug)}waiting/")) + 1)

@@ -8,6 +8,7 @@ Under events/<slug>/ (beside the places and waiting list of functions/events/pla
   changes/<sequence>/<id>.json         the email about the event's change to that SEQUENCE was sent to <id>
   changes/<sequence>/done.json         everyone registered before that change has been told
 """
+
 import hashlib
 import secrets
 from dataclasses import dataclass, field
@@ -59,8 +60,15 @@ class Registration:
     details: dict
 
     def stored(self) -> dict:
-        return {"id": self.id, "event": self.event, "version": self.version, "created_at": self.created_at,
-                "updated_at": self.updated_at, "delete_after": self.delete_after, "details": self.details}
+        return {
+            "id": self.id,
+            "event": self.event,
+            "version": self.version,
+            "created_at": self.created_at,
+            "updated_at": self.updated_at,
+            "delete_after": self.delete_after,
+            "details": self.details,
+        }
 
 
 @dataclass(frozen=True)
@@ -120,19 +128,21 @@ class Registrations:
         Only the event's slug is needed, so an event taken out of the content still shows what is stored."""
         snapshot = read_snapshot(self.store, slug)
         holding = self.places.held(snapshot)
-        return Tally(confirmed=len(holding), waiting=len(self.places.queue(snapshot, holding)),
-                     cancelled=len(snapshot.cancelled))
+        return Tally(confirmed=len(holding), waiting=len(self.places.queue(snapshot, holding)), cancelled=len(snapshot.cancelled))
 
     def everyone(self, slug: str) -> list[tuple[Registration, Standing, bool]]:
         """Every registration that got a place, a spot in the queue or was cancelled, with whether it was reminded."""
         snapshot = read_snapshot(self.store, slug)
-        standings = {registration_id: self.places.standing(snapshot, registration_id)
-                     for registration_id in snapshot.registrations}
+        standings = {
+            registration_id: self.places.standing(snapshot, registration_id) for registration_id in snapshot.registrations
+        }
         # None: a request that lost a race for its email, or never finished
         shown = [registration_id for registration_id, standing in standings.items() if standing is not None]
         latest = read_json_many(self.store, [snapshot.registrations[r][-1] for r in shown], remember=False)
-        found = [(Registration(**data), standings[registration_id], registration_id in snapshot.reminded)
-                 for registration_id, data in zip(shown, latest)]
+        found = [
+            (Registration(**data), standings[registration_id], registration_id in snapshot.reminded)
+            for registration_id, data in zip(shown, latest)
+        ]
         order = {"confirmed": 0, "waiting": 1, "cancelled": 2}
         return sorted(found, key=lambda r: (order[r[1].status], r[1].place or r[1].position or 0, r[0].created_at))
 
@@ -146,7 +156,8 @@ class Registrations:
 
     def _write(self, event: Event, registration: Registration) -> None:
         self.store.create_json(
-            f"{prefix(event.slug)}registrations/{registration.id}/{registration.version:06d}.json", registration.stored())
+            f"{prefix(event.slug)}registrations/{registration.id}/{registration.version:06d}.json", registration.stored()
+        )
 
     def register(self, event: Event, details: dict) -> Outcome:
         """Register; for an email address that already has a registration (not cancelled), change nothing.
@@ -164,9 +175,14 @@ class Registrations:
             if current is not None:
                 return self._already(event, current, now)
             registration = Registration(
-                id=secrets.token_hex(16), event=event.slug, version=1, created_at=now.isoformat(),
-                updated_at=now.isoformat(), delete_after=_delete_after(now),
-                details=details)
+                id=secrets.token_hex(16),
+                event=event.slug,
+                version=1,
+                created_at=now.isoformat(),
+                updated_at=now.isoformat(),
+                delete_after=_delete_after(now),
+                details=details,
+            )
             self._write(event, registration)
             try:
                 self.store.create_json(f"{email_prefix}{len(index) + 1:06d}.json", {"registration": registration.id})
@@ -176,8 +192,7 @@ class Registrations:
                 continue
             token = self.new_link(event, registration.id)
             standing, promoted = self._place(event, registration.id, now)
-            return Outcome(registration, token, standing,
-                           promoted=[self.get(event, r) for r in promoted if r != registration.id])
+            return Outcome(registration, token, standing, promoted=[self.get(event, r) for r in promoted if r != registration.id])
         raise AlreadyExists(f"could not register {event.slug} after {ATTEMPTS} attempts")
 
     def _place(self, event: Event, registration_id: str, now: datetime) -> tuple[Standing, list[str]]:
@@ -209,8 +224,13 @@ class Registrations:
         if standing is None:
             # The first request stopped (or is still running) before it got a place or joined the queue.
             standing, promoted = self._place(event, current.id, now)
-        return Outcome(current, self.new_link(event, current.id), standing, already=True,
-                       promoted=[self.get(event, r) for r in promoted if r != current.id])
+        return Outcome(
+            current,
+            self.new_link(event, current.id),
+            standing,
+            already=True,
+            promoted=[self.get(event, r) for r in promoted if r != current.id],
+        )
 
     def cancel(self, event: Event, registration: Registration) -> list[Registration]:
         """Cancel, once; return whoever was given the freed place (before the event starts)."""
@@ -234,8 +254,9 @@ class Registrations:
     def mark_told_of_change(self, event: Event, registration_id: str) -> bool:
         """Record that the email about the event's latest change is being sent; False if it was sent before."""
         try:
-            self.store.create_json(f"{prefix(event.slug)}changes/{event.sequence:04d}/{registration_id}.json",
-                                   {"sent_at": self.clock().isoformat()})
+            self.store.create_json(
+                f"{prefix(event.slug)}changes/{event.sequence:04d}/{registration_id}.json", {"sent_at": self.clock().isoformat()}
+            )
             return True
         except AlreadyExists:
             return False

@@ -9,6 +9,7 @@ Write-once markers ('reminded', 'changes') make a second run, or a retried one, 
 cannot be stored, its marker is removed so that the next run tries again. Both run as
 `flask --app portal send-reminders` too.
 """
+
 from dataclasses import dataclass
 
 import click
@@ -48,8 +49,9 @@ def send_reminders(now=None) -> RemindersSent:
             if reminded:
                 result.already_sent += 1
                 continue
-            outcome = _email_once("reminder", event, registration, standing,
-                                  registrations().mark_reminded, registrations().unmark_reminded)
+            outcome = _email_once(
+                "reminder", event, registration, standing, registrations().mark_reminded, registrations().unmark_reminded
+            )
             result.sent += outcome == "sent"
             result.already_sent += outcome == "already"
             result.failed += outcome == "failed"
@@ -78,8 +80,9 @@ def _tell_of_change(event, result: EventsChecked) -> None:
     for registration, standing, _ in registrations().everyone(event.slug):
         if standing.status not in ("confirmed", "waiting") or _as_time(registration.created_at) >= changed_at:
             continue  # cancelled, or registered after the change and so saw it already
-        outcome = _email_once("changed", event, registration, standing,
-                              registrations().mark_told_of_change, registrations().unmark_told_of_change)
+        outcome = _email_once(
+            "changed", event, registration, standing, registrations().mark_told_of_change, registrations().unmark_told_of_change
+        )
         result.told_of_changes += outcome == "sent"
         result.already_told += outcome == "already"
         result.failed += outcome == "failed"
@@ -124,6 +127,8 @@ def send_reminders_command():
     with app.test_request_context(base_url=app.config["PORTAL_BASE_URL"]):  # for the private links
         done = run_schedule(reminders=True)
     checked, reminded = done["checked"], done["reminders"]
-    click.echo(f"Reminders: sent {reminded['sent']}, already sent {reminded['already_sent']}, failed {reminded['failed']}. "
-               f"Places given to people waiting: {checked['promoted']}. Told of changes: {checked['told_of_changes']}, "
-               f"already told {checked['already_told']}, failed {checked['failed']}.")
+    click.echo(
+        f"Reminders: sent {reminded['sent']}, already sent {reminded['already_sent']}, failed {reminded['failed']}. "
+        f"Places given to people waiting: {checked['promoted']}. Told of changes: {checked['told_of_changes']}, "
+        f"already told {checked['already_told']}, failed {checked['failed']}."
+    )

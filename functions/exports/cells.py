@@ -1,6 +1,7 @@
 """Spreadsheet cells that are safe to open: text a spreadsheet would run as a formula is neutralised (in CSV; XLSX
 cells are typed as text instead), and bidi and control characters are dropped (portal/text.py's one list of them).
 """
+
 import re
 
 from portal.text import strip_bidi_and_controls as _strip

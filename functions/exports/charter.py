@@ -1,12 +1,28 @@
 """Charter signatories and their yearly updates for officers, as CSV or XLSX (written as registrations' are)."""
+
 from datetime import date, datetime
 
 from portal.dates import LONDON
 
 from .cells import neutralise
 
-SIGNATORY_COLUMNS = ["Organisation", "Status", "Signed up", "Joined", "Size", "Sector", "Website", "Signed by", "Role",
-                     "Contact email", "Commitments", "Statement", "Agreed to publish", "Last changed", "Reason"]
+SIGNATORY_COLUMNS = [
+    "Organisation",
+    "Status",
+    "Signed up",
+    "Joined",
+    "Size",
+    "Sector",
+    "Website",
+    "Signed by",
+    "Role",
+    "Contact email",
+    "Commitments",
+    "Statement",
+    "Agreed to publish",
+    "Last changed",
+    "Reason",
+]
 UPDATE_COLUMNS = ["Organisation", "Given on", "Commitment", "Progress", "Report"]
 
 
@@ -27,13 +43,25 @@ def signatory_rows(records: list[dict], charter) -> list[list]:
     table = []
     for record in records:
         d = record["details"]
-        table.append([
-            d["organisation"], record["status"], _local(record["created_at"]), _local(record.get("joined_on")),
-            charter.sign_up.sizes.get(d["size"], d["size"]), charter.sign_up.sectors.get(d["sector"], d["sector"]),
-            d.get("website", ""), d["name"], d["role"], d["email"], "; ".join(title(c) for c in d["commitments"]),
-            d.get("statement", ""), "; ".join(charter.sign_up.publish_choices.get(p, p) for p in d.get("publish", [])),
-            _local(record["at"]), record.get("reason", ""),
-        ])
+        table.append(
+            [
+                d["organisation"],
+                record["status"],
+                _local(record["created_at"]),
+                _local(record.get("joined_on")),
+                charter.sign_up.sizes.get(d["size"], d["size"]),
+                charter.sign_up.sectors.get(d["sector"], d["sector"]),
+                d.get("website", ""),
+                d["name"],
+                d["role"],
+                d["email"],
+                "; ".join(title(c) for c in d["commitments"]),
+                d.get("statement", ""),
+                "; ".join(charter.sign_up.publish_choices.get(p, p) for p in d.get("publish", [])),
+                _local(record["at"]),
+                record.get("reason", ""),
+            ]
+        )
     return [[neutralise(cell) for cell in row] for row in table]
 
 
@@ -45,6 +73,13 @@ def update_rows(records_and_updates: list[tuple[dict, list[dict]]], charter) -> 
         for update in updates:
             for commitment_id, text in sorted(update["progress"].items(), key=lambda item: order.get(item[0], len(order))):
                 found = charter.commitment(commitment_id)
-                table.append([record["details"]["organisation"], _local(update["on"]),
-                              found.title if found else commitment_id, text, update.get("report", "")])
+                table.append(
+                    [
+                        record["details"]["organisation"],
+                        _local(update["on"]),
+                        found.title if found else commitment_id,
+                        text,
+                        update.get("report", ""),
+                    ]
+                )
     return [[neutralise(cell) for cell in row] for row in table]

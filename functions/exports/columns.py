@@ -1,4 +1,5 @@
 """An export's columns, derived from the questionnaire's YAML: a few about the submission, then one per question."""
+
 from dataclasses import dataclass
 from typing import Callable
 
@@ -58,18 +59,30 @@ def columns(assessment: Assessment) -> list[Column]:
     levels = {level.id: level.label for level in assessment.levels}
     found = [
         Column("reference", "Reference", TEXT, lambda r: r["reference"]),
-        Column("submitted_at", "Submitted", TIME,
-               lambda r: submitted_at(r).astimezone(UK).replace(tzinfo=None, microsecond=0)),
+        Column("submitted_at", "Submitted", TIME, lambda r: submitted_at(r).astimezone(UK).replace(tzinfo=None, microsecond=0)),
         Column("questionnaire_version", "Questionnaire version", NUMBER, lambda r: r["questionnaire_version"]),
     ]
     for section in assessment.scored_sections:
-        found.append(Column(f"{section.id}-readiness-percent", f"{section.title}: readiness (%)", NUMBER,
-                            _readiness(section.id, "percent", levels)))
-        found.append(Column(f"{section.id}-readiness-level", f"{section.title}: readiness level", TEXT,
-                            _readiness(section.id, "level", levels)))
+        found.append(
+            Column(
+                f"{section.id}-readiness-percent",
+                f"{section.title}: readiness (%)",
+                NUMBER,
+                _readiness(section.id, "percent", levels),
+            )
+        )
+        found.append(
+            Column(
+                f"{section.id}-readiness-level",
+                f"{section.title}: readiness level",
+                TEXT,
+                _readiness(section.id, "level", levels),
+            )
+        )
     found.extend(Column(q.id, _heading(q), q.kind.export_kind, _answer(q)) for q in assessment.questions)
-    found.append(Column("evidence-files", "Evidence files", TEXT,
-                        lambda r: "; ".join(e["name"] for e in r.get("evidence") or []) or None))
+    found.append(
+        Column("evidence-files", "Evidence files", TEXT, lambda r: "; ".join(e["name"] for e in r.get("evidence") or []) or None)
+    )
     return found
 
 

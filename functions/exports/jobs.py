@@ -6,6 +6,7 @@ so the record is never changed. Results live outside `exports/jobs/`, so that th
 (which starts the evidence_export Lambda in AWS) never fires for them. Locally a thread runs the job instead; both
 call `run_job`.
 """
+
 import logging
 import re
 import secrets
@@ -73,13 +74,32 @@ def job_id_from_key(key: str) -> str | None:
 def create_job(store: Store, officer: str, filters: dict, submissions: list[Submission], now: datetime) -> Job:
     """Record a job for the evidence of `submissions`, as of their newest versions now; returns it."""
     versions = {tuple(key.split("/")[1:3]): key for key in latest_keys(store)}
-    covered = [{"assessment": s.assessment.id, "reference": s.record["reference"], "files": len(s.evidence),
-                "key": versions.get((s.assessment.id, s.record["reference"]))} for s in submissions]
-    job = Job(id=f"{now.astimezone(timezone.utc):%Y%m%dT%H%M%SZ}-{secrets.token_hex(8)}", officer=officer,
-              created_at=now, filters=dict(filters),
-              submissions=[item for item in covered if item["key"]])  # one purged this moment is left out
-    store.create_json(job_key(job.id), {"id": job.id, "officer": job.officer, "created_at": now.isoformat(),
-                                        "filters": job.filters, "submissions": job.submissions})
+    covered = [
+        {
+            "assessment": s.assessment.id,
+            "reference": s.record["reference"],
+            "files": len(s.evidence),
+            "key": versions.get((s.assessment.id, s.record["reference"])),
+        }
+        for s in submissions
+    ]
+    job = Job(
+        id=f"{now.astimezone(timezone.utc):%Y%m%dT%H%M%SZ}-{secrets.token_hex(8)}",
+        officer=officer,
+        created_at=now,
+        filters=dict(filters),
+        submissions=[item for item in covered if item["key"]],
+    )  # one purged this moment is left out
+    store.create_json(
+        job_key(job.id),
+        {
+            "id": job.id,
+            "officer": job.officer,
+            "created_at": now.isoformat(),
+            "filters": job.filters,
+            "submissions": job.submissions,
+        },
+    )
     return job
 
 
@@ -99,11 +119,22 @@ def _asked_at(job_id: str) -> datetime:
 def _job(job_id: str, stored) -> Job:
     """The job stored under `job_id`; ValueError for anything that is not it (pages show it, so its types matter)."""
     try:
-        job = Job(id=stored["id"], officer=stored["officer"], created_at=datetime.fromisoformat(stored["created_at"]),
-                  filters=stored["filters"], submissions=stored["submissions"])
-        shaped = (job.id == job_id and isinstance(job.officer, str) and job.created_at.tzinfo is not None
-                  and job.created_at.astimezone(timezone.utc).replace(microsecond=0) == _asked_at(job_id)
-                  and isinstance(job.filters, dict) and isinstance(job.submissions, list) and isinstance(job.files, int))
+        job = Job(
+            id=stored["id"],
+            officer=stored["officer"],
+            created_at=datetime.fromisoformat(stored["created_at"]),
+            filters=stored["filters"],
+            submissions=stored["submissions"],
+        )
+        shaped = (
+            job.id == job_id
+            and isinstance(job.officer, str)
+            and job.created_at.tzinfo is not None
+            and job.created_at.astimezone(timezone.utc).replace(microsecond=0) == _asked_at(job_id)
+            and isinstance(job.filters, dict)
+            and isinstance(job.submissions, list)
+            and isinstance(job.files, int)
+        )
     except (KeyError, TypeError, ValueError, OverflowError) as error:
         raise ValueError("Not a job record") from error
     if not shaped:
@@ -118,8 +149,9 @@ def _outcome_among(job_id: str, read: dict) -> tuple[str, dict] | None:
         key = _result_key(job_id, name)
         if key in read:
             result = read[key]
-            usable = isinstance(result, dict) and (state == FAILED or (
-                isinstance(result.get("export"), str) and isinstance(result.get("filename"), str)))
+            usable = isinstance(result, dict) and (
+                state == FAILED or (isinstance(result.get("export"), str) and isinstance(result.get("filename"), str))
+            )
             return (state, result) if usable else (FAILED, {"reason": "error"})
     return None
 
@@ -187,8 +219,9 @@ def recent(store: Store, now: datetime, officer: str | None = None) -> list[Stat
     ids = [job_id for job_id in map(job_id_from_key, store.keys(JOBS)) if _asked_since(job_id, now - KEPT_FOR)]
     records = _read_each(store, [job_key(job_id) for job_id in ids])
     listed = set(store.keys(RESULTS))
-    outcomes = _read_each(store, [_result_key(job_id, name) for job_id in ids for name, _ in OUTCOMES
-                                  if _result_key(job_id, name) in listed])
+    outcomes = _read_each(
+        store, [_result_key(job_id, name) for job_id in ids for name, _ in OUTCOMES if _result_key(job_id, name) in listed]
+    )
     found = []
     for job_id in ids:
         try:
@@ -227,11 +260,22 @@ def run_job(store: Store, job_id: str, assessments: dict, scanner: str | None = 
     if _outcome(store, job_id) is None:
         job = read_job(store, job_id)
         try:
-            submissions = [Submission(assessments[item["assessment"]], record)
-                           for item, record in zip(job.submissions, _still_kept(store, job.submissions)) if record]
+            submissions = [
+                Submission(assessments[item["assessment"]], record)
+                for item, record in zip(job.submissions, _still_kept(store, job.submissions))
+                if record
+            ]
             key = packs.evidence_zip(store, submissions, scanner, clock)
-            _record(store, job_id, "done", {"export": key, "finished_at": clock().isoformat(),
-                                            "filename": store.read_metadata(key).get("filename", "evidence.zip")})
+            _record(
+                store,
+                job_id,
+                "done",
+                {
+                    "export": key,
+                    "finished_at": clock().isoformat(),
+                    "filename": store.read_metadata(key).get("filename", "evidence.zip"),
+                },
+            )
         except Exception:  # the officer is told it failed and may try again; the log says why
             log.exception("Evidence ZIP job %s failed", job_id)
             _record(store, job_id, "failed", {"reason": "error", "finished_at": clock().isoformat()})
@@ -255,7 +299,7 @@ def job_id_in_s3_event(event: dict, bucket: str, prefix: str = "") -> str | None
     key = str(found.get("key", ""))
     if where.get("name") != bucket or not key.startswith(prefix):
         return None
-    return job_id_from_key(key[len(prefix):])
+    return job_id_from_key(key[len(prefix) :])
 
 
 def run_for_app(app, job_id: str) -> Status:
@@ -263,5 +307,10 @@ def run_for_app(app, job_id: str) -> Status:
     from ..storage import app_store
 
     with app.app_context():
-        return run_job(app_store(), job_id, app.extensions["portal.content"].assessments,
-                       app.config.get("PORTAL_MALWARE_SCANNER"), clock=lambda: now().astimezone(timezone.utc))
+        return run_job(
+            app_store(),
+            job_id,
+            app.extensions["portal.content"].assessments,
+            app.config.get("PORTAL_MALWARE_SCANNER"),
+            clock=lambda: now().astimezone(timezone.utc),
+        )

@@ -3,6 +3,7 @@
 A pack holds what the supplier submitted and a manifest of every file's size and SHA-256. Evidence whose malware
 scan is not clean is left out, and the manifest says why.
 """
+
 import hashlib
 import json
 import secrets
@@ -66,8 +67,11 @@ class _Manifest:
         return self.member(path, modified_at, iter([data]), _text_method(data))
 
     def last_member(self):
-        data = json.dumps({"created_at": self.created_at.isoformat(), "files": self.files, "skipped": self.skipped},
-                          indent=2, ensure_ascii=False).encode()
+        data = json.dumps(
+            {"created_at": self.created_at.isoformat(), "files": self.files, "skipped": self.skipped},
+            indent=2,
+            ensure_ascii=False,
+        ).encode()
         return "manifest.json", self.created_at, stat.S_IFREG | 0o644, _text_method(data), iter([data])
 
 
@@ -87,8 +91,13 @@ def _evidence_members(store: Store, submission: Submission, folder: str, manifes
     """A member for each evidence file that may go in a pack; the others are listed in the manifest as skipped."""
     record = submission.record
     for number, evidence in enumerate(submission.evidence, start=1):
-        about = {"reference": record["reference"], "evidence_id": evidence["id"], "name": evidence["name"],
-                 "slots": evidence.get("slots", []), "valid_until": evidence.get("valid_until")}
+        about = {
+            "reference": record["reference"],
+            "evidence_id": evidence["id"],
+            "name": evidence["name"],
+            "slots": evidence.get("slots", []),
+            "valid_until": evidence.get("valid_until"),
+        }
         try:
             status = malware.scan_status(store, evidence["key"], scanner)
             stream = store.open(evidence["key"]) if malware.downloadable(status) else None
@@ -99,15 +108,22 @@ def _evidence_members(store: Store, submission: Submission, folder: str, manifes
             continue
         path = f"{folder}{number:03d}-{safe_name(evidence['name'])}"
         uploaded_at = datetime.fromisoformat(evidence["uploaded_at"])
-        yield manifest.member(path, uploaded_at, _read(stream), **about, content_type=evidence.get("content_type"),
-                              sha256_when_uploaded=evidence.get("sha256"))
+        yield manifest.member(
+            path,
+            uploaded_at,
+            _read(stream),
+            **about,
+            content_type=evidence.get("content_type"),
+            sha256_when_uploaded=evidence.get("sha256"),
+        )
 
 
 def _store_zip(store: Store, key: str, members, filename: str) -> str:
     from stream_zip import stream_zip
 
-    chunks = stream_zip(members, chunk_size=READ_BYTES,
-                        get_compressobj=lambda: zlib.compressobj(level=EVIDENCE_LEVEL, wbits=-zlib.MAX_WBITS))
+    chunks = stream_zip(
+        members, chunk_size=READ_BYTES, get_compressobj=lambda: zlib.compressobj(level=EVIDENCE_LEVEL, wbits=-zlib.MAX_WBITS)
+    )
     store.create_stream(key, chunks, "application/zip", {"filename": filename})
     return key
 

@@ -3,6 +3,7 @@
 Rows are plain values here; the caller reads them from storage (functions/events/registrations.py). The command line
 (functions/events/cli.py) and the council pages (functions/council/export_pages.py) both call `to_file`.
 """
+
 import csv
 import io
 from datetime import datetime
@@ -12,9 +13,21 @@ from portal.events.model import LONDON, ORGANISATION_SIZES
 from .cells import neutralise, xlsx_text
 from .spreadsheets import csv_text
 
-COLUMNS = ["Status", "Place", "Waiting list position", "Registered", "Last changed", "Reminder sent", "Full name",
-           "Organisation", "Email address", "Size of organisation", "Role", "Access or dietary needs",
-           "Questions asked in advance"]
+COLUMNS = [
+    "Status",
+    "Place",
+    "Waiting list position",
+    "Registered",
+    "Last changed",
+    "Reminder sent",
+    "Full name",
+    "Organisation",
+    "Email address",
+    "Size of organisation",
+    "Role",
+    "Access or dietary needs",
+    "Questions asked in advance",
+]
 STATUS_LABELS = {"confirmed": "Confirmed", "waiting": "Waiting list", "cancelled": "Cancelled"}
 
 
@@ -28,12 +41,23 @@ def rows(everyone) -> list[list]:
     table = []
     for registration, standing, reminded in everyone:
         details = registration.details
-        table.append([
-            STATUS_LABELS[standing.status], standing.place, standing.position, _local(registration.created_at),
-            _local(registration.updated_at), "Yes" if reminded else "No", details["name"], details["organisation"],
-            details["email"], ORGANISATION_SIZES.get(details["size"], details["size"]), details["role"],
-            details.get("needs", ""), details.get("questions", ""),
-        ])
+        table.append(
+            [
+                STATUS_LABELS[standing.status],
+                standing.place,
+                standing.position,
+                _local(registration.created_at),
+                _local(registration.updated_at),
+                "Yes" if reminded else "No",
+                details["name"],
+                details["organisation"],
+                details["email"],
+                ORGANISATION_SIZES.get(details["size"], details["size"]),
+                details["role"],
+                details.get("needs", ""),
+                details.get("questions", ""),
+            ]
+        )
     return [[neutralise(cell) for cell in row] for row in table]
 
 

@@ -1,4 +1,5 @@
 """Submissions as CSV (one questionnaire) or XLSX (a sheet per questionnaire), opened safely by any spreadsheet."""
+
 import csv
 import io
 import re
@@ -46,7 +47,7 @@ def _sheet_name(title: str, taken: set) -> str:
     number = 2
     while name.lower() in taken:
         suffix = f" ({number})"
-        name = name[:SHEET_NAME_LIMIT - len(suffix)] + suffix
+        name = name[: SHEET_NAME_LIMIT - len(suffix)] + suffix
         number += 1
     taken.add(name.lower())
     return name

@@ -1,4 +1,5 @@
 """Find the submissions an officer asks for: the latest version of each, filtered by questionnaire and date."""
+
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -20,9 +21,11 @@ class SubmissionFilter:
 
     def keeps(self, record: dict) -> bool:
         day = submitted_at(record).astimezone(UK).date()
-        return ((self.assessment is None or record["assessment"] == self.assessment)
-                and (self.submitted_from is None or day >= self.submitted_from)
-                and (self.submitted_to is None or day <= self.submitted_to))
+        return (
+            (self.assessment is None or record["assessment"] == self.assessment)
+            and (self.submitted_from is None or day >= self.submitted_from)
+            and (self.submitted_to is None or day <= self.submitted_to)
+        )
 
 
 @dataclass(frozen=True)
@@ -55,8 +58,9 @@ def find_submissions(store: Store, assessments: dict, which: SubmissionFilter = 
 
     Submissions to a questionnaire no longer in content are left out: their columns cannot be known.
     """
-    wanted = [(assessments[key.split("/")[1]], key) for key in latest_keys(store, which.assessment)
-              if key.split("/")[1] in assessments]
+    wanted = [
+        (assessments[key.split("/")[1]], key) for key in latest_keys(store, which.assessment) if key.split("/")[1] in assessments
+    ]
     records = read_json_many(store, [key for _, key in wanted])
     found = [Submission(assessment, record) for (assessment, _), record in zip(wanted, records) if which.keeps(record)]
     return sorted(found, key=lambda s: (submitted_at(s.record), s.record["reference"]), reverse=True)

@@ -1,4 +1,5 @@
 """One supplier's answers to read or print: laid out like check answers, and as a CSV, for an evidence pack."""
+
 import csv
 import io
 from datetime import datetime
@@ -30,16 +31,29 @@ def summary_html(submission: Submission) -> str:
     """A standalone page of every answer, section by section, with readiness and evidence; needs an app context."""
     record, assessment = submission.record, submission.assessment
     levels = {level.id: level.label for level in assessment.levels}
-    readiness = [{"key": {"text": f"{section.title}: readiness"},
-                  "value": {"text": f"{levels.get(found['level'], found['level'])} ({found['percent']}%)"}}
-                 for section in assessment.scored_sections if (found := (record.get("readiness") or {}).get(section.id))]
+    readiness = [
+        {
+            "key": {"text": f"{section.title}: readiness"},
+            "value": {"text": f"{levels.get(found['level'], found['level'])} ({found['percent']}%)"},
+        }
+        for section in assessment.scored_sections
+        if (found := (record.get("readiness") or {}).get(section.id))
+    ]
     submitted = datetime.fromisoformat(record["submitted_at"]).astimezone(UK)
     slot_label = lambda slot_id: getattr(assessment.evidence_slot(slot_id), "label", slot_id)  # noqa: E731
-    evidence = [{**file, "size": _size(file["size"]), "slots": [slot_label(s) for s in file.get("slots", [])]}
-                for file in submission.evidence]
-    return render_template("exports/summary.html", assessment=assessment, record=record, readiness=readiness,
-                           submitted=uk_date_and_time(submitted), sections=list(_sections(submission)),
-                           evidence=evidence)
+    evidence = [
+        {**file, "size": _size(file["size"]), "slots": [slot_label(s) for s in file.get("slots", [])]}
+        for file in submission.evidence
+    ]
+    return render_template(
+        "exports/summary.html",
+        assessment=assessment,
+        record=record,
+        readiness=readiness,
+        submitted=uk_date_and_time(submitted),
+        sections=list(_sections(submission)),
+        evidence=evidence,
+    )
 
 
 def answers_csv(submission: Submission) -> bytes:

@@ -1,6 +1,7 @@
 """Tables (a heading row, then rows of text, numbers and dates) as CSV or XLSX, safe to open: text a spreadsheet
 would run as a formula is neutralised in CSV and typed as text in XLSX (cells.py). The contract pages' downloads
 (the returns list, KPI data for a Contract Performance Notice, totals) write theirs with `to_file`."""
+
 import csv
 import io
 from datetime import date

@@ -4,6 +4,7 @@ The HTML is Markdown's own rendering. The plain text is read back out of that HT
 typed: a link reads 'join the briefing (https://…)', a list item starts '- ', and paragraphs are separated by a
 blank line.
 """
+
 import re
 from html import escape
 from html.parser import HTMLParser
@@ -79,5 +80,7 @@ def html_and_text(markdown_source: str, title: str) -> tuple[str, str]:
 
 
 def _document(body: str, title: str) -> str:
-    return (f'<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<title>{escape(title)}</title>\n</head>\n'
-            f'<body style="font-family: Arial, sans-serif; font-size: 16px; line-height: 1.5">\n{body}\n</body>\n</html>\n')
+    return (
+        f'<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<title>{escape(title)}</title>\n</head>\n'
+        f'<body style="font-family: Arial, sans-serif; font-size: 16px; line-height: 1.5">\n{body}\n</body>\n</html>\n'
+    )

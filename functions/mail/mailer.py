@@ -1,4 +1,5 @@
 """Compose email (plain text and HTML, one address, dated) and send it through the sender PORTAL_EMAIL names."""
+
 import os
 import smtplib
 import time
@@ -24,8 +25,9 @@ class EmailFailed(RuntimeError):
     """The message could not be handed to the sender."""
 
 
-def compose(sender: str, to: str, subject: str, body: str, *, markdown: bool = False,
-            now: datetime | None = None) -> EmailMessage:
+def compose(
+    sender: str, to: str, subject: str, body: str, *, markdown: bool = False, now: datetime | None = None
+) -> EmailMessage:
     """A dated message to exactly one address; an address that is not one valid address, such as a list, is refused.
 
     With `markdown`, `body` is Markdown and the message has a plain text part and an HTML part, both made from it;
@@ -40,8 +42,9 @@ def compose(sender: str, to: str, subject: str, body: str, *, markdown: bool = F
     message["Date"] = format_datetime(now or clock_now())
     message["From"], message["To"] = sender, recipient
     # Folded by the older header encoder: the default one leaves a doubled space where it folds before non-ASCII text.
-    message.set_raw("Subject", Header(subject, "us-ascii" if subject.isascii() else "utf-8",
-                                      header_name="Subject").encode(linesep="\n"))
+    message.set_raw(
+        "Subject", Header(subject, "us-ascii" if subject.isascii() else "utf-8", header_name="Subject").encode(linesep="\n")
+    )
     message["Message-ID"] = f"<{uuid.uuid4()}@{sender.rsplit('@', 1)[-1]}>"
     if markdown:
         html, text = email_body.html_and_text(body, subject)
@@ -54,10 +57,13 @@ def compose(sender: str, to: str, subject: str, body: str, *, markdown: bool = F
 
 def attach_calendar(message: EmailMessage, calendar: bytes, filename: str) -> None:
     """Attach an iCalendar file, labelled with its own METHOD, as calendar clients expect of an emailed invitation."""
-    method = next((line.split(b":", 1)[1].strip().decode() for line in calendar.splitlines()
-                   if line.upper().startswith(b"METHOD:")), "PUBLISH")
-    message.add_attachment(calendar, maintype="text", subtype="calendar", filename=filename,
-                           params={"charset": "utf-8", "method": method})
+    method = next(
+        (line.split(b":", 1)[1].strip().decode() for line in calendar.splitlines() if line.upper().startswith(b"METHOD:")),
+        "PUBLISH",
+    )
+    message.add_attachment(
+        calendar, maintype="text", subtype="calendar", filename=filename, params={"charset": "utf-8", "method": method}
+    )
 
 
 def _send_through_ses(message: EmailMessage) -> None:

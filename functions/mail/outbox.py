@@ -16,6 +16,7 @@ Never sent twice: a message is delivered only by the sender that created its att
 between handing a message over and recording it leaves a claim without an outcome; after CLAIM_EXPIRES that attempt
 counts as failed and the message is tried again, so that (and only that) can deliver a message twice.
 """
+
 import email
 import email.policy
 import logging
@@ -53,8 +54,9 @@ def retry_after(attempt: int) -> timedelta:
     return timedelta(minutes=min(2 ** (attempt - 1), 60))
 
 
-def post(store: Store, message: EmailMessage, *, send_now: bool = True, setting: str | None = None,
-         now: datetime | None = None) -> str:
+def post(
+    store: Store, message: EmailMessage, *, send_now: bool = True, setting: str | None = None, now: datetime | None = None
+) -> str:
     """Store `message` for delivery and return its id; unless `send_now` is False, try to deliver it at once.
 
     Once this returns the message will be delivered, now or by the sender later. It raises only if the message
@@ -74,8 +76,9 @@ def post(store: Store, message: EmailMessage, *, send_now: bool = True, setting:
 
 def pending(store: Store) -> list[str]:
     """The ids of the messages not yet delivered, oldest first."""
-    return sorted(key[len(PREFIX) + len("pending/"):-len(".eml")] for key in store.keys(f"{PREFIX}pending/")
-                  if key.endswith(".eml"))
+    return sorted(
+        key[len(PREFIX) + len("pending/") : -len(".eml")] for key in store.keys(f"{PREFIX}pending/") if key.endswith(".eml")
+    )
 
 
 def deliver_due(store: Store, setting: str | None = None, now: datetime | None = None) -> Delivered:
@@ -117,8 +120,10 @@ def _deliver(store: Store, setting: str, message_id: str, now: datetime) -> str:
         mailer.send(setting, email.message_from_bytes(data, policy=email.policy.default))
     except mailer.EmailFailed as failure:
         log.warning("Could not send email %s (attempt %d): %s", message_id, attempt, failure)
-        store.create_json(f"{PREFIX}attempts/{message_id}/{attempt}-failed.json",
-                          {"error": str(failure)[:500], "retry_at": (now + retry_after(attempt)).isoformat()})
+        store.create_json(
+            f"{PREFIX}attempts/{message_id}/{attempt}-failed.json",
+            {"error": str(failure)[:500], "retry_at": (now + retry_after(attempt)).isoformat()},
+        )
         return "failed"
     try:
         store.create_json(f"{PREFIX}sent/{message_id}.json", {"sent_at": now.isoformat(), "attempts": attempt})
@@ -131,7 +136,7 @@ def _deliver(store: Store, setting: str, message_id: str, now: datetime) -> str:
 def _next_attempt(store: Store, message_id: str, now: datetime) -> int | None:
     """The number of the attempt to make now, or None while the last attempt is running or its back-off lasts."""
     names = {key.rsplit("/", 1)[1] for key in store.keys(f"{PREFIX}attempts/{message_id}/")}
-    claims = sorted(int(name[:-len(".json")]) for name in names if name[:-len(".json")].isdigit())
+    claims = sorted(int(name[: -len(".json")]) for name in names if name[: -len(".json")].isdigit())
     if not claims:
         return 1
     last = claims[-1]
@@ -158,8 +163,10 @@ def send_email():
     """Deliver every stored email that is due (PORTAL_EMAIL says how). Safe to run twice, or beside `make run`."""
 
     result = deliver_due(app_store())
-    click.echo(f"Sent {result.sent}, failed {result.failed} (to try again later), waiting {result.waiting}; "
-               f"{len(pending(app_store()))} still to send")
+    click.echo(
+        f"Sent {result.sent}, failed {result.failed} (to try again later), waiting {result.waiting}; "
+        f"{len(pending(app_store()))} still to send"
+    )
 
 
 def start_sender(app, every_seconds: float) -> threading.Event:

@@ -2,6 +2,7 @@
 behind officers' sign-in (functions/council/) and suppliers' (functions/suppliers/), each under its own prefix.
 contacts.py says who may sign in as a supplier; it is here, below both the suppliers' pages and the contracts that
 grant it, so that neither folder imports the other both ways."""
+
 from urllib.parse import urlsplit
 
 

@@ -6,6 +6,7 @@ Each grant is its own write-once versioned record,
 show, who changed it, when and why. Granting two contracts at once cannot collide, and a withdrawal is a new version,
 never an edit; the newest version is what holds.
 """
+
 import hashlib
 import re
 from dataclasses import dataclass

@@ -1,6 +1,7 @@
 """Emailing a sign-in link the same way for everyone, so that how long the answer takes, and what it says, never tells
 a stranger whether an address may sign in: a link is issued and its email written for any address; only the email of
 one that may sign in is stored in the outbox, and the others' links are used up at once."""
+
 from flask import current_app, request
 
 from ..mail import outbox

@@ -1,5 +1,6 @@
 """Single-use sign-in links that expire: only a hash of each link is stored, at `<prefix><hash>.json` (officers'
 under `council/sign-in-links/`, suppliers' under `suppliers/sign-in-links/`)."""
+
 import hashlib
 import secrets
 from datetime import datetime, timedelta

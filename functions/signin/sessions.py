@@ -4,6 +4,7 @@
 holds `started.json` (who, when), one `seen/<time>.json` marker
 per minute of activity, and `ended.json` once signed out. The cookie carries only the session id.
 """
+
 import hashlib
 import secrets
 from dataclasses import dataclass
@@ -77,8 +78,11 @@ class Sessions:
         except NotFound:
             return None
         started_at = datetime.fromisoformat(started["started_at"])
-        seen = [datetime.strptime(key.rsplit("/", 1)[1].removesuffix(".json"), _TIME).replace(tzinfo=timezone.utc)
-                for key in keys if key.startswith(f"{folder}seen/")]
+        seen = [
+            datetime.strptime(key.rsplit("/", 1)[1].removesuffix(".json"), _TIME).replace(tzinfo=timezone.utc)
+            for key in keys
+            if key.startswith(f"{folder}seen/")
+        ]
         return Session(token, started["email"], started_at, max([started_at, *seen]))
 
     def touch(self, session: Session) -> Session:
@@ -102,7 +106,7 @@ class Sessions:
         """End every open session of `email`, found from one listing; return how many had not yet expired."""
         folders = {}
         for key in self.store.keys(self.prefix):
-            folders.setdefault(self.prefix + key[len(self.prefix):].split("/", 1)[0] + "/", []).append(key)
+            folders.setdefault(self.prefix + key[len(self.prefix) :].split("/", 1)[0] + "/", []).append(key)
         live = 0
         for folder, keys in sorted(folders.items()):
             session = self._read(folder, keys)

@@ -9,22 +9,64 @@
 Everything a caller needs is importable from here; `open_store` makes the store PORTAL_STORAGE names, and
 `app_store()` is an app's one store, opened once and kept on the app: pages, commands and jobs all use it.
 """
+
 from pathlib import Path
 
-from .contract import (MAX_KEY_BYTES, MAX_METADATA_BYTES, MAX_SEGMENT_BYTES, UPLOAD_EXPIRES_IN, UPLOAD_FIELD,
-                       AlreadyExists, NotFound, Store, StorageError, StorageMisconfigured, StorageUnavailable, Upload,
-                       UploadForm, UploadRefused, check_key, parse_json)
+from .contract import (
+    MAX_KEY_BYTES,
+    MAX_METADATA_BYTES,
+    MAX_SEGMENT_BYTES,
+    UPLOAD_EXPIRES_IN,
+    UPLOAD_FIELD,
+    AlreadyExists,
+    NotFound,
+    Store,
+    StorageError,
+    StorageMisconfigured,
+    StorageUnavailable,
+    Upload,
+    UploadForm,
+    UploadRefused,
+    check_key,
+    parse_json,
+)
 from .downloads import content_disposition, safe_filename
 from .file_store import FileStore
 from .local_endpoints import FILE_DOWNLOAD_PATH
 from .records import READ_THREADS, RECORD_CACHE_BYTES, read_json_many
 from .s3_store import S3_SETTINGS, UPLOAD_PART_BYTES, S3Store, s3_settings
 
-__all__ = ["FILE_DOWNLOAD_PATH", "MAX_KEY_BYTES", "MAX_METADATA_BYTES", "MAX_SEGMENT_BYTES", "READ_THREADS",
-           "RECORD_CACHE_BYTES", "S3_SETTINGS", "UPLOAD_EXPIRES_IN", "UPLOAD_FIELD", "UPLOAD_PART_BYTES",
-           "AlreadyExists", "FileStore", "NotFound", "S3Store", "Store", "StorageError", "StorageMisconfigured", "StorageUnavailable",
-           "Upload", "UploadForm", "UploadRefused", "app_store", "check_key", "content_disposition", "open_store", "parse_json",
-           "read_json_many", "s3_settings", "safe_filename"]
+__all__ = [
+    "FILE_DOWNLOAD_PATH",
+    "MAX_KEY_BYTES",
+    "MAX_METADATA_BYTES",
+    "MAX_SEGMENT_BYTES",
+    "READ_THREADS",
+    "RECORD_CACHE_BYTES",
+    "S3_SETTINGS",
+    "UPLOAD_EXPIRES_IN",
+    "UPLOAD_FIELD",
+    "UPLOAD_PART_BYTES",
+    "AlreadyExists",
+    "FileStore",
+    "NotFound",
+    "S3Store",
+    "Store",
+    "StorageError",
+    "StorageMisconfigured",
+    "StorageUnavailable",
+    "Upload",
+    "UploadForm",
+    "UploadRefused",
+    "app_store",
+    "check_key",
+    "content_disposition",
+    "open_store",
+    "parse_json",
+    "read_json_many",
+    "s3_settings",
+    "safe_filename",
+]
 
 
 def open_store(url: str, settings=None) -> Store:

@@ -1,4 +1,5 @@
 """The storage contract: write-once keys, the errors every store raises, and the interface both stores keep."""
+
 from __future__ import annotations
 
 import abc
@@ -7,9 +8,27 @@ import json
 import re
 from dataclasses import dataclass, field
 
-__all__ = ["MAX_KEY_BYTES", "MAX_METADATA_BYTES", "MAX_SEGMENT_BYTES", "UPLOAD_EXPIRES_IN", "UPLOAD_FIELD",
-           "AlreadyExists", "NotFound", "Store", "StorageError", "StorageMisconfigured", "StorageUnavailable", "Upload", "UploadForm",
-           "UploadRefused", "check_folder", "check_key", "check_metadata", "check_prefix", "parse_json"]
+__all__ = [
+    "MAX_KEY_BYTES",
+    "MAX_METADATA_BYTES",
+    "MAX_SEGMENT_BYTES",
+    "UPLOAD_EXPIRES_IN",
+    "UPLOAD_FIELD",
+    "AlreadyExists",
+    "NotFound",
+    "Store",
+    "StorageError",
+    "StorageMisconfigured",
+    "StorageUnavailable",
+    "Upload",
+    "UploadForm",
+    "UploadRefused",
+    "check_folder",
+    "check_key",
+    "check_metadata",
+    "check_prefix",
+    "parse_json",
+]
 
 # S3's own limit on a key, and a limit per path segment that leaves room on disk for the sidecar's longer name.
 MAX_KEY_BYTES = 1024
@@ -26,7 +45,6 @@ def parse_json(data: bytes):
         return json.loads(data)
     except RecursionError as error:
         raise ValueError("JSON nested too deeply") from error
-
 
 
 class StorageError(Exception):
@@ -135,8 +153,9 @@ class Store(abc.ABC):
     """Write-once storage of bytes by key; nothing stored is ever overwritten."""
 
     @abc.abstractmethod
-    def create(self, key: str, data: bytes, content_type: str = "application/json",
-               metadata: dict[str, str] | None = None) -> None:
+    def create(
+        self, key: str, data: bytes, content_type: str = "application/json", metadata: dict[str, str] | None = None
+    ) -> None:
         """Write-once: store `data` at `key`, or raise AlreadyExists if anything is there. Never overwrites."""
 
     @abc.abstractmethod
@@ -177,8 +196,7 @@ class Store(abc.ABC):
         return parse_json(self.read(key))
 
     @abc.abstractmethod
-    def download_url(self, key: str, filename: str, expires_seconds: int,
-                     content_type: str = "application/octet-stream") -> str:
+    def download_url(self, key: str, filename: str, expires_seconds: int, content_type: str = "application/octet-stream") -> str:
         """A short-lived link that downloads `key` as an attachment named `filename`, or raise NotFound."""
 
     # Evidence uploads: the browser posts a file straight to storage; the function only asks about it.
@@ -200,8 +218,14 @@ class Store(abc.ABC):
         """Return the object's tags (S3 object tagging, which a malware scanner writes), or raise NotFound."""
 
     @abc.abstractmethod
-    def upload_form(self, prefix: str, redirect_url: str, max_bytes: int, expires_in: int = UPLOAD_EXPIRES_IN,
-                    metadata_fields: tuple[str, ...] = ()) -> UploadForm:
+    def upload_form(
+        self,
+        prefix: str,
+        redirect_url: str,
+        max_bytes: int,
+        expires_in: int = UPLOAD_EXPIRES_IN,
+        metadata_fields: tuple[str, ...] = (),
+    ) -> UploadForm:
         """A signed form with which a browser posts one file (field UPLOAD_FIELD) under `prefix`, then is
         redirected to `redirect_url`. `metadata_fields` are extra fields it may send, `x-amz-meta-<name>`."""
 
@@ -216,8 +240,9 @@ class Store(abc.ABC):
         """A readable binary stream of the bytes at `key`, for files too large to hold in memory; raises NotFound."""
 
     @abc.abstractmethod
-    def create_stream(self, key: str, chunks, content_type: str = "application/octet-stream",
-                      metadata: dict[str, str] | None = None) -> int:
+    def create_stream(
+        self, key: str, chunks, content_type: str = "application/octet-stream", metadata: dict[str, str] | None = None
+    ) -> int:
         """Write-once, like create, from an iterable of byte chunks; returns the size stored.
 
         Nothing is visible at `key` until every chunk is stored; if the chunks fail, nothing is stored.

@@ -1,4 +1,5 @@
 """The file store's disk primitives: sidecars for content type and metadata, atomic temporary files, folder locks."""
+
 import fcntl
 import os
 import tempfile
@@ -48,4 +49,3 @@ def locked(folder: Path):
         yield handle
     finally:
         os.close(handle)
-

@@ -2,6 +2,7 @@
 
 S3 serves its own presigned links, so in production this route answers 404.
 """
+
 from flask import Blueprint, abort, current_app
 
 from .. import keep_private

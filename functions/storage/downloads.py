@@ -1,4 +1,5 @@
 """Download names: what a browser is told to save a file as."""
+
 from urllib.parse import quote
 
 from portal.text import safe_filename as _one_sanitiser

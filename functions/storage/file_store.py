@@ -1,4 +1,5 @@
 """The file store: keys as files under a folder, the embedded default for local development."""
+
 from __future__ import annotations
 
 import errno
@@ -9,8 +10,19 @@ from contextlib import suppress
 from pathlib import Path
 
 from . import disk
-from .contract import (AlreadyExists, NotFound, Store, StorageError, StorageMisconfigured, StorageUnavailable, Upload,
-                       check_folder, check_key, check_metadata, check_prefix)
+from .contract import (
+    AlreadyExists,
+    NotFound,
+    Store,
+    StorageError,
+    StorageMisconfigured,
+    StorageUnavailable,
+    Upload,
+    check_folder,
+    check_key,
+    check_metadata,
+    check_prefix,
+)
 from portal.text import strip_bidi_and_controls
 from .local_endpoints import LocalEndpoints
 from .records import RECORDS
@@ -46,8 +58,7 @@ class FileStore(LocalEndpoints, Store):
         try:
             # The slow writes happen outside the lock, into temporary names that keys() never lists.
             data_temp = disk.write_temp(path.parent, data)
-            sidecar_temp = disk.write_temp(path.parent, json.dumps(
-                {"content_type": content_type, "metadata": metadata}).encode())
+            sidecar_temp = disk.write_temp(path.parent, json.dumps({"content_type": content_type, "metadata": metadata}).encode())
             with disk.locked(path.parent) as folder:
                 # The lock stops a losing writer replacing the winner's sidecar; link is the write-once guard.
                 if os.path.lexists(path):
@@ -186,7 +197,6 @@ class FileStore(LocalEndpoints, Store):
         if err.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
             return StorageMisconfigured(f"Cannot use {key} in {self.root} ({err}): check PORTAL_STORAGE and its permissions")
         return StorageUnavailable(f"Cannot reach {key} in {self.root}: {err}")
-
 
     def size(self, key):
         try:

@@ -4,6 +4,7 @@ The app serves UPLOAD_PATH and FILE_DOWNLOAD_PATH locally (functions/storage/upl
 are signed by one signer: itsdangerous with the store's own secret (so any process on the same folder can check
 what another signed), a salt for each purpose, and an expiry time inside what is signed.
 """
+
 import json
 import os
 import re
@@ -31,8 +32,7 @@ class LocalEndpoints:
     def download_url(self, key, filename, expires_seconds, content_type="application/octet-stream"):
         if not self._path(key).is_file():
             raise NotFound(key)
-        claims = {"key": key, "filename": filename, "type": content_type,
-                  "expires": int(time.time()) + int(expires_seconds)}
+        claims = {"key": key, "filename": filename, "type": content_type, "expires": int(time.time()) + int(expires_seconds)}
         return f"{FILE_DOWNLOAD_PATH}{self._signer('download').dumps(claims)}"
 
     def signed_download(self, signed: str) -> tuple[str, str, str]:
@@ -45,11 +45,18 @@ class LocalEndpoints:
     # Uploads: a signed policy in the form, as S3's presigned POST has; receive_upload keeps S3's rules.
 
     def upload_form(self, prefix, redirect_url, max_bytes, expires_in=UPLOAD_EXPIRES_IN, metadata_fields=()):
-        policy = self._signer("upload").dumps({
-            "expires": int(time.time()) + expires_in, "prefix": check_prefix(prefix), "redirect": redirect_url,
-            "max_bytes": max_bytes, "metadata": list(metadata_fields)})
-        return UploadForm(self.UPLOAD_PATH, {
-            "key": prefix + FILENAME_PLACEHOLDER, "success_action_redirect": redirect_url, "policy": policy})
+        policy = self._signer("upload").dumps(
+            {
+                "expires": int(time.time()) + expires_in,
+                "prefix": check_prefix(prefix),
+                "redirect": redirect_url,
+                "max_bytes": max_bytes,
+                "metadata": list(metadata_fields),
+            }
+        )
+        return UploadForm(
+            self.UPLOAD_PATH, {"key": prefix + FILENAME_PLACEHOLDER, "success_action_redirect": redirect_url, "policy": policy}
+        )
 
     def receive_upload(self, fields, filename: str, stream) -> str:
         """Keep a posted file as S3 would for a form from upload_form, and return where to send the browser."""
@@ -58,8 +65,10 @@ class LocalEndpoints:
             raise UploadRefused("The signature does not match")
         if time.time() > policy["expires"]:
             raise UploadRefused("The form has expired")
-        if (fields.get("key") != policy["prefix"] + FILENAME_PLACEHOLDER
-                or fields.get("success_action_redirect") != policy["redirect"]):
+        if (
+            fields.get("key") != policy["prefix"] + FILENAME_PLACEHOLDER
+            or fields.get("success_action_redirect") != policy["redirect"]
+        ):
             raise UploadRefused("A field does not match the signed policy")
         metadata = {name: fields.get(f"x-amz-meta-{name}", "") for name in policy["metadata"]}
         # Like S3, only the name after the last slash or backslash; kept in the sidecar, never in the path.
@@ -79,9 +88,11 @@ class LocalEndpoints:
                     if received > policy["max_bytes"]:
                         raise UploadRefused("The file is larger than the policy allows")
                     file.write(chunk)
-            sidecar(self._path(key)).write_text(json.dumps(
-                {"content_type": "application/octet-stream", "metadata": {},
-                 "upload": {"filename": name, "fields": metadata}}))
+            sidecar(self._path(key)).write_text(
+                json.dumps(
+                    {"content_type": "application/octet-stream", "metadata": {}, "upload": {"filename": name, "fields": metadata}}
+                )
+            )
             os.link(temp, self._path(key))
         except OSError as err:
             raise self._cannot(err, f"Cannot receive an upload in {self.root}: {err}") from err

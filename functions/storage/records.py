@@ -1,4 +1,5 @@
 """Reading many JSON records at once, and a cache of what was read: keys are write-once, so it never goes stale."""
+
 from __future__ import annotations
 
 import threading
@@ -74,4 +75,3 @@ def read_json_many(store: Store, keys: list[str], remember: bool = True) -> list
         if remember:
             RECORDS.put(location, key, found[key], len(data))
     return [found[key] for key in keys]
-

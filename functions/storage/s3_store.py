@@ -1,4 +1,5 @@
 """The S3 store: keys as objects in a bucket, through boto3, on AWS or any S3-compatible endpoint."""
+
 from __future__ import annotations
 
 import itertools
@@ -6,9 +7,22 @@ import os
 import threading
 from contextlib import contextmanager, suppress
 
-from .contract import (FILENAME_PLACEHOLDER, UPLOAD_EXPIRES_IN, AlreadyExists, NotFound, Store, StorageError,
-                       StorageMisconfigured, StorageUnavailable, Upload, UploadForm, check_folder, check_key,
-                       check_metadata, check_prefix)
+from .contract import (
+    FILENAME_PLACEHOLDER,
+    UPLOAD_EXPIRES_IN,
+    AlreadyExists,
+    NotFound,
+    Store,
+    StorageError,
+    StorageMisconfigured,
+    StorageUnavailable,
+    Upload,
+    UploadForm,
+    check_folder,
+    check_key,
+    check_metadata,
+    check_prefix,
+)
 from portal.text import strip_bidi_and_controls
 
 from .downloads import content_disposition
@@ -30,15 +44,31 @@ def s3_settings(environ=os.environ) -> dict:
     return {name: type(default)(environ.get(name, default)) for name, default in S3_SETTINGS.items()}
 
 
-
 # Streaming writes to S3 go up in parts of this size (S3's minimum is 5 MiB): memory stays at about one part.
 UPLOAD_PART_BYTES = 8 * 1024 * 1024
 # S3 error codes that mean "try again later" rather than "you asked for something wrong".
-_S3_BUSY = {"SlowDown", "Throttling", "ThrottlingException", "RequestLimitExceeded",
-            "TooManyRequestsException", "RequestTimeout", "ServiceUnavailable", "InternalError"}
-_S3_MISCONFIGURED = {"NoSuchBucket", "AccessDenied", "AllAccessDisabled", "InvalidAccessKeyId", "SignatureDoesNotMatch",
-                     "InvalidToken", "ExpiredToken", "InvalidBucketName", "PermanentRedirect", "AuthorizationHeaderMalformed"}
-
+_S3_BUSY = {
+    "SlowDown",
+    "Throttling",
+    "ThrottlingException",
+    "RequestLimitExceeded",
+    "TooManyRequestsException",
+    "RequestTimeout",
+    "ServiceUnavailable",
+    "InternalError",
+}
+_S3_MISCONFIGURED = {
+    "NoSuchBucket",
+    "AccessDenied",
+    "AllAccessDisabled",
+    "InvalidAccessKeyId",
+    "SignatureDoesNotMatch",
+    "InvalidToken",
+    "ExpiredToken",
+    "InvalidBucketName",
+    "PermanentRedirect",
+    "AuthorizationHeaderMalformed",
+}
 
 
 class S3Store(Store):
@@ -71,10 +101,15 @@ class S3Store(Store):
 
                 # boto3 reads AWS_ENDPOINT_URL, the region and credentials from the environment itself.
                 # total_max_attempts counts the first try; botocore's max_attempts would count retries only.
-                self._client = boto3.client("s3", config=Config(
-                    connect_timeout=self.settings["PORTAL_S3_CONNECT_TIMEOUT"],
-                    read_timeout=self.settings["PORTAL_S3_READ_TIMEOUT"], max_pool_connections=READ_THREADS,
-                    retries={"total_max_attempts": self.settings["PORTAL_S3_MAX_ATTEMPTS"], "mode": "standard"}))
+                self._client = boto3.client(
+                    "s3",
+                    config=Config(
+                        connect_timeout=self.settings["PORTAL_S3_CONNECT_TIMEOUT"],
+                        read_timeout=self.settings["PORTAL_S3_READ_TIMEOUT"],
+                        max_pool_connections=READ_THREADS,
+                        retries={"total_max_attempts": self.settings["PORTAL_S3_MAX_ATTEMPTS"], "mode": "standard"},
+                    ),
+                )
             return self._client
 
     def create(self, key, data, content_type="application/json", metadata=None):
@@ -82,8 +117,14 @@ class S3Store(Store):
         try:
             with self._errors(key):
                 # IfNoneMatch makes S3 refuse the write if the key exists; encryption comes from the bucket default.
-                self.client.put_object(Bucket=self.bucket, Key=self._full(key), Body=data,
-                                       ContentType=content_type, Metadata=metadata, IfNoneMatch="*")
+                self.client.put_object(
+                    Bucket=self.bucket,
+                    Key=self._full(key),
+                    Body=data,
+                    ContentType=content_type,
+                    Metadata=metadata,
+                    IfNoneMatch="*",
+                )
         except AlreadyExists as refused:
             # A retry after a lost response can be refused by our own first attempt: that write succeeded.
             retried = refused.__cause__.response.get("ResponseMetadata", {}).get("RetryAttempts", 0)
@@ -105,10 +146,9 @@ class S3Store(Store):
         check_prefix(prefix)
         found = []
         with self._errors(prefix):
-            pages = self.client.get_paginator("list_objects_v2").paginate(
-                Bucket=self.bucket, Prefix=self.prefix + prefix)
+            pages = self.client.get_paginator("list_objects_v2").paginate(Bucket=self.bucket, Prefix=self.prefix + prefix)
             for page in pages:
-                found.extend(item["Key"][len(self.prefix):] for item in page.get("Contents", []))
+                found.extend(item["Key"][len(self.prefix) :] for item in page.get("Contents", []))
         return sorted(found)
 
     def folders(self, prefix):
@@ -116,10 +156,12 @@ class S3Store(Store):
         found = []
         with self._errors(prefix):
             pages = self.client.get_paginator("list_objects_v2").paginate(
-                Bucket=self.bucket, Prefix=self.prefix + prefix, Delimiter="/")
+                Bucket=self.bucket, Prefix=self.prefix + prefix, Delimiter="/"
+            )
             for page in pages:
-                found.extend(item["Prefix"][len(self.prefix + prefix):].removesuffix("/")
-                             for item in page.get("CommonPrefixes", []))
+                found.extend(
+                    item["Prefix"][len(self.prefix + prefix) :].removesuffix("/") for item in page.get("CommonPrefixes", [])
+                )
         return sorted(found)
 
     def delete(self, key):
@@ -139,9 +181,18 @@ class S3Store(Store):
     def download_url(self, key, filename, expires_seconds, content_type="application/octet-stream"):
         with self._errors(key):
             self.client.head_object(Bucket=self.bucket, Key=self._full(key))  # NotFound now, not a broken link later
-            return self.client.generate_presigned_url("get_object", ExpiresIn=int(expires_seconds), Params={
-                "Bucket": self.bucket, "Key": self._full(key), "ResponseContentType": content_type,
-                "ResponseContentDisposition": content_disposition(filename), "ResponseCacheControl": "no-store"})
+            return self.client.generate_presigned_url(
+                "get_object",
+                ExpiresIn=int(expires_seconds),
+                Params={
+                    "Bucket": self.bucket,
+                    "Key": self._full(key),
+                    "ResponseContentType": content_type,
+                    "ResponseContentDisposition": content_disposition(filename),
+                    "ResponseCacheControl": "no-store",
+                },
+            )
+
     def open(self, key):
         with self._errors(key):
             body = self.client.get_object(Bucket=self.bucket, Key=self._full(key))["Body"]
@@ -158,7 +209,8 @@ class S3Store(Store):
         full = self._full(key)
         with self._errors(key):
             upload = self.client.create_multipart_upload(
-                Bucket=self.bucket, Key=full, ContentType=content_type, Metadata=metadata)["UploadId"]
+                Bucket=self.bucket, Key=full, ContentType=content_type, Metadata=metadata
+            )["UploadId"]
         try:
             done, size = [], 0
             # Each part is let go as soon as it is sent, so that memory holds about one part at a time.
@@ -166,14 +218,16 @@ class S3Store(Store):
             for number, part in enumerate(every_part, start=1):
                 size += len(part)
                 with self._errors(key):
-                    etag = self.client.upload_part(Bucket=self.bucket, Key=full, UploadId=upload,
-                                                   PartNumber=number, Body=part)["ETag"]
+                    etag = self.client.upload_part(Bucket=self.bucket, Key=full, UploadId=upload, PartNumber=number, Body=part)[
+                        "ETag"
+                    ]
                 del part
                 done.append({"PartNumber": number, "ETag": etag})
             with self._errors(key):
                 # IfNoneMatch makes completing refuse, as create does, if something was stored there meanwhile.
                 self._completing_client.complete_multipart_upload(
-                    Bucket=self.bucket, Key=full, UploadId=upload, MultipartUpload={"Parts": done}, IfNoneMatch="*")
+                    Bucket=self.bucket, Key=full, UploadId=upload, MultipartUpload={"Parts": done}, IfNoneMatch="*"
+                )
         except BaseException:
             # An unfinished upload is invisible but billed; abandon it so that nothing is left behind.
             with suppress(Exception), self._errors(key):
@@ -191,8 +245,10 @@ class S3Store(Store):
                 import boto3
                 from botocore.config import Config
 
-                self._patient_client = boto3.client("s3", config=Config(
-                    connect_timeout=5, read_timeout=900, retries={"total_max_attempts": 3, "mode": "standard"}))
+                self._patient_client = boto3.client(
+                    "s3",
+                    config=Config(connect_timeout=5, read_timeout=900, retries={"total_max_attempts": 3, "mode": "standard"}),
+                )
             return self._patient_client
 
     def _full(self, key: str) -> str:
@@ -224,8 +280,9 @@ class S3Store(Store):
 
         try:
             with self._errors(key):
-                return self.client.get_object(Bucket=self.bucket, Key=self._full(key),
-                                              Range=f"bytes={start}-{start + length - 1}")["Body"].read()
+                return self.client.get_object(
+                    Bucket=self.bucket, Key=self._full(key), Range=f"bytes={start}-{start + length - 1}"
+                )["Body"].read()
         except StorageError as failed:
             cause = failed.__cause__
             if isinstance(cause, ClientError) and cause.response.get("Error", {}).get("Code") == "InvalidRange":
@@ -242,21 +299,31 @@ class S3Store(Store):
         full = self.prefix + check_prefix(prefix)
         # S3 swaps ${filename} for the browser's name of the file: without JavaScript nothing else carries it.
         # The policy pins the key's prefix, the redirect and a size range; S3 refuses anything else.
-        conditions = [["starts-with", "$key", full], {"success_action_redirect": redirect_url},
-                      ["content-length-range", 0, max_bytes]]
+        conditions = [
+            ["starts-with", "$key", full],
+            {"success_action_redirect": redirect_url},
+            ["content-length-range", 0, max_bytes],
+        ]
         conditions += [["starts-with", f"$x-amz-meta-{name}", ""] for name in metadata_fields]
         with self._errors(prefix):
             signed = self.client.generate_presigned_post(
-                self.bucket, full + FILENAME_PLACEHOLDER, Fields={"success_action_redirect": redirect_url},
-                Conditions=conditions, ExpiresIn=expires_in)
+                self.bucket,
+                full + FILENAME_PLACEHOLDER,
+                Fields={"success_action_redirect": redirect_url},
+                Conditions=conditions,
+                ExpiresIn=expires_in,
+            )
         return UploadForm(signed["url"], signed["fields"])
 
     def claim_upload(self, prefix, key):
         full = self.prefix + check_prefix(prefix)
         target = self._full(key)
         with self._errors(prefix):
-            received = sorted(item["Key"] for page in self.client.get_paginator("list_objects_v2").paginate(
-                Bucket=self.bucket, Prefix=full) for item in page.get("Contents", []))
+            received = sorted(
+                item["Key"]
+                for page in self.client.get_paginator("list_objects_v2").paginate(Bucket=self.bucket, Prefix=full)
+                for item in page.get("Contents", [])
+            )
             if not received:
                 raise NotFound(prefix)
             incoming = received[-1]
@@ -268,15 +335,21 @@ class S3Store(Store):
         with self._errors(prefix):
             # A write-once copy inside S3: no byte of the file passes through the function. The key is the server's own.
             copied = self.client.copy_object(
-                Bucket=self.bucket, Key=target, CopySource={"Bucket": self.bucket, "Key": incoming},
-                MetadataDirective="REPLACE", ContentType="application/octet-stream", Metadata={}, IfNoneMatch="*")
+                Bucket=self.bucket,
+                Key=target,
+                CopySource={"Bucket": self.bucket, "Key": incoming},
+                MetadataDirective="REPLACE",
+                ContentType="application/octet-stream",
+                Metadata={},
+                IfNoneMatch="*",
+            )
             if copied["CopyObjectResult"]["ETag"] != head["ETag"]:
                 # Posted again between the HEAD and the copy: the size and fields are another file's. Keep neither.
                 self._erase(target)
                 raise NotFound(prefix)
             for other in received:
                 self._erase(other)
-        return Upload(strip_bidi_and_controls(incoming[len(full):]), head["ContentLength"], head["Metadata"])
+        return Upload(strip_bidi_and_controls(incoming[len(full) :]), head["ContentLength"], head["Metadata"])
 
     def _erase(self, full: str) -> None:
         # Every version and delete marker of one exact key, which may be a browser-named upload's.
@@ -299,5 +372,3 @@ def _s3_failure(err, key: str) -> StorageError:
     if code in _S3_MISCONFIGURED or status in (401, 403):
         return StorageMisconfigured(f"S3 refused {key} as set up ({code}): check {StorageMisconfigured.SETTINGS}")
     return StorageError(f"S3 refused {key}: {code} {err.response.get('Error', {}).get('Message', '')}".rstrip())
-
-

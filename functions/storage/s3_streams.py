@@ -1,4 +1,5 @@
 """Streaming with S3: an object's body read as a file, and chunks gathered into the parts of a multipart upload."""
+
 import io
 
 __all__ = ["S3Stream", "in_parts"]
@@ -16,7 +17,7 @@ class S3Stream(io.RawIOBase):
     def readinto(self, buffer):
         with self._store._errors(self._key):
             data = self._body.read(len(buffer))
-        buffer[:len(data)] = data
+        buffer[: len(data)] = data
         return len(data)
 
     def close(self):

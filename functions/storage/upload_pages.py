@@ -1,4 +1,5 @@
 """Locally, the file store's stand-in for S3's POST endpoint, so that uploads work the same way without S3."""
+
 from flask import Blueprint, abort, redirect, render_template, request
 
 from .. import keep_private
@@ -21,8 +22,9 @@ def upload():
     try:
         location = store.receive_upload(request.form, file.filename if file else "", file.stream if file else _Empty())
     except UploadRefused:
-        return render_template("error.html", title="There is a problem",
-                               message="Your file could not be uploaded. Go back and try again."), 400
+        return render_template(
+            "error.html", title="There is a problem", message="Your file could not be uploaded. Go back and try again."
+        ), 400
     return redirect(location, 303)
 
 

@@ -1,4 +1,5 @@
 """Write-once versioned records: `<prefix><NNNNNN>.json`, where the newest version is the current value."""
+
 from .contract import AlreadyExists, Store
 
 ATTEMPTS = 5  # two writers at once each get a version; after this many collisions something is wrong

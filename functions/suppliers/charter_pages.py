@@ -4,6 +4,7 @@ update (a few lines per commitment, and a report's address) and leaving the Char
 The address holds a "charter" grant from the officer's approval (functions/council/charter_pages.py); leaving
 withdraws it, as an officer's removal does, so the session ends with it.
 """
+
 from datetime import date
 
 from flask import abort, current_app, g, redirect, render_template, request, url_for
@@ -39,11 +40,24 @@ def _chosen(record: dict) -> list:
 def _render(record: dict, values=None, errors=None, status=200, done=None):
     updates = app_signatories().updates(record["id"])
     joined = date.fromisoformat(record["joined_on"]) if record.get("joined_on") else None
-    standing = yearly.standing(joined, [date.fromisoformat(u["on"]) for u in updates], uk_today(),
-                               _charter().yearly_update) if joined else None
-    return render_template("charter/own_page.html", title=record["details"]["organisation"], charter=_charter(),
-                           record=record, updates=updates, standing=standing, chosen=_chosen(record),
-                           values=values or {}, errors=errors or {}, error_title=bool(errors), done=done), status
+    standing = (
+        yearly.standing(joined, [date.fromisoformat(u["on"]) for u in updates], uk_today(), _charter().yearly_update)
+        if joined
+        else None
+    )
+    return render_template(
+        "charter/own_page.html",
+        title=record["details"]["organisation"],
+        charter=_charter(),
+        record=record,
+        updates=updates,
+        standing=standing,
+        chosen=_chosen(record),
+        values=values or {},
+        errors=errors or {},
+        error_title=bool(errors),
+        done=done,
+    ), status
 
 
 @supplier_blueprint.get("/charter/<signatory_id>/")
@@ -76,6 +90,10 @@ def charter_leave(signatory_id):
         contacts().withdraw(g.supplier, "charter", signatory_id, g.supplier, "Left the Charter")
         emails.send(app_signatories().store, "left", record["details"]["email"])
         # Their grant is withdrawn, so this is the last page they see signed in: it says what happened.
-        return render_template("charter/left.html", title="You have left the Charter", charter=_charter(),
-                               organisation=record["details"]["organisation"])
+        return render_template(
+            "charter/left.html",
+            title="You have left the Charter",
+            charter=_charter(),
+            organisation=record["details"]["organisation"],
+        )
     return render_template("charter/leave.html", title="Leave the Charter", charter=_charter(), record=record)

@@ -1,5 +1,6 @@
 """A supplier contact's contracts: each contract's reporting schedule, with where each return stands and what the
 council said about it. A contact sees only the contracts they hold a standing grant for; any other is not found."""
+
 from flask import abort, current_app, g, get_flashed_messages, render_template
 
 from portal.clock import uk_today
@@ -48,10 +49,24 @@ def contract(contract_id):
         latest = sent.get(period.id, [])[-1:] or [None]
         review = reviews.get((period.id, latest[0].version)) if latest[0] else None
         status = period_status(period, today, latest[0], review)
-        schedule.append({"period": period, "label": period_label(period), "status": status,
-                         "status_text": STATUSES[status], "version": latest[0].version if latest[0] else None,
-                         "note": review.note if review and review.outcome in ("queried", "rejected") else None})
+        schedule.append(
+            {
+                "period": period,
+                "label": period_label(period),
+                "status": status,
+                "status_text": STATUSES[status],
+                "version": latest[0].version if latest[0] else None,
+                "note": review.note if review and review.outcome in ("queried", "rejected") else None,
+            }
+        )
     measures = [(c, content().measure(c.measure_code.lower())) for c in found.commitments]
-    return render_template("supplier/contract.html", title=found.title, contract=found, contract_id=contract_id,
-                           schedule=schedule, measures=measures, saved=get_flashed_messages(category_filter=["saved"]),
-                           breadcrumbs=[])
+    return render_template(
+        "supplier/contract.html",
+        title=found.title,
+        contract=found,
+        contract_id=contract_id,
+        schedule=schedule,
+        measures=measures,
+        saved=get_flashed_messages(category_filter=["saved"]),
+        breadcrumbs=[],
+    )

@@ -4,6 +4,7 @@ files, and what the return pages need to offer them on each line and keep the ch
 A contact gets here from the return form's "Save and add a file" button, which saves their answers first, and
 goes back to the same form; a file uploaded once can be chosen on any return of the contract.
 """
+
 import re
 import secrets
 from urllib.parse import urlsplit
@@ -51,8 +52,11 @@ def errors(contract_id, form, lines) -> dict:
 
 def chosen(form: dict, checked) -> dict:
     """{measure code: [file ids]} chosen on the checked return's lines (the draft's form, already checked)."""
-    return {line.measure_code: list(form.get(f"lines-{line.measure_code}-evidence", []))
-            for line in checked.lines if form.get(f"lines-{line.measure_code}-evidence")}
+    return {
+        line.measure_code: list(form.get(f"lines-{line.measure_code}-evidence", []))
+        for line in checked.lines
+        if form.get(f"lines-{line.measure_code}-evidence")
+    }
 
 
 def _period(value) -> str | None:
@@ -62,18 +66,35 @@ def _period(value) -> str | None:
 def _render(contract_id, contract, period_id, error=None, added=None, status=200):
     upload_id = secrets.token_hex(16)
     back_to = current_app.config["PORTAL_BASE_URL"].rstrip("/") + url_for(
-        ".evidence_uploaded", contract_id=contract_id, upload_id=upload_id, period=period_id)
+        ".evidence_uploaded", contract_id=contract_id, upload_id=upload_id, period=period_id
+    )
     form = _files().upload_form(contract_id, upload_id, back_to)
     files = contract_files(contract_id)
-    response = current_app.make_response((render_template(
-        "supplier/evidence.html", title="Evidence files for this contract", contract=contract, contract_id=contract_id,
-        period_id=period_id, files=files, form=form, error=error, added=next((f for f in files if f["id"] == added), None),
-        types=list_in_words(TYPES), max_mb=MAX_BYTES // BYTES_PER_MB, error_title=bool(error),
-        accept=",".join(e for t in TYPES for e in FILE_TYPES[t].extensions)), status))
+    response = current_app.make_response(
+        (
+            render_template(
+                "supplier/evidence.html",
+                title="Evidence files for this contract",
+                contract=contract,
+                contract_id=contract_id,
+                period_id=period_id,
+                files=files,
+                form=form,
+                error=error,
+                added=next((f for f in files if f["id"] == added), None),
+                types=list_in_words(TYPES),
+                max_mb=MAX_BYTES // BYTES_PER_MB,
+                error_title=bool(error),
+                accept=",".join(e for t in TYPES for e in FILE_TYPES[t].extensions),
+            ),
+            status,
+        )
+    )
     target = urlsplit(form.url)
     if target.netloc:  # the form posts to storage, on another origin in production: allow exactly that one
         response.headers["Content-Security-Policy"] = content_security_policy().replace(
-            "form-action 'self'", f"form-action 'self' {target.scheme}://{target.netloc}")
+            "form-action 'self'", f"form-action 'self' {target.scheme}://{target.netloc}"
+        )
     return response
 
 

@@ -5,6 +5,7 @@ sending it adds the next version; nothing sent is ever changed.
 The form carries `based_on`, how many versions had been sent when it was opened, and the check page the draft it
 showed: so the version sent is exactly the one checked, and of two contacts sending at once only the first is kept.
 """
+
 from datetime import date
 from types import SimpleNamespace
 
@@ -34,9 +35,10 @@ def _contract_and_period(contract_id, period_id):
 
 def _lines(contract, period) -> list[dict]:
     """The commitments reported in the period, each with its measure (None if taken out of content/)."""
-    return [{"code": c.measure_code, "measure": content().measure(c.measure_code.lower()),
-             "committed": c.committed_in(period.number)}
-            for c in commitments_due(contract, period, content().contracts.return_due_days)]
+    return [
+        {"code": c.measure_code, "measure": content().measure(c.measure_code.lower()), "committed": c.committed_in(period.number)}
+        for c in commitments_due(contract, period, content().contracts.return_due_days)
+    ]
 
 
 def _from_sent(record: dict) -> dict:
@@ -45,9 +47,14 @@ def _from_sent(record: dict) -> dict:
     values = {"declared_by_name": sent.declared_by_name, "declared_by_role": sent.declared_by_role}
     for line in sent.lines:
         prefix = f"lines-{line.measure_code}-"
-        values |= {prefix + "quantity": stored_number(line.quantity), prefix + "method": line.method,
-                   prefix + "postcode_districts": ", ".join(line.postcode_districts), prefix + "attributable": "yes",
-                   prefix + "narrative": line.narrative, prefix + "evidence": record.get("evidence", {}).get(line.measure_code, [])}
+        values |= {
+            prefix + "quantity": stored_number(line.quantity),
+            prefix + "method": line.method,
+            prefix + "postcode_districts": ", ".join(line.postcode_districts),
+            prefix + "attributable": "yes",
+            prefix + "narrative": line.narrative,
+            prefix + "evidence": record.get("evidence", {}).get(line.measure_code, []),
+        }
     return values
 
 
@@ -60,17 +67,30 @@ def _based_on(form, sent_count: int) -> int:
 def _error_list(lines, errors: dict) -> list[dict]:
     """The error summary, in the order the fields come on the page, each linking to its field."""
     order = [f"lines-{line['code']}-{name}" for line in lines for name in LINE_FIELDS] + [
-        "declared_by_name", "declared_by_role", "correction_reason"]
+        "declared_by_name",
+        "declared_by_role",
+        "correction_reason",
+    ]
     return [{"text": errors[name], "href": f"#{name}"} for name in order if name in errors]
 
 
 def _render_form(title, period, lines, values, based_on, errors=None, contract_id=None, save_failed=False):
     errors = errors or {}
     return render_template(
-        "supplier/return_form.html", title=title, period=period, period_label=period_label(period), lines=lines,
-        values=values, based_on=based_on, errors=errors, error_list=_error_list(lines, errors), contract_id=contract_id,
+        "supplier/return_form.html",
+        title=title,
+        period=period,
+        period_label=period_label(period),
+        lines=lines,
+        values=values,
+        based_on=based_on,
+        errors=errors,
+        error_list=_error_list(lines, errors),
+        contract_id=contract_id,
         files=evidence_pages.contract_files(contract_id) if contract_id and not save_failed else [],
-        save_failed=save_failed, error_title=bool(errors or save_failed))
+        save_failed=save_failed,
+        error_title=bool(errors or save_failed),
+    )
 
 
 def _unsaved(contract_id, period_id):
@@ -84,9 +104,12 @@ def _unsaved(contract_id, period_id):
     period = SimpleNamespace(start=start, end=end, id=period_id)  # all the form needs of a period
     values = clean_form(request.form)
     codes = dict.fromkeys(name.split("-")[1] for name in values if name.startswith("lines-"))
-    lines = [{"code": code, "measure": content().measure(code.lower()), "committed": None} for code in codes
-             if content().measure(code.lower())]
-    return _render_form("Your return", period, lines, values, _based_on(request.form, 10 ** 6), save_failed=True)
+    lines = [
+        {"code": code, "measure": content().measure(code.lower()), "committed": None}
+        for code in codes
+        if content().measure(code.lower())
+    ]
+    return _render_form("Your return", period, lines, values, _based_on(request.form, 10**6), save_failed=True)
 
 
 @supplier_blueprint.route("/contracts/<contract_id>/returns/<period_id>/", methods=["GET", "POST"])
@@ -122,9 +145,14 @@ def return_form(contract_id, period_id):
 def _checked_draft(contract_id, contract, period):
     """The draft the check page shows (the one named, else the newest) and its return; or back to the form."""
     number = request.values.get("draft", "")
-    draft = returns().draft(contract_id, period.id, int(number) if number.isascii() and number.isdigit() and len(number) < 7 else None)
-    checked, errors = (None, True) if draft is None else read_return(
-        MultiDict(draft["form"]), contract, period, content(), version=draft["based_on"] + 1)
+    draft = returns().draft(
+        contract_id, period.id, int(number) if number.isascii() and number.isdigit() and len(number) < 7 else None
+    )
+    checked, errors = (
+        (None, True)
+        if draft is None
+        else read_return(MultiDict(draft["form"]), contract, period, content(), version=draft["based_on"] + 1)
+    )
     if errors or evidence_pages.errors(contract_id, MultiDict(draft["form"]), _lines(contract, period)):
         abort(redirect(url_for(".return_form", contract_id=contract_id, period_id=period.id), 303))
     return draft, checked
@@ -136,10 +164,19 @@ def check_return(contract_id, period_id):
     draft, checked = _checked_draft(contract_id, contract, period)
     evidence = evidence_pages.chosen(draft["form"], checked)
     if request.method == "GET":
-        return render_template("supplier/check_return.html", title="Check your return before sending it", contract=contract,
-                               contract_id=contract_id, period=period, period_label=period_label(period), sent=checked,
-                               draft=draft, lines=_lines(contract, period), evidence=evidence,
-                               files=evidence_pages.files_by_id(contract_id))
+        return render_template(
+            "supplier/check_return.html",
+            title="Check your return before sending it",
+            contract=contract,
+            contract_id=contract_id,
+            period=period,
+            period_label=period_label(period),
+            sent=checked,
+            draft=draft,
+            lines=_lines(contract, period),
+            evidence=evidence,
+            files=evidence_pages.files_by_id(contract_id),
+        )
     try:
         version = returns().send(contract_id, period_id, checked, evidence, g.supplier)
     except SentMeanwhile as meanwhile:
@@ -148,9 +185,14 @@ def check_return(contract_id, period_id):
         if meanwhile.sent["return"] == checked and meanwhile.sent["by"] == g.supplier:  # a double click: sent already
             version = checked.version
         else:
-            return render_template("supplier/sent_meanwhile.html", title="Someone else has sent this return",
-                                   contract_id=contract_id, period=period, period_label=period_label(period),
-                                   sent=meanwhile.sent), 409
+            return render_template(
+                "supplier/sent_meanwhile.html",
+                title="Someone else has sent this return",
+                contract_id=contract_id,
+                period=period,
+                period_label=period_label(period),
+                sent=meanwhile.sent,
+            ), 409
     else:
         try:
             summaries.refresh(store(), contract_id, content(), uk_today())
@@ -167,8 +209,17 @@ def sent_return(contract_id, period_id, version):
         abort(404)
     version = int(version)
     record = returns().sent_version(contract_id, period_id, version) or abort(404)
-    return render_template("supplier/sent_return.html", title=f"Return sent: {period_label(period)}", contract=contract,
-                           contract_id=contract_id, period=period, period_label=period_label(period), record=record,
-                           sent=record["return"], review=latest_reviews(contract_id).get((period_id, version)),
-                           newest=returns().versions_sent(contract_id, period_id), lines=_lines(contract, period),
-                           files=evidence_pages.files_by_id(contract_id))
+    return render_template(
+        "supplier/sent_return.html",
+        title=f"Return sent: {period_label(period)}",
+        contract=contract,
+        contract_id=contract_id,
+        period=period,
+        period_label=period_label(period),
+        record=record,
+        sent=record["return"],
+        review=latest_reviews(contract_id).get((period_id, version)),
+        newest=returns().versions_sent(contract_id, period_id),
+        lines=_lines(contract, period),
+        files=evidence_pages.files_by_id(contract_id),
+    )

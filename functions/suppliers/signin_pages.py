@@ -4,6 +4,7 @@ The sign-in page says the same whether or not an address may sign in, and reques
 per network address. The emailed link opens a page with a button, so that email scanners that follow links do not
 use up its single use.
 """
+
 from flask import current_app, g, redirect, render_template, request, session, url_for
 
 from portal.email_address import FORMAT_MESSAGE
@@ -35,17 +36,27 @@ def sign_in():
     next_page = safe_next(request.values.get("next"))
     title = "Sign in to your supplier pages"
     if request.method == "GET":
-        return render_template("supplier/sign_in.html", area=AREA, title=title, next_page=next_page, email="", error=None,
-                               expired=request.args.get("expired") == "1")
+        return render_template(
+            "supplier/sign_in.html",
+            area=AREA,
+            title=title,
+            next_page=next_page,
+            email="",
+            error=None,
+            expired=request.args.get("expired") == "1",
+        )
     typed = request.form.get("email", "")[:320].strip()
     email = signing_in_address(typed)
     if email is None:
         error = "Enter your email address" if not typed else FORMAT_MESSAGE
-        return render_template("supplier/sign_in.html", area=AREA, title=title, next_page=next_page, email=typed, error=error,
-                               error_title=True), 400
+        return render_template(
+            "supplier/sign_in.html", area=AREA, title=title, next_page=next_page, email=typed, error=error, error_title=True
+        ), 400
     limits = RateLimits(store(), now)
-    if not (limits.allow("supplier-sign-in-ip", client_ip(), LIMIT_PER_IP)
-            and limits.allow("supplier-sign-in-email", email, LIMIT_PER_ADDRESS)):
+    if not (
+        limits.allow("supplier-sign-in-ip", client_ip(), LIMIT_PER_IP)
+        and limits.allow("supplier-sign-in-email", email, LIMIT_PER_ADDRESS)
+    ):
         return _page("too_many.html", 429, title="Too many sign-in requests")
     allowed = contacts().may_sign_in(email)
     send_link(store(), sign_in_links(), email, allowed, lambda token: _link_email(email, token))
@@ -64,8 +75,11 @@ def _link_email(email: str, token: str):
 
 @supplier_blueprint.get("/sign-in/check-your-email")
 def check_email():
-    return _page("check_email.html", title="Check your email",
-                 who="a contact on one of our contracts, or a signatory of our Social Value Charter")
+    return _page(
+        "check_email.html",
+        title="Check your email",
+        who="a contact on one of our contracts, or a signatory of our Social Value Charter",
+    )
 
 
 @supplier_blueprint.route("/sign-in/<token>", methods=["GET", "POST"])
@@ -76,8 +90,12 @@ def use_link(token):
             return _page("use_link.html", title="Sign in to your supplier pages")
         email = sign_in_links().redeem(token)
     except LinkInvalid as invalid:
-        return _page("link_invalid.html", 410 if invalid.reason != "unknown" else 404,
-                     title="This sign-in link cannot be used", reason=invalid.reason)
+        return _page(
+            "link_invalid.html",
+            410 if invalid.reason != "unknown" else 404,
+            title="This sign-in link cannot be used",
+            reason=invalid.reason,
+        )
     if not contacts().may_sign_in(email):  # withdrawn since the link was sent
         return _page("link_invalid.html", 404, title="This sign-in link cannot be used", reason="unknown")
     started = sessions().start(email)

@@ -3,6 +3,7 @@
 Every page needs a live session except those in PUBLIC. A session stands only while its address still holds a grant
 (functions/signin/contacts.py): an officer who withdraws a contact ends their session at its next request.
 """
+
 import functools
 
 from flask import Blueprint, g, redirect, request, session, url_for
@@ -44,6 +45,7 @@ def safe_next(target: str | None) -> str | None:
 def keeps_answers(unsaved):
     """For a view whose POST carries answers: when storage is down, whether at the sign-in check or in the view,
     answer 503 with `unsaved(**view_args)` (the form again, with what was typed and a try-again message)."""
+
     def wrap(view):
         _ANSWERS_KEPT[f"{supplier_blueprint.name}.{view.__name__}"] = unsaved
 
@@ -56,7 +58,9 @@ def keeps_answers(unsaved):
                     raise
                 log_storage_failure(failure)
                 return unsaved(**view_args), 503
+
         return answering
+
     return wrap
 
 

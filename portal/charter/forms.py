@@ -3,6 +3,7 @@
 Each reader takes any mapping with `get` (and `getlist`, for the checkboxes) and returns `(value, errors)`, exactly
 one of them empty; `errors` is {field id: message}, in the form's order. They never raise on what was posted.
 """
+
 import unicodedata
 from urllib.parse import urlsplit
 
@@ -51,8 +52,13 @@ def _website(form, errors: dict) -> str:
     address = value if "://" in value else "https://" + value
     parts = urlsplit(address)
     host = parts.hostname or ""
-    if parts.scheme not in ("http", "https") or "." not in host.strip(".") or " " in address or parts.username \
-            or not all(c.isalnum() or c in "-." for c in host):
+    if (
+        parts.scheme not in ("http", "https")
+        or "." not in host.strip(".")
+        or " " in address
+        or parts.username
+        or not all(c.isalnum() or c in "-." for c in host)
+    ):
         errors["website"] = "Enter a web address in the correct format, like https://www.example.co.uk"
         return value
     return address
@@ -61,8 +67,11 @@ def _website(form, errors: dict) -> str:
 def read_sign_up(form, charter) -> tuple[dict | None, dict]:
     """The sign-up form, read against the Charter's content (its commitments, sizes, sectors and what may be published)."""
     words, errors = charter.sign_up, {}
-    details = {"organisation": _text(form, "organisation", "Organisation name", SHORT_LIMIT,
-                                     "Enter the name of your organisation", errors)}
+    details = {
+        "organisation": _text(
+            form, "organisation", "Organisation name", SHORT_LIMIT, "Enter the name of your organisation", errors
+        )
+    }
     details["size"] = _one(form, "size")
     if details["size"] not in words.sizes:
         errors["size"] = "Select the size of your organisation"
@@ -100,8 +109,9 @@ def read_update(form, commitments) -> tuple[dict | None, dict]:
     errors, progress = {}, {}
     for commitment in commitments:
         name = f"update-{commitment.id}"
-        progress[commitment.id] = _text(form, name, "Your update", UPDATE_LIMIT,
-                                        f"Enter your progress on ‘{commitment.title}’", errors, multiline=True)
+        progress[commitment.id] = _text(
+            form, name, "Your update", UPDATE_LIMIT, f"Enter your progress on ‘{commitment.title}’", errors, multiline=True
+        )
     report_errors = {}
     report = _website({"website": _one(form, "report")}, report_errors)
     if report_errors:

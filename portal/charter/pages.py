@@ -6,6 +6,7 @@ app puts a function there instead, which reads storage on each request, so that 
 app with neither (the site alone) shows an empty register. Filters are pages, one per commitment and per size, so they
 work without JavaScript.
 """
+
 from flask import Blueprint, abort, current_app, has_app_context, render_template
 
 charter_blueprint = Blueprint("charter_register", __name__)
@@ -36,13 +37,13 @@ def charter_pages(content):
 
 def render_charter(values: dict | None = None, errors: dict | None = None, status: int = 200):
     """The Charter page and its sign-up form: static when frozen, rendered again by the function to show errors."""
-    return render_template("charter.html", charter=_content().charter, values=values or {}, errors=errors or {},
-                           error_title=bool(errors)), status
+    return render_template(
+        "charter.html", charter=_content().charter, values=values or {}, errors=errors or {}, error_title=bool(errors)
+    ), status
 
 
 def _render_register(listed, heading: str | None = None, current: str = ""):
-    return render_template("charter/register.html", charter=_content().charter, listed=listed, heading=heading,
-                           current=current)
+    return render_template("charter/register.html", charter=_content().charter, listed=listed, heading=heading, current=current)
 
 
 @charter_blueprint.route("/charter/register/")
@@ -53,8 +54,11 @@ def register():
 @charter_blueprint.route("/charter/register/commitment/<commitment_id>/")
 def by_commitment(commitment_id):
     commitment = _content().charter.commitment(commitment_id) or abort(404)
-    return _render_register([s for s in register_list() if commitment_id in s.commitments],
-                            f"Focusing on: {commitment.title}", f"commitment:{commitment_id}")
+    return _render_register(
+        [s for s in register_list() if commitment_id in s.commitments],
+        f"Focusing on: {commitment.title}",
+        f"commitment:{commitment_id}",
+    )
 
 
 @charter_blueprint.route("/charter/register/size/<size>/")
@@ -69,8 +73,14 @@ def signatory_or_404(signatory_id: str):
 
 def render_signatory(signatory, values: dict | None = None, errors: dict | None = None, status: int = 200):
     """A signatory's page and its concern form: static, and rendered again by the function to show errors."""
-    return render_template("charter/signatory.html", charter=_content().charter, signatory=signatory,
-                           values=values or {}, errors=errors or {}, error_title=bool(errors)), status
+    return render_template(
+        "charter/signatory.html",
+        charter=_content().charter,
+        signatory=signatory,
+        values=values or {},
+        errors=errors or {},
+        error_title=bool(errors),
+    ), status
 
 
 @charter_blueprint.route("/charter/register/<signatory_id>/")

@@ -1,4 +1,5 @@
 """What the public register shows of a signatory: only what they agreed to publish, never how to contact them."""
+
 from dataclasses import dataclass
 from datetime import date
 
@@ -34,11 +35,16 @@ def public_signatory(record: dict, updates: list[dict]) -> PublicSignatory:
     details, publish = record["details"], set(record["details"].get("publish", ()))
     latest = updates[-1] if updates else None
     return PublicSignatory(
-        id=record["id"], organisation=details["organisation"], size=details["size"], sector=details["sector"],
-        website=details.get("website", ""), commitments=tuple(details["commitments"]),
+        id=record["id"],
+        organisation=details["organisation"],
+        size=details["size"],
+        sector=details["sector"],
+        website=details.get("website", ""),
+        commitments=tuple(details["commitments"]),
         joined_on=date.fromisoformat(record["joined_on"]),
         statement=(details.get("statement") or None) if "statement" in publish else None,
         signed_by=(details["name"], details["role"]) if "signatory" in publish else None,
-        latest_update={"on": date.fromisoformat(latest["on"]), "progress": latest["progress"],
-                       "report": latest.get("report", "")} if latest else None,
+        latest_update={"on": date.fromisoformat(latest["on"]), "progress": latest["progress"], "report": latest.get("report", "")}
+        if latest
+        else None,
     )

@@ -5,6 +5,7 @@ the scheduled job and the signatory's own page all apply the same rule to the sa
 latest anniversary reached when it was given; an anniversary is missed once `due_within_days` pass after it with no
 update since. `missed_before_lapsing` missed in a row and the signatory has lapsed, until their next update.
 """
+
 from dataclasses import dataclass
 from datetime import date, timedelta
 

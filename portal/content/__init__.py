@@ -1,4 +1,5 @@
 """The council's content: loaded from content/, validated, and handed to the site as plain objects."""
+
 from ..reading.errors import ContentError, Problem
 from .model import Content
 

@@ -3,6 +3,7 @@
 Kept apart from schemas.py so the settings a council tunes after the award read as one idea: each is a plain
 record and the marshmallow schema that checks it (file and line in every message, through the loader).
 """
+
 import re
 
 from marshmallow import Schema, ValidationError, fields, post_load, validate, validates, validates_schema
@@ -14,9 +15,12 @@ __all__ = ["Chasing", "ChasingSchema", "MoneyProxy", "MoneyProxySchema", "Rating
 
 
 def _days(low: int, high: int):
-    return fields.Integer(required=True, strict=True,
-                          validate=validate.Range(min=low, max=high, error=f"give a whole number of days from {low} to {high}"),
-                          error_messages={"invalid": "give a whole number of days, like 14"})
+    return fields.Integer(
+        required=True,
+        strict=True,
+        validate=validate.Range(min=low, max=high, error=f"give a whole number of days from {low} to {high}"),
+        error_messages={"invalid": "give a whole number of days, like 14"},
+    )
 
 
 def _yes_no():
@@ -35,10 +39,15 @@ class ChasingSchema(Schema):
 
 
 def _ratio():
-    return fields.Decimal(required=True, allow_nan=False, places=None,
-                          validate=validate.Range(min=0, max=10, min_inclusive=False,
-                                                  error="give a share of what was committed, more than 0, like 0.9 for 90%"),
-                          error_messages={"invalid": "give a share of what was committed, like 0.9 for 90%"})
+    return fields.Decimal(
+        required=True,
+        allow_nan=False,
+        places=None,
+        validate=validate.Range(
+            min=0, max=10, min_inclusive=False, error="give a share of what was committed, more than 0, like 0.9 for 90%"
+        ),
+        error_messages={"invalid": "give a share of what was committed, like 0.9 for 90%"},
+    )
 
 
 class RatingThresholdsSchema(Schema):
@@ -63,16 +72,22 @@ _TOMS = re.compile(r"\bTOMs\b|themes,? outcomes,? (and|&) measures", re.IGNORECA
 
 class MoneyProxySchema(Schema):
     measure = text(validate=validate.Regexp(r"^[A-Z]{2,4}[0-9]{1,3}$", error="give a measure's code, like 'LE01'"))
-    pounds_per_unit = fields.Decimal(required=True, allow_nan=False, places=None,
-                                     validate=validate.Range(min=0, min_inclusive=False, max=10**9, error="give an amount in pounds more than 0, like 12.50"),
-                                     error_messages={"invalid": "give an amount in pounds, like 12.50"})
+    pounds_per_unit = fields.Decimal(
+        required=True,
+        allow_nan=False,
+        places=None,
+        validate=validate.Range(min=0, min_inclusive=False, max=10**9, error="give an amount in pounds more than 0, like 12.50"),
+        error_messages={"invalid": "give an amount in pounds, like 12.50"},
+    )
     source = text()
 
     @validates("source")
     def not_the_toms(self, value, **kwargs):
         # The National TOMs' values are licensed CC BY-NC-ND and widely criticised for inflating claims (DOMAIN.md).
         if _TOMS.search(value):
-            raise ValidationError("do not use the National TOMs' values: give a figure from your own or an openly licensed source")
+            raise ValidationError(
+                "do not use the National TOMs' values: give a figure from your own or an openly licensed source"
+            )
 
     @post_load
     def make(self, data, **kwargs):

@@ -1,4 +1,5 @@
 """Load everything in content/ into one validated Content object, or fail naming each file and problem."""
+
 import dataclasses
 from pathlib import Path
 
@@ -54,7 +55,11 @@ class _Loader:
             if measure is None:
                 continue
             if measure.code in seen:
-                self.problems.append(source.problem(f"{measure.code} is also the code in {seen[measure.code]}; each measure needs its own", ("code",)))
+                self.problems.append(
+                    source.problem(
+                        f"{measure.code} is also the code in {seen[measure.code]}; each measure needs its own", ("code",)
+                    )
+                )
             seen.setdefault(measure.code, source.name)
             if path.stem != measure.slug:
                 self.problems.append(source.problem(f"name the file {measure.slug}.yaml to match its code", ("code",)))
@@ -69,10 +74,14 @@ class _Loader:
         priority = next((p for p in framework.priorities if p.id == measure.priority), None)
         if priority is None:
             known = ", ".join(p.id for p in framework.priorities)
-            self.problems.append(source.problem(f"'{measure.priority}' is not a priority in framework.yaml; use one of: {known}", ("priority",)))
+            self.problems.append(
+                source.problem(f"'{measure.priority}' is not a priority in framework.yaml; use one of: {known}", ("priority",))
+            )
         elif measure.outcome not in {o.id for o in priority.outcomes}:
             known = ", ".join(o.id for o in priority.outcomes)
-            self.problems.append(source.problem(f"'{measure.outcome}' is not an outcome of '{priority.id}'; use one of: {known}", ("outcome",)))
+            self.problems.append(
+                source.problem(f"'{measure.outcome}' is not an outcome of '{priority.id}'; use one of: {known}", ("outcome",))
+            )
 
     def check_money_proxies(self, source: Source, settings: model.ContractSettings, measures: list[model.Measure]):
         """A proxy names a measure that exists, and one not already counted in pounds (decision 16)."""
@@ -86,10 +95,14 @@ class _Loader:
 
     def check_framework_ids(self, framework: model.Framework):
         source_name = self.name(self.root / "framework.yaml")
-        for kind, ids in (("priority", [p.id for p in framework.priorities]),
-                          ("outcome", [o.id for p in framework.priorities for o in p.outcomes])):
+        for kind, ids in (
+            ("priority", [p.id for p in framework.priorities]),
+            ("outcome", [o.id for p in framework.priorities for o in p.outcomes]),
+        ):
             for repeated in sorted({i for i in ids if ids.count(i) > 1}):
-                self.problems.append(Problem(source_name, f"the {kind} id '{repeated}' is used more than once; each needs its own"))
+                self.problems.append(
+                    Problem(source_name, f"the {kind} id '{repeated}' is used more than once; each needs its own")
+                )
 
     def load_assessments(self) -> dict:
         from ..questionnaire.schema import AssessmentSchema, assessment_problems
@@ -114,9 +127,13 @@ class _Loader:
             if front is None:
                 continue
             if not schemas.SLUG.regex.match(path.stem):
-                self.problems.append(source.problem("name the file with lowercase letters, numbers and hyphens only, like 'getting-help.md'"))
+                self.problems.append(
+                    source.problem("name the file with lowercase letters, numbers and hyphens only, like 'getting-help.md'")
+                )
             if path.stem in schemas.RESERVED_SLUGS:
-                self.problems.append(source.problem(f"'{path.stem}' is the address of a page the portal makes itself; rename the file"))
+                self.problems.append(
+                    source.problem(f"'{path.stem}' is the address of a page the portal makes itself; rename the file")
+                )
             pages.append(model.Page(slug=path.stem, body=Markdown(source.body), **front))
             self.loaded.append((source, pages[-1].body))
         if not any(p.section == "home" for p in pages):
@@ -136,7 +153,11 @@ class _Loader:
             if front is None:
                 continue
             if not schemas.SLUG.regex.match(path.stem):
-                self.problems.append(source.problem("name the file with lowercase letters, numbers and hyphens only, like 'home-care-supplier-day.md'"))
+                self.problems.append(
+                    source.problem(
+                        "name the file with lowercase letters, numbers and hyphens only, like 'home-care-supplier-day.md'"
+                    )
+                )
             if not source.body.strip():
                 closing_line = len(path.read_text(encoding="utf-8").splitlines()) - len(source.body.splitlines())
                 self.problems.append(Problem(source.name, "add the agenda in Markdown below this closing '---'", closing_line))
@@ -148,9 +169,13 @@ class _Loader:
             events.append(Event(slug=path.stem, agenda=Markdown(source.body), questions_and_answers=answers, **front))
             self.loaded.append((source, events[-1].agenda))
         for extra in sorted(p for p in folder.glob("*") if p.is_dir() and not (folder / f"{p.name}.md").exists()):
-            self.problems.append(Problem(self.name(extra), f"there is no event called '{extra.name}': add {extra.name}.md, or rename the folder to match an event"))
+            self.problems.append(
+                Problem(
+                    self.name(extra),
+                    f"there is no event called '{extra.name}': add {extra.name}.md, or rename the folder to match an event",
+                )
+            )
         return sorted(events, key=lambda e: e.starts)
-
 
     def render_all(self):
         """Render every Markdown text now, naming the file of any that cannot be."""
@@ -200,5 +225,13 @@ def load_content(root: Path, render_all: bool = True) -> model.Content:
         loader.render_all()
     if loader.problems:
         raise ContentError(loader.problems)
-    return model.Content(site=site, framework=framework, measures=measures, charter=charter, pages=pages,
-                         assessments=assessments, events=events, contracts=contracts)
+    return model.Content(
+        site=site,
+        framework=framework,
+        measures=measures,
+        charter=charter,
+        pages=pages,
+        assessments=assessments,
+        events=events,
+        contracts=contracts,
+    )

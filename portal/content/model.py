@@ -1,4 +1,5 @@
 """The council's published content, as plain objects the templates read."""
+
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
@@ -111,7 +112,7 @@ class CouncilArea:
 
     def covers(self, district: str) -> bool:
         """Whether a postcode district (already upper case, like EX4) lies in the area."""
-        letters = district[:len(district) - len(district.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ"))]
+        letters = district[: len(district) - len(district.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ"))]
         return district in self.postcode_districts or letters in self.postcode_districts
 
 

@@ -1,4 +1,5 @@
 """marshmallow schemas for each kind of content file; they check shape and turn data into model objects."""
+
 from marshmallow import Schema, ValidationError, fields, post_load, validate, validates, validates_schema
 
 from ..reading.fields import NOT_EMPTY, SLUG, markdown, text, text_list
@@ -11,7 +12,9 @@ SECTIONS = ("home", "about", "guidance", "what-we-look-for", "legal")
 # Page file names that would clash with the addresses of pages the portal builds itself.
 # A UK postcode district (the part before the space: EX1, SW1A, M60) or a whole postcode area (EX).
 POSTCODE_DISTRICT = r"^[A-Z]{1,2}[0-9][A-Z0-9]?$"
-POSTCODE_AREA_OR_DISTRICT = validate.Regexp(r"^[A-Z]{1,2}([0-9][A-Z0-9]?)?$", error="give a postcode district like 'EX4' or an area like 'EX', in capitals")
+POSTCODE_AREA_OR_DISTRICT = validate.Regexp(
+    r"^[A-Z]{1,2}([0-9][A-Z0-9]?)?$", error="give a postcode district like 'EX4' or an area like 'EX', in capitals"
+)
 RESERVED_SLUGS = {"framework", "measures", "charter", "guidance", "assets", "events", "assessments", "council", "sitemap", "404"}
 
 
@@ -19,7 +22,7 @@ def contrast_ratio(hex_a: str, hex_b: str) -> float:
     """WCAG 2 contrast ratio between two #rrggbb colours."""
 
     def luminance(hex_colour):
-        channels = [int(hex_colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+        channels = [int(hex_colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
         r, g, b = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
         return 0.2126 * r + 0.7152 * g + 0.0722 * b
 
@@ -30,7 +33,9 @@ def contrast_ratio(hex_a: str, hex_b: str) -> float:
 class CouncilSchema(Schema):
     name = text()
     logo_text = text()
-    contact_email = fields.Email(required=True, error_messages={"invalid": "give an email address, like 'socialvalue@example.gov.uk'"})
+    contact_email = fields.Email(
+        required=True, error_messages={"invalid": "give an email address, like 'socialvalue@example.gov.uk'"}
+    )
     contact_phone = fields.String(load_default=None)
     postal_address = fields.String(load_default=None)
 
@@ -54,14 +59,20 @@ class ColoursSchema(Schema):
 class SiteSchema(Schema):
     council = fields.Nested(CouncilSchema, required=True)
     service_name = text()
-    base_url = fields.Url(required=True, schemes={"https", "http"}, error_messages={"invalid": "give the site's full address, like 'https://socialvalue.example.gov.uk'"})
+    base_url = fields.Url(
+        required=True,
+        schemes={"https", "http"},
+        error_messages={"invalid": "give the site's full address, like 'https://socialvalue.example.gov.uk'"},
+    )
     colours = fields.Nested(ColoursSchema, required=True)
 
     @post_load
     def make(self, data, **kwargs):
         return model.Site(
-            council=data["council"], service_name=data["service_name"],
-            base_url=data["base_url"].rstrip("/"), brand_colour=data["colours"]["brand"].lower(),
+            council=data["council"],
+            service_name=data["service_name"],
+            base_url=data["base_url"].rstrip("/"),
+            brand_colour=data["colours"]["brand"].lower(),
         )
 
 
@@ -88,7 +99,9 @@ class PrioritySchema(Schema):
     id = text(validate=SLUG)
     title = text()
     summary = text()
-    outcomes = fields.List(fields.Nested(OutcomeSchema), required=True, validate=validate.Length(min=1, error="list at least one outcome"))
+    outcomes = fields.List(
+        fields.Nested(OutcomeSchema), required=True, validate=validate.Length(min=1, error="list at least one outcome")
+    )
 
     @post_load
     def make(self, data, **kwargs):
@@ -98,8 +111,12 @@ class PrioritySchema(Schema):
 class FrameworkSchema(Schema):
     title = text()
     introduction = markdown()
-    principles = fields.List(fields.Nested(PrincipleSchema), required=True, validate=validate.Length(min=1, error="list at least one principle"))
-    priorities = fields.List(fields.Nested(PrioritySchema), required=True, validate=validate.Length(min=1, error="list at least one priority"))
+    principles = fields.List(
+        fields.Nested(PrincipleSchema), required=True, validate=validate.Length(min=1, error="list at least one principle")
+    )
+    priorities = fields.List(
+        fields.Nested(PrioritySchema), required=True, validate=validate.Length(min=1, error="list at least one priority")
+    )
 
     @post_load
     def make(self, data, **kwargs):
@@ -124,20 +141,32 @@ class ReportingNeedsSchema(Schema):
     local = fields.Boolean(required=True, truthy={True}, falsy={False}, error_messages={"invalid": "write true or false"})
     whole_numbers = fields.Boolean(required=True, truthy={True}, falsy={False}, error_messages={"invalid": "write true or false"})
     per_period = fields.Nested(BoundsSchema, required=True)
-    combine = fields.String(load_default="add", validate=validate.OneOf(
-        ("add", "level", "rate"), error="write add (counts that add up), level (like FTE jobs) or rate (like a %)"))
+    combine = fields.String(
+        load_default="add",
+        validate=validate.OneOf(
+            ("add", "level", "rate"), error="write add (counts that add up), level (like FTE jobs) or rate (like a %)"
+        ),
+    )
 
     @post_load
     def make(self, data, **kwargs):
         bounds = data["per_period"]
-        return model.ReportingNeeds(local=data["local"], whole_numbers=data["whole_numbers"],
-                                    per_period_min=bounds["min"], per_period_max=bounds["max"], combine=data["combine"])
+        return model.ReportingNeeds(
+            local=data["local"],
+            whole_numbers=data["whole_numbers"],
+            per_period_min=bounds["min"],
+            per_period_max=bounds["max"],
+            combine=data["combine"],
+        )
 
 
 class CouncilAreaSchema(Schema):
     name = text()
-    postcode_districts = fields.List(fields.String(validate=POSTCODE_AREA_OR_DISTRICT), required=True,
-                                     validate=validate.Length(min=1, error="list at least one postcode district or area"))
+    postcode_districts = fields.List(
+        fields.String(validate=POSTCODE_AREA_OR_DISTRICT),
+        required=True,
+        validate=validate.Length(min=1, error="list at least one postcode district or area"),
+    )
 
     @post_load
     def make(self, data, **kwargs):
@@ -145,8 +174,12 @@ class CouncilAreaSchema(Schema):
 
 
 class ContractSettingsSchema(Schema):
-    return_due_days = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=365, error="give a whole number of days from 1 to 365"),
-                                     error_messages={"invalid": "give a whole number of days, like 30"})
+    return_due_days = fields.Integer(
+        required=True,
+        strict=True,
+        validate=validate.Range(min=1, max=365, error="give a whole number of days from 1 to 365"),
+        error_messages={"invalid": "give a whole number of days, like 30"},
+    )
     council_area = fields.Nested(CouncilAreaSchema, required=True)
     chasing = fields.Nested(ChasingSchema, required=True)
     ratings = fields.Nested(RatingThresholdsSchema, required=True)
@@ -198,8 +231,12 @@ PUBLISH_CHOICES = ("statement", "signatory")
 
 def _choices():
     """Value -> label: values are slugs, since they are stored and appear in addresses."""
-    return fields.Dict(keys=fields.String(validate=SLUG), values=fields.String(validate=NOT_EMPTY), required=True,
-                       validate=validate.Length(min=1, error="list at least one choice"))
+    return fields.Dict(
+        keys=fields.String(validate=SLUG),
+        values=fields.String(validate=NOT_EMPTY),
+        required=True,
+        validate=validate.Length(min=1, error="list at least one choice"),
+    )
 
 
 class FieldTextSchema(Schema):
@@ -215,10 +252,12 @@ class CharterSignUpSchema(Schema):
     what_is_published = markdown()
     sizes = _choices()
     sectors = _choices()
-    labels = fields.Dict(keys=fields.String(validate=validate.OneOf(SIGN_UP_FIELDS)), values=fields.Nested(FieldTextSchema),
-                         required=True)
-    publish_choices = fields.Dict(keys=fields.String(validate=validate.OneOf(PUBLISH_CHOICES)),
-                                  values=fields.String(validate=NOT_EMPTY), required=True)
+    labels = fields.Dict(
+        keys=fields.String(validate=validate.OneOf(SIGN_UP_FIELDS)), values=fields.Nested(FieldTextSchema), required=True
+    )
+    publish_choices = fields.Dict(
+        keys=fields.String(validate=validate.OneOf(PUBLISH_CHOICES)), values=fields.String(validate=NOT_EMPTY), required=True
+    )
 
     @validates("labels")
     def every_field(self, value, **kwargs):
@@ -254,7 +293,9 @@ class YearlyUpdateSchema(Schema):
 class CharterSchema(Schema):
     title = text()
     introduction = markdown()
-    commitments = fields.List(fields.Nested(CommitmentSchema), required=True, validate=validate.Length(min=1, error="list at least one commitment"))
+    commitments = fields.List(
+        fields.Nested(CommitmentSchema), required=True, validate=validate.Length(min=1, error="list at least one commitment")
+    )
     how_to_sign_up = markdown()
     sign_up = fields.Nested(CharterSignUpSchema, required=True)
     register = fields.Nested(CharterRegisterSchema, required=True)

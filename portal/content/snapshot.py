@@ -6,6 +6,7 @@ It is a pickle of the Content the build made from the same files it zips beside 
 digest of content/ matches the files there, so a package always shows the content it holds. Only the build writes
 it; nothing from outside the package is ever unpickled.
 """
+
 import hashlib
 import pickle
 from pathlib import Path

@@ -7,6 +7,7 @@ the due day, each week's "overdue" on any day of that week, the escalation on an
 today" goes on the due day only (a day late it would be untrue; that day's "overdue" says it instead).
 Settings are content/contracts.yaml's `chasing:` block; `today` is portal.clock.uk_today().
 """
+
 from dataclasses import dataclass
 from datetime import date
 
@@ -53,4 +54,3 @@ def chasing_plan(contract, contract_id: str, sent, settings, due_days: int, toda
         if days_overdue >= settings.tell_contract_manager_after_days_overdue:
             plan.append(Reminder("escalate", period, (contract.contract_manager,), f"{base}/escalate", days_overdue))
     return plan
-

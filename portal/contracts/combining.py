@@ -8,6 +8,7 @@ not add up. Every sum over periods or across contracts in portal/contracts goes 
 - `rate`: a share (% of invoices paid in 30 days): over time the latest period's figure stands, and rates are
   never added across contracts.
 """
+
 from decimal import Decimal
 
 __all__ = ["COMBINE", "adds_across_contracts", "combine_of", "over_time"]

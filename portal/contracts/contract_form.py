@@ -5,6 +5,7 @@ value, start-day/-month/-year, end-..., contract_manager, supplier_contacts (one
 commitment N (0, 1, ...): commitments-N-measure, -quantity, -basis, -frequency, -delivery_note, and for a
 whole-contract commitment -profile-1, -profile-2, ... one amount per reporting period.
 """
+
 import re
 from decimal import Decimal
 
@@ -36,18 +37,43 @@ def read_contract(form, content) -> tuple[Contract | None, dict[str, str]]:
             errors[name] = problem.message
             return None
 
-    title = check("title", lambda: text_field(form, "title", missing="Enter the contract's title", max_length=200,
-                                              too_long="Contract title must be 200 characters or fewer"))
-    reference = check("reference", lambda: text_field(
-        form, "reference", missing="Enter the council's reference for the contract", max_length=50,
-        too_long="Reference must be 50 characters or fewer"))
-    notice_id = check("notice_id", lambda: _optional_code(
-        form, "notice_id", NOTICE_ID, "Enter the Find a Tender notice identifier in the correct format, like 012345-2025"))
-    supplier_name = check("supplier_name", lambda: text_field(
-        form, "supplier_name", missing="Enter the supplier's name", max_length=200,
-        too_long="Supplier's name must be 200 characters or fewer"))
-    ppon = check("ppon", lambda: _optional_code(
-        form, "ppon", PPON, "Enter the PPON in the correct format, like PABC-1234-DEFG"))
+    title = check(
+        "title",
+        lambda: text_field(
+            form,
+            "title",
+            missing="Enter the contract's title",
+            max_length=200,
+            too_long="Contract title must be 200 characters or fewer",
+        ),
+    )
+    reference = check(
+        "reference",
+        lambda: text_field(
+            form,
+            "reference",
+            missing="Enter the council's reference for the contract",
+            max_length=50,
+            too_long="Reference must be 50 characters or fewer",
+        ),
+    )
+    notice_id = check(
+        "notice_id",
+        lambda: _optional_code(
+            form, "notice_id", NOTICE_ID, "Enter the Find a Tender notice identifier in the correct format, like 012345-2025"
+        ),
+    )
+    supplier_name = check(
+        "supplier_name",
+        lambda: text_field(
+            form,
+            "supplier_name",
+            missing="Enter the supplier's name",
+            max_length=200,
+            too_long="Supplier's name must be 200 characters or fewer",
+        ),
+    )
+    ppon = check("ppon", lambda: _optional_code(form, "ppon", PPON, "Enter the PPON in the correct format, like PABC-1234-DEFG"))
     value = check("value", lambda: _money(form))
     start = check("start", lambda: date_field(form, "start", "Start date"))
     end = check("end", lambda: date_field(form, "end", "End date"))
@@ -62,9 +88,19 @@ def read_contract(form, content) -> tuple[Contract | None, dict[str, str]]:
     commitments = _commitments(form, content, start, end, errors)
     if errors:
         return None, errors
-    return Contract(title=title, reference=reference, supplier_name=supplier_name, value=value, start=start, end=end,
-                    contract_manager=manager, supplier_contacts=contacts, commitments=commitments,
-                    notice_id=notice_id, ppon=ppon), {}
+    return Contract(
+        title=title,
+        reference=reference,
+        supplier_name=supplier_name,
+        value=value,
+        start=start,
+        end=end,
+        contract_manager=manager,
+        supplier_contacts=contacts,
+        commitments=commitments,
+        notice_id=notice_id,
+        ppon=ppon,
+    ), {}
 
 
 def _optional_code(form, name, pattern, message):
@@ -75,8 +111,14 @@ def _optional_code(form, name, pattern, message):
 
 
 def _money(form):
-    value = number_field(form, "value", missing="Enter the contract's value", prefix="£", places=2,
-                         not_a_number="Contract value must be an amount of money, like £250,000 or £1,250.50")
+    value = number_field(
+        form,
+        "value",
+        missing="Enter the contract's value",
+        prefix="£",
+        places=2,
+        not_a_number="Contract value must be an amount of money, like £250,000 or £1,250.50",
+    )
     if not 0 < value <= MAX_VALUE:
         raise Invalid("Contract value must be more than £0 and no more than £100,000,000,000")
     return value
@@ -102,7 +144,9 @@ def _contacts(form):
     for line in lines:
         address = normalised_email_address(line)
         if address is None:
-            raise Invalid(f"Enter each supplier contact's email address in the correct format, like name@example.com ('{line[:60]}' is not)")
+            raise Invalid(
+                f"Enter each supplier contact's email address in the correct format, like name@example.com ('{line[:60]}' is not)"
+            )
         if address not in addresses:
             addresses.append(address)
     return tuple(addresses)
@@ -118,7 +162,9 @@ def _commitments(form, content, start, end, errors) -> tuple[Commitment, ...]:
         errors.update(problems)
         if commitment is not None:
             if commitment.measure_code in seen:
-                errors[f"{prefix}-measure"] = f"{commitment.measure_code} is already a commitment on this contract: change its quantity instead"
+                errors[f"{prefix}-measure"] = (
+                    f"{commitment.measure_code} is already a commitment on this contract: change its quantity instead"
+                )
                 continue
             seen.add(commitment.measure_code)
             found.append(commitment)
@@ -139,8 +185,14 @@ def _commitment(form, prefix, content, start, end) -> tuple[Commitment | None, d
         errors[f"{prefix}-measure"] = "Select a measure from the framework"
     whole = bool(measure and measure.returns and measure.returns.whole_numbers)
     try:
-        quantity = number_field(form, f"{prefix}-quantity", missing="Enter the committed quantity", whole=whole, places=2,
-                                not_a_number=f"Committed quantity must be {'a whole number, like 12' if whole else 'a number, like 12 or 2.5'}")
+        quantity = number_field(
+            form,
+            f"{prefix}-quantity",
+            missing="Enter the committed quantity",
+            whole=whole,
+            places=2,
+            not_a_number=f"Committed quantity must be {'a whole number, like 12' if whole else 'a number, like 12 or 2.5'}",
+        )
         if quantity <= 0:
             raise Invalid("Committed quantity must be more than 0")
         if measure and basis_of(form, prefix) == "per_period":
@@ -155,8 +207,13 @@ def _commitment(form, prefix, content, start, end) -> tuple[Commitment | None, d
     if frequency not in FREQUENCIES:
         errors[f"{prefix}-frequency"] = "Select how often the supplier reports this commitment"
     try:
-        note = text_field(form, f"{prefix}-delivery_note", missing="Enter how the supplier will deliver this commitment",
-                          max_length=2000, too_long="How it will be delivered must be 2,000 characters or fewer")
+        note = text_field(
+            form,
+            f"{prefix}-delivery_note",
+            missing="Enter how the supplier will deliver this commitment",
+            max_length=2000,
+            too_long="How it will be delivered must be 2,000 characters or fewer",
+        )
     except Invalid as problem:
         errors[f"{prefix}-delivery_note"] = problem.message
         note = None
@@ -165,8 +222,9 @@ def _commitment(form, prefix, content, start, end) -> tuple[Commitment | None, d
         profile = _profile(form, prefix, len(periods(start, end, frequency, 0)), quantity, measure, errors)
     if errors:
         return None, errors
-    return Commitment(measure_code=measure.code, quantity=quantity, basis=basis, frequency=frequency,
-                      delivery_note=note, profile=profile), {}
+    return Commitment(
+        measure_code=measure.code, quantity=quantity, basis=basis, frequency=frequency, delivery_note=note, profile=profile
+    ), {}
 
 
 def basis_of(form, prefix) -> str:
@@ -188,9 +246,15 @@ def _profile(form, prefix, count, total, measure, errors) -> tuple[Decimal, ...]
     for number in range(1, count + 1):
         name = f"{prefix}-profile-{number}"
         try:
-            amount = number_field(form, name, missing=f"Enter the amount due in period {number}, or 0", whole=whole, places=2,
-                                  not_a_number=f"Amount due in period {number} must be "
-                                               + ("a whole number, like 12" if whole else "a number, like 12 or 2.5"))
+            amount = number_field(
+                form,
+                name,
+                missing=f"Enter the amount due in period {number}, or 0",
+                whole=whole,
+                places=2,
+                not_a_number=f"Amount due in period {number} must be "
+                + ("a whole number, like 12" if whole else "a number, like 12 or 2.5"),
+            )
             if amount < 0:
                 raise Invalid(f"Amount due in period {number} must be 0 or more")
             _within_a_period(amount, measure, f"Amount due in period {number}")
@@ -198,5 +262,7 @@ def _profile(form, prefix, count, total, measure, errors) -> tuple[Decimal, ...]
         except Invalid as problem:
             errors[name] = problem.message
     if total is not None and len(amounts) == count and sum(amounts) != total:
-        errors[f"{prefix}-profile-1"] = f"Amounts due in each period must add up to the committed quantity ({total:f}); they add up to {sum(amounts):f}"
+        errors[f"{prefix}-profile-1"] = (
+            f"Amounts due in each period must add up to the committed quantity ({total:f}); they add up to {sum(amounts):f}"
+        )
     return tuple(amounts)

@@ -2,6 +2,7 @@
 
 Every reader returns a clean value or raises Invalid with the GOV.UK message to show; none raises anything else.
 """
+
 from datetime import date
 from decimal import Decimal
 
@@ -32,7 +33,7 @@ def raw_text(form, name: str) -> str:
     if not isinstance(value, str):
         return ""
     if len(value) > MAX_FIELD_LENGTH:
-        return value[:MAX_FIELD_LENGTH + 1]  # still too long for any limit, so the caller's length check refuses it
+        return value[: MAX_FIELD_LENGTH + 1]  # still too long for any limit, so the caller's length check refuses it
     # Lone surrogates come from bytes that were not UTF-8: they cannot be stored or shown, so they go.
     value = value.encode("utf-8", "ignore").decode("utf-8")
     return strip_bidi_and_controls(value, keep="\n\t").replace("\r", "").strip()
@@ -47,8 +48,17 @@ def text_field(form, name: str, *, missing: str, max_length: int, too_long: str,
     return value
 
 
-def number_field(form, name: str, *, missing: str, not_a_number: str, whole: bool = False, places: int | None = None,
-                 prefix: str = "", required: bool = True) -> Decimal | None:
+def number_field(
+    form,
+    name: str,
+    *,
+    missing: str,
+    not_a_number: str,
+    whole: bool = False,
+    places: int | None = None,
+    prefix: str = "",
+    required: bool = True,
+) -> Decimal | None:
     value = raw_text(form, name)
     if not value:
         if required:

@@ -2,6 +2,7 @@
 
 Quantities are Decimals in the measure's own unit (decision 16); nothing here adds different units together.
 """
+
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal

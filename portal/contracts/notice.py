@@ -4,6 +4,7 @@ A KPI is one commitment. Its figures cover the same settled periods its rating c
 the target, the claim, the verified figure and the rating in a row always describe the same stretch of time.
 The pages write the rows as CSV or XLSX (and neutralise formulas there); nothing here knows either format.
 """
+
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -60,15 +61,20 @@ def kpi_rows(summaries, content, overrides=None) -> list[KpiRow]:
         measure = content.measure(code.lower())
         settled = settled_periods(summary)
         rating = effective_rating(rate_commitment(summary, thresholds), overrides.get(code))
-        rows.append(KpiRow(
-            measure_code=code, name=measure.title if measure else code, unit=summary.unit,
-            committed_total=summary.committed_total,
-            target=over_time([f.committed for f in settled], summary.combine),
-            delivered=over_time([f.claimed for f in settled], summary.combine),
-            verified=over_time([f.verified for f in settled], summary.combine),
-            rating=rating,
-            period_from=min((f.period.start for f in settled), default=None),
-            period_to=max((f.period.end for f in settled), default=None)))
+        rows.append(
+            KpiRow(
+                measure_code=code,
+                name=measure.title if measure else code,
+                unit=summary.unit,
+                committed_total=summary.committed_total,
+                target=over_time([f.committed for f in settled], summary.combine),
+                delivered=over_time([f.claimed for f in settled], summary.combine),
+                verified=over_time([f.verified for f in settled], summary.combine),
+                rating=rating,
+                period_from=min((f.period.start for f in settled), default=None),
+                period_to=max((f.period.end for f in settled), default=None),
+            )
+        )
     return rows
 
 
@@ -78,12 +84,22 @@ def notice_table(contract, rows: list[KpiRow]) -> list[list]:
     table = [[heading for _, heading in NOTICE_COLUMNS]]
     for row in rows:
         cells = {
-            "contract_title": contract.title, "contract_reference": contract.reference,
-            "notice_id": contract.notice_id or "", "supplier_name": contract.supplier_name, "ppon": contract.ppon or "",
-            "kpi": row.measure_code, "name": row.name, "unit": row.unit, "committed_total": row.committed_total,
-            "target": row.target, "delivered": row.delivered, "verified": row.verified,
-            "rating": BANDS[row.rating.band], "reason": row.rating.reason,
-            "period_from": row.period_from or "", "period_to": row.period_to or "",
+            "contract_title": contract.title,
+            "contract_reference": contract.reference,
+            "notice_id": contract.notice_id or "",
+            "supplier_name": contract.supplier_name,
+            "ppon": contract.ppon or "",
+            "kpi": row.measure_code,
+            "name": row.name,
+            "unit": row.unit,
+            "committed_total": row.committed_total,
+            "target": row.target,
+            "delivered": row.delivered,
+            "verified": row.verified,
+            "rating": BANDS[row.rating.band],
+            "reason": row.rating.reason,
+            "period_from": row.period_from or "",
+            "period_to": row.period_to or "",
         }
         table.append([cells[key] for key, _ in NOTICE_COLUMNS])
     return table

@@ -6,13 +6,21 @@ declaration; a contract is named by its title, the council's reference and the s
 are verified quantities in each measure's own unit (decision 16), with pounds only beside a declared proxy.
 The open data's columns are described here, beside the code that fills them, because they change together.
 """
+
 from dataclasses import dataclass
 from decimal import Decimal
 
 from .totals import financial_year_label, measure_totals, money_value
 
-__all__ = ["DATA_DICTIONARY", "DeliveringContract", "PublicMeasure", "PublicPriority", "PublicReport",
-           "open_data_rows", "public_report"]
+__all__ = [
+    "DATA_DICTIONARY",
+    "DeliveringContract",
+    "PublicMeasure",
+    "PublicPriority",
+    "PublicReport",
+    "open_data_rows",
+    "public_report",
+]
 
 
 @dataclass(frozen=True)
@@ -66,41 +74,72 @@ def public_report(published, content) -> PublicReport:
     for contract, summaries in published:
         for total in measure_totals([(contract, summaries)], content):
             if total.all_years.verified > 0:
-                delivered.setdefault((total.code, total.unit), []).append(DeliveringContract(
-                    contract.title, contract.reference, contract.supplier_name, contract.notice_id or "",
-                    total.all_years.verified, _verified_by_year(total)))
+                delivered.setdefault((total.code, total.unit), []).append(
+                    DeliveringContract(
+                        contract.title,
+                        contract.reference,
+                        contract.supplier_name,
+                        contract.notice_id or "",
+                        total.all_years.verified,
+                        _verified_by_year(total),
+                    )
+                )
     measures = []
     for total in measure_totals(published, content):
         contracts = delivered.get((total.code, total.unit))
         if total.priority is None or not contracts or not total.added_up:
             continue  # a rate over several contracts has no total to publish; each contract's is its own
         contracts.sort(key=lambda c: (-c.verified, c.title, c.reference))
-        measures.append(PublicMeasure(total.code, total.title, total.unit, total.outcome, total.all_years.verified,
-                                      tuple(contracts), total.proxy, total.money(total.all_years.verified)))
-    priorities = tuple(PublicPriority(p, tuple(m for m in measures if content.measure(m.code.lower()).priority == p.id))
-                       for p in content.framework.priorities)
+        measures.append(
+            PublicMeasure(
+                total.code,
+                total.title,
+                total.unit,
+                total.outcome,
+                total.all_years.verified,
+                tuple(contracts),
+                total.proxy,
+                total.money(total.all_years.verified),
+            )
+        )
+    priorities = tuple(
+        PublicPriority(p, tuple(m for m in measures if content.measure(m.code.lower()).priority == p.id))
+        for p in content.framework.priorities
+    )
     return PublicReport(tuple(p for p in priorities if p.measures), len(published))
 
 
 # The open data (CSV and JSON): one row per contract, measure and financial year with anything verified.
 # (column, type, description); "number" cells are Decimals, written as numbers, never rounded.
 DATA_DICTIONARY = (
-    ("financial_year", "text", "The UK financial year (1 April to 31 March), like '2026 to 2027'. A reporting period "
-                               "that spans two years counts in the year it ends in."),
+    (
+        "financial_year",
+        "text",
+        "The UK financial year (1 April to 31 March), like '2026 to 2027'. A reporting period "
+        "that spans two years counts in the year it ends in.",
+    ),
     ("priority", "text", "The priority in the council's Social Value Framework that the measure serves."),
     ("outcome", "text", "The outcome, within that priority, that the measure serves."),
     ("measure_code", "text", "The measure's code in the framework's menu of measures, like 'LE01'."),
     ("measure", "text", "The measure's title."),
     ("unit", "text", "The unit the figure is counted in. Figures in different units are never added together."),
-    ("verified", "number", "How much the council verified as delivered on this contract for this measure in this "
-                           "financial year, in the unit. Figures a supplier claimed but the council has not "
-                           "verified are not included."),
+    (
+        "verified",
+        "number",
+        "How much the council verified as delivered on this contract for this measure in this "
+        "financial year, in the unit. Figures a supplier claimed but the council has not "
+        "verified are not included.",
+    ),
     ("contract_title", "text", "The contract's title."),
     ("contract_reference", "text", "The council's own reference for the contract."),
     ("contract_notice", "text", "The contract's notice identifier on Find a Tender, where it has one."),
     ("supplier", "text", "The organisation that holds the contract."),
-    ("money_value", "number", "Only where the council has chosen a money value for the measure: the verified "
-                              "figure multiplied by that value, in pounds. Otherwise empty."),
+    (
+        "money_value",
+        "number",
+        "Only where the council has chosen a money value for the measure: the verified "
+        "figure multiplied by that value, in pounds. Otherwise empty.",
+    ),
     ("money_value_source", "text", "Where the money value per unit comes from. Empty when there is none."),
 )
 
@@ -113,12 +152,21 @@ def open_data_rows(report: PublicReport, content) -> list[dict]:
             outcome = content.outcome(measure.outcome)
             for contract in measure.contracts:
                 for year, verified in contract.by_year:
-                    rows.append({
-                        "financial_year": financial_year_label(year), "priority": group.priority.title,
-                        "outcome": outcome.title if outcome else "", "measure_code": measure.code,
-                        "measure": measure.title, "unit": measure.unit, "verified": verified,
-                        "contract_title": contract.title, "contract_reference": contract.reference,
-                        "contract_notice": contract.notice_id, "supplier": contract.supplier_name,
-                        "money_value": money_value(measure.proxy, verified), "money_value_source": measure.proxy.source if measure.proxy else "",
-                    })
+                    rows.append(
+                        {
+                            "financial_year": financial_year_label(year),
+                            "priority": group.priority.title,
+                            "outcome": outcome.title if outcome else "",
+                            "measure_code": measure.code,
+                            "measure": measure.title,
+                            "unit": measure.unit,
+                            "verified": verified,
+                            "contract_title": contract.title,
+                            "contract_reference": contract.reference,
+                            "contract_notice": contract.notice_id,
+                            "supplier": contract.supplier_name,
+                            "money_value": money_value(measure.proxy, verified),
+                            "money_value_source": measure.proxy.source if measure.proxy else "",
+                        }
+                    )
     return rows

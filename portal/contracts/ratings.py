@@ -6,6 +6,7 @@ Periods not yet due, and returns sent but still awaiting the council's decision,
 the reason: a supplier is neither punished for a return not yet due nor for the council's own review queue.
 Thresholds come from content/contracts.yaml (`ratings:`); an officer may override a rating with a reason.
 """
+
 from dataclasses import dataclass
 from decimal import ROUND_FLOOR, Decimal, localcontext
 
@@ -13,12 +14,25 @@ from ..questionnaire.numbers import write_number
 from .combining import over_time
 from .form import Invalid, raw_text, text_field
 
-__all__ = ["BANDS", "Override", "Rating", "effective_rating", "rate_commitment", "rate_contract", "read_override",
-           "settled_periods"]
+__all__ = [
+    "BANDS",
+    "Override",
+    "Rating",
+    "effective_rating",
+    "rate_commitment",
+    "rate_contract",
+    "read_override",
+    "settled_periods",
+]
 
 # The notice's bands, as the Act words them; the order is best to worst, then "other" (nothing to rate).
-BANDS = {"good": "Good", "approaching_target": "Approaching target", "requires_improvement": "Requires improvement",
-         "inadequate": "Inadequate", "other": "Other"}
+BANDS = {
+    "good": "Good",
+    "approaching_target": "Approaching target",
+    "requires_improvement": "Requires improvement",
+    "inadequate": "Inadequate",
+    "other": "Other",
+}
 SETTLED = frozenset({"accepted", "rejected", "overdue"})
 AWAITING_REVIEW = frozenset({"sent", "queried"})
 MAX_REASON = 1_000
@@ -65,8 +79,11 @@ def rate_commitment(summary, thresholds) -> Rating:
     """The rating of one KPI from its CommitmentSummary; `thresholds` is content.contracts.ratings."""
     settled = settled_periods(summary)
     awaiting = sum(1 for f in summary.periods if f.status in AWAITING_REVIEW)
-    waiting = (f" {awaiting} return{'s' if awaiting != 1 else ''} awaiting review {'is' if awaiting == 1 else 'are'}"
-               " not counted yet.") if awaiting else ""
+    waiting = (
+        (f" {awaiting} return{'s' if awaiting != 1 else ''} awaiting review {'is' if awaiting == 1 else 'are'} not counted yet.")
+        if awaiting
+        else ""
+    )
     how = getattr(summary, "combine", "add")
     committed = over_time([f.committed for f in settled], how)
     # A settled period with nothing verified counts as nothing delivered (for a level or a rate too).
@@ -79,8 +96,10 @@ def rate_commitment(summary, thresholds) -> Rating:
         context.prec = 28
         ratio = verified / committed
     count = len(settled)
-    reason = (f"{write_number(verified)} verified of {write_number(committed)} committed ({_percent(ratio)}%) "
-              f"over {count} settled period{'s' if count != 1 else ''}.{waiting}")
+    reason = (
+        f"{write_number(verified)} verified of {write_number(committed)} committed ({_percent(ratio)}%) "
+        f"over {count} settled period{'s' if count != 1 else ''}.{waiting}"
+    )
     return Rating(_band(verified, committed, thresholds), ratio, reason)
 
 
@@ -89,17 +108,21 @@ def rate_contract(summaries, thresholds, overrides=None) -> Rating:
     (`overrides`: measure code -> Override). The worst, not an average, because KPIs are counted in different
     units and a failing one must not be hidden by others going well; "other" when no KPI can be rated yet."""
     overrides = overrides or {}
-    rated = [(s.commitment.measure_code, effective_rating(rate_commitment(s, thresholds),
-                                                          overrides.get(s.commitment.measure_code)))
-             for s in summaries]
+    rated = [
+        (s.commitment.measure_code, effective_rating(rate_commitment(s, thresholds), overrides.get(s.commitment.measure_code)))
+        for s in summaries
+    ]
     order = list(BANDS)
     banded = [(code, r) for code, r in rated if r.band != "other"]
     if not banded:
         return Rating("other", None, "No KPI can be rated yet.")
     code, worst = max(banded, key=lambda item: order.index(item[1].band))
     count = len(rated)
-    return Rating(worst.band, None, f"The lowest rating of its {count} KPI{'s' if count != 1 else ''}: "
-                                    f"{code} is {BANDS[worst.band].lower()}.")
+    return Rating(
+        worst.band,
+        None,
+        f"The lowest rating of its {count} KPI{'s' if count != 1 else ''}: {code} is {BANDS[worst.band].lower()}.",
+    )
 
 
 def effective_rating(computed: Rating, override: Override | None) -> Rating:
@@ -116,8 +139,13 @@ def read_override(form, computed: Rating) -> tuple[Override | None, dict]:
     if band not in BANDS:
         errors["band"] = "Select a rating"
     try:
-        reason = text_field(form, "reason", missing="Enter why you are changing the rating", max_length=MAX_REASON,
-                            too_long=f"Reason must be {MAX_REASON:,} characters or fewer")
+        reason = text_field(
+            form,
+            "reason",
+            missing="Enter why you are changing the rating",
+            max_length=MAX_REASON,
+            too_long=f"Reason must be {MAX_REASON:,} characters or fewer",
+        )
     except Invalid as invalid:
         errors["reason"] = invalid.message
     if errors:

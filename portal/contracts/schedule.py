@@ -2,6 +2,7 @@
 
 Days are UK calendar days: the caller passes `today` from portal.clock.uk_today(), so the core needs no clock.
 """
+
 import calendar
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -11,8 +12,13 @@ from .model import FREQUENCIES
 __all__ = ["MAX_YEARS", "STATUSES", "Period", "commitment_periods", "period_status", "periods", "reporting_periods"]
 
 STATUSES = {
-    "not_yet_due": "Not yet due", "due": "Due", "overdue": "Overdue", "sent": "Sent",
-    "queried": "Queried", "accepted": "Accepted", "rejected": "Rejected",
+    "not_yet_due": "Not yet due",
+    "due": "Due",
+    "overdue": "Overdue",
+    "sent": "Sent",
+    "queried": "Queried",
+    "accepted": "Accepted",
+    "rejected": "Rejected",
 }
 MAX_YEARS = 30  # a contract's longest term: 360 monthly periods at most
 
@@ -57,8 +63,9 @@ def periods(start: date, end: date, frequency: str, due_days: int) -> list[Perio
             break
         natural_end = _add_months(start, months * number) - timedelta(days=1)
         period_end = min(natural_end, end)
-        found.append(Period(frequency, number, period_start, period_end, period_end + timedelta(days=due_days),
-                            period_end < natural_end))
+        found.append(
+            Period(frequency, number, period_start, period_end, period_end + timedelta(days=due_days), period_end < natural_end)
+        )
     return found
 
 

@@ -5,6 +5,7 @@ due in every reporting period) or a period number, 1 being the first (the row is
 whole-contract commitment; a measure's numbered rows make its profile). The file's type is told by its bytes,
 never its name; formulas are refused, not evaluated.
 """
+
 import csv
 import io
 import zipfile
@@ -88,7 +89,9 @@ def commitments_from_rows(rows: list[CommitmentRow], content, start, end) -> tup
         count = len(periods(start, end, frequency, 0))
         for row in mine:
             if row.period > count:
-                problems.append(f"Row {row.row}: {code} is reported {frequency} so this contract has {count} periods for it, not {row.period}")
+                problems.append(
+                    f"Row {row.row}: {code} is reported {frequency} so this contract has {count} periods for it, not {row.period}"
+                )
         profile = tuple(sum((r.quantity for r in mine if r.period == n), Decimal(0)) for n in range(1, count + 1))
         if sum(profile) <= 0:
             problems.append(f"Row {mine[0].row}: the quantities for {code} must add up to more than 0")
@@ -150,7 +153,9 @@ def _quantity(raw, measure) -> Decimal:
     try:
         quantity = read_number(text, whole=whole, places=2)
     except NotANumber:
-        raise ValueError(f"the quantity for {measure.code} must be {'a whole number' if whole else 'a number'}, like 12") from None
+        raise ValueError(
+            f"the quantity for {measure.code} must be {'a whole number' if whole else 'a number'}, like 12"
+        ) from None
     if quantity < 0:
         raise ValueError(f"the quantity for {measure.code} must be 0 or more")
     return quantity
@@ -162,7 +167,9 @@ def _table(data) -> list[list]:
     if len(data) > MAX_BYTES:
         raise SpreadsheetRejected("The selected file must be smaller than 1MB")
     if data.startswith(OLE_SIGNATURE):
-        raise SpreadsheetRejected("The selected file is password protected or an old Excel file: save it as XLSX without a password, or as CSV")
+        raise SpreadsheetRejected(
+            "The selected file is password protected or an old Excel file: save it as XLSX without a password, or as CSV"
+        )
     if data.startswith(OTHER_SIGNATURES):
         raise SpreadsheetRejected("The selected file must be a CSV or XLSX")
     if data.startswith(b"PK\x03\x04"):

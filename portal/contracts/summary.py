@@ -4,6 +4,7 @@ periods combine as the measure says (combining.py: counts add; levels and rates 
 Figures come from the latest version of each period's return (claimed) and the officer's decision on that
 version (verified, only when accepted). The caller keeps these summaries when records are written (decision 14).
 """
+
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -63,24 +64,40 @@ def summarise(contract: Contract, returns, reviews, content, today: date) -> lis
             verified = None
             if review is not None and review.outcome == "accepted" and line is not None:
                 verified = review.verified.get(commitment.measure_code, line.quantity)
-            figures.append(PeriodFigures(period, commitment.committed_in(period.number), line.quantity if line else None,
-                                         verified, period_status(period, today, sent, review)))
+            figures.append(
+                PeriodFigures(
+                    period,
+                    commitment.committed_in(period.number),
+                    line.quantity if line else None,
+                    verified,
+                    period_status(period, today, sent, review),
+                )
+            )
         how = combine_of(measure)
-        summaries.append(CommitmentSummary(
-            commitment=commitment, unit=measure.unit if measure else "", periods=tuple(figures),
-            committed_total=over_time([f.committed for f in figures], how),
-            committed_to_date=over_time([f.committed for f in figures if f.period.end < today], how),
-            claimed_to_date=over_time([f.claimed for f in figures], how),
-            verified_to_date=over_time([f.verified for f in figures], how), combine=how))
+        summaries.append(
+            CommitmentSummary(
+                commitment=commitment,
+                unit=measure.unit if measure else "",
+                periods=tuple(figures),
+                committed_total=over_time([f.committed for f in figures], how),
+                committed_to_date=over_time([f.committed for f in figures if f.period.end < today], how),
+                claimed_to_date=over_time([f.claimed for f in figures], how),
+                verified_to_date=over_time([f.verified for f in figures], how),
+                combine=how,
+            )
+        )
     return summaries
 
 
 def table_rows(summary: CommitmentSummary) -> list[dict]:
     """The chart's figures as text, one row a period, for the table that is its text alternative."""
-    return [{
-        "period": f"{uk_date(f.period.start)} to {uk_date(f.period.end)}",
-        "committed": write_number(f.committed),
-        "claimed": "Not sent" if f.claimed is None else write_number(f.claimed),
-        "verified": "Not verified" if f.verified is None else write_number(f.verified),
-        "status": f.status,
-    } for f in summary.periods]
+    return [
+        {
+            "period": f"{uk_date(f.period.start)} to {uk_date(f.period.end)}",
+            "committed": write_number(f.committed),
+            "claimed": "Not sent" if f.claimed is None else write_number(f.claimed),
+            "verified": "Not verified" if f.verified is None else write_number(f.verified),
+            "status": f.status,
+        }
+        for f in summary.periods
+    ]

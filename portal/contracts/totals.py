@@ -5,14 +5,24 @@ whose unit was reworded in content since some summaries were kept shows as two t
 one. Outcomes and priorities group measures; they never sum them. A period is attributed to the financial year
 (1 April to 31 March) its end date falls in, so a period spanning two years counts once, in the later.
 """
+
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
 from .combining import adds_across_contracts, over_time
 
-__all__ = ["Figures", "MeasureTotal", "OutcomeTotals", "PriorityTotals", "by_priority", "financial_year",
-           "financial_year_label", "measure_totals", "money_value"]
+__all__ = [
+    "Figures",
+    "MeasureTotal",
+    "OutcomeTotals",
+    "PriorityTotals",
+    "by_priority",
+    "financial_year",
+    "financial_year_label",
+    "measure_totals",
+    "money_value",
+]
 
 ZERO = Decimal(0)
 
@@ -35,8 +45,12 @@ class Figures:
     verified: Decimal = ZERO
 
     def __add__(self, other: "Figures") -> "Figures":
-        return Figures(self.committed + other.committed, self.committed_to_date + other.committed_to_date,
-                       self.claimed + other.claimed, self.verified + other.verified)
+        return Figures(
+            self.committed + other.committed,
+            self.committed_to_date + other.committed_to_date,
+            self.claimed + other.claimed,
+            self.verified + other.verified,
+        )
 
 
 @dataclass(frozen=True)
@@ -77,9 +91,12 @@ class PriorityTotals:
 
 def _contract_year(periods, how: str) -> Figures:
     """One contract's figures for one measure in one financial year, its periods combined as the measure says."""
-    return Figures(over_time([f.committed for f in periods], how),
-                   over_time([f.committed for f in periods if f.status != "not_yet_due"], how),
-                   over_time([f.claimed for f in periods], how), over_time([f.verified for f in periods], how))
+    return Figures(
+        over_time([f.committed for f in periods], how),
+        over_time([f.committed for f in periods if f.status != "not_yet_due"], how),
+        over_time([f.claimed for f in periods], how),
+        over_time([f.verified for f in periods], how),
+    )
 
 
 def measure_totals(contracts, content) -> list[MeasureTotal]:
@@ -108,11 +125,21 @@ def measure_totals(contracts, content) -> list[MeasureTotal]:
         ordered = tuple(sorted(by_year.items()))
         # A level or a rate over all years is its latest year's, as over periods; counts add.
         all_years = sum(by_year.values(), Figures()) if how == "add" else ordered[-1][1]
-        totals.append(MeasureTotal(
-            code=code, title=measure.title if measure else code, unit=unit,
-            priority=measure.priority if measure else None, outcome=measure.outcome if measure else None,
-            all_years=all_years, by_year=ordered, contracts=counts[(code, unit)], proxy=proxy, combine=how,
-            added_up=adds_across_contracts(how) or counts[(code, unit)] == 1))
+        totals.append(
+            MeasureTotal(
+                code=code,
+                title=measure.title if measure else code,
+                unit=unit,
+                priority=measure.priority if measure else None,
+                outcome=measure.outcome if measure else None,
+                all_years=all_years,
+                by_year=ordered,
+                contracts=counts[(code, unit)],
+                proxy=proxy,
+                combine=how,
+                added_up=adds_across_contracts(how) or counts[(code, unit)] == 1,
+            )
+        )
     return totals
 
 
@@ -121,9 +148,10 @@ def by_priority(totals: list[MeasureTotal], content) -> list[PriorityTotals]:
     Measures no longer in content belong to no priority: list them from `totals` where `priority` is None."""
     grouped = []
     for priority in content.framework.priorities:
-        outcomes = tuple(OutcomeTotals(outcome, tuple(t for t in totals
-                                                      if t.priority == priority.id and t.outcome == outcome.id))
-                         for outcome in priority.outcomes)
+        outcomes = tuple(
+            OutcomeTotals(outcome, tuple(t for t in totals if t.priority == priority.id and t.outcome == outcome.id))
+            for outcome in priority.outcomes
+        )
         outcomes = tuple(o for o in outcomes if o.measures)
         if outcomes:
             grouped.append(PriorityTotals(priority, outcomes))

@@ -1,4 +1,5 @@
 """Check a plan against a rule set: every way it falls short, its totals, and its change from the baseline."""
+
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
@@ -52,12 +53,17 @@ class Result:
     def stored(self, checked_on: date) -> dict:
         """What the submission record keeps, so that council officers can see it later: plain JSON, decimals as strings."""
         return {
-            "ruleset": self.ruleset.id, "ruleset_name": self.ruleset.name, "checked_on": checked_on.isoformat(),
+            "ruleset": self.ruleset.id,
+            "ruleset_name": self.ruleset.name,
+            "checked_on": checked_on.isoformat(),
             "failed": self.failed,
             "totals": {year: str(t.total.amount) for year, t in self.totals.items()},
-            "change": None if self.change is None else {
+            "change": None
+            if self.change is None
+            else {
                 "amount": str(self.change.amount.amount),
-                "percent": None if self.change.percent is None else str(self.change.percent)},
+                "percent": None if self.change.percent is None else str(self.change.percent),
+            },
         }
 
 

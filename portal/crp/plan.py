@@ -3,6 +3,7 @@
 The answers are the questionnaire's (content/assessments/readiness.yaml); `QUESTIONS` names the question that
 holds each fact, and the rule sets' loader checks that every one is declared there with the right type.
 """
+
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -14,11 +15,21 @@ YEARS = ("baseline", "reporting")
 
 # The GHG Protocol's 15 Scope 3 categories. Every plan must report 4, 5, 6, 7 and 9, so each has its own question.
 SCOPE_3_CATEGORIES = {
-    1: "Purchased goods and services", 2: "Capital goods", 3: "Fuel- and energy-related activities",
-    4: "Upstream transportation and distribution", 5: "Waste generated in operations", 6: "Business travel",
-    7: "Employee commuting", 8: "Upstream leased assets", 9: "Downstream transportation and distribution",
-    10: "Processing of sold products", 11: "Use of sold products", 12: "End-of-life treatment of sold products",
-    13: "Downstream leased assets", 14: "Franchises", 15: "Investments",
+    1: "Purchased goods and services",
+    2: "Capital goods",
+    3: "Fuel- and energy-related activities",
+    4: "Upstream transportation and distribution",
+    5: "Waste generated in operations",
+    6: "Business travel",
+    7: "Employee commuting",
+    8: "Upstream leased assets",
+    9: "Downstream transportation and distribution",
+    10: "Processing of sold products",
+    11: "Use of sold products",
+    12: "End-of-life treatment of sold products",
+    13: "Downstream leased assets",
+    14: "Franchises",
+    15: "Investments",
 }
 ASKED_CATEGORIES = (4, 5, 6, 7, 9)
 SIGNED_OFF_BY = ("director", "senior-leader", "other", "not-signed")
@@ -32,12 +43,20 @@ def _year_questions(year: str) -> dict:
 
 # Question id -> its type: what the plan reads from the answers.
 QUESTIONS = {
-    "has_crp": "choice", "crp_web_address": "url", "crp_reporting_standard": "yes_no",
-    "crp_baseline_year": "whole_number", "crp_other_scope3_categories": "choices",
-    **_year_questions("baseline"), **_year_questions("reporting"),
-    "net_zero_target_year": "whole_number", "crp_interim_targets": "long_text",
-    "crp_completed_projects": "long_text", "crp_planned_projects": "long_text",
-    "crp_environmental_measures": "choices", "crp_signed_off_by": "choice", "crp_signatory_name": "text",
+    "has_crp": "choice",
+    "crp_web_address": "url",
+    "crp_reporting_standard": "yes_no",
+    "crp_baseline_year": "whole_number",
+    "crp_other_scope3_categories": "choices",
+    **_year_questions("baseline"),
+    **_year_questions("reporting"),
+    "net_zero_target_year": "whole_number",
+    "crp_interim_targets": "long_text",
+    "crp_completed_projects": "long_text",
+    "crp_planned_projects": "long_text",
+    "crp_environmental_measures": "choices",
+    "crp_signed_off_by": "choice",
+    "crp_signatory_name": "text",
     "crp_signed_off_date": "date",
 }
 HAS_PLAN = ("published", "unpublished")  # the answers to has_crp that mean there is a plan to check
@@ -129,8 +148,10 @@ class Emissions:
 
 def _emissions(answers: dict, year: str) -> Emissions:
     return Emissions(
-        start=_date(answers.get(f"crp_{year}_start")), end=_date(answers.get(f"crp_{year}_end")),
-        scope_1=_quantity(answers.get(f"crp_{year}_scope1")), scope_2=_quantity(answers.get(f"crp_{year}_scope2")),
+        start=_date(answers.get(f"crp_{year}_start")),
+        end=_date(answers.get(f"crp_{year}_end")),
+        scope_1=_quantity(answers.get(f"crp_{year}_scope1")),
+        scope_2=_quantity(answers.get(f"crp_{year}_scope2")),
         scope_3={n: _quantity(answers.get(f"crp_{year}_scope3_cat{n}")) for n in ASKED_CATEGORIES},
         other_scope_3=_quantity(answers.get(f"crp_{year}_scope3_other")),
         explanation=_text(answers.get(f"crp_{year}_explanation")),
@@ -139,8 +160,9 @@ def _emissions(answers: dict, year: str) -> Emissions:
 
 def _categories(values) -> tuple[int, ...]:
     picked = values if isinstance(values, list) else []
-    return tuple(sorted(int(v.removeprefix("category-")) for v in picked
-                        if isinstance(v, str) and v.removeprefix("category-").isdigit()))
+    return tuple(
+        sorted(int(v.removeprefix("category-")) for v in picked if isinstance(v, str) and v.removeprefix("category-").isdigit())
+    )
 
 
 @dataclass(frozen=True)
@@ -167,17 +189,20 @@ class Plan:
     def from_answers(cls, answers: dict) -> "Plan":
         measures = answers.get("crp_environmental_measures")
         return cls(
-            has_plan=answers.get("has_crp"), web_address=_text(answers.get("crp_web_address")),
+            has_plan=answers.get("has_crp"),
+            web_address=_text(answers.get("crp_web_address")),
             reporting_standard=answers.get("crp_reporting_standard"),
             baseline_year=_whole(answers.get("crp_baseline_year")),
-            baseline=_emissions(answers, "baseline"), reporting=_emissions(answers, "reporting"),
+            baseline=_emissions(answers, "baseline"),
+            reporting=_emissions(answers, "reporting"),
             other_scope_3_categories=_categories(answers.get("crp_other_scope3_categories")),
             net_zero_year=_whole(answers.get("net_zero_target_year")),
             interim_targets=_text(answers.get("crp_interim_targets")),
             completed_projects=_text(answers.get("crp_completed_projects")),
             planned_projects=_text(answers.get("crp_planned_projects")),
             environmental_measures=tuple(m for m in measures if m != "none") if isinstance(measures, list) else (),
-            signed_off_by=answers.get("crp_signed_off_by"), signatory_name=_text(answers.get("crp_signatory_name")),
+            signed_off_by=answers.get("crp_signed_off_by"),
+            signatory_name=_text(answers.get("crp_signatory_name")),
             signed_off_on=_date(answers.get("crp_signed_off_date")),
         )
 
@@ -187,7 +212,9 @@ class Plan:
     @property
     def other_scope_3_names(self) -> list[str]:
         """The other Scope 3 categories the plan reports, as 'category 1 (purchased goods and services)'."""
-        return [f"category {n} ({SCOPE_3_CATEGORIES[n].lower()})" for n in self.other_scope_3_categories if n in SCOPE_3_CATEGORIES]
+        return [
+            f"category {n} ({SCOPE_3_CATEGORIES[n].lower()})" for n in self.other_scope_3_categories if n in SCOPE_3_CATEGORIES
+        ]
 
     @property
     def reported_categories(self) -> set[int]:

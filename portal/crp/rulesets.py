@@ -3,6 +3,7 @@
 A rule set names the rules it applies and may change their settings; one may extend another. The file also
 names the questionnaire that holds the plan's questions, and the loader checks that every one is there.
 """
+
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -63,7 +64,9 @@ class RuleSetSchema(Schema):
 class RuleSetsFileSchema(Schema):
     assessment = text(validate=SLUG)
     default_ruleset = text()
-    rulesets = fields.List(fields.Nested(RuleSetSchema), required=True, validate=validate.Length(min=1, error="declare at least one rule set"))
+    rulesets = fields.List(
+        fields.Nested(RuleSetSchema), required=True, validate=validate.Length(min=1, error="declare at least one rule set")
+    )
 
 
 def _rulesets(declared: list[dict]):
@@ -82,7 +85,12 @@ def _rulesets(declared: list[dict]):
         for r_index, rule_id in enumerate(item["rules"]):
             rule = RULES_BY_ID.get(rule_id)
             if rule is None:
-                problems.append((at + ("rules", r_index), f"'{rule_id}' is not a rule the checker knows; use one of: {', '.join(RULES_BY_ID)}"))
+                problems.append(
+                    (
+                        at + ("rules", r_index),
+                        f"'{rule_id}' is not a rule the checker knows; use one of: {', '.join(RULES_BY_ID)}",
+                    )
+                )
             elif rule in rules:
                 problems.append((at + ("rules", r_index), f"'{rule_id}' is already in this rule set"))
             else:
@@ -108,18 +116,29 @@ def _question_problems(assessment, file_name: str) -> list[Problem]:
         if question is None:
             problems.append(Problem(file_name, f"the carbon reduction plan needs a {kind} question with the id '{question_id}'"))
         elif question.kind is not answer_type(kind):
-            problems.append(Problem(file_name, f"the carbon reduction plan needs '{question_id}' to be a {kind} question, not {question.type}"))
+            problems.append(
+                Problem(
+                    file_name, f"the carbon reduction plan needs '{question_id}' to be a {kind} question, not {question.type}"
+                )
+            )
     for question_id, needed in (("has_crp", HAS_PLAN), ("crp_signed_off_by", SIGNED_OFF_BY)):
         question = assessment.question(question_id)
         missing = [value for value in needed if question and not question.option(value)]
         if question and missing:
-            problems.append(Problem(file_name, f"the carbon reduction plan needs '{question_id}' to have the options: {', '.join(missing)}"))
+            problems.append(
+                Problem(file_name, f"the carbon reduction plan needs '{question_id}' to have the options: {', '.join(missing)}")
+            )
     others = assessment.question("crp_other_scope3_categories")
     if others:
         allowed = {f"category-{n}" for n in range(1, 16) if n not in ASKED_CATEGORIES}
         for option in others.options:
             if option.value not in allowed:
-                problems.append(Problem(file_name, f"'crp_other_scope3_categories' option '{option.value}' must be one of: {', '.join(sorted(allowed))}"))
+                problems.append(
+                    Problem(
+                        file_name,
+                        f"'crp_other_scope3_categories' option '{option.value}' must be one of: {', '.join(sorted(allowed))}",
+                    )
+                )
     return problems
 
 
@@ -140,8 +159,12 @@ def load_rulesets(content_root: Path, assessments: dict) -> RuleSets:
     built, found = _rulesets(data["rulesets"])
     problems = [source.problem(message, where) for where, message in found]
     if data["default_ruleset"] not in built:
-        problems.append(source.problem(f"'{data['default_ruleset']}' is not a rule set in this file; use one of: {', '.join(built)}",
-                                       ("default_ruleset",)))
+        problems.append(
+            source.problem(
+                f"'{data['default_ruleset']}' is not a rule set in this file; use one of: {', '.join(built)}",
+                ("default_ruleset",),
+            )
+        )
     assessment = assessments.get(data["assessment"])
     if assessment is None:
         problems.append(source.problem(f"'{data['assessment']}' is not a questionnaire in assessments/", ("assessment",)))

@@ -7,6 +7,7 @@ Times are written in UTC. A VTIMEZONE written as a list of dates was misread by 
 Thunderbird, put summer events an hour late); a time in UTC means the same instant to every client, which then
 shows it in the reader's own zone.
 """
+
 from datetime import timedelta, timezone
 from urllib.parse import urlsplit
 
@@ -45,18 +46,34 @@ def _component(event: Event, base_url: str, joining: bool, cancelled: bool):
     page_url = f"{base_url.rstrip('/')}/events/{event.slug}/"
     changed = event.last_modified.astimezone(timezone.utc)
     return CalendarEvent.new(
-        uid=event_uid(event, base_url), summary=event.title,
-        start=event.starts.astimezone(timezone.utc), end=event.ends.astimezone(timezone.utc),
-        description=_description(event, page_url, joining), location=_location(event), url=page_url,
+        uid=event_uid(event, base_url),
+        summary=event.title,
+        start=event.starts.astimezone(timezone.utc),
+        end=event.ends.astimezone(timezone.utc),
+        description=_description(event, page_url, joining),
+        location=_location(event),
+        url=page_url,
         # DTSTAMP is when this copy was last changed, not when it was built, so rebuilding changes nothing.
-        stamp=changed, created=event.published.astimezone(timezone.utc), last_modified=changed,
+        stamp=changed,
+        created=event.published.astimezone(timezone.utc),
+        last_modified=changed,
         # A cancelled copy outranks every copy sent before it, so calendars take it in place of theirs.
-        sequence=event.sequence + (1 if cancelled else 0), status="CANCELLED" if cancelled else "CONFIRMED",
+        sequence=event.sequence + (1 if cancelled else 0),
+        status="CANCELLED" if cancelled else "CONFIRMED",
     )
 
 
-def calendar_file(events: list[Event], base_url: str, council: str, name: str, calendar_id: str, joining: bool = False,
-                  cancelled: bool = False, method: str = "PUBLISH", organizer: str | None = None) -> bytes:
+def calendar_file(
+    events: list[Event],
+    base_url: str,
+    council: str,
+    name: str,
+    calendar_id: str,
+    joining: bool = False,
+    cancelled: bool = False,
+    method: str = "PUBLISH",
+    organizer: str | None = None,
+) -> bytes:
     """A VCALENDAR called `name` of `events`, with times in UTC.
 
     `calendar_id` names the calendar itself ('events' for the feed); `joining` adds online joining details,
@@ -66,8 +83,11 @@ def calendar_file(events: list[Event], base_url: str, council: str, name: str, c
     from icalendar import Calendar
 
     calendar = Calendar.new(
-        prodid=f"-//{council}//Social value portal//EN", name=name, method=method,
-        uid=f"{calendar_id}-calendar@{urlsplit(base_url).hostname}", refresh_interval=FEED_REFRESH,
+        prodid=f"-//{council}//Social value portal//EN",
+        name=name,
+        method=method,
+        uid=f"{calendar_id}-calendar@{urlsplit(base_url).hostname}",
+        refresh_interval=FEED_REFRESH,
     )
     calendar["REFRESH-INTERVAL"].params["VALUE"] = "DURATION"  # RFC 7986 requires it
     for event in events:

@@ -1,4 +1,5 @@
 """The event registration form: rendered on the static event page, validated by the register function."""
+
 import re
 
 from flask_wtf import FlaskForm
@@ -55,21 +56,43 @@ class RegistrationForm(FlaskForm):
         csrf = False
 
     name = StringField("Full name", widget=GovTextInput(), validators=[_text("Enter your full name", "Full name", 200)])
-    organisation = StringField("Organisation name", widget=GovTextInput(),
-                               validators=[_text("Enter the name of your organisation", "Organisation name", 200)])
-    email = StringField("Email address", widget=GovTextInput(), validators=[_email],
-                        description="We will send your confirmation, and a link to change or cancel your place, to this address.")
-    size = RadioField("Size of your organisation", widget=GovRadioInput(), validate_choice=False,
-                      choices=[SelectChoice(value, label) for value, label in ORGANISATION_SIZES.items()], validators=[_size],
-                      description="Count everyone on your payroll, full time and part time.")
-    role = StringField("Your role", widget=GovTextInput(), description="For example, managing director or bid writer.",
-                       validators=[_text("Enter your role", "Your role", 200)])
-    needs = TextAreaField("Access or dietary needs (optional)", widget=GovCharacterCount(),
-                          description="Tell us anything we should arrange so that you can take part.",
-                          validators=[_text(None, "Access or dietary needs", 2000, multiline=True)])
-    questions = TextAreaField("Questions you would like us to answer (optional)", widget=GovCharacterCount(),
-                              description="We answer questions at the event and publish every answer on the event page, without your name.",
-                              validators=[_text(None, "Your questions", 5000, multiline=True)])
+    organisation = StringField(
+        "Organisation name",
+        widget=GovTextInput(),
+        validators=[_text("Enter the name of your organisation", "Organisation name", 200)],
+    )
+    email = StringField(
+        "Email address",
+        widget=GovTextInput(),
+        validators=[_email],
+        description="We will send your confirmation, and a link to change or cancel your place, to this address.",
+    )
+    size = RadioField(
+        "Size of your organisation",
+        widget=GovRadioInput(),
+        validate_choice=False,
+        choices=[SelectChoice(value, label) for value, label in ORGANISATION_SIZES.items()],
+        validators=[_size],
+        description="Count everyone on your payroll, full time and part time.",
+    )
+    role = StringField(
+        "Your role",
+        widget=GovTextInput(),
+        description="For example, managing director or bid writer.",
+        validators=[_text("Enter your role", "Your role", 200)],
+    )
+    needs = TextAreaField(
+        "Access or dietary needs (optional)",
+        widget=GovCharacterCount(),
+        description="Tell us anything we should arrange so that you can take part.",
+        validators=[_text(None, "Access or dietary needs", 2000, multiline=True)],
+    )
+    questions = TextAreaField(
+        "Questions you would like us to answer (optional)",
+        widget=GovCharacterCount(),
+        description="We answer questions at the event and publish every answer on the event page, without your name.",
+        validators=[_text(None, "Your questions", 5000, multiline=True)],
+    )
 
     def details(self) -> dict:
         """What was given, as it is stored."""

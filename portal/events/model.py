@@ -2,6 +2,7 @@
 
 Times are aware datetimes in Europe/London, so comparisons and calendar files stay right across clock changes.
 """
+
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 

@@ -1,4 +1,5 @@
 """The events pages of the static site: the index, a page per event, and their calendar files."""
+
 from datetime import datetime
 
 from flask import Blueprint, abort, current_app, render_template
@@ -53,16 +54,23 @@ def markdown(text: str):
 @events_blueprint.route("/events/")
 def index():
     current = now()
-    return render_template("events/index.html", upcoming=_content().upcoming_events(current),
-                           past=_content().past_events(current), now=current)
+    return render_template(
+        "events/index.html", upcoming=_content().upcoming_events(current), past=_content().past_events(current), now=current
+    )
 
 
 def render_event(event: model.Event, form: RegistrationForm, status: int = 200, problem: str | None = None):
     """The event page: static when frozen, and rendered again by the register function to show errors."""
     current = now()
     return render_template(
-        "events/event.html", event=event, form=form, params=render_params(event), now=current,
-        open=event.registration_open(current), ended=event.has_ended(current), problem=problem,
+        "events/event.html",
+        event=event,
+        form=form,
+        params=render_params(event),
+        now=current,
+        open=event.registration_open(current),
+        ended=event.has_ended(current),
+        problem=problem,
         error_title=bool(form.errors or problem),
     ), status
 

@@ -1,4 +1,5 @@
 """marshmallow schemas for content/events/<slug>.md front matter and content/events/<slug>/qa.yaml."""
+
 import re
 from datetime import date, datetime, timezone
 
@@ -37,9 +38,13 @@ def _in_london(naive: datetime) -> datetime:
     """The UK time `naive` names; a time the clocks skip or repeat is refused rather than guessed."""
     local = naive.replace(tzinfo=model.LONDON)
     if local.astimezone(timezone.utc).astimezone(model.LONDON).replace(tzinfo=None) != naive:
-        raise ValidationError(f"{naive:%H:%M} on {uk_date(naive)} does not exist in the UK, because the clocks go forward then; choose another time")
+        raise ValidationError(
+            f"{naive:%H:%M} on {uk_date(naive)} does not exist in the UK, because the clocks go forward then; choose another time"
+        )
     if local.utcoffset() != local.replace(fold=1).utcoffset():
-        raise ValidationError(f"{naive:%H:%M} on {uk_date(naive)} happens twice in the UK, because the clocks go back then; choose another time")
+        raise ValidationError(
+            f"{naive:%H:%M} on {uk_date(naive)} happens twice in the UK, because the clocks go back then; choose another time"
+        )
     return local
 
 
@@ -68,9 +73,15 @@ class ProcurementSchema(Schema):
     name = text()
     reference = text()
     category = text()
-    estimated_value = fields.Integer(required=True, strict=True, validate=validate.Range(min=0, error="give a value of 0 or more"),
-                                     error_messages={"invalid": "give a whole number of pounds, like 250000, without £ or commas"})
-    timeline = fields.List(fields.Nested(StageSchema), required=True, validate=validate.Length(min=1, error="list at least one stage"))
+    estimated_value = fields.Integer(
+        required=True,
+        strict=True,
+        validate=validate.Range(min=0, error="give a value of 0 or more"),
+        error_messages={"invalid": "give a whole number of pounds, like 250000, without £ or commas"},
+    )
+    timeline = fields.List(
+        fields.Nested(StageSchema), required=True, validate=validate.Length(min=1, error="list at least one stage")
+    )
 
     @post_load
     def make(self, data, **kwargs):
@@ -116,8 +127,12 @@ class EventFrontMatterSchema(Schema):
     format = fields.String(required=True, validate=validate.OneOf(FORMATS, error="use one of: " + ", ".join(FORMATS)))
     venue = fields.Nested(VenueSchema, load_default=None)
     online = fields.Nested(OnlineSchema, load_default=None)
-    capacity = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=9999, error="give a number of places from 1 to 9999"),
-                              error_messages={"invalid": "give a whole number of places, like 40"})
+    capacity = fields.Integer(
+        required=True,
+        strict=True,
+        validate=validate.Range(min=1, max=9999, error="give a number of places from 1 to 9999"),
+        error_messages={"invalid": "give a whole number of places, like 40"},
+    )
     registration_closes = LondonTime(required=True)
     what_to_prepare = text_list()
     published = LondonTime(required=True)
@@ -145,7 +160,9 @@ class EventFrontMatterSchema(Schema):
             if part in needs and data.get(part) is None:
                 raise ValidationError(f"a {data['format']} event needs '{part}'", field_name=part)
             if part not in needs and data.get(part) is not None:
-                raise ValidationError(f"remove '{part}', or change 'format': a {data['format']} event has no {part}", field_name=part)
+                raise ValidationError(
+                    f"remove '{part}', or change 'format': a {data['format']} event has no {part}", field_name=part
+                )
 
 
 class AnswerSchema(Schema):

@@ -4,6 +4,7 @@ The checks read as little as they can through `read_range(start, length)`: the f
 and for a PDF, Office or OpenDocument file only the parts its library asks for (a ZIP's central directory, a
 PDF's trailer). A file's type is judged by those bytes, never by its name or what the browser said it was.
 """
+
 import codecs
 import io
 import unicodedata
@@ -25,8 +26,7 @@ _PNG = b"\x89PNG\r\n\x1a\n"
 _JPEG = b"\xff\xd8\xff"
 _ZIP = b"PK\x03\x04"
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # a Compound File: old Office, or a new one locked with a password
-_ODF_TYPES = {"application/vnd.oasis.opendocument.text": "odt",
-              "application/vnd.oasis.opendocument.spreadsheet": "ods"}
+_ODF_TYPES = {"application/vnd.oasis.opendocument.text": "odt", "application/vnd.oasis.opendocument.spreadsheet": "ods"}
 
 
 class EvidenceRejected(ValueError):
@@ -106,7 +106,7 @@ class RangedFile(io.RawIOBase):
         if length <= 0:
             return 0
         data = self._read_range(self._position, length)
-        buffer[:len(data)] = data
+        buffer[: len(data)] = data
         self._position += len(data)
         self.bytes_read += len(data)
         return len(data)
@@ -241,5 +241,5 @@ def safe_name(filename: str, file_type: FileType) -> str:
     stem, dot, extension = name.rpartition(".")
     if not dot or f".{extension.lower()}" not in file_type.extensions:
         stem, extension = name, file_type.extensions[0].lstrip(".")
-    stem = stem[:MAX_NAME_LENGTH - len(extension) - 1].rstrip(" .") or "file"
+    stem = stem[: MAX_NAME_LENGTH - len(extension) - 1].rstrip(" .") or "file"
     return f"{stem}.{extension}"

@@ -1,4 +1,5 @@
 """The kinds of file a council may accept as evidence, by short name as content/assessments/*.yaml lists them."""
+
 from dataclasses import dataclass
 
 
@@ -10,16 +11,19 @@ class FileType:
     extensions: tuple[str, ...]
 
 
-FILE_TYPES = {t.id: t for t in (
-    FileType("pdf", "PDF", "application/pdf", (".pdf",)),
-    FileType("docx", "DOCX", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", (".docx",)),
-    FileType("xlsx", "XLSX", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", (".xlsx",)),
-    FileType("odt", "ODT", "application/vnd.oasis.opendocument.text", (".odt",)),
-    FileType("ods", "ODS", "application/vnd.oasis.opendocument.spreadsheet", (".ods",)),
-    FileType("csv", "CSV", "text/csv", (".csv",)),
-    FileType("png", "PNG", "image/png", (".png",)),
-    FileType("jpeg", "JPG", "image/jpeg", (".jpg", ".jpeg")),
-)}
+FILE_TYPES = {
+    t.id: t
+    for t in (
+        FileType("pdf", "PDF", "application/pdf", (".pdf",)),
+        FileType("docx", "DOCX", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", (".docx",)),
+        FileType("xlsx", "XLSX", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", (".xlsx",)),
+        FileType("odt", "ODT", "application/vnd.oasis.opendocument.text", (".odt",)),
+        FileType("ods", "ODS", "application/vnd.oasis.opendocument.spreadsheet", (".ods",)),
+        FileType("csv", "CSV", "text/csv", (".csv",)),
+        FileType("png", "PNG", "image/png", (".png",)),
+        FileType("jpeg", "JPG", "image/jpeg", (".jpg", ".jpeg")),
+    )
+}
 DEFAULT_TYPES = tuple(FILE_TYPES)
 # One meaning of MB for the hint, the check and the sizes shown: a million bytes, as the supplier's computer
 # most likely counts it. A file must be smaller than its slot's limit.

@@ -1,4 +1,5 @@
 """Reading a stored file for its checks with as few requests to storage as can be: its head once, then ranges."""
+
 import hashlib
 
 from .checks import HEAD_BYTES
@@ -23,7 +24,7 @@ class HeadFirst:
             self._head = self._store.read_range(self._key, 0, HEAD_BYTES)
         whole = len(self._head) < HEAD_BYTES  # storage gave less than asked: the file ends there
         if whole or start + length <= len(self._head):
-            return self._head[start:start + length]
+            return self._head[start : start + length]
         return self._store.read_range(self._key, start, length)
 
 

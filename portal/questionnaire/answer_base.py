@@ -1,5 +1,6 @@
 """The base of every answer type (portal/questionnaire/answer_types.py): a one-line text answer, and the
 error a supplier is shown when an answer cannot be taken."""
+
 from __future__ import annotations  # stored_field's fields.Field: marshmallow is imported when a field is made
 
 from typing import TYPE_CHECKING

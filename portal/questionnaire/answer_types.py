@@ -4,6 +4,7 @@ A class says how its answers are read from a form, shown, stored, exported, whic
 content settings it takes. Nothing else in the portal branches on a type's name: a new type is one class, here or
 beside the base (answer_base.py) and the number types (number_types.py), and one entry in the registry below.
 """
+
 import re
 from datetime import date
 
@@ -158,8 +159,22 @@ class Choices(Choice):
             yield "options", "give one exclusive option, as the last option"
 
 
-ANSWER_TYPES = {kind.name: kind for kind in (YesNo(), Choice(), Choices(), WholeNumber(), Quantity(), Money(),
-                                               Date(), Text(), LongText(), WebAddress(), EmailAddress())}
+ANSWER_TYPES = {
+    kind.name: kind
+    for kind in (
+        YesNo(),
+        Choice(),
+        Choices(),
+        WholeNumber(),
+        Quantity(),
+        Money(),
+        Date(),
+        Text(),
+        LongText(),
+        WebAddress(),
+        EmailAddress(),
+    )
+}
 
 
 def answer_type(name: str) -> AnswerType:

@@ -2,6 +2,7 @@
 
 Each answer type does the reading and showing for its own answers (portal/questionnaire/answer_types.py).
 """
+
 from .answer_types import AnswerInvalid
 from .model import Question
 

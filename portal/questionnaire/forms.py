@@ -1,11 +1,11 @@
 """WTForms forms generated from questions, rendered with govuk-frontend-wtf's GOV.UK widgets."""
+
 from datetime import date
 from functools import lru_cache
 
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.main import wtforms_errors
-from govuk_frontend_wtf.wtforms_widgets import (GovCharacterCount, GovCheckboxesInput, GovDateInput,
-                                                GovRadioInput, GovTextInput)
+from govuk_frontend_wtf.wtforms_widgets import GovCharacterCount, GovCheckboxesInput, GovDateInput, GovRadioInput, GovTextInput
 from wtforms import Field, RadioField, SelectMultipleField, StringField, TextAreaField, ValidationError
 from wtforms.fields.choices import SelectChoice
 
@@ -76,6 +76,7 @@ def _validator(question: Question):
         except AnswerInvalid as problem:
             field.error_parts = problem.parts
             raise ValidationError(str(problem)) from None
+
     return validate
 
 
@@ -95,8 +96,9 @@ def _label(question: Question) -> str:
 
 def _checkboxes(question: Question, common: dict) -> Field:
     exclusive = tuple(o.value for o in question.options if o.exclusive)
-    return SelectMultipleField(choices=_choices(question), validate_choice=False,
-                               widget=ExclusiveCheckboxesInput(exclusive), **common)
+    return SelectMultipleField(
+        choices=_choices(question), validate_choice=False, widget=ExclusiveCheckboxesInput(exclusive), **common
+    )
 
 
 def _choices(question: Question) -> list:
@@ -108,8 +110,9 @@ WIDGETS = {
     "text": lambda question, common: StringField(widget=GovTextInput(), **common),
     "textarea": lambda question, common: TextAreaField(widget=GovCharacterCount(), **common),
     "date": lambda question, common: DatePartsField(**common),
-    "radios": lambda question, common: RadioField(choices=_choices(question), validate_choice=False,
-                                                  widget=GovRadioInput(), **common),
+    "radios": lambda question, common: RadioField(
+        choices=_choices(question), validate_choice=False, widget=GovRadioInput(), **common
+    ),
     "checkboxes": _checkboxes,
 }
 FIELDSETS = ("date", "radios", "checkboxes")  # widgets whose label is a fieldset's legend
@@ -129,7 +132,11 @@ def form_class(questions: tuple[Question, ...]) -> type[QuestionsForm]:
 def render_params(question: Question, page_heading: bool = True) -> dict:
     """GOV.UK macro params the widget cannot infer: heading, width, prefix, suffix, option hints."""
     if question.kind.widget in FIELDSETS:
-        legend = {"isPageHeading": True, "classes": "govuk-fieldset__legend--l"} if page_heading else {"classes": "govuk-fieldset__legend--m"}
+        legend = (
+            {"isPageHeading": True, "classes": "govuk-fieldset__legend--l"}
+            if page_heading
+            else {"classes": "govuk-fieldset__legend--m"}
+        )
         params = {"fieldset": {"legend": {"text": _label(question), **legend}}}
         if question.options:
             params["items"] = [{"hint": {"text": o.hint}} if o.hint else {} for o in question.options]

@@ -1,4 +1,5 @@
 """A questionnaire as declared in content/assessments/<id>.yaml: sections, questions, options, levels."""
+
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -6,7 +7,6 @@ from markupsafe import Markup
 
 from ..evidence.filetypes import BYTES_PER_MB
 from .answer_types import AnswerType, answer_type
-
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,6 @@
 """Answer types for numbers: whole numbers, quantities in a unit, and money, all read and written by the one
 number reader (numbers.py); chosen through answer_types.py's registry."""
+
 from __future__ import annotations
 
 from decimal import Decimal

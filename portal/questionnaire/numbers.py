@@ -4,6 +4,7 @@ A comma is read only as a thousands separator where one belongs (12,000 or 1,250
 0,5 or a stray one such as 1,,5 is refused rather than read as another figure. Numbers are never written in
 exponent form (1E-7), so whatever the portal shows a supplier can type back in and mean the same thing.
 """
+
 import re
 from decimal import Decimal, InvalidOperation
 

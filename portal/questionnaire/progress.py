@@ -1,4 +1,5 @@
 """Where a supplier is in a questionnaire, and how ready its answers say it is: plain functions of the answers."""
+
 from dataclasses import dataclass, replace
 
 from markupsafe import Markup

@@ -1,4 +1,5 @@
 """The stored shape of answers, generated from the questionnaire: marshmallow checks what is written and read."""
+
 from functools import lru_cache
 
 from marshmallow import Schema

@@ -1,4 +1,5 @@
 """marshmallow schemas for content/assessments/*.yaml, and the checks that span questions and sections."""
+
 from marshmallow import Schema, ValidationError, fields, post_load, validate
 
 from ..reading.fields import SLUG, markdown, text
@@ -6,7 +7,9 @@ from ..evidence.filetypes import DEFAULT_TYPES, FILE_TYPES
 from . import model
 from .answer_types import ANSWER_TYPES
 
-QUESTION_ID = validate.Regexp(r"^[a-z][a-z0-9_]*$", error="use lowercase letters, numbers and underscores, like 'flexible_working'")
+QUESTION_ID = validate.Regexp(
+    r"^[a-z][a-z0-9_]*$", error="use lowercase letters, numbers and underscores, like 'flexible_working'"
+)
 
 
 def _taking(setting: str) -> tuple[str, ...]:
@@ -23,9 +26,25 @@ def _one_of(setting: str) -> str:
 def _known_type(name: str) -> None:
     if name not in ANSWER_TYPES:
         raise ValidationError("use one of: " + ", ".join(ANSWER_TYPES))
+
+
 # The HTML autocomplete tokens (WCAG 2.2, 1.3.5) a question about the supplier or its contact may declare.
-AUTOCOMPLETE = ("name", "given-name", "family-name", "organization", "organization-title", "email", "tel", "url",
-                "street-address", "address-line1", "address-line2", "address-level2", "postal-code", "country-name")
+AUTOCOMPLETE = (
+    "name",
+    "given-name",
+    "family-name",
+    "organization",
+    "organization-title",
+    "email",
+    "tel",
+    "url",
+    "street-address",
+    "address-line1",
+    "address-line2",
+    "address-level2",
+    "postal-code",
+    "country-name",
+)
 
 
 class OptionSchema(Schema):
@@ -67,13 +86,18 @@ class QuestionSchema(Schema):
     show_if = fields.Nested(ShowIfSchema, load_default=None)
     error_if_empty = fields.String(load_default=None, validate=validate.Length(min=1, max=200))
     thousands_separator = fields.Boolean(load_default=True)
-    autocomplete = fields.String(load_default=None, validate=validate.OneOf(
-        AUTOCOMPLETE, error="use one of the HTML autocomplete tokens for a person or organisation: " + ", ".join(AUTOCOMPLETE)))
+    autocomplete = fields.String(
+        load_default=None,
+        validate=validate.OneOf(
+            AUTOCOMPLETE, error="use one of the HTML autocomplete tokens for a person or organisation: " + ", ".join(AUTOCOMPLETE)
+        ),
+    )
 
     @post_load
     def make(self, data, **kwargs):
         data["options"] = tuple(data["options"]) or tuple(
-            model.Option(value, label) for value, label in ANSWER_TYPES[data["type"]].default_options)
+            model.Option(value, label) for value, label in ANSWER_TYPES[data["type"]].default_options
+        )
         return model.Question(**data)
 
 
@@ -83,8 +107,11 @@ class EvidenceSlotSchema(Schema):
     label = text()
     hint = fields.String(load_default=None)
     when = fields.List(fields.String(), load_default=())
-    types = fields.List(fields.String(validate=validate.OneOf(DEFAULT_TYPES, error="use one of: " + ", ".join(FILE_TYPES))),
-                        load_default=DEFAULT_TYPES, validate=validate.Length(min=1, error="list at least one type"))
+    types = fields.List(
+        fields.String(validate=validate.OneOf(DEFAULT_TYPES, error="use one of: " + ", ".join(FILE_TYPES))),
+        load_default=DEFAULT_TYPES,
+        validate=validate.Length(min=1, error="list at least one type"),
+    )
     max_size_mb = fields.Integer(load_default=25, strict=True, validate=validate.Range(min=1, max=100))
     max_files = fields.Integer(load_default=10, strict=True, validate=validate.Range(min=1, max=20))
     ask_valid_until = fields.Boolean(load_default=False)
@@ -99,15 +126,25 @@ class SectionSchema(Schema):
     title = text()
     summary = fields.String(load_default=None)
     scored = fields.Boolean(load_default=False)
-    guidance = fields.String(load_default=None, validate=validate.Regexp(r"^/", error="give an address on this site, starting with /"))
+    guidance = fields.String(
+        load_default=None, validate=validate.Regexp(r"^/", error="give an address on this site, starting with /")
+    )
     requires_completed = fields.List(fields.String(), load_default=())
-    questions = fields.List(fields.Nested(QuestionSchema), required=True, validate=validate.Length(min=1, error="list at least one question"))
+    questions = fields.List(
+        fields.Nested(QuestionSchema), required=True, validate=validate.Length(min=1, error="list at least one question")
+    )
     evidence = fields.List(fields.Nested(EvidenceSlotSchema), load_default=())
 
     @post_load
     def make(self, data, **kwargs):
-        return model.Section(**{**data, "questions": tuple(data["questions"]), "evidence": tuple(data["evidence"]),
-                                "requires_completed": tuple(data["requires_completed"])})
+        return model.Section(
+            **{
+                **data,
+                "questions": tuple(data["questions"]),
+                "evidence": tuple(data["evidence"]),
+                "requires_completed": tuple(data["requires_completed"]),
+            }
+        )
 
 
 class LevelSchema(Schema):
@@ -192,8 +229,10 @@ def _question_problems(question: model.Question, section: model.Section, at: tup
     if question.max_length is not None and "max_length" not in question.kind.settings:
         yield at + ("max_length",), f"only {', '.join(_taking('max_length'))} questions have max_length"
     if not question.thousands_separator and "thousands_separator" not in question.kind.settings:
-        yield at + ("thousands_separator",), (f"only a {_one_of('thousands_separator')} question can leave "
-                                              "out the thousands separator")
+        yield (
+            at + ("thousands_separator",),
+            (f"only a {_one_of('thousands_separator')} question can leave out the thousands separator"),
+        )
     if question.autocomplete and "autocomplete" not in question.kind.settings:
         yield at + ("autocomplete",), f"only a {_one_of('autocomplete')} question has autocomplete"
     if question.error_if_empty and question.optional:

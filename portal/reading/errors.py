@@ -1,4 +1,5 @@
 """Mistakes in content/, reported so that a council editor can find and fix them."""
+
 from dataclasses import dataclass
 
 

@@ -1,4 +1,5 @@
 """marshmallow fields that every kind of content file uses: slugs, required text, Markdown, lists of lines."""
+
 from marshmallow import ValidationError, fields, validate
 
 from .markdown import Markdown
@@ -34,4 +35,8 @@ def markdown(required: bool = True):
 
 
 def text_list():
-    return fields.List(fields.String(validate=validate.Length(min=1)), required=True, validate=validate.Length(min=1, error="list at least one item"))
+    return fields.List(
+        fields.String(validate=validate.Length(min=1)),
+        required=True,
+        validate=validate.Length(min=1, error="list at least one item"),
+    )

@@ -4,6 +4,7 @@ A function shows few of the content's Markdown texts, so each is kept as text (M
 the Markdown library itself is imported then too. Locally, and so in the build and the tests, the content is
 rendered as it is loaded (portal/content/loader.py: render_all), so a text that cannot be rendered stops the build.
 """
+
 import functools
 import xml.etree.ElementTree as etree
 

@@ -1,4 +1,5 @@
 """Read YAML and Markdown-with-front-matter files, keeping line numbers for error messages."""
+
 from pathlib import Path
 
 import yaml
@@ -92,10 +93,12 @@ def read_markdown(path: Path, display_name: str) -> Source:
     text = _read_text(path, display_name)
     lines = text.splitlines(keepends=True)
     if not lines or lines[0].strip() != FRONT_MATTER_FENCE:
-        raise ContentError([Problem(display_name, "the file must start with front matter: a line '---', the fields, then another '---'", 1)])
+        raise ContentError(
+            [Problem(display_name, "the file must start with front matter: a line '---', the fields, then another '---'", 1)]
+        )
     try:
         end = next(i for i, line in enumerate(lines[1:], start=1) if line.strip() == FRONT_MATTER_FENCE)
     except StopIteration:
         raise ContentError([Problem(display_name, "the front matter has no closing '---' line", 1)]) from None
     data, node = _parse(display_name, "".join(lines[1:end]), line_offset=1)
-    return Source(display_name, data, node, line_offset=1, body="".join(lines[end + 1:]))
+    return Source(display_name, data, node, line_offset=1, body="".join(lines[end + 1 :]))

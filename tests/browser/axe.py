@@ -1,4 +1,5 @@
 """Run axe-core, from node_modules, in a Playwright page."""
+
 import json
 
 from portal.config import PROJECT_ROOT

@@ -3,6 +3,7 @@ sign up (a mistake first), confirm by the emailed link, an admin approves, the r
 a year on the yearly update is asked for, two missed updates lapse them, they update, then leave. axe-core checks
 every page on the way, error states included.
 """
+
 import pytest
 from playwright.sync_api import expect
 
@@ -25,9 +26,17 @@ ADMIN, APPLICANT = "avery.admin@exampleshire.gov.uk", "sam@meadow.example.com"
 @pytest.fixture
 def portal(built, storage_url, tmp_path):
     clock = Clock()
-    app = create_app({"PORTAL_CONTENT": CONTENT, "PORTAL_ASSETS": built[1], "PORTAL_STORAGE": storage_url,
-                      "PORTAL_EMAIL": f"outbox:{tmp_path / 'outbox'}", "SESSION_COOKIE_SECURE": False,
-                      "PORTAL_CLOCK": clock, "PORTAL_SEND_EMAIL_EVERY": 1})  # make run's sender too, as it has
+    app = create_app(
+        {
+            "PORTAL_CONTENT": CONTENT,
+            "PORTAL_ASSETS": built[1],
+            "PORTAL_STORAGE": storage_url,
+            "PORTAL_EMAIL": f"outbox:{tmp_path / 'outbox'}",
+            "SESSION_COOKIE_SECURE": False,
+            "PORTAL_CLOCK": clock,
+            "PORTAL_SEND_EMAIL_EVERY": 1,
+        }
+    )  # make run's sender too, as it has
     Officers(open_store(storage_url)).add(ADMIN, "admin")
     with serving_app(app):
         yield app, tmp_path / "outbox", clock

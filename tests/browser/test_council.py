@@ -5,6 +5,7 @@ pack and the submissions as a spreadsheet, and signs out; an
 admin signs in by asking for a link on the sign-in page and finds each of those steps in the audit log. axe-core
 checks every council page on the way, error states included.
 """
+
 import io
 import zipfile
 from urllib.parse import urlsplit
@@ -29,9 +30,16 @@ VIEWER, ADMIN = "casey.officer@exampleshire.gov.uk", "avery.admin@exampleshire.g
 def portal(built, tmp_path_factory):
     """The site and every function in one real server on the file store, as `make run` serves them."""
     root = tmp_path_factory.mktemp("council-journey")
-    app = create_app({"PORTAL_CONTENT": CONTENT, "PORTAL_ASSETS": built[1], "PORTAL_STORAGE": str(root / "storage"),
-                      "PORTAL_EMAIL": f"outbox:{root / 'outbox'}", "SESSION_COOKIE_SECURE": False,
-                      "PORTAL_SEND_EMAIL_EVERY": 1})  # make run's sender too, as `make run` has it
+    app = create_app(
+        {
+            "PORTAL_CONTENT": CONTENT,
+            "PORTAL_ASSETS": built[1],
+            "PORTAL_STORAGE": str(root / "storage"),
+            "PORTAL_EMAIL": f"outbox:{root / 'outbox'}",
+            "SESSION_COOKIE_SECURE": False,
+            "PORTAL_SEND_EMAIL_EVERY": 1,
+        }
+    )  # make run's sender too, as `make run` has it
     with serving_app(app):
         yield app, root
     app.extensions["portal.email_sender"].set()
@@ -141,8 +149,14 @@ def test_officer_signs_in_finds_a_submission_marks_it_looked_at_and_the_admin_se
     assert violations(page, axe_page) == []
     rows = [row.inner_text() for row in page.locator("tbody tr").all()]
     viewer_steps = [row for row in rows if VIEWER in row]
-    for step in ("Signed in", "Viewed submission", "Changed status", "Downloaded evidence pack", "Downloaded submissions",
-                 "Signed out"):
+    for step in (
+        "Signed in",
+        "Viewed submission",
+        "Changed status",
+        "Downloaded evidence pack",
+        "Downloaded submissions",
+        "Signed out",
+    ):
         assert any(step in row for row in viewer_steps), step
     assert any("Changed status" in row and reference in row and "looked-at" in row for row in viewer_steps)
 

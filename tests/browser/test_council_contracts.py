@@ -2,6 +2,7 @@
 S3 (moto): an admin records a contract with two commitments and imports a third from a spreadsheet, then reviews a
 sent return (set up through the records layer, as the supplier's pages write it): queries it, and accepts the
 correction with a verified figure. axe-core checks every page and error state on the way."""
+
 from decimal import Decimal
 
 import pytest
@@ -26,20 +27,33 @@ Q1 = "2026-04-01--2026-06-30"
 def portal(built, storage_url, tmp_path):
     from datetime import datetime, timezone
 
-    app = create_app({"PORTAL_CONTENT": CONTENT, "PORTAL_ASSETS": built[1], "PORTAL_STORAGE": storage_url,
-                      "PORTAL_EMAIL": f"outbox:{tmp_path / 'outbox'}", "SESSION_COOKIE_SECURE": False,
-                      "PORTAL_CLOCK": lambda: datetime(2026, 12, 5, 10, tzinfo=timezone.utc)})
+    app = create_app(
+        {
+            "PORTAL_CONTENT": CONTENT,
+            "PORTAL_ASSETS": built[1],
+            "PORTAL_STORAGE": storage_url,
+            "PORTAL_EMAIL": f"outbox:{tmp_path / 'outbox'}",
+            "SESSION_COOKIE_SECURE": False,
+            "PORTAL_CLOCK": lambda: datetime(2026, 12, 5, 10, tzinfo=timezone.utc),
+        }
+    )
     with serving_app(app) as base:
         yield app, base, open_store(storage_url), tmp_path / "outbox"
 
 
 def send(app, store, contract_id, version, le01):
     """A return as the supplier's pages send it: set-up, not under test."""
-    lines = (ReturnLine("LE01", Decimal(le01), "Payroll", "", ("EX1",)), ReturnLine("WB06", Decimal(30), "Timesheets", "", ("EX2",)),
-             ReturnLine("LE02", Decimal(2), "Payroll", "", ("EX4",)))
+    lines = (
+        ReturnLine("LE01", Decimal(le01), "Payroll", "", ("EX1",)),
+        ReturnLine("WB06", Decimal(30), "Timesheets", "", ("EX2",)),
+        ReturnLine("LE02", Decimal(2), "Payroll", "", ("EX4",)),
+    )
     sent = Return(Q1, lines, "Ann Smith", "Director", version, None if version == 1 else "Counted a leaver")
-    versions.append(store, f"{contract_prefix(contract_id)}returns/{Q1}/sent/",
-                    {"return": serialise_return(sent), "by": "ann@roadworks.example", "at": "2026-07-02T10:00:00+00:00"})
+    versions.append(
+        store,
+        f"{contract_prefix(contract_id)}returns/{Q1}/sent/",
+        {"return": serialise_return(sent), "by": "ann@roadworks.example", "at": "2026-07-02T10:00:00+00:00"},
+    )
     with app.app_context():
         summaries.refresh(store, contract_id, app.extensions["portal.content"], app.config["PORTAL_CLOCK"]().date())
 

@@ -3,6 +3,7 @@
 axe-core checks the events list, an event's registrations, an event nobody has registered for yet, and the
 registrations of an event taken out of the content.
 """
+
 import csv
 import io
 from dataclasses import replace
@@ -29,11 +30,24 @@ HOSTILE = "=cmd|'/c calc'!A1"
 def portal(built, tmp_path_factory):
     """Every function and the site in one real server on the file store, with two events: one with registrations."""
     root = tmp_path_factory.mktemp("council-events")
-    content = content_with_events(root, {**upcoming_event("meet-the-buyer", capacity=1, now=SAMPLE_NOW),
-                                         **upcoming_event("quiet-event", days=40, now=SAMPLE_NOW)})
-    app = create_app({"PORTAL_CONTENT": content, "PORTAL_ASSETS": built[1], "PORTAL_STORAGE": str(root / "storage"),
-                      "PORTAL_EMAIL": f"outbox:{root / 'outbox'}", "SESSION_COOKIE_SECURE": False,
-                      "PORTAL_CLOCK": lambda: SAMPLE_NOW, "PORTAL_SEND_EMAIL_EVERY": 1})  # make run's sender too
+    content = content_with_events(
+        root,
+        {
+            **upcoming_event("meet-the-buyer", capacity=1, now=SAMPLE_NOW),
+            **upcoming_event("quiet-event", days=40, now=SAMPLE_NOW),
+        },
+    )
+    app = create_app(
+        {
+            "PORTAL_CONTENT": content,
+            "PORTAL_ASSETS": built[1],
+            "PORTAL_STORAGE": str(root / "storage"),
+            "PORTAL_EMAIL": f"outbox:{root / 'outbox'}",
+            "SESSION_COOKIE_SECURE": False,
+            "PORTAL_CLOCK": lambda: SAMPLE_NOW,
+            "PORTAL_SEND_EMAIL_EVERY": 1,
+        }
+    )  # make run's sender too
     store = open_store(str(root / "storage"))
     registrations = Registrations(store, clock=lambda: SAMPLE_NOW)
     event = app.extensions["portal.content"].event("meet-the-buyer")

@@ -1,6 +1,7 @@
 """The evidence ZIP in real Chromium with JavaScript off: the officer asks for it from the list, is told it is being
 prepared, checks again until it is ready and downloads it; a ZIP that never comes is shown as failed, with a way to
 try again. axe-core checks each state of the page. With JavaScript on, the page checks again by itself."""
+
 import zipfile
 from urllib.parse import urlsplit
 
@@ -24,9 +25,17 @@ VIEWER = "casey.officer@exampleshire.gov.uk"
 def portal(built, tmp_path):
     """The council pages served for real, with jobs left to run when the test says (as S3's event would start them)."""
     clock = Clock()
-    app = create_app({"PORTAL_CONTENT": CONTENT, "PORTAL_ASSETS": built[1], "PORTAL_STORAGE": str(tmp_path / "storage"),
-                      "PORTAL_EMAIL": f"outbox:{tmp_path / 'outbox'}", "SESSION_COOKIE_SECURE": False,
-                      "PORTAL_CLOCK": clock, "PORTAL_EXPORT_JOBS": "s3-event"})
+    app = create_app(
+        {
+            "PORTAL_CONTENT": CONTENT,
+            "PORTAL_ASSETS": built[1],
+            "PORTAL_STORAGE": str(tmp_path / "storage"),
+            "PORTAL_EMAIL": f"outbox:{tmp_path / 'outbox'}",
+            "SESSION_COOKIE_SECURE": False,
+            "PORTAL_CLOCK": clock,
+            "PORTAL_EXPORT_JOBS": "s3-event",
+        }
+    )
     with serving_app(app) as base:
         yield app, base, clock
 
@@ -62,8 +71,9 @@ def test_officer_waits_for_the_evidence_zip_then_downloads_it_with_javascript_of
         page.get_by_role("button", name="Download the ZIP").click()
     assert download.value.suggested_filename.startswith("evidence-") and download.value.suggested_filename.endswith(".zip")
     names = zipfile.ZipFile(download.value.path()).namelist()
-    assert sorted(names) == sorted([f"readiness/{reference}/001-policy.pdf", f"readiness/{reference}/002-certificate.pdf",
-                                    "manifest.json"])
+    assert sorted(names) == sorted(
+        [f"readiness/{reference}/001-policy.pdf", f"readiness/{reference}/002-certificate.pdf", "manifest.json"]
+    )
 
     # An officer who closed the job's page finds the ZIP again on their evidence ZIPs page.
     page.get_by_role("link", name="See all your evidence ZIPs").click()

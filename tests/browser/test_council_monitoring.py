@@ -1,6 +1,7 @@
 """With JavaScript off, axe-core checks the pages that look across contracts: the returns page (filtered), totals,
 a contract's KPI ratings (and its error state), the annual report, and the public report 'Social value delivered'
 that the static site freezes (served here by the app, fed as build.py feeds it)."""
+
 from datetime import date, datetime, timezone
 
 import pytest
@@ -25,9 +26,16 @@ TODAY = date(2026, 12, 5)
 @pytest.fixture
 def portal(built, tmp_path):
     storage = str(tmp_path / "storage")
-    app = create_app({"PORTAL_CONTENT": CONTENT, "PORTAL_ASSETS": built[1], "PORTAL_STORAGE": storage,
-                      "PORTAL_EMAIL": f"outbox:{tmp_path / 'outbox'}", "SESSION_COOKIE_SECURE": False,
-                      "PORTAL_CLOCK": lambda: datetime(2026, 12, 5, 10, tzinfo=timezone.utc)})
+    app = create_app(
+        {
+            "PORTAL_CONTENT": CONTENT,
+            "PORTAL_ASSETS": built[1],
+            "PORTAL_STORAGE": storage,
+            "PORTAL_EMAIL": f"outbox:{tmp_path / 'outbox'}",
+            "SESSION_COOKIE_SECURE": False,
+            "PORTAL_CLOCK": lambda: datetime(2026, 12, 5, 10, tzinfo=timezone.utc),
+        }
+    )
     store = open_store(storage)
     highways = record(app, store, contract(commitments=(("LE01", "4.5", "quarterly"), ("WB06", "10", "quarterly"))))
     send(app, store, highways, Q1, {"LE01": "5", "WB06": "12"})

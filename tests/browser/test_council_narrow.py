@@ -1,5 +1,6 @@
 """The council pages on a 320 px phone with JavaScript off: the page never scrolls sideways, a wide table scrolls
 in its own labelled box that the keyboard reaches, and axe-core finds nothing on any of them."""
+
 from playwright.sync_api import expect
 
 from functions.council.officers import Officers
@@ -26,13 +27,25 @@ def test_council_pages_fit_a_320px_phone_and_pass_axe(portal, page_without_js, a
     page.goto(base + "/council/submissions/")
     sign_in(page, base, folder / "outbox", ADMIN)
     event = app.extensions["portal.content"].events[0].slug
-    for address in ("/council/submissions/", submission.removeprefix(base), "/council/audit/", "/council/events/",
-                    f"/council/events/{event}/", "/council/exports/jobs/", f"/council/exports/jobs/{job.id}/",
-                    "/council/notifications", "/council/submissions/?from=yesterday"):
+    for address in (
+        "/council/submissions/",
+        submission.removeprefix(base),
+        "/council/audit/",
+        "/council/events/",
+        f"/council/events/{event}/",
+        "/council/exports/jobs/",
+        f"/council/exports/jobs/{job.id}/",
+        "/council/notifications",
+        "/council/submissions/?from=yesterday",
+    ):
         page.goto(base + address)
-        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], (address, page.evaluate(
-            "[...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > 330)"
-            ".slice(0, 5).map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right) + ' ' + getComputedStyle(e).overflowX + ' ' + e.clientWidth + '/' + e.scrollWidth)"))
+        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], (
+            address,
+            page.evaluate(
+                "[...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > 330)"
+                ".slice(0, 5).map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right) + ' ' + getComputedStyle(e).overflowX + ' ' + e.clientWidth + '/' + e.scrollWidth)"
+            ),
+        )
         for box in page.locator(".app-table-scroll").all():
             assert box.get_attribute("tabindex") == "0" and box.get_attribute("role") == "region"
             expect(box).to_have_accessible_name(box.locator("caption").inner_text())

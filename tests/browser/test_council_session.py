@@ -4,6 +4,7 @@ With JavaScript off, at 320 px: a review posted after the session ended is kept,
 officer is back on the submission with it in the form; axe-core checks each page. With JavaScript: two minutes
 before the end the page warns, and "Stay signed in" works without leaving the page or losing what was typed.
 """
+
 import pytest
 from playwright.sync_api import expect
 
@@ -22,9 +23,17 @@ PHONE = {"width": 320, "height": 640}
 @pytest.fixture
 def portal(built, tmp_path):
     clock = Clock()
-    app = create_app({"PORTAL_CONTENT": CONTENT, "PORTAL_ASSETS": built[1], "PORTAL_STORAGE": str(tmp_path / "storage"),
-                      "PORTAL_EMAIL": f"outbox:{tmp_path / 'outbox'}", "SESSION_COOKIE_SECURE": False,
-                      "PORTAL_CLOCK": clock, "PORTAL_SEND_EMAIL_EVERY": 1})  # make run's sender, as a backstop
+    app = create_app(
+        {
+            "PORTAL_CONTENT": CONTENT,
+            "PORTAL_ASSETS": built[1],
+            "PORTAL_STORAGE": str(tmp_path / "storage"),
+            "PORTAL_EMAIL": f"outbox:{tmp_path / 'outbox'}",
+            "SESSION_COOKIE_SECURE": False,
+            "PORTAL_CLOCK": clock,
+            "PORTAL_SEND_EMAIL_EVERY": 1,
+        }
+    )  # make run's sender, as a backstop
     store = open_store(str(tmp_path / "storage"))
     reference = send_submission(app, store, "Northwind Haulage Ltd", clock=clock)
     from functions.council.officers import Officers

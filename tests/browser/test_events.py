@@ -3,6 +3,7 @@
 From the home page to an upcoming event, a mistake and its error summary, registration, the calendar file,
 cancelling through the private link, and the first person on the waiting list getting the place.
 """
+
 import email
 import re
 from email import policy
@@ -33,8 +34,9 @@ def axe_page(browser):
 
 def violations(page, axe_page) -> list[str]:
     html, address = SCRIPT.sub("", page.content()), page.url
-    axe_page.route(lambda url: url == address,
-                   lambda route: route.fulfill(status=200, content_type="text/html; charset=utf-8", body=html))
+    axe_page.route(
+        lambda url: url == address, lambda route: route.fulfill(status=200, content_type="text/html; charset=utf-8", body=html)
+    )
     try:
         axe_page.goto(address)
     finally:
@@ -132,4 +134,6 @@ def test_register_download_the_calendar_cancel_and_the_next_person_gets_the_plac
     registrations = Registrations(open_store(str(root / "storage")))
     event_model = app.extensions["portal.content"].event(SLUG)
     assert [(r.details["name"], s.status) for r, s, _ in registrations.everyone(event_model.slug)] == [
-        ("Person 2", "confirmed"), ("Ann Example", "cancelled")]
+        ("Person 2", "confirmed"),
+        ("Ann Example", "cancelled"),
+    ]

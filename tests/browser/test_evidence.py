@@ -1,5 +1,6 @@
 """Evidence uploads in real Chromium with JavaScript off, on a phone-sized window, on both storages: the form
 posts the file straight to storage (moto's S3 server, or the file store's endpoint), which sends the browser back."""
+
 import hashlib
 import re
 
@@ -73,8 +74,11 @@ def test_supplier_uploads_reuses_removes_and_sends_evidence_without_javascript(p
     expect(sent).not_to_contain_text("Plan draft.pdf")
 
     store = portal.store()
-    [record_key] = [k for k in store.keys(f"submissions/{ASSESSMENT_ID}/")
-                    if store.read_json(k)["evidence"] and "Wellbeing policy.docx" in str(store.read_json(k)["evidence"])]
+    [record_key] = [
+        k
+        for k in store.keys(f"submissions/{ASSESSMENT_ID}/")
+        if store.read_json(k)["evidence"] and "Wellbeing policy.docx" in str(store.read_json(k)["evidence"])
+    ]
     stored = {e["name"]: e for e in store.read_json(record_key)["evidence"]}
     assert set(stored) == {"Carbon reduction plan.pdf", "Wellbeing policy.docx"}
     assert sorted(stored["Carbon reduction plan.pdf"]["slots"]) == ["carbon-reduction-plan", "edi-policy"]
@@ -129,9 +133,11 @@ def test_with_javascript_the_form_checks_the_file_before_it_is_sent(portal, brow
         task_list = ready_to_send(portal)
         evidence_page = f"{task_list}evidence/carbon-reduction-plan/"
         page.goto(evidence_page)
-        for name, data, message in [(None, None, checks.no_file()),
-                                    ("figures.xlsx", files.xlsx(), checks.wrong_type(("pdf", "docx", "odt"))),
-                                    ("empty.pdf", b"", checks.empty())]:
+        for name, data, message in [
+            (None, None, checks.no_file()),
+            ("figures.xlsx", files.xlsx(), checks.wrong_type(("pdf", "docx", "odt"))),
+            ("empty.pdf", b"", checks.empty()),
+        ]:
             if name:
                 (tmp_path / name).write_bytes(data)
                 page.get_by_label("Choose a file").set_input_files(tmp_path / name)

@@ -2,6 +2,7 @@
 page: its guidance, its quick checklist (which stores nothing), its section of the self-assessment with an error,
 check answers and evidence, and its result. The long journey in test_journey.py goes through every section; this
 looks closely at the new one, on the same running portal and with the same helpers."""
+
 import re
 
 from playwright.sync_api import Page, expect
@@ -10,15 +11,32 @@ from portal.questionnaire.progress import checklist_of
 from tests.supplier import example_answer
 
 from .test_journey import (  # noqa: F401 (the journey's fixtures: a running portal, a page with JavaScript off, axe's page)
-    COMPLETED_YES, axe_on_what_is_shown, axe_page, context, fill_answer, go, page, portal, portals, question_on_screen,
-    save_and_continue, status_of)
+    COMPLETED_YES,
+    axe_on_what_is_shown,
+    axe_page,
+    context,
+    fill_answer,
+    go,
+    page,
+    portal,
+    portals,
+    question_on_screen,
+    save_and_continue,
+    status_of,
+)
 
 SECTION = "inclusive-services"
 # The weakest answers to the checklist, from a supplier that builds digital services: every one has a next step.
 WEAKEST = {
-    "provides_digital_services": "yes", "accessibility_standard": "no-set-standard", "accessibility_testing": ["none"],
-    "accessibility_statements": "no", "other_ways_to_use": "online-only", "research_participants": ["none"],
-    "plain_language": "no", "inclusive_team": ["none"], "accessibility_policy": "no",
+    "provides_digital_services": "yes",
+    "accessibility_standard": "no-set-standard",
+    "accessibility_testing": ["none"],
+    "accessibility_statements": "no",
+    "other_ways_to_use": "online-only",
+    "research_participants": ["none"],
+    "plain_language": "no",
+    "inclusive_team": ["none"],
+    "accessibility_policy": "no",
 }
 
 
@@ -131,8 +149,11 @@ def test_the_section_its_evidence_and_result_work_with_javascript_off(portal, pa
     page.goto(task_list)
     go(page.get_by_role("button", name="Send self-assessment"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Self-assessment sent")
-    expect(page.get_by_role("heading", level=3, name=re.compile(
-        rf"^{re.escape(section.title)}: (Ready|Developing|Getting started)$"))).to_have_count(1)
+    expect(
+        page.get_by_role(
+            "heading", level=3, name=re.compile(rf"^{re.escape(section.title)}: (Ready|Developing|Getting started)$")
+        )
+    ).to_have_count(1)
     axe.check("confirmation")
 
     assert axe.found == [], "\n".join(axe.found)

@@ -5,6 +5,7 @@ and shared by every test; each test starts its own draft, so the tests do not de
 is not under test (answering whole sections before the part a test is about) goes through the same app's test
 client or its record layer, on the same storage, because each page in the browser costs a few hundred milliseconds.
 """
+
 import logging
 import re
 import uuid
@@ -76,8 +77,15 @@ def portals(request, built, tmp_path_factory):
     def get(kind: str) -> Portal:
         if kind not in running:
             storage = s3_storage() if kind == "s3" else str(tmp_path_factory.mktemp("journey-storage"))
-            app = create_app({"PORTAL_CONTENT": CONTENT, "PORTAL_ASSETS": built[1], "PORTAL_STORAGE": storage,
-                              "PORTAL_BASE_URL": "http://127.0.0.1", "SESSION_COOKIE_SECURE": False})
+            app = create_app(
+                {
+                    "PORTAL_CONTENT": CONTENT,
+                    "PORTAL_ASSETS": built[1],
+                    "PORTAL_STORAGE": storage,
+                    "PORTAL_BASE_URL": "http://127.0.0.1",
+                    "SESSION_COOKIE_SECURE": False,
+                }
+            )
             running[kind] = Portal(servers.enter_context(serving_app(app)), app, storage)
         return running[kind]
 
@@ -107,6 +115,7 @@ def page(context) -> Page:
 
 
 # What a supplier sees and does.
+
 
 def field_label(question: Question) -> str:
     return question.label + (" (optional)" if question.optional else "")
@@ -159,8 +168,7 @@ def page_section(question: Question) -> str:
 
 
 def task(page: Page, title: str):
-    return page.locator(".govuk-task-list__item").filter(has=page.locator(".govuk-task-list__name-and-hint",
-                                                                          has_text=title))
+    return page.locator(".govuk-task-list__item").filter(has=page.locator(".govuk-task-list__name-and-hint", has_text=title))
 
 
 def status_of(page: Page, title: str) -> str:
@@ -183,8 +191,7 @@ def resume_link(page: Page) -> str:
 
 
 def row_value(page: Page, label: str) -> str:
-    row = page.locator(".govuk-summary-list__row").filter(
-        has=page.locator(".govuk-summary-list__key", has_text=label))
+    row = page.locator(".govuk-summary-list__row").filter(has=page.locator(".govuk-summary-list__key", has_text=label))
     expect(row).to_have_count(1)
     return row.locator(".govuk-summary-list__value").inner_text().strip()
 
@@ -206,6 +213,7 @@ def ready_to_send(portal: Portal) -> str:
 
 
 # 1. The whole journey.
+
 
 @pytest.mark.parametrize("kind", ["file", "s3"])
 def test_supplier_completes_and_submits_with_javascript_off(portals, page, kind):
@@ -258,8 +266,11 @@ def test_supplier_completes_and_submits_with_javascript_off(portals, page, kind)
     expect(panel.get_by_role("heading", level=1)).to_have_text("Self-assessment sent")
     reference = REFERENCE.search(panel.inner_text()).group(0)
     for theme in assessment.scored_sections:
-        expect(page.get_by_role("heading", level=3, name=re.compile(
-            rf"^{re.escape(theme.title)}: (Ready|Developing|Getting started)$"))).to_have_count(1)
+        expect(
+            page.get_by_role(
+                "heading", level=3, name=re.compile(rf"^{re.escape(theme.title)}: (Ready|Developing|Getting started)$")
+            )
+        ).to_have_count(1)
 
     new_keys = set(portal.submission_keys()) - keys_before
     assert new_keys == {f"submissions/{ASSESSMENT_ID}/{reference}/000001.json"}
@@ -285,8 +296,11 @@ RESUMED = [
     ("what_you_supply", "Cleaning & grounds – it’s <all> we do", "Cleaning & grounds – it’s <all> we do"),
     ("learning_development", "yes", "Yes"),
     ("training_hours", "12.5", "12.5 hours"),
-    ("wellbeing_support", ["first-aiders", "remote-support"],
-     "Trained mental health first aiders or wellbeing champions, Support that reaches staff wherever they work"),
+    (
+        "wellbeing_support",
+        ["first-aiders", "remote-support"],
+        "Trained mental health first aiders or wellbeing champions, Support that reaches staff wherever they work",
+    ),
     ("has_crp", "unpublished", "Yes, but it is not published yet"),
     ("crp_signed_off_date", ["14", "3", "2026"], "14 March 2026"),
 ]
@@ -344,6 +358,7 @@ def test_resume_link_in_a_new_browser_restores_every_answer(portal, browser, con
 
 # 3. Errors.
 
+
 def test_error_state_keeps_the_answer_and_links_to_the_field(portal, page):
     task_list = start(page, portal)
     page.goto(f"{task_list}organisation/total_staff/")
@@ -386,18 +401,23 @@ def test_date_error_links_to_the_date_box_that_is_wrong(portal, page):
     link = page.locator(".govuk-error-summary").get_by_role("link")
     expect(link).to_have_text("Date must include a month")
     assert link.get_attribute("href") == "#crp_signed_off_date-month"
-    assert page.locator(".govuk-input--error").evaluate_all("boxes => boxes.map(b => b.id)") == [
-        "crp_signed_off_date-month"]
+    assert page.locator(".govuk-input--error").evaluate_all("boxes => boxes.map(b => b.id)") == ["crp_signed_off_date-month"]
 
 
 # 4. Accessibility of every kind of page in the journey.
+
 
 def invalid_answer(question: Question):
     """Something a supplier might give that the question refuses."""
     if question.type == "date":
         return ["40", "2", "2026"]
-    bad = {"whole_number": "about twenty", "quantity": "lots", "money": "a few pounds",
-           "email": "owner at example", "url": "our website"}
+    bad = {
+        "whole_number": "about twenty",
+        "quantity": "lots",
+        "money": "a few pounds",
+        "email": "owner at example",
+        "url": "our website",
+    }
     if question.type in bad:
         return bad[question.type]
     if question.options or not question.optional:
@@ -496,6 +516,7 @@ def test_every_journey_page_has_no_axe_violations(portal, page, axe_page):
 
 # 5. Back and Change links.
 
+
 def test_back_links_and_change_links_return_where_they_should(portal, page):
     assessment = portal.assessment
     supplier = portal.supplier()
@@ -559,6 +580,7 @@ def test_back_links_and_change_links_return_where_they_should(portal, page):
 
 # 6. Sending twice.
 
+
 @pytest.mark.parametrize("kind", ["file", "s3"])
 def test_double_click_on_send_makes_one_submission(portals, context, kind):
     portal = portals(kind)
@@ -567,8 +589,7 @@ def test_double_click_on_send_makes_one_submission(portals, context, kind):
 
     sends, answers = [], []
     context.on("request", lambda request: sends.append(request.url) if request.method == "POST" else None)
-    context.on("response",
-               lambda response: answers.append(response.status) if response.request.method == "POST" else None)
+    context.on("response", lambda response: answers.append(response.status) if response.request.method == "POST" else None)
     first, second = context.new_page(), context.new_page()
     for tab in (first, second):  # the same form twice: a second tab left open, or a page kept in history
         tab.goto(task_list)
@@ -595,9 +616,11 @@ def test_double_click_on_send_makes_one_submission(portals, context, kind):
 
 # 7. A phone.
 
+
 def test_journey_works_on_a_phone(portal, browser):
-    phone = browser.new_context(viewport={"width": 320, "height": 640}, device_scale_factor=2, is_mobile=True,
-                                java_script_enabled=False)
+    phone = browser.new_context(
+        viewport={"width": 320, "height": 640}, device_scale_factor=2, is_mobile=True, java_script_enabled=False
+    )
     try:
         page = phone.new_page()
         task_list = start(page, portal)
@@ -614,4 +637,3 @@ def test_journey_works_on_a_phone(portal, browser):
         assert {where: width for where, width in widths.items() if width > 320} == {}
     finally:
         phone.close()
-

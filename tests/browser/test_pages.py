@@ -1,4 +1,5 @@
 """Every frozen page in real Chromium: no accessibility violations, no console errors, usable on a phone and on paper."""
+
 import pytest
 
 from flask import url_for

@@ -1,6 +1,7 @@
 """A supplier's second look, in real Chromium with JavaScript off and every page checked with axe-core (issue 14):
 "None of these" on its own (6), the evidence page (8), answers hidden by a change are not sent (2), the email with
 the PDF (10), updating what was sent (12) and deleting answers never sent (13)."""
+
 import email
 import email.policy
 import re
@@ -9,8 +10,21 @@ from playwright.sync_api import Page, expect
 
 from tests import evidence_files as files
 
-from .test_journey import (ASSESSMENT_ID, COMPLETED_YES, REFERENCE, axe_on_what_is_shown, axe_page, context,  # noqa: F401
-                           go, page, portal, portals, ready_to_send, save_and_continue, start)
+from .test_journey import (
+    ASSESSMENT_ID,
+    COMPLETED_YES,
+    REFERENCE,
+    axe_on_what_is_shown,
+    axe_page,  # noqa: F401  (a fixture)
+    context,  # noqa: F401  (a fixture)
+    go,
+    page,  # noqa: F401  (a fixture)
+    portal,  # noqa: F401  (a fixture)
+    portals,  # noqa: F401  (a fixture)
+    ready_to_send,
+    save_and_continue,
+    start,
+)
 
 
 def upload(page: Page, tmp_path, name: str, data: bytes) -> None:
@@ -49,7 +63,8 @@ def _journey(portal, page, axe_page, tmp_path, mail):  # noqa: F811
     page.get_by_label("None of these", exact=True).check()
     save_and_continue(page)
     expect(page.locator(".govuk-error-summary")).to_contain_text(
-        "Select the options that apply, or select ‘None of these’ on its own")
+        "Select the options that apply, or select ‘None of these’ on its own"
+    )
     accessible(page, axe_page)
     page.get_by_label("None of these", exact=True).uncheck()
     save_and_continue(page)
@@ -123,7 +138,9 @@ def _journey(portal, page, axe_page, tmp_path, mail):  # noqa: F811
     expect(page.get_by_role("heading", level=1)).to_have_text("Self-assessment sent")
     expect(page.locator("main")).to_contain_text("Acme Cleaning and Facilities Ltd")
     versions = store.keys(f"submissions/{ASSESSMENT_ID}/{reference}/")
-    assert len(versions) == 2 and store.read_json(versions[-1])["answers"]["organisation_name"] == "Acme Cleaning and Facilities Ltd"
+    assert (
+        len(versions) == 2 and store.read_json(versions[-1])["answers"]["organisation_name"] == "Acme Cleaning and Facilities Ltd"
+    )
     assert len(list(mail.glob("*.eml"))) == 2
 
     # 13. Answers never sent can be deleted, and the link says so afterwards.

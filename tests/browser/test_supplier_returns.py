@@ -1,6 +1,7 @@
 """A supplier contact's return in real Chromium with JavaScript off, on the file store and on S3 (moto's server):
 they sign in by the emailed link, send a return with evidence, see the council's query and correct the return.
 axe-core checks every page on the way, error states included."""
+
 import uuid
 from dataclasses import replace
 from datetime import datetime, timezone
@@ -33,10 +34,17 @@ def portal(request, built, tmp_path):
         storage = f"s3://{BUCKET}/supplier-journey-{uuid.uuid4().hex}"
     else:
         storage = str(tmp_path / "storage")
-    app = create_app({"PORTAL_CONTENT": CONTENT, "PORTAL_ASSETS": built[1], "PORTAL_STORAGE": storage,
-                      "PORTAL_EMAIL": f"outbox:{tmp_path / 'outbox'}", "SESSION_COOKIE_SECURE": False,
-                      "PORTAL_CLOCK": Clock(datetime(2026, 11, 2, 12, tzinfo=timezone.utc)),
-                      "PORTAL_SEND_EMAIL_EVERY": 1})  # make run's sender too, which retries a delivery that failed
+    app = create_app(
+        {
+            "PORTAL_CONTENT": CONTENT,
+            "PORTAL_ASSETS": built[1],
+            "PORTAL_STORAGE": storage,
+            "PORTAL_EMAIL": f"outbox:{tmp_path / 'outbox'}",
+            "SESSION_COOKIE_SECURE": False,
+            "PORTAL_CLOCK": Clock(datetime(2026, 11, 2, 12, tzinfo=timezone.utc)),
+            "PORTAL_SEND_EMAIL_EVERY": 1,
+        }
+    )  # make run's sender too, which retries a delivery that failed
     with serving_app(app) as base:
         yield base, open_store(storage), tmp_path / "outbox"
     app.extensions["portal.email_sender"].set()
@@ -79,8 +87,10 @@ def test_a_contact_sends_a_return_with_evidence_sees_the_query_and_corrects_it(p
     expect(page.get_by_role("alert")).to_contain_text("Enter the quantity delivered for LE01")
     accessible()
 
-    for code, quantity, method, districts in (("LE01", "5", "Payroll for the quarter", "EX1, EX4"),
-                                              ("WB06", "12.5", "Volunteering log", "EX2")):
+    for code, quantity, method, districts in (
+        ("LE01", "5", "Payroll for the quarter", "EX1, EX4"),
+        ("WB06", "12.5", "Volunteering log", "EX2"),
+    ):
         page.locator(f"#lines-{code}-quantity").fill(quantity)
         page.locator(f"#lines-{code}-method").fill(method)
         page.locator(f"#lines-{code}-postcode_districts").fill(districts)
