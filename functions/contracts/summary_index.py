@@ -12,7 +12,7 @@ write; `rebuild` makes every shard again (flask --app portal rebuild-contract-su
 import random
 import time
 
-from ..storage import AlreadyExists, NotFound, Store, read_json_many
+from ..storage import AlreadyExists, NotFound, StorageUnavailable, Store, read_json_many
 
 PREFIX = "summary-index/"
 SHARDS = "0123456789abcdef"
@@ -52,8 +52,8 @@ def _write(store: Store, shard: str, change) -> None:
             if _number(older) < number + 1:
                 try:
                     store.delete(older)
-                except NotFound:
-                    pass
+                except (NotFound, StorageUnavailable):
+                    pass  # tidying only: the new version is stored, and the next writer drops what is left
         return
     raise AlreadyExists(f"could not add a version under {folder} after {ATTEMPTS} attempts")
 
