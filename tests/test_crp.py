@@ -8,7 +8,8 @@ import pytest
 from portal.content import load_content
 from portal.crp.checker import change_from_baseline, check
 from portal.crp.plan import Plan, Quantity
-from portal.crp.rules import RULES, RULES_BY_ID, add_months, is_twelve_months
+from portal.crp.catalogue import RULES, RULES_BY_ID
+from portal.crp.rules import add_months, is_twelve_months
 from portal.crp.rulesets import RuleSet, load_rulesets
 
 from .conftest import CONTENT

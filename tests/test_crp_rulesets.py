@@ -4,7 +4,7 @@ import pytest
 import yaml
 
 from portal.content import ContentError, load_content
-from portal.crp.rules import RULES_BY_ID
+from portal.crp.catalogue import RULES_BY_ID
 from portal.crp.rulesets import load_rulesets
 
 from .content_edits import edit as edit_file

@@ -14,7 +14,8 @@ from ..reading.fields import SLUG, text
 from ..reading.source import Source, read_yaml
 from ..questionnaire.answer_types import answer_type
 from .plan import ASKED_CATEGORIES, HAS_PLAN, QUESTIONS, SIGNED_OFF_BY
-from .rules import RULES_BY_ID, Rule, Settings
+from .catalogue import RULES_BY_ID
+from .rules import Rule, Settings
 
 RULESETS_FILE = Path("crp") / "rulesets.yaml"
 
