@@ -69,7 +69,7 @@ def test_every_refusal_of_the_setup_is_a_misconfiguration_not_a_crash(code):
     from botocore.exceptions import ClientError
 
     from functions.storage import StorageMisconfigured, StorageUnavailable
-    from functions.storage.s3_store import _s3_failure
+    from functions.storage.s3_failures import _s3_failure
 
     failure = _s3_failure(
         ClientError({"Error": {"Code": code, "Message": "no"}, "ResponseMetadata": {"HTTPStatusCode": 403}}, "GetObject"),

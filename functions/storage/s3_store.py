@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import itertools
-import os
 import threading
-from contextlib import contextmanager, suppress
+from contextlib import suppress
 
 from .contract import (
     FILENAME_PLACEHOLDER,
@@ -14,8 +13,6 @@ from .contract import (
     NotFound,
     Store,
     StorageError,
-    StorageMisconfigured,
-    StorageUnavailable,
     Upload,
     UploadForm,
     check_folder,
@@ -27,48 +24,15 @@ from portal.text import strip_bidi_and_controls
 
 from .downloads import content_disposition
 from .records import READ_THREADS, RECORDS
+from .s3_failures import S3_SETTINGS, s3_settings, translated_errors
 from .s3_streams import S3Stream, in_parts
 
 __all__ = ["S3_SETTINGS", "UPLOAD_PART_BYTES", "S3Store", "s3_settings"]
 
 # boto3's default session, which makes every store's client, is not safe to use from two threads at once.
 _BOTO3_SESSION_LOCK = threading.Lock()
-# How long S3Store waits for S3 before a request fails with StorageUnavailable: at most about
-# (connect + read) x attempts seconds (12 s), inside a function's 15-second Lambda timeout. Set through the environment
-# (portal/config.py); botocore's own defaults (60 s reads, retried) would let a slow store hang a page until Lambda kills it.
-S3_SETTINGS = {"PORTAL_S3_CONNECT_TIMEOUT": 2.0, "PORTAL_S3_READ_TIMEOUT": 4.0, "PORTAL_S3_MAX_ATTEMPTS": 2}
-
-
-def s3_settings(environ=os.environ) -> dict:
-    """S3_SETTINGS as the environment sets them."""
-    return {name: type(default)(environ.get(name, default)) for name, default in S3_SETTINGS.items()}
-
-
 # Streaming writes to S3 go up in parts of this size (S3's minimum is 5 MiB): memory stays at about one part.
 UPLOAD_PART_BYTES = 8 * 1024 * 1024
-# S3 error codes that mean "try again later" rather than "you asked for something wrong".
-_S3_BUSY = {
-    "SlowDown",
-    "Throttling",
-    "ThrottlingException",
-    "RequestLimitExceeded",
-    "TooManyRequestsException",
-    "RequestTimeout",
-    "ServiceUnavailable",
-    "InternalError",
-}
-_S3_MISCONFIGURED = {
-    "NoSuchBucket",
-    "AccessDenied",
-    "AllAccessDisabled",
-    "InvalidAccessKeyId",
-    "SignatureDoesNotMatch",
-    "InvalidToken",
-    "ExpiredToken",
-    "InvalidBucketName",
-    "PermanentRedirect",
-    "AuthorizationHeaderMalformed",
-}
 
 
 class S3Store(Store):
@@ -254,18 +218,8 @@ class S3Store(Store):
     def _full(self, key: str) -> str:
         return self.prefix + check_key(key)
 
-    @contextmanager
     def _errors(self, key: str):
-        from botocore.exceptions import BotoCoreError, ClientError, ConnectionError, HTTPClientError
-
-        try:
-            yield
-        except ClientError as err:
-            raise _s3_failure(err, key) from err
-        except (ConnectionError, HTTPClientError) as err:  # unreachable endpoint, timeouts, dropped connections
-            raise StorageUnavailable(f"Cannot reach S3 for {key}: {err}") from err
-        except BotoCoreError as err:  # missing credentials and other local misconfiguration
-            raise StorageMisconfigured(f"S3 request for {key} failed ({err}): check {StorageMisconfigured.SETTINGS}") from err
+        return translated_errors(key)
 
     # Evidence uploads: a presigned POST straight to the bucket; the function only asks S3 about the object.
 
@@ -358,17 +312,3 @@ class S3Store(Store):
             for item in page.get("Versions", []) + page.get("DeleteMarkers", []):
                 if item["Key"] == full:
                     self.client.delete_object(Bucket=self.bucket, Key=full, VersionId=item["VersionId"])
-
-
-def _s3_failure(err, key: str) -> StorageError:
-    code = err.response.get("Error", {}).get("Code", "")
-    status = err.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0)
-    if code in ("PreconditionFailed", "ConditionalRequestConflict") or status == 412:
-        return AlreadyExists(key)
-    if code in ("NoSuchKey", "NotFound", "404"):  # HEAD answers with a bare 404 and no body
-        return NotFound(key)
-    if status >= 500 or code in _S3_BUSY:
-        return StorageUnavailable(f"S3 is unavailable for {key}: {code}")
-    if code in _S3_MISCONFIGURED or status in (401, 403):
-        return StorageMisconfigured(f"S3 refused {key} as set up ({code}): check {StorageMisconfigured.SETTINGS}")
-    return StorageError(f"S3 refused {key}: {code} {err.response.get('Error', {}).get('Message', '')}".rstrip())
