@@ -66,7 +66,7 @@ def council(event, context):
 def evidence_export(event, context):
     """Run by S3's "Object Created" event (through EventBridge) when the council pages store an evidence ZIP job
     record: builds the ZIP (functions/exports/jobs.py). Any other event is ignored."""
-    from functions.exports.jobs import job_id_in_s3_event, run_for_app
+    from functions.exports.job_runs import job_id_in_s3_event, run_for_app
     from functions.storage import app_store
 
     app = _built("council")[0]

@@ -18,7 +18,7 @@ import pytest
 from functions import handlers
 from functions.council import audit
 from functions.council.officers import Officers
-from functions.exports import jobs
+from functions.exports import job_runs, jobs
 from functions.storage import StorageUnavailable, open_store
 from tests.conftest import BUCKET, CONTENT
 from tests.officer import ADMIN, VIEWER, Clock, council_app_with_officers, follow, signed_in
@@ -97,7 +97,7 @@ def test_asking_for_the_zip_records_a_job_then_its_page_says_preparing_then_read
     assert "We are preparing your ZIP" in page and "1 submission with 2 evidence files" in page
     assert f'href="{path}">Check again</a>' in page and "Download the ZIP" not in page
 
-    jobs.run_for_app(council_app, job_id(path))  # as the evidence_export Lambda does when S3 tells it
+    job_runs.run_for_app(council_app, job_id(path))  # as the evidence_export Lambda does when S3 tells it
     page = text(viewer, path)
     assert "Your ZIP is ready" in page and "Download the ZIP" in page
     assert_holds_the_evidence(downloaded_zip(viewer, path, store), store, reference, ["a.pdf", "b.pdf"])
@@ -109,7 +109,7 @@ def test_asking_for_the_zip_records_a_job_then_its_page_says_preparing_then_read
 def test_a_job_can_be_seen_only_by_the_officer_who_asked_and_admins(council_app, viewer, store, clock, tmp_path):
     with_evidence(council_app, store, clock, "a.pdf")
     path = ask_for_zip(viewer)
-    jobs.run_for_app(council_app, job_id(path))
+    job_runs.run_for_app(council_app, job_id(path))
     Officers(store).add("another.viewer@exampleshire.gov.uk", "viewer")
     other = signed_in(council_app, "another.viewer@exampleshire.gov.uk", tmp_path / "outbox")
     assert other.client.get(path).status_code == 404
@@ -130,7 +130,7 @@ def test_a_failed_job_says_so_and_trying_again_asks_for_the_same_submissions(cou
     store.delete(newest)
     store.create(newest, b"{not json", "application/json")  # a record the job cannot read, whatever the reason
 
-    assert jobs.run_for_app(council_app, job_id(path)).state == jobs.FAILED
+    assert job_runs.run_for_app(council_app, job_id(path)).state == jobs.FAILED
     page = text(viewer, path)
     assert "We could not prepare your ZIP" in page and "Something went wrong" in page
     [action] = re.findall(r'<form method="post" action="([^"]+)"', page.split("<main", 1)[1])
@@ -142,7 +142,7 @@ def test_a_failed_job_says_so_and_trying_again_asks_for_the_same_submissions(cou
     store.create(newest, original, "application/json")
     again = ask_for_zip(viewer, "?status=new&sort=oldest")
     assert again != path and "We are preparing your ZIP" in text(viewer, again)
-    assert jobs.run_for_app(council_app, job_id(path)).state == jobs.FAILED  # an outcome is never rewritten
+    assert job_runs.run_for_app(council_app, job_id(path)).state == jobs.FAILED  # an outcome is never rewritten
 
 
 def test_a_job_whose_worker_died_shows_as_failed_after_twenty_minutes(council_app, viewer, store, clock):
@@ -213,7 +213,7 @@ def test_a_submission_purged_after_the_job_was_asked_for_is_left_out_and_the_res
     path = ask_for_zip(viewer)
     for key in store.keys(f"submissions/readiness/{purged}/") + store.keys(f"evidence/{purged}/"):
         store.delete(key)  # as the retention purge deletes a submission with its evidence
-    assert jobs.run_for_app(council_app, job_id(path)).state == jobs.READY
+    assert job_runs.run_for_app(council_app, job_id(path)).state == jobs.READY
     assert_holds_the_evidence(downloaded_zip(viewer, path, store), store, kept, ["kept.pdf"])
 
 
@@ -245,7 +245,7 @@ def test_the_evidence_zips_page_lists_the_officers_own_jobs_newest_first_with_th
 ):
     with_evidence(council_app, store, clock, "a.pdf", "b.pdf")
     ready = ask_for_zip(viewer)
-    jobs.run_for_app(council_app, job_id(ready))
+    job_runs.run_for_app(council_app, job_id(ready))
     clock.advance(minutes=1)
     stalled = ask_for_zip(viewer)
     clock.advance(minutes=21)  # its worker never reported back

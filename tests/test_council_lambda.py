@@ -8,9 +8,8 @@ from urllib.parse import urlsplit
 import pytest
 
 from functions import handlers
-from functions.exports import jobs
+from functions.exports import job_runs, jobs
 from functions.council.officers import Officers
-from functions.exports import jobs
 from functions.events.registrations import Registrations
 from functions.storage import open_store
 from portal import create_app
@@ -104,7 +103,7 @@ def test_council_pages_are_valid_html(built, tmp_path):
     pages["zips-none"] = officer.client.get("/council/exports/jobs/")
     job_page = urlsplit(officer.post("/council/exports/evidence", form_page="/council/submissions/").headers["Location"]).path
     pages["zip-preparing"] = officer.client.get(job_page)
-    jobs.run_for_app(app, job_page.rstrip("/").rsplit("/", 1)[1])
+    job_runs.run_for_app(app, job_page.rstrip("/").rsplit("/", 1)[1])
     pages["zip-ready"] = officer.client.get(job_page)
     stalled = jobs.create_job(store, OFFICER, {"status": "new"}, [], datetime.now(timezone.utc) - timedelta(minutes=21))
     pages["zip-failed"] = officer.client.get(f"/council/exports/jobs/{stalled.id}/")

@@ -11,7 +11,7 @@ import threading
 
 from flask import abort, current_app, g, redirect, render_template, url_for
 
-from ..exports import jobs
+from ..exports import job_runs, jobs
 from ..storage import NotFound
 from .download_pages import LINK_SECONDS
 from .export_pages import listed_submissions
@@ -51,7 +51,10 @@ def export_evidence():
     audited("asked-for-evidence-zip", "", job=job.id, submissions=len(job.submissions), files=job.files)
     if runner == "thread":
         threading.Thread(
-            target=jobs.run_for_app, args=(current_app._get_current_object(), job.id), daemon=True, name=f"evidence-zip-{job.id}"
+            target=job_runs.run_for_app,
+            args=(current_app._get_current_object(), job.id),
+            daemon=True,
+            name=f"evidence-zip-{job.id}",
         ).start()
     return redirect(url_for("council.export_job", job_id=job.id), 303)
 

@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import expect
 
-from functions.exports import jobs
+from functions.exports import job_runs
 from functions.storage import open_store
 from portal import create_app
 from tests.conftest import CONTENT
@@ -63,7 +63,7 @@ def test_officer_waits_for_the_evidence_zip_then_downloads_it_with_javascript_of
     page.get_by_role("link", name="Check again").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("We are preparing your ZIP")
 
-    jobs.run_for_app(app, urlsplit(page.url).path.rstrip("/").rsplit("/", 1)[1])
+    job_runs.run_for_app(app, urlsplit(page.url).path.rstrip("/").rsplit("/", 1)[1])
     page.get_by_role("link", name="Check again").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Your ZIP is ready")
     assert violations(page, axe_page) == []
@@ -109,6 +109,6 @@ def test_with_javascript_the_page_shows_the_zip_is_ready_without_checking_again(
     page.get_by_role("button", name="Their evidence files (ZIP)").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("We are preparing your ZIP")
 
-    jobs.run_for_app(app, urlsplit(page.url).path.rstrip("/").rsplit("/", 1)[1])
+    job_runs.run_for_app(app, urlsplit(page.url).path.rstrip("/").rsplit("/", 1)[1])
     expect(page.get_by_role("heading", level=1)).to_have_text("Your ZIP is ready", timeout=15000)
     expect(page.get_by_role("button", name="Download the ZIP")).to_be_visible()
