@@ -2,6 +2,7 @@
 
 import logging
 import shutil
+import urllib.request
 import uuid
 from pathlib import Path
 
@@ -92,6 +93,15 @@ def page_without_js(browser):
     context.close()
 
 
+_MOTO: dict[str, str] = {}  # the running moto server's endpoint, once a test has asked for it
+
+
+def _fresh_bucket(endpoint: str) -> None:
+    admin = boto3.client("s3", endpoint_url=endpoint, **CREDENTIALS)
+    admin.create_bucket(Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": REGION})
+    admin.put_bucket_versioning(Bucket=BUCKET, VersioningConfiguration={"Status": "Enabled"})
+
+
 @pytest.fixture(scope="session")
 def s3_endpoint():
     """moto's S3 server on loopback, with a versioned bucket as in production; yields its URL."""
@@ -103,12 +113,22 @@ def s3_endpoint():
     server.start()
     host, port = server.get_host_and_port()
     endpoint = f"http://{host}:{port}"
-    admin = boto3.client("s3", endpoint_url=endpoint, **CREDENTIALS)
-    admin.create_bucket(Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": REGION})
-    admin.put_bucket_versioning(Bucket=BUCKET, VersioningConfiguration={"Status": "Enabled"})
+    _fresh_bucket(endpoint)
+    _MOTO["endpoint"] = endpoint
     yield endpoint
+    _MOTO.clear()
     server.stop()
     werkzeug_log.setLevel(level)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _moto_forgets_each_module():
+    """moto keeps every object version in this process's memory; without forgetting them, a worker grew past 10 GB
+    over the suite (the evidence tests alone store 25 MB files) and the machine ran out. Each module starts empty."""
+    yield
+    if endpoint := _MOTO.get("endpoint"):
+        urllib.request.urlopen(urllib.request.Request(f"{endpoint}/moto-api/reset", method="POST"), timeout=60)
+        _fresh_bucket(endpoint)
 
 
 @pytest.fixture
