@@ -95,7 +95,7 @@ def measure(assets: Path, storage_url: str, store, count: int, work: Path) -> li
     app = council_app_with_officers(assets, storage_url, work / "outbox", Clock(), "http://localhost")
     seed(store, app.extensions["portal.content"].assessment("readiness"), count)
     officer = signed_in(app, VIEWER, work / "outbox")
-    app.extensions["portal.council.store"] = store  # the council pages' own store, counted
+    app.extensions["portal.store"] = store  # the app's one store (functions.storage.app_store), counted
     requests = []
     for _ in range(2):
         store.reset()

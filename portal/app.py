@@ -12,6 +12,7 @@ from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
 from . import config, headers
 from .assets import AssetsMissing, read_manifest
 from .content.snapshot import NAME as SNAPSHOT, read_snapshot
+from .post_size import largest_post
 
 
 def create_app(overrides: dict | None = None, functions: tuple[str, ...] | None = None) -> Flask:
@@ -72,9 +73,12 @@ def create_app(overrides: dict | None = None, functions: tuple[str, ...] | None 
     @app.before_request
     def refuse_oversized_posts():
         """Before the CSRF check reads the form, so that a huge post is told it is too large, not that it expired."""
-        # Evidence files are posted to storage; locally that is the file store's endpoint, which keeps its own limit.
-        if (request.content_length or 0) > app.config["MAX_CONTENT_LENGTH"] and request.endpoint != "storage_upload.upload":
+        # A page that takes a file says how large a post it takes (portal/post_size.py); Werkzeug holds a post
+        # that gives no length to the same limit as it reads it.
+        limit = largest_post(app.view_functions.get(request.endpoint), app.config["MAX_CONTENT_LENGTH"])
+        if (request.content_length or 0) > limit:
             abort(413)
+        request.max_content_length = limit
 
     if functions is None:  # make run: the register as storage has it now (python build.py freezes it instead)
         from functions.charter.signatories import live_register

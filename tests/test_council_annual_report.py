@@ -62,3 +62,16 @@ def test_any_year_gives_a_report(viewer, query):
     assert viewer.client.get(f"/council/annual-report/?{query}").status_code == 200
     for year in ("1999", "abc", "２０２６", "9" * 40):
         assert viewer.client.get(f"/council/annual-report/{year}.pdf").status_code == 404
+
+
+def test_the_report_gives_the_rating_an_officer_set_while_the_figures_hold(council_app, store, viewer, tmp_path):
+    from tests.officer import ADMIN
+
+    highways = record(council_app, store, contract(commitments=(("LE01", "4.5", "quarterly"),)))
+    send(council_app, store, highways, Q1, {"LE01": "5"})
+    review(council_app, store, highways, Q1, "accepted", {"LE01": "4"})
+    admin = signed_in(council_app, ADMIN, tmp_path / "outbox")
+    url = f"/council/contracts/{highways}/ratings"
+    assert admin.post(f"{url}/LE01", {"band": "good", "reason": "Q2 sent late by post"}, form_page=url).status_code == 303
+    page = text(viewer.client.get("/council/annual-report/").get_data(as_text=True))
+    assert "Highways maintenance : KPI ratings (EXC-2026-014) Roadworks Ltd Good 2 1" in page

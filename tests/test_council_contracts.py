@@ -196,6 +196,35 @@ def test_commitments_import_from_a_spreadsheet_into_the_form_and_bad_rows_are_na
     assert 'value="whole_contract" checked' in page and store.keys("contracts/") == []
 
 
+def _post_with_spreadsheet(admin, data: bytes, action="import"):
+    from io import BytesIO
+
+    page = admin.client.get("/council/contracts/new").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    fields = {**CONTRACT, "action": action, "csrf_token": token, "spreadsheet": (BytesIO(data), "commitments.xlsx")}
+    return admin.client.post("/council/contracts/new", data=fields, content_type="multipart/form-data")
+
+
+@pytest.mark.parametrize("size", [1024 * 1024 + 1, 3 * 1024 * 1024])
+def test_a_spreadsheet_too_large_is_named_with_the_answers_kept(admin, store, size):
+    refused = _post_with_spreadsheet(admin, b"x" * size)
+    assert refused.status_code == 400, text(refused)[:300]
+    assert "The spreadsheet must be smaller than 1 MB" in text(refused)
+    assert 'value="Highways maintenance"' in refused.get_data(as_text=True)  # the answers typed are still there
+    assert store.keys("contracts/") == []
+
+
+def test_a_post_larger_than_the_form_takes_gets_the_too_large_page_and_stores_nothing(admin, store):
+    refused = _post_with_spreadsheet(admin, b"x" * (4 * 1024 * 1024 + 1))
+    assert refused.status_code == 413 and "What you sent is too large." in text(refused)
+    assert store.keys("contracts/") == []
+
+
+def test_a_form_without_a_file_still_takes_only_the_forms_limit(admin):
+    assert admin.post("/council/notifications", {"notify_daily": "x" * (1024 * 1024 + 1)}).status_code == 413
+    assert admin.post("/council/notifications", {"notify_daily": "x" * 1000}).status_code in (303, 400)
+
+
 def test_a_variation_needs_a_reason_and_the_history_shows_every_version(admin, store):
     contract_id = record(admin)
     change = f"/council/contracts/{contract_id}/change"

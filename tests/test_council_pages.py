@@ -51,6 +51,13 @@ def rows(html: str) -> list[str]:
     return re.findall(r'<th scope="row" class="govuk-table__header"><a [^>]*>(SV-[A-Z0-9-]+)</a>', html)
 
 
+def test_council_address_as_typed_leads_to_the_submissions_list(council_app, viewer):
+    signed_out = council_app.test_client().get("/council/")
+    assert signed_out.status_code == 302 and "/council/sign-in?next=/council/" in signed_out.headers["Location"]
+    page = viewer.client.get("/council/", follow_redirects=True)
+    assert page.status_code == 200 and page.request.path == "/council/submissions/"
+
+
 def test_list_shows_each_submission_with_what_officers_triage_by(council_app, assessment, viewer, store):
     reference = submit(council_app, assessment)
     html = viewer.client.get("/council/submissions/").get_data(as_text=True)

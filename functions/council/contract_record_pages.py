@@ -9,6 +9,7 @@ from portal.contracts import BASES, FREQUENCIES, read_contract
 from portal.contracts.spreadsheet import commitments_from_rows, read_commitment_rows
 from portal.contracts.contract_form import MAX_COMMITMENTS
 from portal.contracts.form import Invalid, text_field
+from portal.post_size import takes_posts_up_to
 
 from ..contracts import summaries
 from ..contracts.records import Contracts
@@ -17,6 +18,10 @@ from . import contract_forms
 from .web import admin_only, audited, clock, council_blueprint, officers, store
 
 REASON_LIMIT = 500
+SPREADSHEET_LIMIT = 1024 * 1024  # far more than 200 commitments need
+# The form with a spreadsheet larger than that, so that it is told so with the answers kept. Under what API Gateway
+# can pass to a function (6 MB, a file base64-encoded); a larger post gets the general "too large" page.
+LARGEST_POST = 4 * 1024 * 1024
 
 
 def _content():
@@ -48,9 +53,11 @@ def _render(values, errors, *, contract_id=None, extra=0, imported=0, not_saved=
 def _import(values):
     """Commitments from the spreadsheet into the form, or the spreadsheet's problems, every bad row named."""
     upload = request.files.get("spreadsheet")
-    data = upload.read(1024 * 1024 + 1) if upload else b""
+    data = upload.read(SPREADSHEET_LIMIT + 1) if upload else b""
     if not data:
         return 0, {"spreadsheet": ["Select a spreadsheet (XLSX or CSV) of commitments"]}
+    if len(data) > SPREADSHEET_LIMIT:
+        return 0, {"spreadsheet": ["The spreadsheet must be smaller than 1 MB: keep only the columns of commitments"]}
     found, problems = read_commitment_rows(data, _content())
     if problems:
         return 0, {"spreadsheet": problems}
@@ -113,6 +120,7 @@ def _form(contract_id=None):
 
 
 @council_blueprint.route("/contracts/new", methods=["GET", "POST"])
+@takes_posts_up_to(LARGEST_POST)
 @admin_only
 def new_contract():
     if request.method == "POST":
@@ -121,6 +129,7 @@ def new_contract():
 
 
 @council_blueprint.route("/contracts/<contract_id>/change", methods=["GET", "POST"])
+@takes_posts_up_to(LARGEST_POST)
 @admin_only
 def change_contract(contract_id):
     found = contracts().get(contract_id)

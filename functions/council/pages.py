@@ -64,6 +64,12 @@ def _typed_date(raw: str) -> date:
     return date.fromisoformat(raw)
 
 
+@council_blueprint.get("/")
+def home():
+    """/council/, as an officer types it: the submissions list, where signing in lands too."""
+    return redirect(url_for("council.submissions"))
+
+
 @council_blueprint.get("/submissions/")
 def submissions():
     filters = _filters()

@@ -2,6 +2,8 @@
 
 from flask import Blueprint, abort, redirect, render_template, request
 
+from portal.post_size import takes_posts_up_to
+
 from .. import keep_private
 from . import UPLOAD_FIELD, FileStore, UploadRefused, app_store
 
@@ -12,12 +14,12 @@ LARGEST_POST = 256 * 1024 * 1024
 
 
 @storage_upload_blueprint.post(FileStore.UPLOAD_PATH)
+@takes_posts_up_to(LARGEST_POST)
 def upload():
     """Keep the posted file as S3 would, then send the browser where the signed form says."""
     store = app_store()
     if not isinstance(store, FileStore):
         abort(404)  # with S3, the browser posts to the bucket itself
-    request.max_content_length = LARGEST_POST
     file = request.files.get(UPLOAD_FIELD)
     try:
         location = store.receive_upload(request.form, file.filename if file else "", file.stream if file else _Empty())
