@@ -16,7 +16,7 @@ from functions.signin.contacts import SupplierContacts
 
 from portal.contracts import Commitment, Contract, Review, commitment_periods
 
-from .officer import ADMIN, Clock, OfficerBrowser, council_app_with_officers, emails_to
+from .officer import ADMIN, Clock, OfficerBrowser, council_app_with_officers, csrf, emails_to
 
 ANN, BOB = "ann@roadworks.example", "bob@roadworks.example"
 # Two local measures reported quarterly: a per-period commitment, and one for the whole contract with a profile.
@@ -181,6 +181,33 @@ def test_save_and_come_back_later_keeps_the_answers_as_typed(ann, app, tmp_path,
     bob = sign_in(app, tmp_path / "outbox", BOB)  # another contact, another computer, carries on
     form = page(bob, form_url(contract_id))
     assert 'value="4.x"' in form and 'value="Ann"' in form
+
+
+def test_a_return_posted_after_the_session_ran_out_is_kept_for_signing_in_again(ann, app, tmp_path, contract_id, clock):
+    form_page = ann.client.get(form_url(contract_id)).get_data(as_text=True)
+    clock.advance(minutes=31)  # idle past the session's limit while typing
+    late = ann.client.post(form_url(contract_id), data={**ANSWERS, "lines-LE01-quantity": "4.x", "csrf_token": csrf(form_page)})
+    assert late.status_code == 302
+    sign_in_page = urlsplit(late.headers["Location"])
+    assert sign_in_page.path == "/supplier/sign-in" and "kept=1" in sign_in_page.query
+    assert "We kept the return you were working on as a draft" in page(ann, f"{sign_in_page.path}?{sign_in_page.query}")
+    again = sign_in(app, tmp_path / "outbox")
+    form = page(again, form_url(contract_id))
+    assert 'value="4.x"' in form and 'value="Ann Smith"' in form  # what was typed, wrong answer and all
+    assert Returns(open_store(app.config["PORTAL_STORAGE"])).versions_sent(contract_id, Q1.id) == 0  # kept, not sent
+
+
+def test_a_post_after_the_session_ran_out_keeps_nothing_for_a_contact_no_longer_on_the_contract(
+    ann, app, contract_id, clock, store
+):
+    from dataclasses import replace
+
+    form_page = ann.client.get(form_url(contract_id)).get_data(as_text=True)
+    clock.advance(minutes=31)
+    Contracts(store).vary(contract_id, replace(CONTRACT, supplier_contacts=(BOB,)), ADMIN, "Ann left")
+    late = ann.client.post(form_url(contract_id), data={**ANSWERS, "csrf_token": csrf(form_page)})
+    assert late.status_code == 302 and "kept=1" not in late.headers["Location"]
+    assert Returns(store).draft(contract_id, Q1.id) is None
 
 
 def test_the_councils_query_is_shown_and_answered_by_a_correction_with_its_reason(ann, contract_id, store):

@@ -44,6 +44,7 @@ def sign_in():
             email="",
             error=None,
             expired=request.args.get("expired") == "1",
+            kept=request.args.get("kept") == "1",
         )
     typed = request.form.get("email", "")[:320].strip()
     email = signing_in_address(typed)

@@ -6,15 +6,18 @@ Every page needs a live session except those in PUBLIC. A session stands only wh
 
 import functools
 
-from flask import Blueprint, g, redirect, request, session, url_for
+from flask import Blueprint, current_app, g, redirect, request, session, url_for
 
 from portal.clock import now
+from portal.contracts import reporting_periods
 
 from .. import keep_private, log_storage_failure
 from .. import signin
 from ..signin.sessions import Sessions
 from ..storage import StorageUnavailable, app_store
 from ..signin.contacts import SupplierContacts
+from ..contracts.records import Contracts
+from ..contracts.returns import Returns
 
 supplier_blueprint = Blueprint("supplier", __name__, url_prefix="/supplier")
 PUBLIC = {"supplier.sign_in", "supplier.check_email", "supplier.use_link", "supplier.signed_out"}
@@ -85,12 +88,37 @@ def _require_sign_in():
     if found is None or not contacts().may_sign_in(found.email):
         if found is not None:
             sessions().end(found)  # withdrawn: this session is over, whatever happens next
+        kept = _keep_a_return_the_session_missed() if found is None else None
         session.pop(SESSION_KEY, None)
-        wanted = request.full_path.rstrip("?") if request.method == "GET" else None
-        return redirect(url_for("supplier.sign_in", next=safe_next(wanted), expired=1 if had_session else None))
+        wanted = request.full_path.rstrip("?") if request.method == "GET" else kept
+        return redirect(
+            url_for("supplier.sign_in", next=safe_next(wanted), expired=1 if had_session else None, kept=1 if kept else None)
+        )
     g.supplier_session = sessions().touch(found)
     g.supplier = found.email
     return None
+
+
+def _keep_a_return_the_session_missed() -> str | None:
+    """A return posted just after the contact's session ran out (its CSRF token already checked), by a contact who
+    still reports on the contract: kept as a draft, as "Save and come back later" keeps one, so that signing in again
+    opens the form with what they typed. The form's address to go back to; None for anything else."""
+    if request.method != "POST" or request.endpoint != "supplier.return_form":
+        return None
+    ended = sessions().find_ended_by_time(session.get(SESSION_KEY))
+    contract_id, period_id = request.view_args["contract_id"], request.view_args["period_id"]
+    if ended is None or not Contracts(store(), now).may_report(ended.email, contract_id):
+        return None
+    found = Contracts(store()).get(contract_id)
+    days = current_app.extensions["portal.content"].contracts.return_due_days
+    if found is None or period_id not in {period.id for period in reporting_periods(found[0], days)}:
+        return None
+    returns = Returns(store(), now)
+    sent = returns.versions_sent(contract_id, period_id)
+    raw = request.form.get("based_on", "")
+    based_on = min(int(raw), sent) if raw.isascii() and raw.isdigit() and len(raw) < 7 else sent
+    returns.save_draft(contract_id, period_id, request.form, based_on, ended.email)
+    return url_for("supplier.return_form", contract_id=contract_id, period_id=period_id)
 
 
 keep_private(supplier_blueprint, kept="your returns")
