@@ -96,6 +96,26 @@ def _choice(name: str, allowed) -> str:
     return value if isinstance(value, str) and value in allowed else ""
 
 
+SORT_KEYS = {
+    "due": lambda r: (r["period"].due, r["title"].casefold()),
+    "overdue": lambda r: (-r["days_overdue"], r["period"].due, r["title"].casefold()),
+    "contract": lambda r: (r["title"].casefold(), r["period"].due),
+    "supplier": lambda r: (r["supplier"].casefold(), r["period"].due),
+}
+
+
+def _matches(row: dict, filters: dict, in_priority: set[str]) -> bool:
+    """Whether a row passes every filter chosen; `in_priority`: the measure codes of the priority chosen."""
+    words = filters["q"].casefold()
+    return (
+        (not filters["show"] or row["category"] == filters["show"])
+        and (not filters["manager"] or row["manager"] == filters["manager"])
+        and (not filters["measure"] or filters["measure"] in row["measures"])
+        and (not filters["priority"] or bool(in_priority.intersection(row["measures"])))
+        and (not words or words in f"{row['title']} {row['reference']} {row['supplier']}".casefold())
+    )
+
+
 def _filtered(today):
     """(rows, filters, choices): the rows the query string asks for, in its order."""
     content = _content()
@@ -111,26 +131,8 @@ def _filtered(today):
         "priority": _choice("priority", priorities),
         "q": request.args.get("q", "")[:100].strip(),
     }
-    rows = every
-    if filters["show"]:
-        rows = [r for r in rows if r["category"] == filters["show"]]
-    if filters["manager"]:
-        rows = [r for r in rows if r["manager"] == filters["manager"]]
-    if filters["measure"]:
-        rows = [r for r in rows if filters["measure"] in r["measures"]]
-    if filters["priority"]:
-        wanted = {code for code in codes if getattr(content.measure(code.lower()), "priority", None) == filters["priority"]}
-        rows = [r for r in rows if wanted.intersection(r["measures"])]
-    if filters["q"]:
-        words = filters["q"].casefold()
-        rows = [r for r in rows if words in f"{r['title']} {r['reference']} {r['supplier']}".casefold()]
-    key = {
-        "due": lambda r: (r["period"].due, r["title"].casefold()),
-        "overdue": lambda r: (-r["days_overdue"], r["period"].due, r["title"].casefold()),
-        "contract": lambda r: (r["title"].casefold(), r["period"].due),
-        "supplier": lambda r: (r["supplier"].casefold(), r["period"].due),
-    }[filters["sort"]]
-    rows.sort(key=key)
+    in_priority = {code for code in codes if getattr(content.measure(code.lower()), "priority", None) == filters["priority"]}
+    rows = sorted((r for r in every if _matches(r, filters, in_priority)), key=SORT_KEYS[filters["sort"]])
     counts = {name: sum(1 for r in every if r["category"] == name) for name in SHOW if name}
     titles = {code: getattr(content.measure(code.lower()), "title", "") for code in codes}
     return (
