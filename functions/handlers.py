@@ -92,6 +92,7 @@ def council_purge(event, context):
             "submissions": len(result.submissions),
             "evidence_files": result.evidence_files,
             "audit_records": result.audit_records,
+            "unconfirmed_charter_sign_ups": result.unconfirmed_sign_ups,
         }
 
 

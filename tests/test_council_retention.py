@@ -104,6 +104,31 @@ def test_purge_clears_sign_in_data_after_a_day(council_app, store, clock):
     assert Officers(store).find("viewer@exampleshire.gov.uk") is not None  # officers are kept
 
 
+def test_purge_deletes_charter_sign_ups_never_confirmed_and_expired_confirmation_links(council_app, store, clock):
+    from functions.charter.signatories import Signatories
+
+    charter = Signatories(store, clock)
+    forgotten, _ = charter.sign_up({"organisation": "Never Confirmed Ltd"})
+    confirmed, link = charter.sign_up({"organisation": "Confirmed Ltd"})
+    charter.confirm(link)
+    clock.advance(days=8, minutes=1)  # every link has expired, and a day more
+    run(council_app, "purge")
+    assert store.keys("charter/links/") == []
+    assert store.keys(f"charter/signatories/{forgotten['id']}/")  # still within its 30 days
+    clock.advance(days=23)
+    output = run(council_app, "purge")
+    assert "1 Charter sign-ups never confirmed" in output
+    assert store.keys(f"charter/signatories/{forgotten['id']}/") == []
+    assert charter.get(confirmed["id"])["status"] == "pending"  # a confirmed sign-up is the council's to decide on
+    assert store.keys("charter/used-links/") == []
+    [entry] = [r for r in audit.read(store, audit.keys_newest_first(store)) if r["action"] == "deleted-by-retention"]
+    assert entry["details"]["unconfirmed_charter_sign_ups"] == 1 and "Never Confirmed" not in str(entry)
+    from functions.council.retention import UNCONFIRMED_DAYS
+
+    notice = (CONTENT / "pages" / "privacy-notice.md").read_text()
+    assert f"| Charter sign-ups whose email address is never confirmed | Deleted {UNCONFIRMED_DAYS} days after" in notice
+
+
 def test_daily_email_lists_yesterdays_submissions_once_to_those_who_asked(council_app, store, clock, tmp_path):
     officers = Officers(store)
     keen = officers.add("keen@exampleshire.gov.uk")

@@ -100,6 +100,9 @@ OWN_PREFIXES = {
         "council/",
         "suppliers/sign-in-links/",
         "suppliers/sessions/",
+        "charter/links/",
+        "charter/used-links/",
+        "charter/signatories/",
     ),
     "SupplierFunction": (
         "suppliers/",

@@ -91,7 +91,8 @@ def purge():
     )
     click.echo(
         f"Deleted {result.drafts} drafts, {len(result.submissions)} submissions with {result.evidence_files} "
-        f"evidence files, {result.audit_records} audit records and {result.short_lived} expired sign-in items."
+        f"evidence files, {result.audit_records} audit records, {result.short_lived} expired sign-in items and "
+        f"{result.unconfirmed_sign_ups} Charter sign-ups never confirmed."
     )
     for reference in result.submissions:
         click.echo(f"Deleted submission {reference}")

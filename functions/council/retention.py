@@ -3,7 +3,9 @@
 Drafts go when their own expiry passes (`drafts_expire_after_days` in the questionnaire); a submission, with every
 version, every evidence file any version names and its review statuses, `PORTAL_SUBMISSION_RETENTION_DAYS` after
 it was last sent; audit records after `PORTAL_AUDIT_RETENTION_DAYS`; sign-in links, rate-limit markers and
-sessions after a day. What was deleted is written to the audit log by reference and count, never personal data.
+sessions after a day; a Charter sign-up whose address was never confirmed UNCONFIRMED_DAYS after it was made, and
+the Charter's confirmation links a day after they expire. What was deleted is written to the audit log by reference
+and count, never personal data.
 """
 
 from dataclasses import dataclass, field
@@ -21,7 +23,10 @@ SHORT_LIVED = {
     "council/kept-reviews/": 1,
     "suppliers/sign-in-links/": 1,
     "suppliers/sessions/": 1,
+    "charter/links/": 1,  # a day after the link expired (functions/charter/signatories.py: they hold expires_at)
+    "charter/used-links/": 8,  # past the life of the link it marks, so a used link never works again
 }
+UNCONFIRMED_DAYS = 30  # a Charter sign-up never confirmed: its link lasted 7 days; the privacy notice says 30
 
 
 @dataclass
@@ -31,6 +36,7 @@ class Purged:
     evidence_files: int = 0
     audit_records: int = 0
     short_lived: int = 0
+    unconfirmed_sign_ups: int = 0
 
 
 def _folders(keys: list[str], depth: int) -> dict[str, list[str]]:
@@ -94,14 +100,26 @@ def purge(store: Store, now: datetime, submission_days: int, audit_days: int) ->
             if _written(store, folder, keys) < now - timedelta(days=days):
                 result.short_lived += _delete(store, keys)
 
-    if result.drafts or result.audit_records:
+    for folder, keys in _folders(store.keys("charter/signatories/"), 3).items():
+        newest = store.read_json(sorted(keys)[-1])
+        if newest.get("status") == "unconfirmed" and datetime.fromisoformat(newest["at"]) <= now - timedelta(
+            days=UNCONFIRMED_DAYS
+        ):
+            result.unconfirmed_sign_ups += 1 if _delete(store, keys) else 0
+
+    if result.drafts or result.audit_records or result.unconfirmed_sign_ups:
         audit.record(
             store,
             "system",
             "deleted-by-retention",
             "",
             "retention",
-            {"drafts": result.drafts, "audit_records": result.audit_records, "audit_records_before": cutoff},
+            {
+                "drafts": result.drafts,
+                "audit_records": result.audit_records,
+                "audit_records_before": cutoff,
+                "unconfirmed_charter_sign_ups": result.unconfirmed_sign_ups,
+            },
             at=now,
         )
     return result
@@ -117,5 +135,5 @@ def _written(store: Store, folder: str, keys: list[str]) -> datetime:
     first = store.read_json(
         sorted(keys)[0] if not folder.startswith(("council/sessions/", "suppliers/sessions/")) else f"{folder}/started.json"
     )
-    moment = first.get("started_at") or first.get("expires_at") or first.get("used_at")
+    moment = first.get("started_at") or first.get("expires_at") or first.get("used_at") or first.get("at")
     return datetime.fromisoformat(moment)
