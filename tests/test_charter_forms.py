@@ -34,6 +34,11 @@ def test_web_addresses_must_be_http_and_a_real_host():
         "https://a b.com",
         "https://user@example.com",
         "https://exa<mple.com",
+        "https://[example.com",
+        "example.com]/about",
+        "//[",
+        "https://example.com:99999",
+        "https://example.com:port",
     ):
         _, errors = read_sign_up(form(**sign_up_form(website=address)), CHARTER)
         assert errors == {"website": "Enter a web address in the correct format, like https://www.example.co.uk"}, address

@@ -57,56 +57,17 @@ def _delete(store: Store, keys) -> int:
 
 def purge(store: Store, now: datetime, submission_days: int, audit_days: int) -> Purged:
     result = Purged()
-    for folder, keys in _folders(store.keys("drafts/"), 3).items():
-        newest = store.read_json(sorted(keys)[-1])
-        if datetime.fromisoformat(newest["expires_at"]) <= now:
-            _delete(store, keys)
-            result.drafts += 1
-
-    for folder, keys in _folders(store.keys("submissions/"), 3).items():
-        records = [store.read_json(key) for key in sorted(keys)]
-        if datetime.fromisoformat(records[-1]["submitted_at"]) > now - timedelta(days=submission_days):
-            continue
-        _, assessment_id, reference = folder.split("/")
-        evidence = {item["key"] for record in records for item in record.get("evidence") or [] if item.get("key")}
-        # Files first, then reviews, then the records that name them: a purge cut short is finished by the next run.
-        for key in sorted(evidence):
-            try:
-                store.read_metadata(key)
-            except NotFound:
-                continue
-            store.delete(key)
-            result.evidence_files += 1
-        _delete(store, store.keys(f"reviews/{assessment_id}/{reference}/"))
-        _delete(store, keys)
-        result.submissions.append(reference)
-        audit.record(
-            store,
-            "system",
-            "deleted-submission",
-            reference,
-            "retention",
-            {"versions": len(keys), "evidence_files": len(evidence)},
-            at=now,
-        )
-
+    _drafts(store, now, result)
+    _submissions(store, now, timedelta(days=submission_days), result)
     cutoff = (now - timedelta(days=audit_days)).date().isoformat()
     for day, keys in _folders(store.keys(audit.PREFIX), 2).items():
         if day.split("/")[1] < cutoff:
             result.audit_records += _delete(store, keys)
-
     for prefix, days in SHORT_LIVED.items():
         for folder, keys in _folders(store.keys(prefix), prefix.count("/") + 1).items():
             if _written(store, folder, keys) < now - timedelta(days=days):
                 result.short_lived += _delete(store, keys)
-
-    for folder, keys in _folders(store.keys("charter/signatories/"), 3).items():
-        newest = store.read_json(sorted(keys)[-1])
-        if newest.get("status") == "unconfirmed" and datetime.fromisoformat(newest["at"]) <= now - timedelta(
-            days=UNCONFIRMED_DAYS
-        ):
-            result.unconfirmed_sign_ups += 1 if _delete(store, keys) else 0
-
+    _unconfirmed_sign_ups(store, now - timedelta(days=UNCONFIRMED_DAYS), result)
     if result.drafts or result.audit_records or result.unconfirmed_sign_ups:
         audit.record(
             store,
@@ -123,6 +84,46 @@ def purge(store: Store, now: datetime, submission_days: int, audit_days: int) ->
             at=now,
         )
     return result
+
+
+def _drafts(store: Store, now: datetime, result: Purged) -> None:
+    for keys in _folders(store.keys("drafts/"), 3).values():
+        newest = store.read_json(sorted(keys)[-1])
+        if datetime.fromisoformat(newest["expires_at"]) <= now:
+            _delete(store, keys)
+            result.drafts += 1
+
+
+def _submissions(store: Store, now: datetime, kept_for: timedelta, result: Purged) -> None:
+    """Each submission last sent more than `kept_for` ago, with every version, evidence file and review, audited."""
+    for folder, keys in _folders(store.keys("submissions/"), 3).items():
+        records = [store.read_json(key) for key in sorted(keys)]
+        if datetime.fromisoformat(records[-1]["submitted_at"]) > now - kept_for:
+            continue
+        _, assessment_id, reference = folder.split("/")
+        evidence = {item["key"] for record in records for item in record.get("evidence") or [] if item.get("key")}
+        # Files first, then reviews, then the records that name them: a purge cut short is finished by the next run.
+        for key in sorted(evidence):
+            try:
+                store.read_metadata(key)
+            except NotFound:
+                continue
+            store.delete(key)
+            result.evidence_files += 1
+        _delete(store, store.keys(f"reviews/{assessment_id}/{reference}/"))
+        _delete(store, keys)
+        result.submissions.append(reference)
+        details = {"versions": len(keys), "evidence_files": len(evidence)}
+        audit.record(store, "system", "deleted-submission", reference, "retention", details, at=now)
+
+
+def _unconfirmed_sign_ups(store: Store, made_before: datetime, result: Purged) -> None:
+    """Charter sign-ups still unconfirmed that were made before `made_before`."""
+    for keys in _folders(store.keys("charter/signatories/"), 3).values():
+        newest = store.read_json(sorted(keys)[-1])
+        if newest.get("status") == "unconfirmed" and datetime.fromisoformat(newest["at"]) <= made_before:
+            _delete(store, keys)
+            result.unconfirmed_sign_ups += 1
 
 
 def _written(store: Store, folder: str, keys: list[str]) -> datetime:

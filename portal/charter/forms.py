@@ -50,10 +50,15 @@ def _website(form, errors: dict) -> str:
     if not value or "website" in errors:
         return value
     address = value if "://" in value else "https://" + value
-    parts = urlsplit(address)
-    host = parts.hostname or ""
+    try:
+        parts = urlsplit(address)
+        host = parts.hostname or ""
+        parts.port  # noqa: B018  (raises for a port that is not one)
+    except ValueError:  # a bracket without its pair ("Invalid IPv6 URL"), a port out of range: not an address
+        parts, host = None, ""
     if (
-        parts.scheme not in ("http", "https")
+        parts is None
+        or parts.scheme not in ("http", "https")
         or "." not in host.strip(".")
         or " " in address
         or parts.username
