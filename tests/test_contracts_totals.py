@@ -175,6 +175,17 @@ def test_a_level_is_its_latest_period_not_the_sum_of_them_and_levels_add_across_
     assert total.added_up and (total.all_years.committed, total.all_years.verified) == (8, 9)  # 5 + 3 FTE; 7 + 2
 
 
+def test_every_year_of_a_level_is_each_contracts_latest_figure_as_its_page_shows_not_an_empty_latest_year():
+    # Two years; only the first quarter reported, so the second year has no figures yet.
+    jobs = contract("J", date(2025, 4, 1), date(2027, 3, 31), Commitment("LE01", Decimal(4), "per_period", "quarterly", ""))
+    (summary,) = claimed_each_quarter(jobs, [3])
+    (total,) = measure_totals([(jobs, [summary])], CONTENT_LOADED)
+    every = total.all_years
+    assert (every.committed, every.claimed, every.verified) == (4, summary.claimed_to_date, summary.verified_to_date) == (4, 3, 3)
+    assert every.committed_to_date == summary.committed_to_date == 4
+    assert dict(total.by_year)[2026].verified == 0  # nothing reported in 2026 to 2027: that year alone says so
+
+
 def test_a_rate_is_never_added_across_contracts():
     paid = [
         contract(r, date(2026, 4, 1), date(2027, 3, 31), Commitment("LE12", Decimal(95), "per_period", "quarterly", ""))

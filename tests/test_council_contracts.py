@@ -187,6 +187,8 @@ def test_commitments_import_from_a_spreadsheet_into_the_form_and_bad_rows_are_na
     bad = import_(b"measure code,quantity,period\nZZ99,5,each period\nWB06,lots,each period\n")
     assert bad.status_code == 400
     assert "Row 2:" in text(bad) and "Row 3:" in text(bad) and store.keys("contracts/") == []
+    assert re.search(r"LE01<br>Row 3: ", bad.get_data(as_text=True))  # one line each beside the field, not "&lt;br&gt;"
+    assert "&lt;br&gt;" not in bad.get_data(as_text=True)
     good = import_(b"measure code,quantity,period\nWB06,10,1\nWB06,20,2\nWB06,30,3\nWB06,40,4\n")
     page = good.get_data(as_text=True)
     assert good.status_code == 200 and "1 commitment imported from the spreadsheet" in text(good)

@@ -103,6 +103,7 @@ def measure_totals(contracts, content) -> list[MeasureTotal]:
     """Totals across `contracts`, pairs of (contract, its CommitmentSummaries): one per measure and unit that
     any contract commits to, in content's order of measures (any no longer in content last, by code)."""
     years: dict[tuple[str, str], dict[int, Figures]] = {}
+    overall: dict[tuple[str, str], Figures] = {}  # each contract's periods combined as the measure says, then added
     counts: dict[tuple[str, str], int] = {}
     hows: dict[tuple[str, str], str] = {}
     for _, summaries in contracts:
@@ -116,6 +117,7 @@ def measure_totals(contracts, content) -> list[MeasureTotal]:
             by_year = years.setdefault(key, {})
             for year, periods in in_year.items():
                 by_year[year] = by_year.get(year, Figures()) + _contract_year(periods, how)
+            overall[key] = overall.get(key, Figures()) + _contract_year(summary.periods, how)
     order = {m.code: index for index, m in enumerate(content.measures)}
     totals = []
     for (code, unit), by_year in sorted(years.items(), key=lambda item: (order.get(item[0][0], len(order)), item[0])):
@@ -123,8 +125,9 @@ def measure_totals(contracts, content) -> list[MeasureTotal]:
         proxy = content.contracts.money_proxies.get(code) if measure is not None and measure.unit == unit else None
         how = hows[(code, unit)]
         ordered = tuple(sorted(by_year.items()))
-        # A level or a rate over all years is its latest year's, as over periods; counts add.
-        all_years = sum(by_year.values(), Figures()) if how == "add" else ordered[-1][1]
+        # Over all years a level or a rate is each contract's latest figure (a period with none does not count), as on
+        # the contract's page, not the latest year's, which may have nothing yet; counts add, so their years add up.
+        all_years = overall[(code, unit)]
         totals.append(
             MeasureTotal(
                 code=code,

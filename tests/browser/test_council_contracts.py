@@ -76,6 +76,13 @@ def test_an_officer_records_a_contract_imports_a_commitment_and_reviews_its_retu
     expect(page.get_by_role("alert")).to_contain_text("Enter the contract's title")
     expect(page.get_by_role("alert")).to_contain_text("Add at least one commitment")
     assert violations(page, axe_page) == []
+    # Enter in a field saves (and says what is missing) rather than adding a commitment row.
+    page.get_by_label("Title").fill("Highways maintenance")
+    page.get_by_label("Title").press("Enter")
+    expect(page.get_by_role("alert")).not_to_contain_text("Enter the contract's title")
+    expect(page.get_by_role("alert")).to_contain_text("Add at least one commitment")
+    expect(page.get_by_label("Title")).to_have_value("Highways maintenance")
+    assert page.locator("[id^=commitments-][id$=-measure]").count() == 3
 
     page.get_by_label("Title").fill("Highways maintenance")
     page.get_by_label("The council's reference").fill("EXC-2026-014")
