@@ -215,6 +215,8 @@ def test_the_councils_query_is_shown_and_answered_by_a_correction_with_its_reaso
     Contracts(store).review(contract_id, Review(Q1.id, 1, "queried", "Which apprentices were local?"), ADMIN)
     schedule = page(ann, f"/supplier/contracts/{contract_id}/")
     assert "Queried" in schedule and "Which apprentices were local?" in schedule
+    correcting = page(ann, form_url(contract_id))
+    assert "Correct your return" in correcting and "The council's query:</strong> Which apprentices were local?" in correcting
     assert "Which apprentices were local?" in page(ann, f"/supplier/contracts/{contract_id}/returns/{Q1.id}/sent/1/")
     form = page(ann, form_url(contract_id))
     assert "Correct your return" in form and 'value="Payroll for the quarter"' not in form  # a textarea holds it

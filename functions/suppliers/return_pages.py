@@ -76,6 +76,8 @@ def _error_list(lines, errors: dict) -> list[dict]:
 
 def _render_form(title, period, lines, values, based_on, errors=None, contract_id=None, save_failed=False):
     errors = errors or {}
+    # A correction answers the council's query, so the form shows it (save_failed: storage is down, nothing to read).
+    review = latest_reviews(contract_id).get((period.id, based_on)) if contract_id and based_on and not save_failed else None
     return render_template(
         "supplier/return_form.html",
         title=title,
@@ -89,6 +91,7 @@ def _render_form(title, period, lines, values, based_on, errors=None, contract_i
         contract_id=contract_id,
         files=evidence_pages.contract_files(contract_id) if contract_id and not save_failed else [],
         save_failed=save_failed,
+        query=review.note if review is not None and review.outcome == "queried" else None,
         error_title=bool(errors or save_failed),
     )
 
