@@ -57,10 +57,11 @@ def test_officers_see_pending_sign_ups_and_the_details(app, outbox, pending):
 
 
 def test_approving_emails_the_certificate_and_a_private_link(app, outbox, pending):
-    response = signed_in(app, ADMIN, outbox).post(
-        f"/council/charter/{pending}/decide", {"decision": "approve"}, form_page=f"/council/charter/{pending}/"
-    )
+    admin = signed_in(app, ADMIN, outbox)
+    response = admin.post(f"/council/charter/{pending}/decide", {"decision": "approve"}, form_page=f"/council/charter/{pending}/")
     assert response.status_code == 303
+    after = admin.client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "The sign-up has been approved and they are on the register. We have emailed them to say so." in after
     record = records(app)[0]
     assert record["status"] == "approved" and record["by"] == ADMIN and record["joined_on"]
     message = emails_to(outbox, "pat0@example.com")[-1]

@@ -73,7 +73,9 @@ def charter_signatories():
     )
 
 
-def _render_signatory(record: dict, errors: dict | None = None, values: dict | None = None, status: int = 200):
+def _render_signatory(
+    record: dict, errors: dict | None = None, values: dict | None = None, status: int = 200, done: str | None = None
+):
     found = signatories()
     updates = found.updates(record["id"])
     concerns = [c for c in found.concerns() if c["signatory"] == record["id"]]
@@ -89,6 +91,7 @@ def _render_signatory(record: dict, errors: dict | None = None, values: dict | N
         errors=errors or {},
         values=values or {},
         error_title=bool(errors),
+        done=done,
     ), status
 
 
@@ -96,7 +99,8 @@ def _render_signatory(record: dict, errors: dict | None = None, values: dict | N
 def charter_signatory(signatory_id):
     record = _signatory(signatory_id)
     audited("viewed-charter-signatory", signatory_id)
-    return _render_signatory(record)
+    done = request.args.get("done")  # after a decision: what was done, and that the applicant was emailed
+    return _render_signatory(record, done=done if done in ("approved", "declined", "removed") else None)
 
 
 def _reason(errors: dict, required: str) -> str:
@@ -146,7 +150,8 @@ def decide_charter_sign_up(signatory_id):
         )
     else:
         charter_emails.send(store(), "declined", changed["details"]["email"], reason=reason)
-    return redirect(url_for("council.charter_signatory", signatory_id=signatory_id), 303)
+    done = "approved" if decision == "approve" else "declined"
+    return redirect(url_for("council.charter_signatory", signatory_id=signatory_id, done=done), 303)
 
 
 @council_blueprint.post("/charter/<signatory_id>/remove")
@@ -163,7 +168,7 @@ def remove_charter_signatory(signatory_id):
     SupplierContacts(store(), clock).withdraw(record["details"]["email"], "charter", signatory_id, current_officer(), reason)
     audited("removed-charter-signatory", signatory_id, reason=reason)
     charter_emails.send(store(), "removed", record["details"]["email"], reason=reason)
-    return redirect(url_for("council.charter_signatory", signatory_id=signatory_id), 303)
+    return redirect(url_for("council.charter_signatory", signatory_id=signatory_id, done="removed"), 303)
 
 
 @council_blueprint.get("/charter/concerns/")
