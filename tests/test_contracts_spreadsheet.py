@@ -59,6 +59,8 @@ def test_every_bad_row_is_named_and_no_row_is_returned():
             ["LE04", 1, "next year"],
             ["LE01", 3, "each"],
             ["GP01", "", 1],
+            ["LE05", -2, "each period"],
+            ["LE06", 0, "each period"],
         ]
     )
     rows, problems = read_commitment_rows(data, CONTENT_LOADED)
@@ -67,10 +69,12 @@ def test_every_bad_row_is_named_and_no_row_is_returned():
         "Row 3: 'XX99' is not a measure in the framework; use a code like LE01",
         "Row 4: the quantity for WB01 must be a whole number, like 12",
         "Row 5: a cell holds a formula; type the value itself",
-        "Row 6: the quantity for LE03 must be 0 or more",
+        "Row 6: the quantity for LE03 in period 1 must be 0 or more",
         "Row 7: enter the period as 'each period' or a period number, like 1",
         "Row 8: LE01 for each period is already in row 2",
         "Row 9: enter the quantity for GP01",
+        "Row 10: the quantity for LE05 for each period must be more than 0",  # one rule, one message, either side
+        "Row 11: the quantity for LE06 for each period must be more than 0",
     ]
 
 

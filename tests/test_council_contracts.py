@@ -198,22 +198,28 @@ def test_commitments_import_from_a_spreadsheet_into_the_form_and_bad_rows_are_na
     assert 'value="whole_contract" checked' in page and store.keys("contracts/") == []
 
 
-def _post_with_spreadsheet(admin, data: bytes, action="import"):
+def _post_with_spreadsheet(admin, data: bytes, action="import", name="commitments.xlsx"):
     from io import BytesIO
 
     page = admin.client.get("/council/contracts/new").get_data(as_text=True)
     token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
-    fields = {**CONTRACT, "action": action, "csrf_token": token, "spreadsheet": (BytesIO(data), "commitments.xlsx")}
+    fields = {**CONTRACT, "action": action, "csrf_token": token, "spreadsheet": (BytesIO(data), name)}
     return admin.client.post("/council/contracts/new", data=fields, content_type="multipart/form-data")
 
 
-@pytest.mark.parametrize("size", [1024 * 1024 + 1, 3 * 1024 * 1024])
+@pytest.mark.parametrize("size", [1_000_001, 3 * 1024 * 1024])
 def test_a_spreadsheet_too_large_is_named_with_the_answers_kept(admin, store, size):
     refused = _post_with_spreadsheet(admin, b"x" * size)
     assert refused.status_code == 400, text(refused)[:300]
-    assert "The spreadsheet must be smaller than 1 MB" in text(refused)
+    assert "The selected file must be smaller than 1MB" in text(refused)
     assert 'value="Highways maintenance"' in refused.get_data(as_text=True)  # the answers typed are still there
     assert store.keys("contracts/") == []
+
+
+@pytest.mark.parametrize("name", ["commitments.pdf", "commitments.txt", "commitments", "commitments.csv.exe"])
+def test_a_file_not_named_as_a_spreadsheet_is_told_to_be_one(admin, store, name):
+    refused = _post_with_spreadsheet(admin, b"measure code,quantity,period\nLE01,2,each period\n" * 600, name=name)
+    assert refused.status_code == 400 and "The selected file must be a CSV or XLSX" in text(refused)
 
 
 def test_a_post_larger_than_the_form_takes_gets_the_too_large_page_and_stores_nothing(admin, store):

@@ -6,7 +6,7 @@ from flask import abort, current_app, g, redirect, render_template, request, url
 
 from portal.clock import uk_today
 from portal.contracts import BASES, FREQUENCIES, read_contract
-from portal.contracts.spreadsheet import commitments_from_rows, read_commitment_rows
+from portal.contracts.spreadsheet import MAX_BYTES, commitments_from_rows, read_commitment_rows
 from portal.contracts.contract_form import MAX_COMMITMENTS
 from portal.contracts.form import Invalid, text_field
 from portal.post_size import takes_posts_up_to
@@ -18,9 +18,8 @@ from . import contract_forms
 from .web import admin_only, audited, clock, council_blueprint, officers, store
 
 REASON_LIMIT = 500
-SPREADSHEET_LIMIT = 1024 * 1024  # far more than 200 commitments need
-# The form with a spreadsheet larger than that, so that it is told so with the answers kept. Under what API Gateway
-# can pass to a function (6 MB, a file base64-encoded); a larger post gets the general "too large" page.
+# The form with a spreadsheet larger than the reader takes (MAX_BYTES, 1 MB), so that it is told so with the answers
+# kept. Under what API Gateway can pass to a function (6 MB, a file base64-encoded); larger gets the "too large" page.
 LARGEST_POST = 4 * 1024 * 1024
 
 
@@ -53,11 +52,11 @@ def _render(values, errors, *, contract_id=None, extra=0, imported=0, not_saved=
 def _import(values):
     """Commitments from the spreadsheet into the form, or the spreadsheet's problems, every bad row named."""
     upload = request.files.get("spreadsheet")
-    data = upload.read(SPREADSHEET_LIMIT + 1) if upload else b""
+    data = upload.read(MAX_BYTES + 1) if upload else b""  # one byte over: read_commitment_rows says it is too large
     if not data:
         return 0, {"spreadsheet": ["Select a spreadsheet (XLSX or CSV) of commitments"]}
-    if len(data) > SPREADSHEET_LIMIT:
-        return 0, {"spreadsheet": ["The spreadsheet must be smaller than 1 MB: keep only the columns of commitments"]}
+    if not upload.filename.lower().endswith((".csv", ".xlsx")):
+        return 0, {"spreadsheet": ["The selected file must be a CSV or XLSX"]}
     found, problems = read_commitment_rows(data, _content())
     if problems:
         return 0, {"spreadsheet": problems}

@@ -125,7 +125,6 @@ def _row(number, cells, content) -> CommitmentRow:
         raise ValueError("enter a measure code, like LE01")
     if measure is None:
         raise ValueError(f"'{code[:20]}' is not a measure in the framework; use a code like LE01")
-    quantity = _quantity(raw_quantity, measure)
     period_text = _cell_text(raw_period).lower()
     if period_text in EACH_PERIOD:
         period = None
@@ -135,8 +134,12 @@ def _row(number, cells, content) -> CommitmentRow:
         period = int(raw_period)
     else:
         raise ValueError("enter the period as 'each period' or a period number, like 1")
+    quantity = _quantity(raw_quantity, measure)
+    # One rule per kind of row, said the same way whichever side of it the figure falls.
     if period is None and quantity <= 0:
-        raise ValueError("the quantity for each period must be more than 0")
+        raise ValueError(f"the quantity for {measure.code} for each period must be more than 0")
+    if quantity < 0:
+        raise ValueError(f"the quantity for {measure.code} in period {period} must be 0 or more")
     return CommitmentRow(number, measure.code, quantity, period)
 
 
@@ -156,8 +159,6 @@ def _quantity(raw, measure) -> Decimal:
         raise ValueError(
             f"the quantity for {measure.code} must be {'a whole number' if whole else 'a number'}, like 12"
         ) from None
-    if quantity < 0:
-        raise ValueError(f"the quantity for {measure.code} must be 0 or more")
     return quantity
 
 
