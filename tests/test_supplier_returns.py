@@ -177,7 +177,9 @@ def test_a_wrong_answer_gets_a_message_by_its_field_keeps_every_answer_and_store
 def test_save_and_come_back_later_keeps_the_answers_as_typed(ann, app, tmp_path, contract_id):
     saved = ann.post(form_url(contract_id), {"lines-LE01-quantity": "4.x", "declared_by_name": "Ann", "action": "save"})
     assert saved.status_code == 303 and urlsplit(saved.headers["Location"]).path == f"/supplier/contracts/{contract_id}/"
-    assert "has been saved" in page(ann, saved.headers["Location"])
+    schedule = page(ann, saved.headers["Location"])
+    assert "has been saved" in schedule and "Draft saved, not sent" in schedule
+    assert re.search(r">Continue<span class=\"govuk-visually-hidden\"> the return for 1 April 2026", schedule)
     bob = sign_in(app, tmp_path / "outbox", BOB)  # another contact, another computer, carries on
     form = page(bob, form_url(contract_id))
     assert 'value="4.x"' in form and 'value="Ann"' in form

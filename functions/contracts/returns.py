@@ -115,6 +115,10 @@ class Returns:
         count = self.versions_sent(contract_id, period_id)
         return self.sent_version(contract_id, period_id, count) if count else None
 
+    def drafted(self, contract_id: str) -> set[str]:
+        """The periods that have a draft saved, in one listing (a draft's keys: <period>/drafts/<n>.json)."""
+        return {k.split("/")[-3] for k in self.store.keys(f"{contract_prefix(contract_id)}returns/") if "/drafts/" in k}
+
     def sent(self, contract_id: str) -> dict:
         """Every version sent for the contract: {period_id: [Return, oldest first]}, in one listing."""
         keys = [k for k in self.store.keys(f"{contract_prefix(contract_id)}returns/") if "/sent/" in k]

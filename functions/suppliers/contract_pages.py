@@ -42,6 +42,7 @@ def latest_reviews(contract_id: str) -> dict:
 def contract(contract_id):
     found, _ = contract_or_404(contract_id)
     sent = returns().sent(contract_id)
+    drafted = returns().drafted(contract_id)
     reviews = latest_reviews(contract_id)
     today = uk_today()
     schedule = []
@@ -57,6 +58,7 @@ def contract(contract_id):
                 "status_text": STATUSES[status],
                 "version": latest[0].version if latest[0] else None,
                 "note": review.note if review and review.outcome in ("queried", "rejected") else None,
+                "drafted": period.id in drafted and not latest[0],  # a draft of a correction shows on the form
             }
         )
     measures = [(c, content().measure(c.measure_code.lower())) for c in found.commitments]
