@@ -94,7 +94,12 @@ def test_a_complete_return_is_read():
         (
             {"lines-LE01-postcode_districts": "EX1, 4EX"},
             "lines-LE01-postcode_districts",
-            "Enter postcode districts in the correct format, like EX1, EX4 ('4EX' is not one)",
+            "Enter postcode districts in the correct format, like EX1, EX4: '4EX' is not a district",
+        ),
+        (
+            {"lines-LE01-postcode_districts": "ex 4; EX99"},  # "ex 4" read as EX4, so the message is about EX99
+            "lines-LE01-postcode_districts",
+            "EX99 is not in Exampleshire: enter only postcode districts in Exampleshire",
         ),
         (
             {"lines-LE01-postcode_districts": "EX1, PL4"},

@@ -164,6 +164,7 @@ def _districts(raw, measure, area, quantity) -> tuple[str, ...]:
     text = raw.upper()
     if FULL_POSTCODE.search(text):
         raise Invalid("Enter postcode districts only, like EX4, not full postcodes")
+    text = re.sub(r"\b([A-Z]{1,2})\s+(?=[0-9])", r"\1", text)  # "EX 4" is how some type EX4
     found = [part for part in re.split(r"[\s,;]+", text) if part]
     if not found:
         if quantity:  # nothing delivered needs no place
@@ -173,7 +174,7 @@ def _districts(raw, measure, area, quantity) -> tuple[str, ...]:
         raise Invalid(f"Enter {MAX_DISTRICTS} postcode districts or fewer")
     for district in found:
         if not POSTCODE_DISTRICT.fullmatch(district):
-            raise Invalid(f"Enter postcode districts in the correct format, like EX1, EX4 ('{district[:12]}' is not one)")
+            raise Invalid(f"Enter postcode districts in the correct format, like EX1, EX4: '{district[:12]}' is not a district")
         if not area.covers(district):
             raise Invalid(f"{district} is not in {area.name}: enter only postcode districts in {area.name}")
     return tuple(dict.fromkeys(found))
