@@ -8,6 +8,7 @@ from flask import Blueprint, abort, current_app, render_template, send_from_dire
 from .charter.pages import charter_pages, render_charter
 from .content import Content
 from .dates import uk_date
+from .text import unit_in_sentence
 from .delivered import delivered_files, delivered_pages
 from .events.pages import calendar_files, event_pages
 from .questionnaire.forms import form_class, render_params
@@ -204,6 +205,7 @@ def checklists_for(path: str) -> list[dict]:
 
 
 site_blueprint.add_app_template_filter(uk_date, "uk_date")
+site_blueprint.add_app_template_filter(unit_in_sentence, "unit_in_sentence")
 
 
 @site_blueprint.app_template_filter("long_date")

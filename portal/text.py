@@ -3,7 +3,7 @@
 import re
 import unicodedata
 
-__all__ = ["BIDI_CONTROLS", "safe_filename", "strip_bidi_and_controls"]
+__all__ = ["BIDI_CONTROLS", "safe_filename", "strip_bidi_and_controls", "unit_in_sentence"]
 
 # Characters that reorder the text around them, so that "policy<U+202E>fdp.exe" reads as "policyexe.pdf".
 BIDI_CONTROLS = frozenset(
@@ -39,3 +39,15 @@ def safe_filename(name: str, limit: int = 100, fallback: str = "file") -> str:
         else:
             name = name[:limit].rstrip(" .")
     return name or fallback
+
+
+def unit_in_sentence(unit: str) -> str:
+    """A measure's unit as it reads after a figure: "Number of trees" gives "trees" (20 trees, not 20 number of
+    trees); a first word in capitals only because it starts the unit is lowered, an acronym (FTE, CO2e) is not."""
+    text = unit.strip()
+    if text.lower().startswith("number of "):
+        text = text[len("number of ") :]
+    first = text.split(" ", 1)[0]
+    if first[:1].isupper() and not first[1:2].isupper():
+        text = text[:1].lower() + text[1:]
+    return text

@@ -98,3 +98,15 @@ def test_a_broken_contracts_file_is_named_with_its_line(content_copy, old, new, 
 def test_a_missing_contracts_file_is_named(content_copy):
     (content_copy / "contracts.yaml").unlink()
     assert "content/contracts.yaml: this file is missing" in problems(content_copy)
+
+
+def test_every_measures_unit_reads_well_after_a_figure():
+    from portal.text import unit_in_sentence
+
+    assert unit_in_sentence("Number of trees") == "trees"
+    assert unit_in_sentence("Full-time equivalent (FTE) jobs") == "full-time equivalent (FTE) jobs"
+    assert unit_in_sentence("Kilowatt hours (kWh)") == "kilowatt hours (kWh)"
+    assert unit_in_sentence("CO2e tonnes") == "CO2e tonnes"
+    for measure in load_content(CONTENT).measures:
+        words = unit_in_sentence(measure.unit)
+        assert words and not words.lower().startswith("number of") and "fte" not in words, measure.code
