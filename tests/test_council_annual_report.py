@@ -60,6 +60,8 @@ def test_the_annual_report_as_a_page_and_a_pdf(council_app, store, viewer, tmp_p
 @pytest.mark.parametrize("query", ["year=1", "year=abc", "year=٢٠٢٦", "year=99999999999999999999"])
 def test_any_year_gives_a_report(viewer, query):
     assert viewer.client.get(f"/council/annual-report/?{query}").status_code == 200
+    later = viewer.client.get("/council/annual-report/?year=2030").get_data(as_text=True)
+    assert re.search(r'<option value="2030" selected>2030 to 2031</option>', later)  # the year chooser shows the year shown
     for year in ("1999", "abc", "２０２６", "9" * 40):
         assert viewer.client.get(f"/council/annual-report/{year}.pdf").status_code == 404
 

@@ -23,7 +23,7 @@ def _report(year: int) -> dict:
     every = every_summary(store())
     pairs = [(deserialise(s["contract"]), summaries.commitment_summaries(s, today)) for s in every]
     found = measure_totals(pairs, content)
-    years = sorted({y for t in found for y, _ in t.by_year} | {financial_year(today)})
+    years = sorted({y for t in found for y, _ in t.by_year} | {financial_year(today), year})  # the one asked for too
     groups = [
         {
             "priority": g.priority,
