@@ -48,6 +48,16 @@ def test_a_file_uploaded_from_the_return_is_checked_chosen_sent_and_offered_agai
     assert f'value="{record["id"]}"' in page(ann, form_url(contract_id, Q2))  # tell us once: offered on the next return
 
 
+def test_the_same_file_uploaded_again_is_the_one_already_kept(ann, contract_id, store):  # noqa: F811
+    evidence_url = f"/supplier/contracts/{contract_id}/evidence/"
+    first = upload(ann, store, evidence_url, "Payroll summary.pdf", pdf())
+    again = upload(ann, store, evidence_url, "payroll (1).pdf", pdf())
+    assert first.status_code == again.status_code == 303
+    [record] = ContractFiles(store).files(contract_id)
+    assert again.headers["Location"].endswith(f"added={record['id']}")
+    assert store.keys(f"evidence/contracts/{contract_id}/") == [record["key"]]  # the second copy is not kept
+
+
 def test_a_file_that_is_not_what_it_says_is_refused_with_a_message_and_not_kept(ann, contract_id, store):  # noqa: F811
     refused = upload(ann, store, f"/supplier/contracts/{contract_id}/evidence/", "figures.pdf", b"just some text")
     text = refused.get_data(as_text=True)

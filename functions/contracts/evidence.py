@@ -59,18 +59,25 @@ class ContractFiles:
                 self.store.delete(key)
             raise
         try:
-            if len(self.files(contract_id)) >= MAX_FILES:
+            kept = self.files(contract_id)
+            if len(kept) >= MAX_FILES:
                 raise EvidenceRejected(checks.too_many(MAX_FILES))
             read_range = HeadFirst(self.store, key)
             inspected = checks.inspect(read_range, upload.size, upload.filename, TYPES, MAX_BYTES)
             if malware.scan_status(self.store, key, self.scanner) == malware.THREAT:
                 raise EvidenceRejected(checks.virus())
+            digest = sha256_of(read_range, upload.size)
+            same = next((f for f in kept if f.get("sha256") == digest and f.get("size") == upload.size), None)
+            if same is not None:  # kept once: the same file again is the one already kept, not a second entry
+                with suppress(StorageError):
+                    self.store.delete(key)
+                return same
             record = {
                 "id": file_id,
                 "key": key,
                 "name": inspected.name,
                 "size": upload.size,
-                "sha256": sha256_of(read_range, upload.size),
+                "sha256": digest,
                 "content_type": inspected.type.content_type,
                 "uploaded_at": self.clock().replace(microsecond=0).isoformat(),
                 "by": by,
