@@ -181,3 +181,10 @@ def test_any_posted_data_gives_a_contract_or_messages_never_an_exception(changes
     contract, errors = read_contract(good_form(**changes), CONTENT_LOADED)
     assert (contract is None) == bool(errors)
     assert all(isinstance(m, str) and m and len(m) < 300 for m in errors.values())
+
+
+def test_problems_come_in_the_order_the_form_asks():
+    _, errors = read_contract(
+        good_form(title="", value="lots", contract_manager="nobody", supplier_name="", ppon="bad"), CONTENT_LOADED
+    )
+    assert list(errors) == ["title", "value", "contract_manager", "supplier_name", "ppon"]

@@ -37,6 +37,7 @@ def read_contract(form, content) -> tuple[Contract | None, dict[str, str]]:
             errors[name] = problem.message
             return None
 
+    # In the order the form asks, so that the error summary lists them as the page does.
     title = check(
         "title",
         lambda: text_field(
@@ -63,6 +64,16 @@ def read_contract(form, content) -> tuple[Contract | None, dict[str, str]]:
             form, "notice_id", NOTICE_ID, "Enter the Find a Tender notice identifier in the correct format, like 012345-2025"
         ),
     )
+    value = check("value", lambda: _money(form))
+    start = check("start", lambda: date_field(form, "start", "Start date"))
+    end = check("end", lambda: date_field(form, "end", "End date"))
+    if start and end and end <= start:
+        errors["end"] = "End date must be after the start date"
+        end = None
+    elif start and end and not periods(start, end, "end-of-contract", 0):
+        errors["end"] = f"End date must be no more than {MAX_YEARS} years after the start date"
+        end = None
+    manager = check("contract_manager", lambda: _email(form, "contract_manager", "Enter the contract manager's email address"))
     supplier_name = check(
         "supplier_name",
         lambda: text_field(
@@ -74,16 +85,6 @@ def read_contract(form, content) -> tuple[Contract | None, dict[str, str]]:
         ),
     )
     ppon = check("ppon", lambda: _optional_code(form, "ppon", PPON, "Enter the PPON in the correct format, like PABC-1234-DEFG"))
-    value = check("value", lambda: _money(form))
-    start = check("start", lambda: date_field(form, "start", "Start date"))
-    end = check("end", lambda: date_field(form, "end", "End date"))
-    if start and end and end <= start:
-        errors["end"] = "End date must be after the start date"
-        end = None
-    elif start and end and not periods(start, end, "end-of-contract", 0):
-        errors["end"] = f"End date must be no more than {MAX_YEARS} years after the start date"
-        end = None
-    manager = check("contract_manager", lambda: _email(form, "contract_manager", "Enter the contract manager's email address"))
     contacts = check("supplier_contacts", lambda: _contacts(form))
     commitments = _commitments(form, content, start, end, errors)
     if errors:
