@@ -212,6 +212,12 @@ def test_a_post_after_the_session_ran_out_keeps_nothing_for_a_contact_no_longer_
     assert Returns(store).draft(contract_id, Q1.id) is None
 
 
+@pytest.mark.parametrize("based_on", ["9" * 5000, "٣", "-1", "1000000"])
+def test_a_form_that_says_any_count_of_versions_is_read_as_the_count_sent(ann, contract_id, based_on):
+    answered = ann.post(form_url(contract_id), {**ANSWERS, "based_on": based_on})
+    assert answered.status_code == 303  # to check answers: the form is read as sent when nothing was sent yet
+
+
 def test_the_councils_query_is_shown_and_answered_by_a_correction_with_its_reason(ann, contract_id, store):
     send_return(ann, contract_id)
     Contracts(store).review(contract_id, Review(Q1.id, 1, "queried", "Which apprentices were local?"), ADMIN)

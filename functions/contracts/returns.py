@@ -58,6 +58,15 @@ def clean_form(form) -> dict:
     return kept
 
 
+def read_based_on(form, sent_count: int) -> int:
+    """How many versions were sent when the form was opened, as the form says if that can be so; else `sent_count`.
+    Six digits at most: a longer string of digits is no count of versions (and int() refuses very long ones)."""
+    raw = form.get("based_on", "")
+    if isinstance(raw, str) and raw.isascii() and raw.isdigit() and len(raw) <= 6 and int(raw) <= sent_count:
+        return int(raw)
+    return sent_count
+
+
 class Returns:
     def __init__(self, store: Store, clock=now):
         self.store = store
@@ -115,15 +124,15 @@ class Returns:
         count = self.versions_sent(contract_id, period_id)
         return self.sent_version(contract_id, period_id, count) if count else None
 
-    def drafted(self, contract_id: str) -> set[str]:
-        """The periods that have a draft saved, in one listing (a draft's keys: <period>/drafts/<n>.json)."""
-        return {k.split("/")[-3] for k in self.store.keys(f"{contract_prefix(contract_id)}returns/") if "/drafts/" in k}
-
     def sent(self, contract_id: str) -> dict:
         """Every version sent for the contract: {period_id: [Return, oldest first]}, in one listing."""
-        keys = [k for k in self.store.keys(f"{contract_prefix(contract_id)}returns/") if "/sent/" in k]
+        return self.sent_and_drafted(contract_id)[0]
+
+    def sent_and_drafted(self, contract_id: str) -> tuple[dict, set[str]]:
+        """What `sent` gives, and the periods that have a draft saved (<period>/drafts/<n>.json), from one listing."""
+        keys = self.store.keys(f"{contract_prefix(contract_id)}returns/")
         found: dict[str, list] = {}
-        for value in read_json_many(self.store, keys):
+        for value in read_json_many(self.store, [k for k in keys if "/sent/" in k]):
             sent = deserialise_return(value)
             found.setdefault(sent.period_id, []).append(sent)
-        return found
+        return found, {k.split("/")[-3] for k in keys if "/drafts/" in k}

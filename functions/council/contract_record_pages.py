@@ -55,7 +55,7 @@ def _import(values):
     data = upload.read(MAX_BYTES + 1) if upload else b""  # one byte over: read_commitment_rows says it is too large
     if not data:
         return 0, {"spreadsheet": ["Select a spreadsheet (XLSX or CSV) of commitments"]}
-    if not upload.filename.lower().endswith((".csv", ".xlsx")):
+    if not (upload.filename or "").lower().endswith((".csv", ".xlsx")):
         return 0, {"spreadsheet": ["The selected file must be a CSV or XLSX"]}
     found, problems = read_commitment_rows(data, _content())
     if problems:

@@ -41,8 +41,7 @@ def latest_reviews(contract_id: str) -> dict:
 @supplier_blueprint.get("/contracts/<contract_id>/")
 def contract(contract_id):
     found, _ = contract_or_404(contract_id)
-    sent = returns().sent(contract_id)
-    drafted = returns().drafted(contract_id)
+    sent, drafted = returns().sent_and_drafted(contract_id)
     reviews = latest_reviews(contract_id)
     today = uk_today()
     schedule = []

@@ -17,7 +17,7 @@ from portal.contracts import commitments_due, period_status, read_return, report
 from portal.questionnaire.numbers import stored_number
 
 from ..contracts import summaries
-from ..contracts.returns import LINE_FIELDS, SentMeanwhile, clean_form, valid_period_id
+from ..contracts.returns import LINE_FIELDS, SentMeanwhile, clean_form, read_based_on, valid_period_id
 from ..storage import StorageError
 from . import evidence_pages
 from .contract_pages import content, contract_or_404, latest_reviews, period_label, returns
@@ -56,12 +56,6 @@ def _from_sent(record: dict) -> dict:
             prefix + "evidence": record.get("evidence", {}).get(line.measure_code, []),
         }
     return values
-
-
-def _based_on(form, sent_count: int) -> int:
-    """How many versions were sent when the form was opened (as it says, if it is a number that can be so)."""
-    raw = form.get("based_on", "")
-    return int(raw) if isinstance(raw, str) and raw.isascii() and raw.isdigit() and int(raw) <= sent_count else sent_count
 
 
 def _error_list(lines, errors: dict) -> list[dict]:
@@ -112,7 +106,7 @@ def _unsaved(contract_id, period_id):
         for code in codes
         if content().measure(code.lower())
     ]
-    return _render_form("Your return", period, lines, values, _based_on(request.form, 10**6), save_failed=True)
+    return _render_form("Your return", period, lines, values, read_based_on(request.form, 10**6), save_failed=True)
 
 
 @supplier_blueprint.route("/contracts/<contract_id>/returns/<period_id>/", methods=["GET", "POST"])
@@ -130,7 +124,7 @@ def return_form(contract_id, period_id):
         else:
             values = {}
         return _render_form(contract.title, period, lines, values, sent_count, contract_id=contract_id)
-    based_on = _based_on(request.form, sent_count)
+    based_on = read_based_on(request.form, sent_count)
     if request.form.get("action") in ("save", "evidence"):
         returns().save_draft(contract_id, period_id, request.form, based_on, g.supplier)
         if request.form.get("action") == "evidence":

@@ -17,7 +17,7 @@ from ..signin.sessions import Sessions
 from ..storage import StorageUnavailable, app_store
 from ..signin.contacts import SupplierContacts
 from ..contracts.records import Contracts
-from ..contracts.returns import Returns
+from ..contracts.returns import Returns, read_based_on
 
 supplier_blueprint = Blueprint("supplier", __name__, url_prefix="/supplier")
 PUBLIC = {"supplier.sign_in", "supplier.check_email", "supplier.use_link", "supplier.signed_out"}
@@ -114,9 +114,7 @@ def _keep_a_return_the_session_missed() -> str | None:
     if found is None or period_id not in {period.id for period in reporting_periods(found[0], days)}:
         return None
     returns = Returns(store(), now)
-    sent = returns.versions_sent(contract_id, period_id)
-    raw = request.form.get("based_on", "")
-    based_on = min(int(raw), sent) if raw.isascii() and raw.isdigit() and len(raw) < 7 else sent
+    based_on = read_based_on(request.form, returns.versions_sent(contract_id, period_id))
     returns.save_draft(contract_id, period_id, request.form, based_on, ended.email)
     return url_for("supplier.return_form", contract_id=contract_id, period_id=period_id)
 
