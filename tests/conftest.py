@@ -8,12 +8,13 @@ from pathlib import Path
 
 import boto3
 import pytest
-from moto.server import ThreadedMotoServer
 
 from build import build
 from portal import create_app
 from portal.config import PROJECT_ROOT
 from portal.preview import serving
+
+from .moto_s3 import MotoS3
 
 CONTENT = PROJECT_ROOT / "content"
 BUCKET = "portal-submissions"
@@ -109,10 +110,8 @@ def s3_endpoint():
     werkzeug_log = logging.getLogger("werkzeug")
     level = werkzeug_log.level
     werkzeug_log.setLevel(logging.WARNING)
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    endpoint = f"http://{host}:{port}"
+    server = MotoS3().start()
+    endpoint = server.endpoint
     _fresh_bucket(endpoint)
     _MOTO["endpoint"] = endpoint
     yield endpoint

@@ -14,13 +14,13 @@ import uuid
 
 import boto3
 import pytest
-from moto.server import ThreadedMotoServer
 
 from functions.storage import FileStore, open_store
 from portal import create_app
 from portal.config import PROJECT_ROOT
 
 from .conftest import CONTENT, CREDENTIALS, REGION
+from .moto_s3 import MotoS3
 from .supplier import Supplier
 
 BUCKET = "portal-faults"
@@ -34,10 +34,8 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-def _moto(port: int) -> ThreadedMotoServer:
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
-    server.start()
-    return server
+def _moto(port: int) -> MotoS3:
+    return MotoS3(port).start()
 
 
 @pytest.fixture
