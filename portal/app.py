@@ -11,6 +11,7 @@ from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
 
 from . import config, headers
 from .assets import AssetsMissing, read_manifest
+from .compiled_templates import use_compiled
 from .content.snapshot import NAME as SNAPSHOT, read_snapshot
 from .post_size import largest_post
 
@@ -38,6 +39,8 @@ def create_app(overrides: dict | None = None, functions: tuple[str, ...] | None 
     app.jinja_env.lstrip_blocks = True
     app.jinja_env.add_extension("jinja2.ext.do")
     WTFormsHelpers(app)
+    if functions is not None:  # a Lambda: its package's templates compiled by the build (portal/compiled_templates.py)
+        use_compiled(app.jinja_env, config.PROJECT_ROOT)
 
     # A Lambda (its functions named) takes the content its package was built with (portal/content/snapshot.py), or
     # renders each Markdown text when first shown; locally, and so in the build and the tests, all are rendered now,

@@ -24,6 +24,7 @@ from importlib import metadata
 from pathlib import Path
 
 from .config import PROJECT_ROOT
+from . import compiled_templates
 from .content import snapshot as content_snapshot
 from .lambda_bytecode import BytecodeError, bytecode, runtime_python
 from .lambda_probe import PROBE_EVENT, entries, imported_top_level_names
@@ -75,6 +76,8 @@ __all__ = [
 ASSETS = PROJECT_ROOT / "build" / "assets"
 # The content as loaded by the build, one file per digest of content/: each package holds it (_content_snapshot).
 CONTENT_SNAPSHOTS = PROJECT_ROOT / "build" / "lambda-content"
+# The templates compiled to modules, one folder per digest of them: each package holds them (_compiled_templates).
+COMPILED_TEMPLATES = PROJECT_ROOT / "build" / "lambda-templates"
 # Sources that only the build reads.
 BUILD_ONLY = ("portal/assets/",)
 _FIXED_TIME = (1980, 1, 1, 0, 0, 0)
@@ -88,7 +91,19 @@ def _our_files(assets: Path) -> dict[str, Path]:
             if path.is_file() and "__pycache__" not in name and not name.startswith(BUILD_ONLY):
                 files[name] = path
     files[content_snapshot.NAME] = _content_snapshot(PROJECT_ROOT / "content")
+    folder = _compiled_templates()
+    for path in sorted(p for p in folder.rglob("*.py")):
+        files[f"{compiled_templates.NAME}/{path.relative_to(folder).as_posix()}"] = path
     return files
+
+
+@functools.cache  # the same for every entry of a build
+def _compiled_templates() -> Path:
+    """Every template compiled by the whole portal's Jinja environment, as a Lambda's app would compile it."""
+    from .app import create_app
+
+    app = create_app({"PORTAL_CONTENT": PROJECT_ROOT / "content", "PORTAL_SEND_EMAIL_EVERY": 0})
+    return compiled_templates.compiled(app.jinja_env, COMPILED_TEMPLATES)
 
 
 def _content_snapshot(root: Path) -> Path:

@@ -20,13 +20,14 @@ from .lambda_client import EVENT
 
 # Runs with only the unzipped package and the standard library on sys.path, as Lambda's runtime would run it.
 # Starts a self-assessment, follows the redirect to its task list, and prints what came back, and every module of the
-# package that Python had to compile from source rather than load from the package's bytecode.
+# package that Python had to compile from source rather than load from the package's bytecode, and every template
+# Jinja had to compile rather than load from the package's compiled templates.
 IN_THE_PACKAGE = r"""
 import base64, json, os, sys, sysconfig
 package, event = sys.argv[1], json.loads(sys.stdin.read())
-compiled = []
-sys.addaudithook(lambda name, args: name == "compile" and isinstance(args[1], str) and args[1].endswith(".py")
-                 and args[1].startswith(package) and compiled.append(args[1]))
+compiled, templates = [], []
+sys.addaudithook(lambda name, args: name == "compile" and isinstance(args[1], str) and args[1].startswith(package)
+                 and (compiled if args[1].endswith(".py") else templates).append(args[1]))
 sys.path.insert(0, package)
 assert not [p for p in sys.path if "site-packages" in p], sys.path
 import functions.handlers as handlers
@@ -48,7 +49,7 @@ stdlib = sysconfig.get_paths()["stdlib"]
 outside = sorted({m.__file__ for m in list(sys.modules.values()) if getattr(m, "__file__", None)
                   and not m.__file__.startswith((package, stdlib))})
 print(json.dumps({"started": started["statusCode"], "status": page["statusCode"], "headers": page["headers"],
-                  "body": body, "outside": outside, "compiled": compiled, "python": sys.version}))
+                  "body": body, "outside": outside, "compiled": compiled, "templates": templates, "python": sys.version}))
 """
 
 
@@ -118,6 +119,7 @@ def test_an_unzipped_package_serves_a_real_page_with_nothing_else_on_the_path(un
     assert "frame-ancestors 'none'" in answer["headers"]["content-security-policy"]
     assert answer["outside"] == []
     assert answer["compiled"] == [], "every module it imported should have come from the package's bytecode"
+    assert answer["templates"] == [], "every template it showed should have come from the package's compiled templates"
     assert list((tmp_path / "storage" / "drafts").rglob("*.json"))
 
 
