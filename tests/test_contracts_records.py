@@ -105,3 +105,24 @@ def test_refreshes_at_once_lose_no_contract_from_the_list(store):
     with ThreadPoolExecutor(max_workers=6) as pool:
         list(pool.map(lambda i: summaries.refresh(store, i, CONTENT_LOADED, date(2026, 5, 1)), ids))
     assert sorted(e["contract_id"] for e in summaries.listed(store)) == sorted(ids)
+
+
+def test_fifty_writers_at_once_each_get_their_own_version(store):
+    """The same post fifty times at once: every one is kept, as its own version, and none is told it failed."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=50) as pool:
+        numbers = list(pool.map(lambda n: versions.append(store, "drafts-at-once/", {"n": n}), range(50)))
+    assert sorted(numbers) == list(range(1, 51))
+    assert sorted(v["n"] for v in versions.all_versions(store, "drafts-at-once/")) == list(range(50))
+
+
+def test_one_contract_refreshed_by_many_at_once_keeps_its_summary(store):
+    """Thirty officers' saves of one contract at once each refresh its summary: none fails, and it stays listed."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    contract_id = Contracts(store).create(CONTRACT, OFFICER)
+    with ThreadPoolExecutor(max_workers=30) as pool:
+        list(pool.map(lambda _: summaries.refresh(store, contract_id, CONTENT_LOADED, date(2026, 5, 1)), range(30)))
+    assert [e["contract_id"] for e in summaries.listed(store)] == [contract_id]
+    assert summaries.summary(store, contract_id, CONTENT_LOADED, date(2026, 5, 1))["contract"]["title"] == CONTRACT.title

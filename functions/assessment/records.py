@@ -14,9 +14,9 @@ from portal.clock import now
 from portal.dates import uk_calendar_day
 
 from ..storage import AlreadyExists, NotFound, Store
+from ..storage.versions import ATTEMPTS
 
 DELETED = "/deleted.json"  # beside a deleted draft's versions, after them in a listing: says when, nothing else
-SAVE_ATTEMPTS = 5  # two tabs saving at once each get a version; after this many collisions something is wrong
 
 
 class DraftNotFound(LookupError):
@@ -152,13 +152,13 @@ class Drafts:
         expires = self.clock() + timedelta(days=assessment.drafts_expire_after_days)  # kept N days after the last change
         updated = replace(draft, expires_at=expires.isoformat(), **changes)
         _check_answers(assessment, updated.answers)
-        for _ in range(SAVE_ATTEMPTS):
+        for _ in range(ATTEMPTS):  # tabs saving at once each get a version (storage/versions.py)
             try:
                 return self._write(updated, version=updated.version + 1)
             except AlreadyExists:
                 latest = self.store.keys(self._prefix(assessment.id, draft.token))[-1]
                 updated = replace(updated, version=int(latest.rsplit("/", 1)[1].split(".")[0]))
-        raise AlreadyExists(f"could not save draft after {SAVE_ATTEMPTS} attempts")
+        raise AlreadyExists(f"could not save draft after {ATTEMPTS} attempts")
 
     def _write(self, draft: Draft, version: int) -> Draft:
         draft = replace(draft, version=version)

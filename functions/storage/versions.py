@@ -1,8 +1,13 @@
 """Write-once versioned records: `<prefix><NNNNNN>.json`, where the newest version is the current value."""
 
+import random
+import time
+
 from .contract import AlreadyExists, Store
 
-ATTEMPTS = 5  # two writers at once each get a version; after this many collisions something is wrong
+# Every collision means another writer stored its version first, so writers at once all get theirs in the end (the
+# same post fifty times at once, fifty versions); a writer gives up only if this many others came first.
+ATTEMPTS = 500
 
 
 def latest(store: Store, prefix: str):
@@ -25,5 +30,6 @@ def append(store: Store, prefix: str, value: dict) -> int:
             store.create_json(f"{prefix}{number:06d}.json", value)
             return number
         except AlreadyExists:
+            time.sleep(random.uniform(0, 0.02))  # writers that collided should not collide again straight away
             continue
     raise AlreadyExists(f"could not add a version under {prefix} after {ATTEMPTS} attempts")
