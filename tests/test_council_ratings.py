@@ -130,6 +130,19 @@ def test_kpi_data_for_a_contract_performance_notice(admin, contract_id):
     assert admin.post(f"/council/contracts/{contract_id}/kpi-data?format=ods", form_page=url).status_code == 400
 
 
+@pytest.mark.parametrize("reference", ["EX\u20132025", "EX \U0001f331 2025", "EX\r\n2025", "EX\ufffe\uffff"])
+def test_kpi_data_downloads_whatever_the_contracts_reference_holds(council_app, admin, store, reference):
+    """The reference names the download; object metadata holds ASCII only, and that was a 500."""
+    made = record(council_app, store, contract(reference=reference))
+    url = f"/council/contracts/{made}/ratings"
+    table = follow(admin, admin.post(f"/council/contracts/{made}/kpi-data?format=csv", form_page=url)).decode("utf-8-sig")
+    assert next(csv.DictReader(io.StringIO(table)))["Contract reference"].startswith("EX")
+    sheet = openpyxl.load_workbook(
+        io.BytesIO(follow(admin, admin.post(f"/council/contracts/{made}/kpi-data?format=xlsx", form_page=url)))
+    ).active
+    assert str(sheet["B2"].value).startswith("EX")
+
+
 def test_an_officer_marks_a_contract_for_the_public_report(admin, viewer, contract_id, store):
     url = f"/council/contracts/{contract_id}/ratings"
     assert "This contract is not in the public report" in text(admin.client.get(url))

@@ -18,7 +18,7 @@ from ..charter.certificate import certificate
 from ..charter.signatories import Signatories, StatusChanged
 from ..exports import charter as charter_export
 from ..exports import registrations as files
-from ..storage import NotFound
+from ..storage import NotFound, filename_metadata
 from ..signin.contacts import SupplierContacts
 from .export_pages import FORMATS, _link, _stamp
 from .web import admin_only, audited, clock, council_blueprint, store
@@ -207,6 +207,6 @@ def export_charter(kind):
     data = files.to_file(table, file_format, f"Charter {kind}", columns)
     filename = f"charter-{kind}-{clock():%Y-%m-%d}.{file_format}"
     key = f"exports/charter/{_stamp()}.{file_format}"
-    store().create(key, data, FORMATS[file_format], {"filename": filename})
+    store().create(key, data, FORMATS[file_format], filename_metadata(filename))
     audited(f"downloaded-charter-{kind}", "", format=file_format, rows=len(table), export=key)
     return _link(key, filename, FORMATS[file_format])

@@ -17,7 +17,7 @@ from ..exports import registrations as event_export
 from ..exports import packs, spreadsheets
 from ..exports.columns import UnknownColumns
 from ..exports.submissions import Submission, SubmissionFilter, find_submissions
-from ..storage import NotFound
+from ..storage import NotFound, filename_metadata
 from . import submissions as submitted
 from .download_pages import LINK_SECONDS
 from .event_pages import event_or_stored, everyone_at
@@ -90,7 +90,7 @@ def export_submissions():
         data = spreadsheets.to_xlsx(list(groups.values()))
     filename = f"submissions-{clock():%Y-%m-%d}.{file_format}"
     key = f"exports/spreadsheets/{_stamp()}.{file_format}"
-    store().create(key, data, FORMATS[file_format], {"filename": filename})
+    store().create(key, data, FORMATS[file_format], filename_metadata(filename))
     audited("downloaded-submissions", "", format=file_format, submissions=len(listed), export=key)
     return _link(key, filename, FORMATS[file_format])
 
@@ -109,6 +109,6 @@ def export_event_registrations(slug):
     data = event_export.to_file(table, file_format, slug)
     filename = f"{slug}-registrations-{clock():%Y-%m-%d}.{file_format}"
     key = f"exports/registrations/{_stamp()}.{file_format}"
-    store().create(key, data, FORMATS[file_format], {"filename": filename})
+    store().create(key, data, FORMATS[file_format], filename_metadata(filename))
     audited("downloaded-event-registrations", slug, format=file_format, registrations=len(table), export=key)
     return _link(key, filename, FORMATS[file_format])

@@ -14,7 +14,7 @@ from ..contracts import summaries
 from ..contracts.overrides import Overrides, is_published, publish
 from ..contracts.records import deserialise
 from ..exports.tables import FORMATS, to_file
-from ..storage import StorageUnavailable
+from ..storage import StorageUnavailable, filename_metadata
 from .download_pages import LINK_SECONDS
 from .web import admin_only, audited, clock, council_blueprint, store
 
@@ -114,7 +114,7 @@ def download_kpi_data(contract_id):
     table = notice_table(contract, kpi_rows(figures, _content(), Overrides(store(), clock).current(contract_id)))
     filename = f"kpi-data-{contract.reference or contract_id}-{uk_today().isoformat()}.{file_format}"
     key = f"exports/kpi-data/{clock():%Y%m%dT%H%M%SZ}-{secrets.token_hex(4)}.{file_format}"
-    store().create(key, to_file(table, file_format, "KPI data"), FORMATS[file_format], {"filename": filename})
+    store().create(key, to_file(table, file_format, "KPI data"), FORMATS[file_format], filename_metadata(filename))
     audited("downloaded-kpi-data", contract_id, format=file_format, kpis=len(table) - 1, export=key)
     return redirect(store().download_url(key, filename, LINK_SECONDS, FORMATS[file_format]), 303)
 

@@ -13,6 +13,7 @@ from portal.contracts import STATUSES
 from ..contracts import summaries
 from ..contracts.monitoring import every_summary
 from ..exports.tables import FORMATS, to_file
+from ..storage import filename_metadata
 from .download_pages import LINK_SECONDS
 from .submissions import page_of
 from .web import audited, clock, council_blueprint, store
@@ -200,6 +201,6 @@ def export_returns():
     ]
     filename = f"returns-{today.isoformat()}.{file_format}"
     key = f"exports/returns/{clock():%Y%m%dT%H%M%SZ}-{secrets.token_hex(4)}.{file_format}"
-    store().create(key, to_file(table, file_format, "Returns"), FORMATS[file_format], {"filename": filename})
+    store().create(key, to_file(table, file_format, "Returns"), FORMATS[file_format], filename_metadata(filename))
     audited("downloaded-returns", "", format=file_format, returns=len(rows), export=key, **_query(filters))
     return redirect(store().download_url(key, filename, LINK_SECONDS, FORMATS[file_format]), 303)

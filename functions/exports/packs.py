@@ -15,7 +15,7 @@ from portal.text import safe_filename
 from portal.clock import now
 
 from .. import malware
-from ..storage import NotFound, Store
+from ..storage import NotFound, Store, filename_metadata
 from .submissions import Submission
 from .summary import answers_csv, summary_html
 
@@ -124,7 +124,7 @@ def _store_zip(store: Store, key: str, members, filename: str) -> str:
     chunks = stream_zip(
         members, chunk_size=READ_BYTES, get_compressobj=lambda: zlib.compressobj(level=EVIDENCE_LEVEL, wbits=-zlib.MAX_WBITS)
     )
-    store.create_stream(key, chunks, "application/zip", {"filename": filename})
+    store.create_stream(key, chunks, "application/zip", filename_metadata(filename))
     return key
 
 

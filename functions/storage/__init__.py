@@ -30,7 +30,7 @@ from .contract import (
     check_key,
     parse_json,
 )
-from .downloads import content_disposition, safe_filename
+from .downloads import content_disposition, filename_metadata, safe_filename
 from .file_store import FileStore
 from .local_endpoints import FILE_DOWNLOAD_PATH
 from .records import READ_THREADS, RECORD_CACHE_BYTES, read_json_many
@@ -61,6 +61,7 @@ __all__ = [
     "app_store",
     "check_key",
     "content_disposition",
+    "filename_metadata",
     "open_store",
     "parse_json",
     "read_json_many",
