@@ -12,11 +12,21 @@ BIDI_CONTROLS = frozenset(
 
 
 def strip_bidi_and_controls(text: str, keep: str = "") -> str:
-    """`text` without bidi controls, control characters (C0, DEL, C1) or other invisible format characters
-    (zero-width spaces, soft hyphens); characters in `keep` (say "\\n\\t" for a spreadsheet cell) stay."""
+    """`text` without bidi controls, control characters (C0, DEL, C1), other invisible format characters (zero-width
+    spaces, soft hyphens), lone surrogates or noncharacters (U+FFFE and the like, which no text holds and XML, so an
+    XLSX file, refuses); characters in `keep` (say "\\n\\t" for a spreadsheet cell) stay."""
     return "".join(
-        char for char in text if char in keep or (char not in BIDI_CONTROLS and unicodedata.category(char) not in ("Cc", "Cf"))
+        char
+        for char in text
+        if char in keep
+        or (char not in BIDI_CONTROLS and unicodedata.category(char) not in ("Cc", "Cf", "Cs") and not _noncharacter(char))
     )
+
+
+def _noncharacter(char: str) -> bool:
+    """Unicode's 66 noncharacters: U+FDD0 to U+FDEF, and the last two code points of every plane."""
+    point = ord(char)
+    return 0xFDD0 <= point <= 0xFDEF or point & 0xFFFE == 0xFFFE
 
 
 # Characters that a file system, a ZIP reader or a Content-Disposition header treats specially.

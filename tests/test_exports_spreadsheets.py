@@ -5,7 +5,12 @@ import io
 from datetime import date, datetime, timezone
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 from openpyxl import load_workbook
+
+from functions.exports import tables
+from functions.exports.cells import xlsx_text
 
 from functions.exports.columns import UnknownColumns, columns
 from functions.exports.spreadsheets import to_csv, to_xlsx
@@ -122,6 +127,26 @@ def test_a_stored_answer_with_a_control_character_still_exports_to_xlsx(assessme
     record = put_submission(store, assessment, typed_answers(assessment, **{text.id: "Bell\x07 and\x00 null"}))
     sheet = load_workbook(io.BytesIO(to_xlsx([(assessment, [record])]))).active
     assert {c.value: v.value for c, v in zip(sheet[1], sheet[2])}[text.label] == "Bell and null"
+
+
+@pytest.mark.parametrize("odd", ["\ufffe", "\uffff", "\ufdd0", "\x0b", "\U0010ffff"])
+def test_a_stored_answer_with_a_character_xml_refuses_still_makes_an_xlsx_that_opens(assessment, tmp_path, odd):
+    """U+FFFE and its like are no text: openpyxl wrote them and made a file that Excel and openpyxl refuse."""
+    store = FileStore(tmp_path)
+    text = question_of_type(assessment, "text")
+    record = put_submission(store, assessment, typed_answers(assessment, **{text.id: f"Acme{odd} Ltd"}))
+    sheet = load_workbook(io.BytesIO(to_xlsx([(assessment, [record])]))).active
+    assert {c.value: v.value for c, v in zip(sheet[1], sheet[2])}[text.label] == "Acme Ltd"
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text())
+@example("Acme\ufffe\uffff\ud800\x0b Ltd\r\n")
+def test_any_text_in_a_table_makes_an_xlsx_that_opens_with_the_text_it_can_hold(value):
+    """Contracts, returns, KPI data and the Charter export through tables.to_file: whatever a record holds."""
+    sheet = load_workbook(io.BytesIO(tables.to_file([["Heading"], [value]], "xlsx", "Sheet"))).active
+    # XML reads a carriage return as a line feed, as a spreadsheet shows it
+    assert sheet["A2"].value == (xlsx_text(value).replace("\r\n", "\n").replace("\r", "\n") or None)
 
 
 def test_filter_takes_the_latest_version_of_each_submission_within_the_dates(assessment, storage_url):

@@ -28,11 +28,12 @@ def neutralise(value):
     return value
 
 
-# Control characters that XML 1.0, and so an XLSX file, cannot hold (openpyxl raises on them). Forms refuse them, but a
-# record stored any other way may still have one, and an export must not fail for it.
-_NOT_IN_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+# Characters that XML 1.0, and so an XLSX file, cannot hold: controls (openpyxl raises on them), lone surrogates and
+# U+FFFE and U+FFFF (openpyxl writes them, and the file will not open). Forms drop them, but a record stored any
+# other way may still have one, and an export must neither fail nor make a file that will not open.
+_NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def xlsx_text(value):
-    """Text an XLSX file can hold: the control characters XML refuses are dropped."""
+    """Text an XLSX file can hold: the characters XML refuses are dropped."""
     return _NOT_IN_XML.sub("", value) if isinstance(value, str) else value
