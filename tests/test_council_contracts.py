@@ -247,6 +247,42 @@ def test_a_variation_needs_a_reason_and_the_history_shows_every_version(admin, s
     assert not Contracts(store).may_report("bob@roadworks.example", contract_id)
 
 
+@pytest.mark.parametrize(
+    "change, hidden",
+    [
+        ({"commitments-0-frequency": "annually"}, ["LE01 for 1 April 2026 to 30 June 2026"]),
+        ({"start-day": "2"}, ["LE01 for 1 April 2026 to 30 June 2026", "WB06 for 1 April 2026 to 30 June 2026"]),
+        ({"commitments-1-measure": "", "commitments-1-quantity": ""}, ["WB06 for 1 April 2026 to 30 June 2026"]),
+        (  # ending in May cuts the first quarter short: another period
+            {"end-day": "31", "end-month": "5", "end-year": "2026"},
+            ["LE01 for 1 April 2026 to 30 June 2026", "WB06 for 1 April 2026 to 30 June 2026"],
+        ),
+    ],
+)
+def test_a_variation_that_would_hide_returns_already_sent_is_refused_and_stores_nothing(admin, store, change, hidden):
+    """A trial moved a commitment from quarterly to annually: the sent and accepted return vanished from every page."""
+    contract_id = record(admin)
+    send_return(store, contract_id)
+    answer = admin.post(f"/council/contracts/{contract_id}/change", {**CONTRACT, **change, "reason": "Simpler reporting"})
+    page = text(answer)
+    assert answer.status_code == 400 and "There is a problem" in page
+    assert f"Returns already sent would no longer show: {'; '.join(hidden)}." in page, page[1200:2000]
+    assert 'href="#commitments"' in answer.get_data(as_text=True)
+    assert Contracts(store).get(contract_id)[1] == 1  # still the first version
+    assert "Simpler reporting" in answer.get_data(as_text=True)  # the answers are kept
+
+
+def test_a_variation_that_keeps_the_periods_reported_is_saved(admin, store):
+    contract_id = record(admin)
+    send_return(store, contract_id)
+    later = {"commitments-0-quantity": "6", "end-year": "2028", "commitments-2-measure": "WB07"}
+    later |= {"commitments-2-quantity": "3", "commitments-2-basis": "per_period", "commitments-2-frequency": "annually"}
+    later |= {"commitments-2-delivery_note": "Mentoring"}
+    answer = admin.post(f"/council/contracts/{contract_id}/change", {**CONTRACT, **later, "reason": "Extended a year"})
+    assert answer.status_code == 303, text(answer)[:1500]
+    assert "1 April 2026 to 30 June 2026" in text(admin.client.get(f"/council/contracts/{contract_id}/"))
+
+
 def test_an_officer_queries_a_return_the_contacts_are_emailed_and_a_correction_is_accepted_with_a_verified_figure(
     admin, viewer, store, tmp_path
 ):

@@ -2,10 +2,13 @@
 spreadsheet. Without JavaScript: "Add another commitment" and "Import" post the form back with the answers kept,
 and nothing is stored until "Save" finds every answer right."""
 
+from datetime import date
+
 from flask import abort, current_app, g, redirect, render_template, request, url_for
 
 from portal.clock import uk_today
-from portal.contracts import BASES, FREQUENCIES, read_contract
+from portal.contracts import BASES, FREQUENCIES, hidden_by_change, read_contract
+from portal.dates import uk_date
 from portal.contracts.spreadsheet import MAX_BYTES, commitments_from_rows, read_commitment_rows
 from portal.contracts.contract_form import MAX_COMMITMENTS
 from portal.contracts.form import Invalid, text_field
@@ -13,6 +16,7 @@ from portal.post_size import takes_posts_up_to
 
 from ..contracts import summaries
 from ..contracts.records import Contracts
+from ..contracts.returns import Returns
 from ..storage import StorageUnavailable
 from . import contract_forms
 from .web import admin_only, audited, clock, council_blueprint, officers, store
@@ -74,6 +78,21 @@ def _import(values):
     return len(commitments), {}
 
 
+def _hidden_message(hidden: list[tuple[str, str]]) -> str:
+    """What a change may not do, naming the figures already sent that it would hide (the first few)."""
+    named = [f"{code} for {_period_words(period_id)}" for code, period_id in hidden[:3]]
+    more = f", and {len(hidden) - 3} more" if len(hidden) > 3 else ""
+    return (
+        f"Returns already sent would no longer show: {'; '.join(named)}{more}. Keep those commitments, how often "
+        "each is reported and the contract's dates as they are for the periods already reported"
+    )
+
+
+def _period_words(period_id: str) -> str:
+    start, _, end = period_id.partition("--")
+    return f"{uk_date(date.fromisoformat(start))} to {uk_date(date.fromisoformat(end))}"
+
+
 def _form(contract_id=None):
     """The form's post: add a row, import, or save (create, or vary with a reason)."""
     values = contract_forms.values_from_post(request.form)
@@ -87,6 +106,10 @@ def _form(contract_id=None):
     manager = officers().find(contract.contract_manager) if contract else None
     if contract and (manager is None or manager.disabled):
         errors["contract_manager"] = "Enter the email address of a council officer who can sign in to these pages"
+    if contract_id and contract:
+        hidden = hidden_by_change(contract, Returns(store()).sent(contract_id), _content().contracts.return_due_days)
+        if hidden:
+            errors["commitments"] = _hidden_message(hidden)
     reason = None
     if contract_id:
         try:

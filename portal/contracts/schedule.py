@@ -9,7 +9,16 @@ from datetime import date, timedelta
 
 from .model import FREQUENCIES
 
-__all__ = ["MAX_YEARS", "STATUSES", "Period", "commitment_periods", "period_status", "periods", "reporting_periods"]
+__all__ = [
+    "MAX_YEARS",
+    "STATUSES",
+    "Period",
+    "commitment_periods",
+    "hidden_by_change",
+    "period_status",
+    "periods",
+    "reporting_periods",
+]
 
 STATUSES = {
     "not_yet_due": "Not yet due",
@@ -87,6 +96,22 @@ def period_status(period: Period, today: date, latest_return=None, latest_review
 def commitment_periods(contract, commitment, due_days: int) -> list[Period]:
     """The periods one commitment is reported in: the contract's dates at the commitment's frequency."""
     return periods(contract.start, contract.end, commitment.frequency, due_days)
+
+
+def hidden_by_change(changed, sent: dict, due_days: int) -> list[tuple[str, str]]:
+    """(measure code, period id) for each figure already sent ({period id: [Return]}) that the `changed` contract
+    would no longer show: its commitment dropped, or its period gone from the commitment's schedule (another start
+    date, end date or frequency). Figures a supplier sent are kept; a change must not hide them from the council's
+    pages, the totals or the public report."""
+    kept = {c.measure_code: {p.id for p in commitment_periods(changed, c, due_days)} for c in changed.commitments}
+    hidden = {
+        (line.measure_code, period_id)
+        for period_id, versions in sent.items()
+        for version in versions
+        for line in version.lines
+        if period_id not in kept.get(line.measure_code, ())
+    }
+    return sorted(hidden, key=lambda found: (found[1], found[0]))
 
 
 def reporting_periods(contract, due_days: int) -> list[Period]:
