@@ -283,6 +283,25 @@ def test_a_variation_that_keeps_the_periods_reported_is_saved(admin, store):
     assert "1 April 2026 to 30 June 2026" in text(admin.client.get(f"/council/contracts/{contract_id}/"))
 
 
+def test_saving_a_form_opened_before_another_officers_variation_is_stopped_with_the_answers_kept(admin, store):
+    """Officer A raises the quantity; officer B, with the page opened before, would quietly put it back."""
+    contract_id = record(admin)
+    change = f"/council/contracts/{contract_id}/change"
+    opened = admin.client.get(change).get_data(as_text=True)
+    assert 'name="based_on" value="1"' in opened
+    assert admin.post(change, {**CONTRACT, "commitments-0-quantity": "20", "reason": "More", "based_on": "1"}).status_code == 303
+    stale = admin.post(change, {**CONTRACT, "supplier_name": "Roadworks plc", "reason": "Renamed", "based_on": "1"})
+    page = stale.get_data(as_text=True)
+    assert stale.status_code == 409 and "Someone else changed this contract" in page
+    assert f"{ADMIN} saved version 2 on " in text(stale) and 'value="Roadworks plc"' in page
+    assert Contracts(store).get(contract_id)[0].commitments[0].quantity == 20  # theirs stands
+    assert 'name="based_on" value="2"' in page  # having looked, saving again goes ahead
+    again = admin.post(change, {**CONTRACT, "commitments-0-quantity": "20", "reason": "Renamed", "based_on": "2"})
+    assert again.status_code == 303 and Contracts(store).get(contract_id)[1] == 3
+    added = admin.post(change, {**CONTRACT, "reason": "x", "based_on": "2", "action": "add"}).get_data(as_text=True)
+    assert 'name="based_on" value="2"' in added  # adding a row keeps the version the form was opened on
+
+
 def test_an_officer_queries_a_return_the_contacts_are_emailed_and_a_correction_is_accepted_with_a_verified_figure(
     admin, viewer, store, tmp_path
 ):

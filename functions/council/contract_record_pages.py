@@ -16,7 +16,7 @@ from portal.post_size import takes_posts_up_to
 
 from ..contracts import summaries
 from ..contracts.records import Contracts
-from ..contracts.returns import Returns
+from ..contracts.returns import Returns, read_based_on
 from ..storage import StorageUnavailable
 from . import contract_forms
 from .web import admin_only, audited, clock, council_blueprint, officers, store
@@ -35,7 +35,7 @@ def contracts() -> Contracts:
     return Contracts(store(), clock)
 
 
-def _render(values, errors, *, contract_id=None, extra=0, imported=0, not_saved=False, status=200):
+def _render(values, errors, *, contract_id=None, extra=0, imported=0, not_saved=False, changed=None, status=200):
     content = _content()
     return render_template(
         "council/contract_form.html",
@@ -49,7 +49,8 @@ def _render(values, errors, *, contract_id=None, extra=0, imported=0, not_saved=
         frequencies=FREQUENCIES,
         imported=imported,
         not_saved=not_saved,
-        error_title=bool(errors),
+        changed=changed,
+        error_title=bool(errors or changed),
     ), status
 
 
@@ -93,15 +94,21 @@ def _period_words(period_id: str) -> str:
     return f"{uk_date(date.fromisoformat(start))} to {uk_date(date.fromisoformat(end))}"
 
 
-def _form(contract_id=None):
-    """The form's post: add a row, import, or save (create, or vary with a reason)."""
+def _form(contract_id=None, version=None):
+    """The form's post: add a row, import, or save (create, or vary version `version` with a reason)."""
     values = contract_forms.values_from_post(request.form)
+    if contract_id:  # the version the form was opened on, carried through adding rows and importing
+        values["based_on"] = str(read_based_on(request.form, version))
     action = request.form.get("action", "save")
     if action == "add":
         return _render(values, {}, contract_id=contract_id, extra=1)
     if action == "import":
         count, errors = _import(values)
         return _render(values, errors, contract_id=contract_id, imported=count, status=400 if errors else 200)
+    if contract_id and int(values["based_on"]) < version:
+        # Another officer saved a variation since this form was opened: saving would quietly undo theirs.
+        values["based_on"] = str(version)  # saving again, having looked, goes ahead
+        return _render(values, {}, contract_id=contract_id, changed=contracts().history(contract_id)[-1], status=409)
     contract, errors = read_contract(request.form, _content())
     manager = officers().find(contract.contract_manager) if contract else None
     if contract and (manager is None or manager.disabled):
@@ -158,5 +165,6 @@ def change_contract(contract_id):
     if found is None:
         abort(404)
     if request.method == "POST":
-        return _form(contract_id)
-    return _render(contract_forms.values_from_contract(found[0]), {}, contract_id=contract_id)
+        return _form(contract_id, found[1])
+    values = {**contract_forms.values_from_contract(found[0]), "based_on": str(found[1])}
+    return _render(values, {}, contract_id=contract_id)

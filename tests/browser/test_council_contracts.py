@@ -162,3 +162,22 @@ def test_an_officer_records_a_contract_imports_a_commitment_and_reviews_its_retu
     page.get_by_role("link", name="See the history").click()
     expect(page.get_by_text("Reason: Bob left Roadworks")).to_be_visible()
     assert violations(page, axe_page) == []
+
+    # A variation that would hide the accepted return is refused, naming it.
+    page.goto(f"{base}/council/contracts/{contract_id}/change")
+    page.locator("#commitments-0-frequency").select_option("annually")
+    page.get_by_label("Reason for the variation").fill("Yearly is enough")
+    page.get_by_role("button", name="Save the variation").click()
+    expect(page.get_by_role("alert")).to_contain_text("Returns already sent would no longer show: LE01 for 1 April 2026")
+    assert violations(page, axe_page) == []
+
+    # Another officer varies the contract while this form is open: saving it is stopped, the answers kept.
+    contract, _ = Contracts(store).get(contract_id)
+    Contracts(store).vary(contract_id, contract, "other.admin@exampleshire.gov.uk", "Renewed insurance")
+    page.locator("#commitments-0-frequency").select_option("quarterly")
+    page.get_by_role("button", name="Save the variation").click()
+    expect(page.get_by_role("alert")).to_contain_text("Someone else changed this contract")
+    expect(page.get_by_label("Reason for the variation")).to_have_value("Yearly is enough")
+    assert violations(page, axe_page) == []
+    page.get_by_role("button", name="Save the variation").click()
+    expect(page.get_by_text("The contract has been saved (version 4)")).to_be_visible()
