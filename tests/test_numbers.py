@@ -117,3 +117,11 @@ def test_no_misplaced_comma_parses(type_, raw):
         assert whole == f"{int(whole.replace(',', '')):,}"
     assert "," not in raw.partition(".")[2]
     assert Decimal(str(value)) == Decimal(raw.replace(",", ""))
+
+
+@pytest.mark.parametrize("raw, zero", [("-0", "0"), ("-0.0", "0.0"), ("-0.00", "0.00"), ("-000", "0")])
+def test_minus_zero_is_read_as_zero_and_never_shown_with_a_sign(raw, zero):
+    from portal.questionnaire.numbers import read_number, stored_number, write_number
+
+    number = read_number(raw)
+    assert number == 0 and stored_number(number) == zero and not write_number(number).startswith("-")

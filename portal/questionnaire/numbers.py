@@ -31,9 +31,10 @@ def read_number(raw: str, *, whole: bool = False, places: int | None = None, pre
     if places is not None and len(found["fraction"] or "") > places:
         raise NotANumber(raw)
     try:
-        return Decimal(text.replace(",", ""))
+        number = Decimal(text.replace(",", ""))
     except InvalidOperation:
         raise NotANumber(raw) from None
+    return number.copy_abs() if number.is_zero() else number  # "-0" is zero: never stored or shown as "-0"
 
 
 def stored_number(value: Decimal) -> str:
