@@ -640,6 +640,27 @@ def test_signed_upload_lands_under_its_prefix_and_is_claimed_to_the_servers_key(
         store.claim_upload("uploads/a/1/", "evidence/a/f2")
 
 
+def test_one_upload_claimed_fifty_times_at_once_is_kept_and_the_rest_are_told_nothing_came(store):
+    """The same redirect after an upload followed fifty times at once: the file store's losers said storage was down."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    form = store.upload_form("uploads/a/1/", "http://portal.test/back", max_bytes=1000)
+    post_upload(store, form, "policy.pdf", b"%PDF-1.7 policy")
+
+    def claim(n):
+        try:
+            return store.claim_upload("uploads/a/1/", f"evidence/a/f{n}").size
+        except NotFound:
+            return "not found"
+
+    with ThreadPoolExecutor(max_workers=50) as pool:
+        answers = list(pool.map(claim, range(50)))
+    assert set(answers) <= {15, "not found"} and 15 in answers
+    kept = store.keys("evidence/a/")
+    assert len(kept) == answers.count(15) and all(store.read(key) == b"%PDF-1.7 policy" for key in kept)
+    assert store.keys("uploads/") == []
+
+
 def test_claimed_upload_never_overwrites(store):
     store.create("evidence/a/f1", b"first")
     form = store.upload_form("uploads/a/1/", "http://portal.test/back", max_bytes=1000)

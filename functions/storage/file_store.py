@@ -232,17 +232,25 @@ class FileStore(LocalEndpoints, Store):
         if not received:
             raise NotFound(prefix)
         incoming = self._path(received[-1])
+        path = self._path(key)
         try:
             upload = json.loads(disk.sidecar(incoming).read_bytes()).get("upload", {})
             size = incoming.stat().st_size
-            path = self._path(key)
             path.parent.mkdir(parents=True, exist_ok=True)
             with disk.locked(path.parent) as folder:
                 if os.path.lexists(path):
                     raise AlreadyExists(key)
                 disk.sidecar(path).write_text(json.dumps({"content_type": "application/octet-stream", "metadata": {}}))
-                os.link(incoming, path)
+                try:
+                    os.link(incoming, path)
+                except OSError:
+                    disk.sidecar(path).unlink(missing_ok=True)  # nothing half-stored
+                    raise
                 os.fsync(folder)
+        except FileNotFoundError:
+            # Another request claimed this upload first (the same redirect followed twice) and cleared it: for this
+            # one, as for S3's, nothing came.
+            raise NotFound(prefix) from None
         except OSError as err:
             raise self._cannot(err, f"Cannot keep the upload at {key}: {err}") from err
         for other in received:
