@@ -128,7 +128,10 @@ def valid_until(assessment_id, token, slot_id):
     if len(_in_slot(draft, slot)) >= slot.max_files:
         return _render(assessment, draft, section, slot, error=checks.too_many(slot.max_files)), 400
     attached = {key: value for key, value in held.items() if key != "held_for"} | {"slots": [slot.id], "valid_until": day}
-    drafts().save(assessment, draft, evidence=tuple(attached if e["id"] == held["id"] else e for e in draft.evidence))
+    try:
+        drafts().save(assessment, draft, evidence=tuple(attached if e["id"] == held["id"] else e for e in draft.evidence))
+    except EvidenceRejected as rejected:  # another tab filled the question meanwhile
+        return _render(assessment, draft, section, slot, error=str(rejected)), 400
     return redirect(url_for(".evidence", assessment_id=assessment.id, token=token, slot_id=slot.id, added=held["id"]), 303)
 
 
@@ -196,7 +199,10 @@ def reuse(assessment_id, token, slot_id):
             reuse_error=f"{refused[0]} cannot be used here: it must be a {list_in_words(slot.types)}",
         ), 400
     evidence = tuple({**e, "slots": e["slots"] + [slot.id]} if e["id"] in chosen else e for e in draft.evidence)
-    drafts().save(assessment, draft, evidence=evidence)
+    try:
+        drafts().save(assessment, draft, evidence=evidence)
+    except EvidenceRejected as rejected:  # another tab filled the question meanwhile
+        return _render(assessment, draft, section, slot, reuse_error=str(rejected)), 400
     return redirect(url_for(".evidence", assessment_id=assessment.id, token=token, slot_id=slot.id), 303)
 
 

@@ -15,6 +15,7 @@ from portal.dates import uk_calendar_day
 
 from ..storage import AlreadyExists, NotFound, Store
 from ..storage.versions import ATTEMPTS
+from .draft_merge import check_evidence_limits, rebased
 
 DELETED = "/deleted.json"  # beside a deleted draft's versions, after them in a listing: says when, nothing else
 
@@ -148,16 +149,20 @@ class Drafts:
         )
 
     def save(self, assessment: Assessment, draft: Draft, **changes) -> Draft:
-        """A new version with `changes` (answers, completed, reference); never overwrites an earlier one."""
+        """A new version with `changes` (answers, completed, evidence, reference) made to `draft`; never overwrites
+        an earlier one. Where another save wrote a version since `draft` was read, the changes are applied to that
+        one instead (draft_merge.py), so tabs saving at once each keep what they changed. A file over a question's
+        limit once merged raises EvidenceRejected; a draft deleted meanwhile, DraftDeleted."""
         expires = self.clock() + timedelta(days=assessment.drafts_expire_after_days)  # kept N days after the last change
-        updated = replace(draft, expires_at=expires.isoformat(), **changes)
-        _check_answers(assessment, updated.answers)
-        for _ in range(ATTEMPTS):  # tabs saving at once each get a version (storage/versions.py)
+        latest = draft
+        for _ in range(ATTEMPTS):  # storage/versions.py says why this many
+            updated = replace(rebased(draft, changes, latest), expires_at=expires.isoformat())
+            _check_answers(assessment, updated.answers)
+            check_evidence_limits(assessment, latest, updated)
             try:
-                return self._write(updated, version=updated.version + 1)
+                return self._write(updated, version=latest.version + 1)
             except AlreadyExists:
-                latest = self.store.keys(self._prefix(assessment.id, draft.token))[-1]
-                updated = replace(updated, version=int(latest.rsplit("/", 1)[1].split(".")[0]))
+                latest = self.load(assessment, draft.token)
         raise AlreadyExists(f"could not save draft after {ATTEMPTS} attempts")
 
     def _write(self, draft: Draft, version: int) -> Draft:

@@ -5,7 +5,7 @@ The pages themselves are in functions/assessment/pages.py (questions, task list,
 functions/assessment/submission_pages.py, which all import from here and never from each other.
 """
 
-from flask import Blueprint, abort, current_app, make_response, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, make_response, redirect, render_template, request, url_for
 
 from portal.dates import uk_calendar_day
 from portal.crp.plan import Plan
@@ -34,16 +34,22 @@ def draft_or_404(assessment, token):
     """The draft behind a resume link, or the page that explains why there is none."""
     try:
         return drafts().load(assessment, token)
-    except DraftNotFound:
-        abort(404)
-    except DraftExpired:
-        abort(410)
-    except DraftDeleted:
-        abort(
-            make_response(
-                render_template("assessments/deleted.html", title="Your answers have been deleted", assessment=assessment), 410
-            )
-        )
+    except (DraftNotFound, DraftExpired, DraftDeleted) as gone:
+        abort(draft_gone(gone))
+
+
+@assessment_blueprint.errorhandler(DraftNotFound)
+@assessment_blueprint.errorhandler(DraftExpired)
+@assessment_blueprint.errorhandler(DraftDeleted)
+def draft_gone(gone):
+    """The page for a draft there is none of; also where a save finds it deleted meanwhile (Drafts.save)."""
+    if isinstance(gone, DraftDeleted):
+        assessment = current_app.extensions["portal.content"].assessment(request.view_args["assessment_id"])
+        page = render_template("assessments/deleted.html", title="Your answers have been deleted", assessment=assessment)
+        return make_response(page, 410)
+    if isinstance(gone, DraftExpired):
+        return make_response(render_template("assessments/expired.html", title="This link has expired"), 410)
+    return make_response(render_template("404.html", title="Page not found"), 404)
 
 
 def section_or_404(assessment, draft, section_id):
