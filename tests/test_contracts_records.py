@@ -126,3 +126,25 @@ def test_one_contract_refreshed_by_many_at_once_keeps_its_summary(store):
         list(pool.map(lambda _: summaries.refresh(store, contract_id, CONTENT_LOADED, date(2026, 5, 1)), range(30)))
     assert [e["contract_id"] for e in summaries.listed(store)] == [contract_id]
     assert summaries.summary(store, contract_id, CONTENT_LOADED, date(2026, 5, 1))["contract"]["title"] == CONTRACT.title
+
+
+def test_variations_of_one_version_saved_at_once_make_one_version_and_the_rest_are_told(store):
+    """Thirty officers save a variation of version 1 at the same moment: one is the next version, none overwrites."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from functions.contracts.records import ChangedMeanwhile
+
+    contracts = Contracts(store)
+    contract_id = contracts.create(CONTRACT, OFFICER)
+
+    def vary(n):
+        try:
+            return contracts.vary(contract_id, replace(CONTRACT, title=f"Title {n}"), OFFICER, f"Change {n}", based_on=1)
+        except ChangedMeanwhile:
+            return "changed meanwhile"
+
+    with ThreadPoolExecutor(max_workers=30) as pool:
+        answers = list(pool.map(vary, range(30)))
+    assert answers.count(2) == 1 and answers.count("changed meanwhile") == 29
+    [winner] = [n for n, answer in enumerate(answers) if answer == 2]
+    assert contracts.get(contract_id) == (replace(CONTRACT, title=f"Title {winner}"), 2)

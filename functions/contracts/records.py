@@ -18,7 +18,7 @@ from portal.contracts import Commitment, Contract, Return, ReturnLine, Review
 from portal.questionnaire.numbers import stored_number
 from decimal import Decimal
 
-from ..storage import Store, read_json_many, versions
+from ..storage import AlreadyExists, Store, read_json_many, versions
 from ..signin.contacts import SupplierContacts
 
 PREFIX = "contracts/"
@@ -164,6 +164,10 @@ def sent_returns(store: Store, contract_id: str) -> list[Return]:
     return [sent["return"] for sent in sent_records(store, contract_id)]
 
 
+class ChangedMeanwhile(Exception):
+    """Another variation was saved after the version a form showed: this one was not."""
+
+
 class Contracts:
     def __init__(self, store: Store, clock=now):
         self.store = store
@@ -185,12 +189,25 @@ class Contracts:
         self._grant(contract_id, contract, (), by)
         return contract_id
 
-    def vary(self, contract_id: str, contract: Contract, by: str, reason: str) -> int:
-        """A variation: the contract's next version, with why; contacts it removes are withdrawn at once."""
+    def vary(self, contract_id: str, contract: Contract, by: str, reason: str, based_on: int | None = None) -> int:
+        """A variation: the contract's next version, with why; contacts it removes are withdrawn at once.
+
+        With `based_on`, the version the officer's form showed, it is written as exactly the next one, or not at all:
+        ChangedMeanwhile if another variation came first, even one saved at the same moment."""
         before = self.get(contract_id)
         if before is None:
             raise LookupError(contract_id)
-        number = versions.append(self.store, self._versions(contract_id), self._record(contract, by, reason))
+        record = self._record(contract, by, reason)
+        if based_on is None:
+            number = versions.append(self.store, self._versions(contract_id), record)
+        else:
+            number = based_on + 1
+            try:
+                if before[1] != based_on:
+                    raise AlreadyExists(contract_id)
+                self.store.create_json(f"{self._versions(contract_id)}{number:06d}.json", record)
+            except AlreadyExists:
+                raise ChangedMeanwhile(contract_id) from None
         self._grant(contract_id, contract, before[0].supplier_contacts if before[0].title == contract.title else (), by)
         contacts = SupplierContacts(self.store, self.clock)
         for removed in set(before[0].supplier_contacts) - set(contract.supplier_contacts):

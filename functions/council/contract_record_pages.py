@@ -15,7 +15,7 @@ from portal.contracts.form import Invalid, text_field
 from portal.post_size import takes_posts_up_to
 
 from ..contracts import summaries
-from ..contracts.records import Contracts
+from ..contracts.records import ChangedMeanwhile, Contracts
 from ..contracts.returns import Returns, read_based_on
 from ..storage import StorageUnavailable
 from . import contract_forms
@@ -79,6 +79,13 @@ def _import(values):
     return len(commitments), {}
 
 
+def _changed_meanwhile(values, contract_id):
+    """Another officer saved a variation after this form was opened: saving would quietly undo theirs."""
+    latest = contracts().history(contract_id)[-1]
+    values["based_on"] = str(latest["version"])  # saving again, having looked, goes ahead
+    return _render(values, {}, contract_id=contract_id, changed=latest, status=409)
+
+
 def _hidden_message(hidden: list[tuple[str, str]]) -> str:
     """What a change may not do, naming the figures already sent that it would hide (the first few)."""
     named = [f"{code} for {_period_words(period_id)}" for code, period_id in hidden[:3]]
@@ -106,9 +113,7 @@ def _form(contract_id=None, version=None):
         count, errors = _import(values)
         return _render(values, errors, contract_id=contract_id, imported=count, status=400 if errors else 200)
     if contract_id and int(values["based_on"]) < version:
-        # Another officer saved a variation since this form was opened: saving would quietly undo theirs.
-        values["based_on"] = str(version)  # saving again, having looked, goes ahead
-        return _render(values, {}, contract_id=contract_id, changed=contracts().history(contract_id)[-1], status=409)
+        return _changed_meanwhile(values, contract_id)
     contract, errors = read_contract(request.form, _content())
     manager = officers().find(contract.contract_manager) if contract else None
     if contract and (manager is None or manager.disabled):
@@ -133,7 +138,10 @@ def _form(contract_id=None, version=None):
         return _render(values, errors, contract_id=contract_id, status=400)
     try:
         if contract_id:
-            version = contracts().vary(contract_id, contract, g.officer.email, reason)
+            try:
+                version = contracts().vary(contract_id, contract, g.officer.email, reason, int(values["based_on"]))
+            except ChangedMeanwhile:  # saved at the same moment as another officer's
+                return _changed_meanwhile(values, contract_id)
             audited("varied-contract", contract_id, version=version, reason=reason)
         else:
             contract_id = contracts().create(contract, g.officer.email)
