@@ -148,3 +148,23 @@ def test_variations_of_one_version_saved_at_once_make_one_version_and_the_rest_a
     assert answers.count(2) == 1 and answers.count("changed meanwhile") == 29
     [winner] = [n for n, answer in enumerate(answers) if answer == 2]
     assert contracts.get(contract_id) == (replace(CONTRACT, title=f"Title {winner}"), 2)
+
+
+def test_one_review_sent_thirty_times_at_once_is_recorded_once(store):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from functions.contracts.records import ChangedMeanwhile
+
+    contracts = Contracts(store)
+    contract_id = contracts.create(CONTRACT, OFFICER)
+
+    def review(_):
+        try:
+            return contracts.review(contract_id, REVIEWS[0], OFFICER, based_on=0)
+        except ChangedMeanwhile:
+            return "changed meanwhile"
+
+    with ThreadPoolExecutor(max_workers=30) as pool:
+        answers = list(pool.map(review, range(30)))
+    assert answers.count(1) == 1 and answers.count("changed meanwhile") == 29
+    assert contracts.reviews(contract_id) == [REVIEWS[0]]

@@ -302,6 +302,25 @@ def test_saving_a_form_opened_before_another_officers_variation_is_stopped_with_
     assert 'name="based_on" value="2"' in added  # adding a row keeps the version the form was opened on
 
 
+def test_a_review_sent_twice_is_recorded_and_emailed_once_and_one_made_meanwhile_is_not_overwritten(admin, store, tmp_path):
+    """A double click on "Record the review" emailed every contact twice (a trial sent it fifty times: 100 emails)."""
+    contract_id = record(admin)
+    send_return(store, contract_id)
+    review = f"/council/contracts/{contract_id}/returns/{Q1}/"
+    assert 'name="reviews_seen" value="0"' in admin.client.get(review).get_data(as_text=True)
+    query = {"outcome": "queried", "note": "Which postcodes?", "version": "1", "reviews_seen": "0"}
+    first, again = admin.post(review, query), admin.post(review, query)
+    assert first.status_code == again.status_code == 303 and first.headers["Location"] == again.headers["Location"]
+    assert len(Contracts(store).reviews(contract_id)) == 1
+    assert [len(emails_to(tmp_path / "outbox", c)) for c in ("ann@roadworks.example", "bob@roadworks.example")] == [1, 1]
+    other = admin.post(review, {**query, "outcome": "rejected", "note": "Not this contract"})  # a page opened before
+    assert other.status_code == 409 and "Another review of this return was recorded while you were reviewing" in text(other)
+    assert 'value="Not this contract"' in other.get_data(as_text=True) or "Not this contract</textarea>" in other.get_data(
+        as_text=True
+    )
+    assert [r.outcome for r in Contracts(store).reviews(contract_id)] == ["queried"]
+
+
 def test_an_officer_queries_a_return_the_contacts_are_emailed_and_a_correction_is_accepted_with_a_verified_figure(
     admin, viewer, store, tmp_path
 ):

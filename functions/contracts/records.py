@@ -250,10 +250,20 @@ class Contracts:
     def ids(self) -> list[str]:
         return self.store.folders(PREFIX)
 
-    def review(self, contract_id: str, review: Review, by: str) -> int:
-        """Record an officer's decision on a return version (write-once); its number among the period's reviews."""
+    def review(self, contract_id: str, review: Review, by: str, based_on: int | None = None) -> int:
+        """Record an officer's decision on a return version (write-once); its number among the period's reviews.
+
+        With `based_on`, how many of the period's reviews the officer's page showed, it is written as exactly the
+        next one, or not at all: ChangedMeanwhile if another review came first (the same form sent twice, too)."""
         value = {"review": serialise_review(review), "by": by, "at": self.clock().isoformat()}
-        return versions.append(self.store, f"{contract_prefix(contract_id)}reviews/{review.period_id}/", value)
+        folder = f"{contract_prefix(contract_id)}reviews/{review.period_id}/"
+        if based_on is None:
+            return versions.append(self.store, folder, value)
+        try:
+            self.store.create_json(f"{folder}{based_on + 1:06d}.json", value)
+        except AlreadyExists:
+            raise ChangedMeanwhile(contract_id) from None
+        return based_on + 1
 
     def reviews(self, contract_id: str) -> list[Review]:
         """Every review of the contract's returns, in the order made."""

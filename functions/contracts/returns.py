@@ -58,10 +58,11 @@ def clean_form(form) -> dict:
     return kept
 
 
-def read_based_on(form, sent_count: int) -> int:
-    """How many versions were sent when the form was opened, as the form says if that can be so; else `sent_count`.
-    Six digits at most: a longer string of digits is no count of versions (and int() refuses very long ones)."""
-    raw = form.get("based_on", "")
+def read_based_on(form, sent_count: int, name: str = "based_on") -> int:
+    """How many versions were sent (or reviews made) when the form was opened, as its field `name` says if that can
+    be so; else `sent_count`. Six digits at most: a longer string of digits is no count of versions (and int()
+    refuses very long ones)."""
+    raw = form.get(name, "")
     if isinstance(raw, str) and raw.isascii() and raw.isdigit() and len(raw) <= 6 and int(raw) <= sent_count:
         return int(raw)
     return sent_count

@@ -12,7 +12,8 @@ from portal.contracts.form import raw_text
 
 from ..contracts import summaries
 from .. import malware
-from ..contracts.records import Contracts, contract_prefix, sent_records
+from ..contracts.records import ChangedMeanwhile, Contracts, contract_prefix, sent_records
+from ..contracts.returns import read_based_on
 from ..mail import mailer, outbox
 from ..storage import NotFound, StorageError, StorageUnavailable
 from .download_pages import LINK_SECONDS, SCAN_MESSAGES
@@ -121,8 +122,16 @@ def review_contract_return(contract_id, period_id):
     review, errors = read_review(request.form, latest, _content())
     if errors:
         return _render(contract_id, contract, period, sent, values, errors, status=400)
+    records = Contracts(store(), clock)
+    made = [r for r in records.review_records(contract_id) if r["review"].period_id == period.id]
     try:
-        Contracts(store(), clock).review(contract_id, review, g.officer.email)
+        records.review(contract_id, review, g.officer.email, read_based_on(request.form, len(made), "reviews_seen"))
+    except ChangedMeanwhile:
+        now = [r for r in records.review_records(contract_id) if r["review"].period_id == period.id]
+        if now and now[-1]["review"] == review and now[-1]["by"] == g.officer.email:  # this form, sent twice
+            return redirect(url_for(".contract", contract_id=contract_id, reviewed=review.outcome), 303)
+        problem = "Another review of this return was recorded while you were reviewing. Read it, then record yours."
+        return _render(contract_id, contract, period, sent, values, problem=problem, status=409)
     except StorageUnavailable:
         current_app.logger.exception("Could not record a review of contract %s", contract_id)
         problem = "Your review was not saved: we could not reach the place where we keep reviews. Try again in a few minutes."
