@@ -168,3 +168,13 @@ def test_one_review_sent_thirty_times_at_once_is_recorded_once(store):
         answers = list(pool.map(review, range(30)))
     assert answers.count(1) == 1 and answers.count("changed meanwhile") == 29
     assert contracts.reviews(contract_id) == [REVIEWS[0]]
+
+
+def test_one_record_form_sent_thirty_times_at_once_records_one_contract(store):
+    from concurrent.futures import ThreadPoolExecutor
+
+    contracts = Contracts(store)
+    with ThreadPoolExecutor(max_workers=30) as pool:
+        answers = list(pool.map(lambda _: contracts.create_once(CONTRACT, OFFICER, "0123456789ab"), range(30)))
+    assert sorted(answers) == [("0123456789ab", False)] * 29 + [("0123456789ab", True)]
+    assert contracts.ids() == ["0123456789ab"]

@@ -302,6 +302,20 @@ def test_saving_a_form_opened_before_another_officers_variation_is_stopped_with_
     assert 'name="based_on" value="2"' in added  # adding a row keeps the version the form was opened on
 
 
+def test_the_record_form_sent_twice_records_one_contract(admin, store):
+    """A double click on "Save the contract" recorded two (a trial's fifty sends recorded fifty)."""
+    form_id = re.search(
+        r'name="form_id" value="([0-9a-f]{12})"', admin.client.get("/council/contracts/new").get_data(as_text=True)
+    )
+    posted = {**CONTRACT, "form_id": form_id.group(1)}
+    first, again = admin.post("/council/contracts/new", posted), admin.post("/council/contracts/new", posted)
+    assert first.status_code == again.status_code == 303 and first.headers["Location"] == again.headers["Location"]
+    assert Contracts(store).ids() == [form_id.group(1)]
+    other = admin.post("/council/contracts/new", {**posted, "title": "Street lighting"})  # a form that claims that id
+    assert other.status_code == 303 and len(Contracts(store).ids()) == 2
+    assert Contracts(store).get(form_id.group(1))[0].title == "Highways maintenance"
+
+
 def test_a_review_sent_twice_is_recorded_and_emailed_once_and_one_made_meanwhile_is_not_overwritten(admin, store, tmp_path):
     """A double click on "Record the review" emailed every contact twice (a trial sent it fifty times: 100 emails)."""
     contract_id = record(admin)

@@ -189,6 +189,21 @@ class Contracts:
         self._grant(contract_id, contract, (), by)
         return contract_id
 
+    def create_once(self, contract: Contract, by: str, form_id: str) -> tuple[str, bool]:
+        """Record a new contract under the id its form drew: (its id, whether this call recorded it). The same form
+        sent twice, even at the same moment, records one contract; an id another contract has is not taken."""
+        if not _valid_id(form_id):
+            return self.create(contract, by), True
+        try:
+            self.store.create_json(f"{self._versions(form_id)}000001.json", self._record(contract, by, ""))
+        except AlreadyExists:
+            first = self.store.read_json(f"{self._versions(form_id)}000001.json")
+            if first["by"] == by and deserialise(first["contract"]) == contract:
+                return form_id, False
+            return self.create(contract, by), True
+        self._grant(form_id, contract, (), by)
+        return form_id, True
+
     def vary(self, contract_id: str, contract: Contract, by: str, reason: str, based_on: int | None = None) -> int:
         """A variation: the contract's next version, with why; contacts it removes are withdrawn at once.
 

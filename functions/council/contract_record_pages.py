@@ -2,6 +2,7 @@
 spreadsheet. Without JavaScript: "Add another commitment" and "Import" post the form back with the answers kept,
 and nothing is stored until "Save" finds every answer right."""
 
+import secrets
 from datetime import date
 
 from flask import abort, current_app, g, redirect, render_template, request, url_for
@@ -11,7 +12,7 @@ from portal.contracts import BASES, FREQUENCIES, hidden_by_change, read_contract
 from portal.dates import uk_date
 from portal.contracts.spreadsheet import MAX_BYTES, commitments_from_rows, read_commitment_rows
 from portal.contracts.contract_form import MAX_COMMITMENTS
-from portal.contracts.form import Invalid, text_field
+from portal.contracts.form import Invalid, raw_text, text_field
 from portal.post_size import takes_posts_up_to
 
 from ..contracts import summaries
@@ -106,6 +107,8 @@ def _form(contract_id=None, version=None):
     values = contract_forms.values_from_post(request.form)
     if contract_id:  # the version the form was opened on, carried through adding rows and importing
         values["based_on"] = str(read_based_on(request.form, version))
+    else:  # the id the form drew for the contract it records, so that sending it twice records one
+        values["form_id"] = raw_text(request.form, "form_id")
     action = request.form.get("action", "save")
     if action == "add":
         return _render(values, {}, contract_id=contract_id, extra=1)
@@ -144,7 +147,9 @@ def _form(contract_id=None, version=None):
                 return _changed_meanwhile(values, contract_id)
             audited("varied-contract", contract_id, version=version, reason=reason)
         else:
-            contract_id = contracts().create(contract, g.officer.email)
+            contract_id, recorded = contracts().create_once(contract, g.officer.email, values["form_id"])
+            if not recorded:  # this form, sent again (a double click): the contract it recorded
+                return redirect(url_for(".contract", contract_id=contract_id, saved=1), 303)
             audited("recorded-contract", contract_id, title=contract.title, reference=contract.reference)
     except StorageUnavailable:
         current_app.logger.exception("Could not save a contract")
@@ -162,7 +167,8 @@ def _form(contract_id=None, version=None):
 def new_contract():
     if request.method == "POST":
         return _form()
-    return _render({}, {}, extra=3)  # the framework asks for one commitment at least, usually two or three
+    # The framework asks for one commitment at least, usually two or three.
+    return _render({"form_id": secrets.token_hex(6)}, {}, extra=3)
 
 
 @council_blueprint.route("/contracts/<contract_id>/change", methods=["GET", "POST"])
