@@ -195,7 +195,7 @@ class Contracts:
         if not _valid_id(form_id):
             return self.create(contract, by), True
         try:
-            self.store.create_json(f"{self._versions(form_id)}000001.json", self._record(contract, by, ""))
+            versions.write_at(self.store, self._versions(form_id), 1, self._record(contract, by, ""))
         except AlreadyExists:
             first = self.store.read_json(f"{self._versions(form_id)}000001.json")
             if first["by"] == by and deserialise(first["contract"]) == contract:
@@ -215,12 +215,11 @@ class Contracts:
         record = self._record(contract, by, reason)
         if based_on is None:
             number = versions.append(self.store, self._versions(contract_id), record)
+        elif before[1] != based_on:
+            raise ChangedMeanwhile(contract_id)
         else:
-            number = based_on + 1
             try:
-                if before[1] != based_on:
-                    raise AlreadyExists(contract_id)
-                self.store.create_json(f"{self._versions(contract_id)}{number:06d}.json", record)
+                number = versions.write_at(self.store, self._versions(contract_id), based_on + 1, record)
             except AlreadyExists:
                 raise ChangedMeanwhile(contract_id) from None
         self._grant(contract_id, contract, before[0].supplier_contacts if before[0].title == contract.title else (), by)
@@ -275,10 +274,9 @@ class Contracts:
         if based_on is None:
             return versions.append(self.store, folder, value)
         try:
-            self.store.create_json(f"{folder}{based_on + 1:06d}.json", value)
+            return versions.write_at(self.store, folder, based_on + 1, value)
         except AlreadyExists:
             raise ChangedMeanwhile(contract_id) from None
-        return based_on + 1
 
     def reviews(self, contract_id: str) -> list[Review]:
         """Every review of the contract's returns, in the order made."""

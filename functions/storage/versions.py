@@ -21,14 +21,20 @@ def all_versions(store: Store, prefix: str) -> list:
     return [store.read_json(key) for key in store.keys(prefix)]
 
 
+def write_at(store: Store, prefix: str, number: int, value: dict) -> int:
+    """Store `value` as version `number` under `prefix`, or raise AlreadyExists: for a writer that must be exactly
+    the next after the version it read (a form that says what it was opened on). Returns `number`."""
+    store.create_json(f"{prefix}{number:06d}.json", value)
+    return number
+
+
 def append(store: Store, prefix: str, value: dict) -> int:
     """Store `value` as the next version under `prefix`; returns its number. Never overwrites."""
     for _ in range(ATTEMPTS):
         versions = store.keys(prefix)
         number = int(versions[-1].rsplit("/", 1)[1].split(".")[0]) + 1 if versions else 1
         try:
-            store.create_json(f"{prefix}{number:06d}.json", value)
-            return number
+            return write_at(store, prefix, number, value)
         except AlreadyExists:
             time.sleep(random.uniform(0, 0.02))  # writers that collided should not collide again straight away
             continue
