@@ -7,7 +7,7 @@ import re
 from flask import abort, current_app, g, redirect, render_template, request, url_for
 
 from portal.clock import uk_today
-from portal.contracts import OUTCOMES, commitment_periods, read_review, reporting_periods
+from portal.contracts import OUTCOMES, commitment_periods, period_of, read_review
 from portal.contracts.form import raw_text
 
 from ..contracts import summaries
@@ -34,7 +34,7 @@ def _found(contract_id, period_id):
         abort(404)
     contract = found[0]
     due_days = _content().contracts.return_due_days
-    period = next((p for p in reporting_periods(contract, due_days) if p.id == period_id), None)
+    period = period_of(contract, period_id, due_days)
     if period is None:
         abort(404)
     sent = sent_records(store(), contract_id, period.id)

@@ -13,7 +13,7 @@ from flask import abort, current_app, flash, g, redirect, render_template, reque
 from werkzeug.datastructures import MultiDict
 
 from portal.clock import uk_today
-from portal.contracts import commitments_due, period_status, read_return, reporting_periods
+from portal.contracts import commitments_due, period_of, period_status, read_return
 from portal.questionnaire.numbers import stored_number
 
 from ..contracts import summaries
@@ -27,7 +27,7 @@ from .web import keeps_answers, store, supplier_blueprint
 def _contract_and_period(contract_id, period_id):
     """The contract and the period, if the contact reports on it and the period has ended; 404 otherwise."""
     contract, _ = contract_or_404(contract_id)
-    period = next((p for p in reporting_periods(contract, content().contracts.return_due_days) if p.id == period_id), None)
+    period = period_of(contract, period_id, content().contracts.return_due_days)
     if period is None or period_status(period, uk_today()) == "not_yet_due":
         abort(404)
     return contract, period

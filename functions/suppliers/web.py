@@ -9,7 +9,7 @@ import functools
 from flask import Blueprint, current_app, g, redirect, request, session, url_for
 
 from portal.clock import now
-from portal.contracts import reporting_periods
+from portal.contracts import period_of
 
 from .. import keep_private, log_storage_failure
 from .. import signin
@@ -107,11 +107,12 @@ def _keep_a_return_the_session_missed() -> str | None:
         return None
     ended = sessions().find_ended_by_time(session.get(SESSION_KEY))
     contract_id, period_id = request.view_args["contract_id"], request.view_args["period_id"]
-    if ended is None or not Contracts(store(), now).may_report(ended.email, contract_id):
+    contracts = Contracts(store(), now)
+    if ended is None or not contracts.may_report(ended.email, contract_id):
         return None
-    found = Contracts(store()).get(contract_id)
+    found = contracts.get(contract_id)
     days = current_app.extensions["portal.content"].contracts.return_due_days
-    if found is None or period_id not in {period.id for period in reporting_periods(found[0], days)}:
+    if found is None or period_of(found[0], period_id, days) is None:
         return None
     returns = Returns(store(), now)
     based_on = read_based_on(request.form, returns.versions_sent(contract_id, period_id))

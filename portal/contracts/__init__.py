@@ -23,7 +23,16 @@ from .public_report import (
 )
 from .ratings import BANDS, Override, Rating, effective_rating, rate_commitment, rate_contract, read_override
 from .returns import commitments_due, read_return, read_review
-from .schedule import STATUSES, Period, commitment_periods, hidden_by_change, period_status, periods, reporting_periods
+from .schedule import (
+    STATUSES,
+    Period,
+    commitment_periods,
+    hidden_by_change,
+    period_of,
+    period_status,
+    periods,
+    reporting_periods,
+)
 from .summary import CommitmentSummary, PeriodFigures, summarise, table_rows
 from .totals import (
     Figures,
@@ -55,6 +64,7 @@ __all__ = [
     "commitment_periods",
     "hidden_by_change",
     "commitments_due",
+    "period_of",
     "period_status",
     "periods",
     "read_contract",

@@ -16,6 +16,7 @@ __all__ = [
     "commitment_periods",
     "hidden_by_change",
     "period_status",
+    "period_of",
     "periods",
     "reporting_periods",
 ]
@@ -121,3 +122,8 @@ def reporting_periods(contract, due_days: int) -> list[Period]:
         for period in commitment_periods(contract, commitment, due_days):
             unique.setdefault(period.id, period)
     return sorted(unique.values(), key=lambda p: (p.end, -p.start.toordinal()))
+
+
+def period_of(contract, period_id: str, due_days: int) -> Period | None:
+    """The period of `contract`'s schedule with that id (from a URL or a form), or None if it has none."""
+    return next((p for p in reporting_periods(contract, due_days) if p.id == period_id), None)
